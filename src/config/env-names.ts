@@ -1,0 +1,40 @@
+/**
+ * Each setting's environment variables, Floe's own first. The other names are
+ * the ones the Penguin and Pawan reference documents use, accepted as written
+ * there so that Floe is a drop-in replacement.
+ */
+export const ENV_NAMES = {
+  host: ["FLOE_HOST", "HOST"],
+  port: ["FLOE_PORT", "PORT"],
+  debug: ["FLOE_DEBUG", "DEBUG"],
+  corsOrigins: ["FLOE_CORS_ORIGINS", "PENGUIN_CORS_ORIGINS"],
+  projectRoot: ["FLOE_PROJECT_ROOT", "PENGUIN_PROJECT_ROOT"],
+  workspace: ["FLOE_WORKSPACE", "PENGUIN_WORKSPACE"],
+  executionMode: ["FLOE_EXECUTION_MODE", "PENGUIN_WRITE_ROOT"],
+  databaseUrl: ["FLOE_DATABASE_URL"],
+  apiKeys: ["FLOE_API_KEYS"],
+  allowPublicWithoutKeys: ["FLOE_ALLOW_PUBLIC_WITHOUT_KEYS"],
+  defaultModel: ["FLOE_DEFAULT_MODEL"],
+  agentId: ["FLOE_AGENT_ID"],
+  aegisNetFile: ["FLOE_AEGIS_NET_FILE"],
+  maxBodyBytes: ["FLOE_MAX_BODY_BYTES"],
+  openaiApiKey: ["FLOE_OPENAI_API_KEY", "OPENAI_API_KEY"],
+  openaiBaseUrl: ["FLOE_OPENAI_BASE_URL", "OPENAI_BASE_URL"],
+  openrouterApiKey: ["FLOE_OPENROUTER_API_KEY", "OPENROUTER_API_KEY"],
+  openrouterSiteUrl: ["FLOE_OPENROUTER_SITE_URL", "OPENROUTER_SITE_URL"],
+  openrouterSiteTitle: ["FLOE_OPENROUTER_SITE_TITLE", "OPENROUTER_SITE_TITLE"],
+  githubWebhookSecret: ["FLOE_GITHUB_WEBHOOK_SECRET", "GITHUB_WEBHOOK_SECRET"],
+  githubAppId: ["FLOE_GITHUB_APP_ID", "GITHUB_APP_ID"],
+  githubAppPrivateKeyPath: ["FLOE_GITHUB_APP_PRIVATE_KEY_PATH", "GITHUB_APP_PRIVATE_KEY_PATH"],
+} as const satisfies Record<string, readonly string[]>;
+
+export type EnvKey = keyof typeof ENV_NAMES;
+
+/** The first variable of `key` that is set and non-empty, with its name. */
+export function readEnv(env: NodeJS.ProcessEnv, key: EnvKey): { name: string; value: string } | undefined {
+  for (const name of ENV_NAMES[key]) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== "") return { name, value: value.trim() };
+  }
+  return undefined;
+}

@@ -1,0 +1,185 @@
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { create } from "@bufbuild/protobuf";
+import { parse as parseYaml } from "yaml";
+import { ModelConfigSchema, type ModelConfig } from "../../gen/floe/v1/common_pb.js";
+import { ConfigError } from "./config-error.js";
+import { readEnv, type EnvKey } from "./env-names.js";
+import type { ConfigFlags, ExecutionMode, FloeConfig } from "./floe-config.js";
+import { envModel, offlineModel } from "./model-defaults.js";
+
+export const CONFIG_FILE_NAME = "floe.yaml";
+
+const FILE_KEYS = new Set([
+  "host", "port", "workspace", "project_root", "execution_mode", "database_url", "debug",
+  "cors_origins", "api_keys", "allow_public_without_keys", "default_model", "models",
+  "agent_id", "aegis_net_file", "max_body_bytes",
+]);
+const MODEL_KEYS = new Set([
+  "id", "name", "provider", "base_url", "api_key_env", "vision_enabled", "max_output_tokens",
+  "context_window", "temperature", "reasoning_enabled",
+]);
+
+type Raw = Record<string, unknown>;
+
+/**
+ * Resolves the configuration. Precedence: flags beat env, env beats the file,
+ * the file beats the defaults. Throws ConfigError naming the key and source.
+ */
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): FloeConfig {
+  const envWorkspace = readEnv(env, "workspace")?.value;
+  const workspace = resolve(flags.workspace ?? envWorkspace ?? join(homedir(), "floe_workspace"));
+  const configFile = flags.config ? resolve(flags.config) : join(workspace, CONFIG_FILE_NAME);
+  if (flags.config && !existsSync(configFile)) {
+    throw new ConfigError("--config", configFile, "file does not exist");
+  }
+  const file = existsSync(configFile) ? readConfigFile(configFile) : {};
+  const src = existsSync(configFile) ? configFile : "defaults";
+
+  // One reader per setting: flag, else env, else file, else default.
+  const pick = <T>(key: EnvKey, fileKey: string, parseValue: (v: unknown, source: string, name: string) => T, fallback: T, flag?: unknown): T => {
+    if (flag !== undefined) return parseValue(flag, "flag", `--${fileKey}`);
+    const e = readEnv(env, key);
+    if (e) return parseValue(e.value, "env", e.name);
+    if (file[fileKey] !== undefined) return parseValue(file[fileKey], src, fileKey);
+    return fallback;
+  };
+
+  const projectRoot = resolve(workspace, pick("projectRoot", "project_root", str, process.cwd()));
+  const models = file.models === undefined ? [] : parseModels(file.models, src);
+  const openaiBaseUrl = pick("openaiBaseUrl", "__none", str, "");
+  const openaiApiKey = pick("openaiApiKey", "__none", str, "");
+  if (models.length === 0) {
+    models.push(openaiApiKey || openaiBaseUrl ? envModel(env.FLOE_MODEL?.trim() || "gpt-4o-mini", openaiBaseUrl) : offlineModel());
+  }
+  const defaultModel = pick("defaultModel", "default_model", str, models[0]!.id);
+  if (!models.some((m) => m.id === defaultModel)) {
+    throw new ConfigError("default_model", src, `"${defaultModel}" is not the id of a configured model (have: ${models.map((m) => m.id).join(", ")})`);
+  }
+
+  return {
+    host: pick("host", "host", str, "127.0.0.1", flags.host),
+    port: pick("port", "port", port, 8000, flags.port),
+    workspace,
+    projectRoot,
+    executionMode: pick("executionMode", "execution_mode", mode, "project"),
+    databaseUrl: pick("databaseUrl", "database_url", dbUrl, ""),
+    debug: pick("debug", "debug", bool, false),
+    corsOrigins: pick("corsOrigins", "cors_origins", list, ["*"]),
+    apiKeys: pick("apiKeys", "api_keys", list, []),
+    allowPublicWithoutKeys: pick("allowPublicWithoutKeys", "allow_public_without_keys", bool, false),
+    models,
+    defaultModel,
+    agentId: pick("agentId", "agent_id", str, ""),
+    aegisNetFile: pick("aegisNetFile", "aegis_net_file", str, join(homedir(), ".config", "aegis", "aegis-net.toml")),
+    maxBodyBytes: pick("maxBodyBytes", "max_body_bytes", positiveInt, 10 * 1024 * 1024),
+    openai: { apiKey: openaiApiKey, baseUrl: openaiBaseUrl },
+    openrouter: {
+      apiKey: pick("openrouterApiKey", "__none", str, ""),
+      siteUrl: pick("openrouterSiteUrl", "__none", str, ""),
+      siteTitle: pick("openrouterSiteTitle", "__none", str, ""),
+    },
+    github: {
+      webhookSecret: pick("githubWebhookSecret", "__none", str, ""),
+      appId: pick("githubAppId", "__none", str, ""),
+      privateKeyPath: pick("githubAppPrivateKeyPath", "__none", str, ""),
+    },
+    configFile: existsSync(configFile) ? configFile : "",
+  };
+}
+
+function readConfigFile(path: string): Raw {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, "utf8"));
+  } catch (e) {
+    const first = String((e as Error).message).split("\n")[0];
+    throw new ConfigError("(yaml)", path, `not valid YAML: ${first}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new ConfigError("(root)", path, "must be a mapping of keys to values");
+  for (const key of Object.keys(doc)) {
+    if (!FILE_KEYS.has(key)) throw new ConfigError(key, path, `unknown key (known: ${[...FILE_KEYS].join(", ")})`);
+  }
+  return doc as Raw;
+}
+
+function parseModels(value: unknown, source: string): ModelConfig[] {
+  if (!Array.isArray(value)) throw new ConfigError("models", source, "must be a list of model configs");
+  const seen = new Set<string>();
+  return value.map((item, i) => {
+    const at = `models[${i}]`;
+    if (typeof item !== "object" || item === null || Array.isArray(item)) throw new ConfigError(at, source, "must be a mapping");
+    const m = item as Raw;
+    for (const key of Object.keys(m)) {
+      if (!MODEL_KEYS.has(key)) throw new ConfigError(`${at}.${key}`, source, `unknown key (known: ${[...MODEL_KEYS].join(", ")})`);
+    }
+    const id = str(m.id, source, `${at}.id`);
+    if (!id) throw new ConfigError(`${at}.id`, source, "is required");
+    if (seen.has(id)) throw new ConfigError(`${at}.id`, source, `duplicate id "${id}"`);
+    seen.add(id);
+    const name = m.name === undefined ? id : str(m.name, source, `${at}.name`);
+    return create(ModelConfigSchema, {
+      id,
+      name,
+      provider: m.provider === undefined ? "openai" : str(m.provider, source, `${at}.provider`),
+      baseUrl: m.base_url === undefined ? "" : str(m.base_url, source, `${at}.base_url`),
+      apiKeyEnv: m.api_key_env === undefined ? "OPENAI_API_KEY" : str(m.api_key_env, source, `${at}.api_key_env`),
+      visionEnabled: m.vision_enabled === undefined ? false : bool(m.vision_enabled, source, `${at}.vision_enabled`),
+      maxOutputTokens: m.max_output_tokens === undefined ? 4096 : positiveInt(m.max_output_tokens, source, `${at}.max_output_tokens`),
+      maxContextWindowTokens: m.context_window === undefined ? 128000 : positiveInt(m.context_window, source, `${at}.context_window`),
+      temperature: m.temperature === undefined ? 0.7 : temperature(m.temperature, source, `${at}.temperature`),
+      reasoningEnabled: m.reasoning_enabled === undefined ? false : bool(m.reasoning_enabled, source, `${at}.reasoning_enabled`),
+    });
+  });
+}
+
+function str(v: unknown, source: string, key: string): string {
+  if (typeof v === "string") return v.trim();
+  if (typeof v === "number") return String(v);
+  throw new ConfigError(key, source, `must be a string, got ${JSON.stringify(v)}`);
+}
+
+function port(v: unknown, source: string, key: string): number {
+  const n = typeof v === "number" ? v : Number(String(v).trim());
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(key, source, `must be a port number 0-65535, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function positiveInt(v: unknown, source: string, key: string): number {
+  const n = typeof v === "number" ? v : Number(String(v).trim());
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(key, source, `must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function temperature(v: unknown, source: string, key: string): number {
+  const n = typeof v === "number" ? v : Number(String(v).trim());
+  if (!Number.isFinite(n) || n < 0 || n > 2) throw new ConfigError(key, source, `must be a number from 0 to 2, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function bool(v: unknown, source: string, key: string): boolean {
+  if (typeof v === "boolean") return v;
+  const s = String(v).trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(s)) return true;
+  if (["0", "false", "no", "off"].includes(s)) return false;
+  throw new ConfigError(key, source, `must be true or false, got ${JSON.stringify(v)}`);
+}
+
+function list(v: unknown, source: string, key: string): string[] {
+  if (Array.isArray(v)) return v.map((x, i) => str(x, source, `${key}[${i}]`)).filter(Boolean);
+  return str(v, source, key).split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+function mode(v: unknown, source: string, key: string): ExecutionMode {
+  const s = str(v, source, key);
+  if (s === "project" || s === "workspace") return s;
+  throw new ConfigError(key, source, `must be "project" or "workspace", got ${JSON.stringify(v)}`);
+}
+
+function dbUrl(v: unknown, source: string, key: string): string {
+  const s = str(v, source, key);
+  if (s === "" || /^postgres(ql)?:\/\//.test(s) || /^sqlite:/.test(s) || isAbsolute(s)) return s;
+  throw new ConfigError(key, source, `must be a postgres:// URL, a sqlite: URL or an absolute path, got ${JSON.stringify(v)}`);
+}

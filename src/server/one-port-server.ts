@@ -1,0 +1,87 @@
+import http from "node:http";
+import http2 from "node:http2";
+import net from "node:net";
+
+type Handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+
+/** The HTTP/2 client connection preface starts with these bytes. */
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
+
+/**
+ * One TCP port for HTTP/1.1 and cleartext HTTP/2 (prior knowledge). Each new
+ * connection's first bytes are peeked: the HTTP/2 preface goes to an http2
+ * server, anything else to an http server. `upgrade` events of the http server
+ * are re-emitted so WebSocket routes keep working.
+ *
+ * The close helpers mirror http.Server's so fastify's shutdown logic applies.
+ */
+export class OnePortServer extends net.Server {
+  readonly h1: http.Server;
+  readonly h2: http2.Http2Server;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly sessions = new Set<http2.ServerHttp2Session>();
+
+  constructor(handler: Handler) {
+    super({ pauseOnConnect: false });
+    this.h1 = http.createServer({ keepAliveTimeout: 5000 }, handler as http.RequestListener);
+    this.h2 = http2.createServer({}, handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+    this.h1.on("upgrade", (...args) => this.emit("upgrade", ...args));
+    this.h1.on("clientError", (_err, socket) => socket.destroy());
+    this.h2.on("session", (session: http2.ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.once("close", () => this.sessions.delete(session));
+    });
+    this.on("connection", (socket) => this.route(socket));
+  }
+
+  private route(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.once("close", () => this.sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+    let head: Buffer = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      const n = Math.min(head.length, H2_PREFACE.length);
+      const isH2 = head.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+      // Too few bytes to tell yet: wait for more.
+      if (isH2 && n < H2_PREFACE.length) return;
+      socket.removeListener("data", onData);
+      socket.pause();
+      socket.unshift(head);
+      if (isH2) {
+        // http2 drains the unshifted bytes from the socket's buffer itself and
+        // then reads the handle natively; resuming here would race it.
+        this.h2.emit("connection", socket);
+      } else {
+        this.h1.emit("connection", socket);
+        socket.resume();
+      }
+    };
+    socket.on("data", onData);
+  }
+
+  closeIdleConnections(): void {
+    this.h1.closeIdleConnections();
+  }
+
+  closeAllConnections(): void {
+    this.h1.closeAllConnections();
+    for (const s of this.sessions) s.destroy();
+    for (const s of this.sockets) s.destroy();
+  }
+
+  /** Sends GOAWAY to every HTTP/2 session: in-flight streams finish, no new ones start. */
+  closeHttp2Sessions(): void {
+    for (const s of this.sessions) s.close();
+  }
+
+  override close(callback?: (err?: Error) => void): this {
+    super.close(callback);
+    this.closeIdleConnections();
+    this.closeHttp2Sessions();
+    // Connections still busy after the grace period are cut so close() ends.
+    const timer = setTimeout(() => this.closeAllConnections(), 3000);
+    timer.unref();
+    return this;
+  }
+}

@@ -1,0 +1,107 @@
+import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
+import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
+import { createContextValues } from "@connectrpc/connect";
+import Fastify, { type FastifyInstance } from "fastify";
+import { ModelRegistry } from "../agent/model-registry.js";
+import { ConfigError } from "../config/config-error.js";
+import type { ConfigFlags, FloeConfig } from "../config/floe-config.js";
+import { loadConfig } from "../config/load-config.js";
+import { RuntimeConfig } from "../config/runtime-config.js";
+import type { AppContext } from "../services/app-context.js";
+import { createServiceBindings, registerRoutes } from "../services/registry.js";
+import { ConversationRepository } from "../store/conversation-repository.js";
+import { openDatabase } from "../store/database.js";
+import { authInterceptor, errorInterceptor, kLogger } from "./interceptors.js";
+import { isAllowedHostHeader, isLoopbackHost } from "./loopback.js";
+import { OnePortServer } from "./one-port-server.js";
+
+export interface StartOptions extends ConfigFlags {
+  /** Environment to read instead of process.env (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+  /** Settings that beat every other source, for embedding and tests. */
+  overrides?: Partial<FloeConfig>;
+  /** pino level; default `debug` when DEBUG is set, else `info`. */
+  logLevel?: string;
+}
+
+export interface FloeServer {
+  /** `http://host:port`, with the port actually bound. */
+  url: string;
+  port: number;
+  config: FloeConfig;
+  app: AppContext;
+  fastify: FastifyInstance;
+  /** Graceful: stops accepting, ends streams, closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Starts Floe: config, storage (migrated), every service on one port. */
+export async function startServer(options: StartOptions = {}): Promise<FloeServer> {
+  const config: FloeConfig = { ...loadConfig(options, options.env ?? process.env), ...options.overrides };
+  if (!isLoopbackHost(config.host) && config.apiKeys.length === 0 && !config.allowPublicWithoutKeys) {
+    throw new ConfigError("host", "startup", `refusing to bind ${config.host} without API keys: set FLOE_API_KEYS, or FLOE_ALLOW_PUBLIC_WITHOUT_KEYS=true to accept the risk`);
+  }
+  mkdirSync(config.workspace, { recursive: true });
+  const database = await openDatabase(config.databaseUrl, config.workspace);
+
+  const fastify = Fastify({
+    logger: { level: options.logLevel ?? (config.debug ? "debug" : "info") },
+    bodyLimit: config.maxBodyBytes,
+    serverFactory: (handler) => new OnePortServer(handler as never) as never,
+  });
+  const app: AppContext = {
+    config,
+    runtime: new RuntimeConfig({ projectRoot: config.projectRoot, workspaceRoot: config.workspace, executionMode: config.executionMode }),
+    models: new ModelRegistry(config.models, config.defaultModel),
+    database,
+    conversations: new ConversationRepository(database.db),
+    log: fastify.log,
+    startedAt: Date.now(),
+    agentId: config.agentId || `floe@${hostname()}`,
+  };
+  app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
+
+  if (isLoopbackHost(config.host)) {
+    fastify.addHook("onRequest", async (req, reply) => {
+      const host = (req.headers[":authority"] as string | undefined) ?? req.headers.host;
+      if (!isAllowedHostHeader(host)) {
+        await reply.code(403).send({ error: `Host ${JSON.stringify(host)} is not allowed while Floe is bound to loopback` });
+      }
+    });
+  }
+
+  const { bindings, health } = createServiceBindings(app);
+  await fastify.register(fastifyConnectPlugin, {
+    routes: (router) => registerRoutes(router, bindings),
+    interceptors: [errorInterceptor(fastify.log), authInterceptor(config.apiKeys)],
+    contextValues: (req) => createContextValues().set(kLogger, req.log),
+    readMaxBytes: config.maxBodyBytes,
+    shutdownTimeoutMs: 0,
+    grpcWeb: true,
+    connect: true,
+    grpc: true,
+  });
+
+  await fastify.listen({ host: config.host, port: config.port });
+  const address = fastify.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const urlHost = config.host.includes(":") ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    config,
+    app,
+    fastify,
+    close() {
+      closing ??= (async () => {
+        health.shutdown();
+        await fastify.close();
+        await database.db.destroy();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { ServiceImpl } from "@connectrpc/connect";
+import { ConversationService } from "../../gen/floe/v1/conversation_pb.js";
+import type { AppContext } from "./app-context.js";
+import { limitField, notFound, requireField } from "./require.js";
+
+const LIST_HINT = "list conversations with ConversationService.ListConversations";
+
+export function conversationService(app: AppContext): ServiceImpl<typeof ConversationService> {
+  const repo = app.conversations;
+  const mustGet = async (id: string) => {
+    const conv = await repo.get(requireField(id, "conversation_id"));
+    if (!conv) throw notFound("conversation", id, LIST_HINT);
+    return conv;
+  };
+  return {
+    async createConversation(req) {
+      const conversation = await repo.create(req.name.trim() || "New conversation", req.agentId.trim() || "default", app.models.current.name);
+      return { conversation };
+    },
+    async listConversations(req) {
+      return { conversations: await repo.list(limitField(req.limit, "limit", 100, 1000), req.agentId.trim()) };
+    },
+    async getConversation(req) {
+      const conversation = await mustGet(req.conversationId);
+      const messages = await repo.history(conversation.id, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" });
+      return { conversation, messages };
+    },
+    async getConversationHistory(req) {
+      const conversation = await mustGet(req.conversationId);
+      const messages = await repo.history(conversation.id, {
+        includeSystem: req.includeSystem ?? true,
+        limit: limitField(req.limit, "limit", 0, 100000),
+        agentId: req.agentId.trim(),
+        channel: req.channel.trim(),
+        messageType: req.messageType.trim(),
+      });
+      return { conversationId: conversation.id, messages };
+    },
+    async deleteConversation(req) {
+      const id = requireField(req.conversationId, "conversation_id");
+      if (!(await repo.delete(id))) throw notFound("conversation", id, LIST_HINT);
+      return { conversationId: id };
+    },
+  };
+}

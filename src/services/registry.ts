@@ -1,0 +1,81 @@
+import type { DescService } from "@bufbuild/protobuf";
+import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
+import { AgentService } from "../../gen/floe/v1/agent_pb.js";
+import { ChatService } from "../../gen/floe/v1/chat_pb.js";
+import { CheckpointService } from "../../gen/floe/v1/checkpoint_pb.js";
+import { ConversationService } from "../../gen/floe/v1/conversation_pb.js";
+import { CoordinatorService } from "../../gen/floe/v1/coordinator_pb.js";
+import { GitHubService } from "../../gen/floe/v1/github_pb.js";
+import { HealthService } from "../../gen/floe/v1/health_pb.js";
+import { MessageService } from "../../gen/floe/v1/message_pb.js";
+import { ModelService } from "../../gen/floe/v1/model_pb.js";
+import { PeerService } from "../../gen/floe/v1/peer_pb.js";
+import { ProjectService } from "../../gen/floe/v1/project_pb.js";
+import { SecurityService } from "../../gen/floe/v1/security_pb.js";
+import { SystemService } from "../../gen/floe/v1/system_pb.js";
+import { TelemetryService } from "../../gen/floe/v1/telemetry_pb.js";
+import { UploadService } from "../../gen/floe/v1/upload_pb.js";
+import { Health } from "../../gen/grpc/health/v1/health_pb.js";
+import { ServerReflection as ReflectionV1 } from "../../gen/grpc/reflection/v1/reflection_pb.js";
+import { ServerReflection as ReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import type { AppContext } from "./app-context.js";
+import { conversationService } from "./conversation-service.js";
+import { grpcHealthService, HealthStatus } from "./grpc-health-service.js";
+import { healthService } from "./health-service.js";
+import { modelService } from "./model-service.js";
+import { ReflectionIndex, reflectionServiceV1, reflectionServiceV1alpha } from "./reflection-service.js";
+import { systemService } from "./system-service.js";
+import { withUnimplemented } from "./unimplemented.js";
+
+/** One service and its implementation, ready for any surface. */
+export interface ServiceBinding {
+  service: DescService;
+  impl: ServiceImpl<DescService>;
+}
+
+/** Every floe.v1 service: the API. */
+export const FLOE_SERVICES: readonly DescService[] = [
+  ChatService, ConversationService, AgentService, MessageService, TelemetryService, CoordinatorService,
+  ProjectService, CheckpointService, ModelService, SystemService, SecurityService, UploadService,
+  HealthService, PeerService, GitHubService,
+];
+
+function bind<S extends DescService>(service: S, impl: ServiceImpl<S>): ServiceBinding {
+  return { service, impl: impl as unknown as ServiceImpl<DescService> };
+}
+
+/** Builds every service implementation over the shared context. */
+export function createServiceBindings(app: AppContext): { bindings: ServiceBinding[]; health: HealthStatus } {
+  const health = new HealthStatus(new Set([...FLOE_SERVICES.map((s) => s.typeName), Health.typeName]));
+  const floe: ServiceBinding[] = [
+    bind(ChatService, withUnimplemented(ChatService, "agent engine and chat", {})),
+    bind(ConversationService, conversationService(app)),
+    bind(AgentService, withUnimplemented(AgentService, "multi-agent registry and delegation", {})),
+    bind(MessageService, withUnimplemented(MessageService, "message routing and event feed", {})),
+    bind(TelemetryService, withUnimplemented(TelemetryService, "telemetry", {})),
+    bind(CoordinatorService, withUnimplemented(CoordinatorService, "role-based coordination", {})),
+    bind(ProjectService, withUnimplemented(ProjectService, "projects and tasks", {})),
+    bind(CheckpointService, withUnimplemented(CheckpointService, "checkpoints", {})),
+    bind(ModelService, modelService(app)),
+    bind(SystemService, systemService(app)),
+    bind(SecurityService, withUnimplemented(SecurityService, "permissions, approvals and audit", {})),
+    bind(UploadService, withUnimplemented(UploadService, "uploads", {})),
+    bind(HealthService, healthService(app)),
+    bind(PeerService, withUnimplemented(PeerService, "Pawan peer discovery (Aegis network file)", {})),
+    bind(GitHubService, withUnimplemented(GitHubService, "GitHub webhook", {})),
+  ];
+  const index = new ReflectionIndex([...FLOE_SERVICES, Health, ReflectionV1, ReflectionV1alpha]);
+  return {
+    health,
+    bindings: [
+      ...floe,
+      bind(Health, grpcHealthService(health)),
+      bind(ReflectionV1, reflectionServiceV1(index)),
+      bind(ReflectionV1alpha, reflectionServiceV1alpha(index)),
+    ],
+  };
+}
+
+export function registerRoutes(router: ConnectRouter, bindings: readonly ServiceBinding[]): void {
+  for (const b of bindings) router.service(b.service, b.impl);
+}

@@ -1,0 +1,52 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import SQLite from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, type Dialect } from "kysely";
+import pg from "pg";
+import { migrateToLatest } from "./migrations.js";
+import type { Database } from "./schema.js";
+
+export type DialectName = "sqlite" | "postgres";
+
+export interface OpenDatabase {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Where the data lives, with any password removed. */
+  location: string;
+}
+
+/**
+ * The one place that knows about dialects. `postgres://` URLs select Postgres;
+ * anything else is an SQLite file (default `<workspace>/floe.db`, WAL mode).
+ * Migrations run before the handle is returned.
+ */
+export async function openDatabase(url: string, workspace: string): Promise<OpenDatabase> {
+  let dialect: Dialect;
+  let name: DialectName;
+  let location: string;
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    name = "postgres";
+    const safe = new URL(url);
+    safe.password = "";
+    location = safe.toString();
+    dialect = new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) });
+  } else {
+    name = "sqlite";
+    location = url ? url.replace(/^sqlite:(\/\/)?/, "") : join(workspace, "floe.db");
+    mkdirSync(dirname(location), { recursive: true });
+    const sqlite = new SQLite(location);
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    dialect = new SqliteDialect({ database: sqlite });
+  }
+  const db = new Kysely<Database>({ dialect });
+  try {
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return { db, dialect: name, location };
+}

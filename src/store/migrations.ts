@@ -1,0 +1,59 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+
+/**
+ * Migrations live in code, not files, so a built server carries its own schema
+ * history. Names sort in apply order; never edit one that has shipped.
+ */
+const migrations: Record<string, Migration> = {
+  "0001_conversations": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("conversations")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("agent_id", "text", (c) => c.notNull())
+        .addColumn("model", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("updated_at", "text", (c) => c.notNull())
+        .addColumn("message_count", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("last_seq", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex("conversations_updated_idx").on("conversations").columns(["updated_at"]).execute();
+      await db.schema
+        .createTable("messages")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("conversation_id", "text", (c) => c.notNull().references("conversations.id").onDelete("cascade"))
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("content", "text", (c) => c.notNull())
+        .addColumn("agent_id", "text", (c) => c.notNull())
+        .addColumn("channel", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("message_type", "text", (c) => c.notNull().defaultTo("message"))
+        .addColumn("tool_calls", "text", (c) => c.notNull().defaultTo("[]"))
+        .addColumn("tool_call_id", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("metadata", "text", (c) => c.notNull().defaultTo("{}"))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex("messages_conversation_position_idx")
+        .unique()
+        .on("messages")
+        .columns(["conversation_id", "position"])
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider, migrationTableName: "floe_migrations", migrationLockTableName: "floe_migrations_lock" });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "unknown";
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
