@@ -20,10 +20,23 @@ export class OnePortServer extends net.Server {
   readonly h2: http2.Http2Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly sessions = new Set<http2.ServerHttp2Session>();
+  /** In-flight HTTP/1.1 requests per socket: a socket at zero is idle. */
+  private readonly busy = new Map<net.Socket, number>();
+  private closing = false;
 
   constructor(handler: Handler) {
     super({ pauseOnConnect: false });
-    this.h1 = http.createServer({ keepAliveTimeout: 5000 }, handler as http.RequestListener);
+    this.h1 = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+      const socket = req.socket;
+      this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
+      if (this.closing) res.setHeader("connection", "close");
+      res.once("close", () => {
+        const n = (this.busy.get(socket) ?? 1) - 1;
+        this.busy.set(socket, n);
+        if (n === 0 && this.closing && !req.headers.upgrade) socket.end();
+      });
+      (handler as http.RequestListener)(req, res);
+    });
     this.h2 = http2.createServer({}, handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
     this.h1.on("upgrade", (...args) => this.emit("upgrade", ...args));
     this.h1.on("clientError", (_err, socket) => socket.destroy());
@@ -36,7 +49,10 @@ export class OnePortServer extends net.Server {
 
   private route(socket: net.Socket): void {
     this.sockets.add(socket);
-    socket.once("close", () => this.sockets.delete(socket));
+    socket.once("close", () => {
+      this.sockets.delete(socket);
+      this.busy.delete(socket);
+    });
     socket.on("error", () => socket.destroy());
     let head: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
@@ -60,8 +76,11 @@ export class OnePortServer extends net.Server {
     socket.on("data", onData);
   }
 
+  /** Ends HTTP/1.1 connections with no request in flight (http.Server only tracks servers it listened on itself). */
   closeIdleConnections(): void {
-    this.h1.closeIdleConnections();
+    for (const socket of this.sockets) {
+      if (this.busy.has(socket) && this.busy.get(socket) === 0) socket.end();
+    }
   }
 
   closeAllConnections(): void {
@@ -76,6 +95,7 @@ export class OnePortServer extends net.Server {
   }
 
   override close(callback?: (err?: Error) => void): this {
+    this.closing = true;
     super.close(callback);
     this.closeIdleConnections();
     this.closeHttp2Sessions();
