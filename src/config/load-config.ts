@@ -115,7 +115,7 @@ function parseModels(value: unknown, source: string): ModelConfig[] {
     for (const key of Object.keys(m)) {
       if (!MODEL_KEYS.has(key)) throw new ConfigError(`${at}.${key}`, source, `unknown key (known: ${[...MODEL_KEYS].join(", ")})`);
     }
-    const id = str(m.id, source, `${at}.id`);
+    const id = m.id === undefined ? "" : str(m.id, source, `${at}.id`);
     if (!id) throw new ConfigError(`${at}.id`, source, "is required");
     if (seen.has(id)) throw new ConfigError(`${at}.id`, source, `duplicate id "${id}"`);
     seen.add(id);

@@ -77,6 +77,8 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     interceptors: [errorInterceptor(fastify.log), authInterceptor(config.apiKeys)],
     contextValues: (req) => createContextValues().set(kLogger, req.log),
     readMaxBytes: config.maxBodyBytes,
+    // A misspelt field is an error the caller should see, not a silently ignored value.
+    jsonOptions: { ignoreUnknownFields: false },
     shutdownTimeoutMs: 0,
     grpcWeb: true,
     connect: true,

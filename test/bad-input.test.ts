@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { connectJson, createTestEnv, type TestEnv } from "./support/test-server.js";
+
+const CREATE = "floe.v1.ConversationService/CreateConversation";
+
+describe("bad input gets a clear error and the server stays up", () => {
+  let env: TestEnv;
+  afterEach(async () => env?.cleanup());
+
+  async function stillServes(url: string) {
+    const ok = await connectJson(url, "floe.v1.HealthService/GetHealth", {});
+    expect(ok.status).toBe(200);
+    expect(ok.body.status).toBe("ok");
+  }
+
+  it("rejects malformed JSON with invalid_argument", async () => {
+    env = await createTestEnv();
+    const server = await env.start();
+    const res = await connectJson(server.url, CREATE, '{"name": "unterminated');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("invalid_argument");
+    expect(res.body.message).toMatch(/json|parse|unexpected/i);
+    await stillServes(server.url);
+  });
+
+  it("rejects a wrong content type with 415", async () => {
+    env = await createTestEnv();
+    const server = await env.start();
+    const res = await fetch(`${server.url}/${CREATE}`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+    expect(res.status).toBe(415);
+    await stillServes(server.url);
+  });
+
+  it("rejects a wrong field type, naming the field", async () => {
+    env = await createTestEnv();
+    const server = await env.start();
+    const res = await connectJson(server.url, CREATE, { name: { nested: true } });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("invalid_argument");
+    expect(res.body.message).toContain("name");
+    const unknownField = await connectJson(server.url, CREATE, { nmae: "typo" });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.message).toContain("nmae");
+    await stillServes(server.url);
+  });
+
+  it("rejects an oversized body with resource_exhausted and stores nothing", async () => {
+    env = await createTestEnv();
+    const server = await env.start({ overrides: { maxBodyBytes: 1024 } });
+    const res = await connectJson(server.url, CREATE, { name: "x".repeat(4096) });
+    expect(res.status).toBe(429);
+    expect(res.body.code).toBe("resource_exhausted");
+    const list = await connectJson(server.url, "floe.v1.ConversationService/ListConversations", {});
+    expect(list.body.conversations ?? []).toEqual([]);
+    await stillServes(server.url);
+  });
+
+  it("answers not_found for an unknown conversation id and invalid_argument for a missing one", async () => {
+    env = await createTestEnv();
+    const server = await env.start();
+    for (const rpc of ["GetConversation", "GetConversationHistory", "DeleteConversation"]) {
+      const res = await connectJson(server.url, `floe.v1.ConversationService/${rpc}`, { conversation_id: "does-not-exist" });
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ code: "not_found", message: expect.stringContaining('conversation "does-not-exist" not found') });
+      const missing = await connectJson(server.url, `floe.v1.ConversationService/${rpc}`, {});
+      expect(missing.status).toBe(400);
+      expect(missing.body.message).toBe("conversation_id is required");
+    }
+    const badLimit = await connectJson(server.url, "floe.v1.ConversationService/ListConversations", { limit: -1 });
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.message).toContain("limit must be between 1 and 1000");
+    await stillServes(server.url);
+  });
+
+  it("answers unimplemented, naming the capability, for RPCs of later capabilities", async () => {
+    env = await createTestEnv();
+    const server = await env.start();
+    const res = await connectJson(server.url, "floe.v1.CheckpointService/GetCheckpointStats", {});
+    expect(res.status).toBe(501);
+    expect(res.body.message).toContain("checkpoints capability");
+    await stillServes(server.url);
+  });
+});

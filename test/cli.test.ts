@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { afterEach, describe, expect, it } from "vitest";
+import { Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
+
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+function floe(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function finish(p: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  p.stdout!.on("data", (d) => (stdout += d));
+  p.stderr!.on("data", (d) => (stderr += d));
+  return new Promise((resolve) => p.on("close", (code) => resolve({ code, stdout, stderr })));
+}
+
+describe("the floe CLI", () => {
+  let ws: string;
+  afterEach(() => ws && rmSync(ws, { recursive: true, force: true }));
+
+  it("prints --version and --help", async () => {
+    const v = await finish(floe(["--version"]));
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = await finish(floe(["--help"]));
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain("serve");
+    const sh = await finish(floe(["serve", "--help"]));
+    expect(sh.stdout).toMatch(/--workspace[\s\S]*--config[\s\S]*--host[\s\S]*--port/);
+  });
+
+  it("exits 2 with one clear line on a bad config", async () => {
+    ws = mkdtempSync(join(tmpdir(), "floe-cli-"));
+    writeFileSync(join(ws, "floe.yaml"), "port: not-a-port\n");
+    const r = await finish(floe(["--workspace", ws]));
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^floe: config error: port \(.*floe\.yaml\): must be a port number/);
+  });
+
+  it("refuses to bind a public address without API keys", async () => {
+    ws = mkdtempSync(join(tmpdir(), "floe-cli-"));
+    const r = await finish(floe(["--workspace", ws, "--host", "0.0.0.0", "--port", "0"]));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("refusing to bind 0.0.0.0 without API keys");
+  });
+
+  it("serves, then shuts down gracefully on SIGTERM, ending open streams cleanly", async () => {
+    ws = mkdtempSync(join(tmpdir(), "floe-cli-"));
+    const p = floe(["serve", "--workspace", ws, "--port", "0"]);
+    const done = finish(p);
+    const url = await new Promise<string>((resolve, reject) => {
+      let buf = "";
+      p.stdout!.on("data", (d) => {
+        buf += d;
+        const m = /"url":"(http:\/\/[^"]+)"/.exec(buf);
+        if (m) resolve(m[1]!);
+      });
+      p.once("close", () => reject(new Error(`exited early: ${buf}`)));
+    });
+    const health = createClient(Health, createGrpcTransport({ baseUrl: url }));
+    expect((await health.check({})).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
+    const watched: HealthCheckResponse_ServingStatus[] = [];
+    const watching = (async () => {
+      for await (const r of health.watch({})) {
+        watched.push(r.status);
+        if (watched.length === 1) p.kill("SIGTERM");
+      }
+    })();
+    await watching;
+    expect(watched).toEqual([HealthCheckResponse_ServingStatus.SERVING, HealthCheckResponse_ServingStatus.NOT_SERVING]);
+    const r = await done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("shutting down");
+  });
+});
