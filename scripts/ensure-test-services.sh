@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Makes sure what the test suite talks to is there: a running PostgreSQL on
+# loopback (the storage tests run on SQLite and on Postgres) and Python's
+# grpcio (a gRPC client in another language). Safe to run repeatedly.
+set -euo pipefail
+
+pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+
+if ! pg_up; then
+  if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+    echo "ensure-test-services: starting PostgreSQL" >&2
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+  fi
+  for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+  pg_up || { echo "ensure-test-services: PostgreSQL is not reachable on 127.0.0.1:5432 (set FLOE_TEST_PG_URL to use another)" >&2; exit 1; }
+fi
+
+if ! /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ensure-test-services: installing python3-grpcio" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-grpcio >/dev/null
+  else
+    echo "ensure-test-services: /usr/bin/python3 lacks grpcio: install Debian's python3-grpcio" >&2
+    exit 1
+  fi
+fi
