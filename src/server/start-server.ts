@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { createContextValues } from "@connectrpc/connect";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from "fastify";
 import { ModelRegistry } from "../agent/model-registry.js";
 import { ConfigError } from "../config/config-error.js";
 import type { ConfigFlags, FloeConfig } from "../config/floe-config.js";
@@ -12,6 +12,7 @@ import type { AppContext } from "../services/app-context.js";
 import { createServiceBindings, registerRoutes } from "../services/registry.js";
 import { ConversationRepository } from "../store/conversation-repository.js";
 import { openDatabase } from "../store/database.js";
+import { CONNECT_UNARY_CONSTRAINT, connectUnaryConstraint, connectUnaryFastPath } from "./connect-unary-fast-path.js";
 import { authInterceptor, errorInterceptor, kLogger } from "./interceptors.js";
 import { isAllowedHostHeader, isLoopbackHost } from "./loopback.js";
 import { OnePortServer } from "./one-port-server.js";
@@ -23,6 +24,8 @@ export interface StartOptions extends ConfigFlags {
   overrides?: Partial<FloeConfig>;
   /** pino level; default `debug` when DEBUG is set, else `info`. */
   logLevel?: string;
+  /** Runs before listening, for embedders that add their own routes or hooks. */
+  configure?: (fastify: FastifyInstance) => void | Promise<void>;
 }
 
 export interface FloeServer {
@@ -48,8 +51,11 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   const fastify = Fastify({
     logger: { level: options.logLevel ?? (config.debug ? "debug" : "info") },
     bodyLimit: config.maxBodyBytes,
+    // A log line per request costs more than a small RPC; DEBUG turns it on.
+    logController: new LogController({ disableRequestLogging: !config.debug }),
+    routerOptions: { constraints: { [CONNECT_UNARY_CONSTRAINT]: connectUnaryConstraint } },
     serverFactory: (handler) => new OnePortServer(handler as never) as never,
-  });
+  }) as unknown as FastifyInstance;
   const app: AppContext = {
     config,
     runtime: new RuntimeConfig({ projectRoot: config.projectRoot, workspaceRoot: config.workspace, executionMode: config.executionMode }),
@@ -72,19 +78,24 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   }
 
   const { bindings, health } = createServiceBindings(app);
+  const interceptors = [errorInterceptor(fastify.log), authInterceptor(config.apiKeys)];
+  const contextValues = (req: FastifyRequest) => createContextValues().set(kLogger, req.log);
+  // A misspelt field is an error the caller should see, not a silently ignored value.
+  const jsonOptions = { ignoreUnknownFields: false };
+  await fastify.register(async (scope) => connectUnaryFastPath(scope, bindings, { interceptors, contextValues, readMaxBytes: config.maxBodyBytes, jsonOptions }));
   await fastify.register(fastifyConnectPlugin, {
     routes: (router) => registerRoutes(router, bindings),
-    interceptors: [errorInterceptor(fastify.log), authInterceptor(config.apiKeys)],
-    contextValues: (req) => createContextValues().set(kLogger, req.log),
+    interceptors,
+    contextValues,
     readMaxBytes: config.maxBodyBytes,
-    // A misspelt field is an error the caller should see, not a silently ignored value.
-    jsonOptions: { ignoreUnknownFields: false },
+    jsonOptions,
     shutdownTimeoutMs: 0,
     grpcWeb: true,
     connect: true,
     grpc: true,
   });
 
+  await options.configure?.(fastify);
   await fastify.listen({ host: config.host, port: config.port });
   const address = fastify.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

@@ -1,0 +1,313 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { ServerHttp2Stream } from "node:http2";
+import { create, isMessage, type DescMessage, type DescMethod, type DescService, type JsonReadOptions, type JsonWriteOptions, type Message } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ContextValues, type HandlerContext, type Interceptor, type UnaryRequest, type UnaryResponse } from "@connectrpc/connect";
+import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
+import { codeToHttpStatus, errorToJsonBytes, trailerMux } from "@connectrpc/connect/protocol-connect";
+import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ConstraintStrategy, Handler, HTTPVersion } from "find-my-way";
+import type { ServiceBinding } from "../services/registry.js";
+
+/**
+ * Connect unary calls (POST, `application/json` or `application/proto`, no
+ * compression, no timeout header), and gRPC unary calls over HTTP/2 with the
+ * same restrictions, are served here instead of through
+ * connect-fastify's universal handler. Same serialization, same interceptors,
+ * same error JSON; what is skipped is the per-request machinery that a tiny
+ * unary call does not need: AbortController, Headers conversions and
+ * async-iterable bodies. Headers, signal and response headers are created only
+ * when a handler or interceptor touches them. Everything else (gRPC, gRPC-Web,
+ * streams, GET, compressed bodies, deadlines) takes connect-fastify's routes.
+ */
+export const CONNECT_UNARY_CONSTRAINT = "connectUnary";
+
+type Format = "json" | "proto" | "grpc";
+
+/** find-my-way strategy: derives `json`/`proto` for fast-path-eligible requests. */
+export const connectUnaryConstraint: ConstraintStrategy<HTTPVersion.V1, string> = {
+  name: CONNECT_UNARY_CONSTRAINT,
+  storage() {
+    const handlers = new Map<string, Handler<HTTPVersion.V1>>();
+    return {
+      get: (k: string) => handlers.get(k) ?? null,
+      set: (k: string, v: Handler<HTTPVersion.V1>) => void handlers.set(k, v),
+    };
+  },
+  deriveConstraint(req: { method?: string; headers: IncomingHttpHeaders; httpVersionMajor?: number }): Format {
+    if (req.method !== "POST") return undefined as never;
+    const h = req.headers;
+    const ct = h["content-type"];
+    if (ct === "application/grpc" || ct === "application/grpc+proto") {
+      const enc = h["grpc-encoding"];
+      const plain = enc === undefined || enc === "identity";
+      return (req.httpVersionMajor === 2 && plain && h["grpc-timeout"] === undefined ? "grpc" : undefined) as never;
+    }
+    if (h["connect-timeout-ms"] !== undefined) return undefined as never;
+    const enc = h["content-encoding"];
+    if (enc !== undefined && enc !== "identity") return undefined as never;
+    if (ct === "application/json" || ct === "application/json; charset=utf-8") return "json";
+    if (ct === "application/proto") return "proto";
+    // undefined: no constraint derived, so the request takes connect-fastify's route.
+    return undefined as never;
+  },
+  mustMatchWhenDerived: false,
+  validate() {},
+};
+
+export interface FastPathOptions {
+  interceptors: Interceptor[];
+  contextValues: (req: FastifyRequest) => ContextValues;
+  readMaxBytes: number;
+  jsonOptions: Partial<JsonReadOptions & JsonWriteOptions>;
+}
+
+type AnyImpl = (req: Message, ctx: HandlerContext) => unknown;
+
+/** Registers the fast path for every unary method of `bindings`. */
+export async function connectUnaryFastPath(fastify: FastifyInstance, bindings: readonly ServiceBinding[], opts: FastPathOptions): Promise<void> {
+  const passThrough = (_req: FastifyRequest, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser(["application/json", "application/proto", "application/grpc", "application/grpc+proto"], { parseAs: "buffer", bodyLimit: opts.readMaxBytes + 5 }, passThrough);
+  fastify.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const code = err.statusCode === 413 ? Code.ResourceExhausted : (err.statusCode ?? 500) < 500 ? Code.InvalidArgument : Code.Internal;
+    const message = err.statusCode === 413 ? `message size is larger than configured readMaxBytes ${opts.readMaxBytes}` : err.message;
+    const error = new ConnectError(message, code);
+    if (String(req.headers["content-type"]).startsWith("application/grpc")) return sendGrpcError(reply, error);
+    return sendError(reply, error, opts.jsonOptions);
+  });
+
+  for (const { service, impl } of bindings) {
+    for (const method of service.methods) {
+      if (method.methodKind !== "unary") continue;
+      const fn = (impl as unknown as Record<string, AnyImpl>)[method.localName]!.bind(impl);
+      const serialization = createMethodSerializationLookup(method, undefined, opts.jsonOptions, { readMaxBytes: opts.readMaxBytes, writeMaxBytes: 0xffffffff });
+      const invoke = chain(opts.interceptors, service, method, fn);
+      const path = `/${service.typeName}/${method.name}`;
+      for (const format of ["json", "proto", "grpc"] as const) {
+        fastify.route({
+          method: "POST",
+          url: path,
+          constraints: { [CONNECT_UNARY_CONSTRAINT]: format },
+          handler:
+            format === "grpc"
+              ? (req, reply) => handleGrpc(req, reply, service, method, serialization, invoke, opts)
+              : (req, reply) => handle(req, reply, format === "proto", service, method, serialization, invoke, opts),
+        });
+      }
+    }
+  }
+}
+
+type Invoke = (req: FastUnaryRequest) => Promise<UnaryResponse>;
+
+/** Composes interceptors once per method, in Connect's order (first is outermost). */
+function chain(interceptors: Interceptor[], service: DescService, method: DescMethod, fn: AnyImpl): Invoke {
+  const inner = async (req: UnaryRequest): Promise<UnaryResponse> => {
+    const call = (req as FastUnaryRequest).call;
+    const out = await fn(req.message, call);
+    const message = isMessage(out, method.output) ? out : create(method.output as DescMessage, out as never);
+    return { stream: false, service, method, header: call.responseHeader, trailer: call.responseTrailer, message } as UnaryResponse;
+  };
+  let next = inner as unknown as (req: UnaryRequest) => Promise<UnaryResponse>;
+  for (let i = interceptors.length - 1; i >= 0; i--) next = interceptors[i]!(next as never) as never;
+  return next as unknown as Invoke;
+}
+
+async function handle(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  binary: boolean,
+  service: DescService,
+  method: DescMethod,
+  serialization: MethodSerializationLookup<DescMessage, DescMessage>,
+  invoke: Invoke,
+  opts: FastPathOptions,
+): Promise<void> {
+  const call = new FastCall(service, method, req, reply, opts.contextValues(req));
+  try {
+    const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
+    const input = serialization.getI(binary).parse(body);
+    const res = await invoke(new FastUnaryRequest(call, input));
+    const bytes = serialization.getO(binary).serialize(res.message);
+    call.writeHeaders(reply);
+    reply.code(200).header("content-type", binary ? "application/proto" : "application/json");
+    await reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    const err = e instanceof ConnectError ? e : new ConnectError("internal error", Code.Internal, undefined, undefined, e);
+    call.writeHeaders(reply);
+    await sendError(reply, err, opts.jsonOptions);
+  } finally {
+    call.done();
+  }
+}
+
+/** gRPC unary over HTTP/2: one length-prefixed message in, one out, status in trailers. */
+async function handleGrpc(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  service: DescService,
+  method: DescMethod,
+  serialization: MethodSerializationLookup<DescMessage, DescMessage>,
+  invoke: Invoke,
+  opts: FastPathOptions,
+): Promise<void> {
+  const call = new FastCall(service, method, req, reply, opts.contextValues(req), "grpc");
+  try {
+    const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
+    if (body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) {
+      throw new ConnectError("invalid gRPC request: expected exactly one uncompressed length-prefixed message", Code.InvalidArgument);
+    }
+    const input = serialization.getI(true).parse(body.subarray(5));
+    const res = await invoke(new FastUnaryRequest(call, input));
+    const bytes = serialization.getO(true).serialize(res.message);
+    const frame = Buffer.allocUnsafe(5 + bytes.byteLength);
+    frame[0] = 0;
+    frame.writeUInt32BE(bytes.byteLength, 1);
+    frame.set(bytes, 5);
+    reply.hijack();
+    const raw = reply.raw;
+    const headers: Record<string, string> = { "content-type": "application/grpc+proto" };
+    call.peekResponseHeader()?.forEach((v, k) => (headers[k] = v));
+    raw.writeHead(200, headers);
+    const trailers: Record<string, string> = { "grpc-status": "0" };
+    call.peekResponseTrailer()?.forEach((v, k) => (trailers[k] = v));
+    raw.addTrailers(trailers);
+    raw.end(frame);
+  } catch (e) {
+    await sendGrpcError(reply, e instanceof ConnectError ? e : new ConnectError("internal error", Code.Internal, undefined, undefined, e));
+  } finally {
+    call.done();
+  }
+}
+
+/** A trailers-only gRPC response carrying the error status. */
+function sendGrpcError(reply: FastifyReply, err: ConnectError): void {
+  const headers: Record<string, string> = { "content-type": "application/grpc+proto" };
+  setTrailerStatus(new Headers(), err).forEach((v, k) => (headers[k] = v));
+  reply.hijack();
+  // Trailers-only must be one HEADERS frame with END_STREAM; the compat API's
+  // writeHead()+end() would add an empty DATA frame, which gRPC clients reject.
+  const stream = (reply.raw as unknown as { stream?: ServerHttp2Stream }).stream;
+  if (stream && !stream.headersSent) {
+    stream.respond({ ":status": 200, ...headers }, { endStream: true });
+  } else {
+    reply.raw.writeHead(200, headers);
+    reply.raw.end();
+  }
+}
+
+function sendError(reply: FastifyReply, err: ConnectError, jsonOptions: Partial<JsonWriteOptions>) {
+  err.metadata.forEach((value, key) => void reply.header(key, value));
+  const bytes = errorToJsonBytes(err, jsonOptions);
+  return reply.code(codeToHttpStatus(err.code)).header("content-type", "application/json").send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+/** A HandlerContext whose headers and signal are built on first use. */
+class FastCall implements HandlerContext {
+  readonly requestMethod = "POST";
+  private reqHeader?: Headers;
+  private resHeader?: Headers;
+  private resTrailer?: Headers;
+  private controller?: AbortController;
+  private finished = false;
+
+  constructor(
+    readonly service: DescService,
+    readonly method: DescMethod,
+    private readonly req: FastifyRequest,
+    private readonly reply: FastifyReply,
+    readonly values: ContextValues,
+    readonly protocolName: "connect" | "grpc" = "connect",
+  ) {}
+
+  peekResponseHeader(): Headers | undefined {
+    return this.resHeader;
+  }
+
+  peekResponseTrailer(): Headers | undefined {
+    return this.resTrailer;
+  }
+
+  get url(): string {
+    return `http://${this.req.headers.host ?? this.req.headers[":authority"] ?? "localhost"}${this.req.url}`;
+  }
+
+  get requestHeader(): Headers {
+    if (!this.reqHeader) {
+      const h = new Headers();
+      for (const [k, v] of Object.entries(this.req.headers)) {
+        if (k.startsWith(":") || v === undefined) continue;
+        if (Array.isArray(v)) for (const x of v) h.append(k, x);
+        else h.set(k, v);
+      }
+      this.reqHeader = h;
+    }
+    return this.reqHeader;
+  }
+
+  get responseHeader(): Headers {
+    return (this.resHeader ??= new Headers());
+  }
+
+  get responseTrailer(): Headers {
+    return (this.resTrailer ??= new Headers());
+  }
+
+  /** Aborts when the client goes away mid-call, and (as in Connect) when the call ends. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const c = new AbortController();
+      this.controller = c;
+      this.reply.raw.once("close", () => {
+        if (!this.finished) c.abort(new ConnectError("client disconnected", Code.Canceled));
+      });
+    }
+    return this.controller.signal;
+  }
+
+  timeoutMs(): number | undefined {
+    return undefined;
+  }
+
+  writeHeaders(reply: FastifyReply): void {
+    if (!this.resHeader && !this.resTrailer) return;
+    trailerMux(this.responseHeader, this.responseTrailer).forEach((value, key) => void reply.header(key, value));
+  }
+
+  done(): void {
+    this.finished = true;
+    this.controller?.abort();
+  }
+}
+
+/** The UnaryRequest interceptors see; `header` and `signal` are lazy. */
+class FastUnaryRequest {
+  readonly stream = false as const;
+  readonly requestMethod = "POST";
+  readonly init = {};
+
+  constructor(
+    readonly call: FastCall,
+    readonly message: Message,
+  ) {}
+
+  get service() {
+    return this.call.service;
+  }
+  get method() {
+    return this.call.method;
+  }
+  get url() {
+    return this.call.url;
+  }
+  get header() {
+    return this.call.requestHeader;
+  }
+  get signal() {
+    return this.call.signal;
+  }
+  get contextValues() {
+    return this.call.values;
+  }
+}

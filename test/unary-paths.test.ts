@@ -1,0 +1,70 @@
+import { createClient, ConnectError, Code } from "@connectrpc/connect";
+import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConversationService } from "../gen/floe/v1/conversation_pb.js";
+import { ModelService } from "../gen/floe/v1/model_pb.js";
+import { createTestEnv, type TestEnv } from "./support/test-server.js";
+
+/**
+ * Unary calls take Floe's fast path unless they carry a deadline or
+ * compression; then connect-fastify serves them. A deadline header is how
+ * these tests reach the second path. Both must behave the same.
+ */
+describe("the unary fast path and connect-fastify agree", () => {
+  let env: TestEnv;
+  afterEach(async () => env?.cleanup());
+
+  async function post(url: string, body: string, headers: Record<string, string>) {
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
+  }
+
+  it("returns identical Connect JSON for success, errors and bad input", async () => {
+    env = await createTestEnv();
+    const server = await env.start();
+    const cases: [string, string][] = [
+      ["floe.v1.ModelService/GetCurrentModel", "{}"],
+      ["floe.v1.ConversationService/GetConversation", '{"conversation_id":"nope"}'],
+      ["floe.v1.ConversationService/GetConversation", "{}"],
+      ["floe.v1.ConversationService/GetConversation", '{"conversation_id": 7'],
+      ["floe.v1.ConversationService/GetConversation", '{"bogus": 1}'],
+      ["floe.v1.ChatService/CancelRun", "{}"],
+    ];
+    for (const [path, body] of cases) {
+      const fast = await post(`${server.url}/${path}`, body, {});
+      const slow = await post(`${server.url}/${path}`, body, { "connect-timeout-ms": "10000" });
+      expect(fast, `${path} ${body}`).toEqual(slow);
+    }
+  });
+
+  it("applies the auth interceptor on both paths, for Connect and gRPC", async () => {
+    env = await createTestEnv();
+    const server = await env.start({ env: { FLOE_API_KEYS: "k1,k2" } });
+    for (const [name, transport] of [
+      ["connect", createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" })],
+      ["grpc", createGrpcTransport({ baseUrl: server.url })],
+    ] as const) {
+      const client = createClient(ModelService, transport);
+      for (const timeoutMs of [undefined, 10_000]) {
+        const denied = await client.getCurrentModel({}, { timeoutMs }).catch((e: unknown) => ConnectError.from(e));
+        expect(denied, `${name} timeout=${timeoutMs}`).toBeInstanceOf(ConnectError);
+        expect((denied as ConnectError).code).toBe(Code.Unauthenticated);
+        const ok = await client.getCurrentModel({}, { timeoutMs, headers: { authorization: "Bearer k2" } });
+        expect(ok.id).toBe("offline");
+        const viaHeader = await client.getCurrentModel({}, { timeoutMs, headers: { "x-api-key": "k1" } });
+        expect(viaHeader.id).toBe("offline");
+      }
+    }
+  });
+
+  it("answers gRPC unary errors with the right status on both paths", async () => {
+    env = await createTestEnv();
+    const server = await env.start();
+    const client = createClient(ConversationService, createGrpcTransport({ baseUrl: server.url }));
+    for (const timeoutMs of [undefined, 10_000]) {
+      const err = await client.getConversation({ conversationId: "nope" }, { timeoutMs }).catch((e: unknown) => ConnectError.from(e));
+      expect((err as ConnectError).code).toBe(Code.NotFound);
+      expect((err as ConnectError).rawMessage).toBe('conversation "nope" not found: list conversations with ConversationService.ListConversations');
+    }
+  });
+});
