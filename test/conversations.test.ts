@@ -53,7 +53,7 @@ describe.each(DIALECTS)("conversations on %s", (dialect) => {
   it("keeps conversations and messages across a restart", async () => {
     env = await createTestEnv(dialect);
     const first = await env.start();
-    const client = createClient(ConversationService, createConnectTransport({ baseUrl: first.url, httpVersion: "1.1" }));
+    const client = createClient(ConversationService, createConnectTransport({ baseUrl: first.url, httpVersion: "1.1", useBinaryFormat: true }));
     const { conversation } = await client.createConversation({ name: "durable" });
     await first.app.conversations.appendMessage(conversation!.id, { role: "user", content: "remember me", agentId: "default" });
     await first.close();
