@@ -1,4 +1,5 @@
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
+import type { AgentProfile } from "../agent/agent-profile.js";
 
 /** `project`: tools work in the project root; `workspace`: in the workspace root. */
 export type ExecutionMode = "project" | "workspace";
@@ -29,6 +30,16 @@ export interface FloeConfig {
   openai: { apiKey: string; baseUrl: string };
   openrouter: { apiKey: string; siteUrl: string; siteTitle: string };
   github: { webhookSecret: string; appId: string; privateKeyPath: string };
+  /** Interval of typed heartbeat events on idle streams, in ms. */
+  heartbeatMs: number;
+  /** Events kept per conversation; older cursors get a `gap` event. */
+  eventRetention: number;
+  /** Retries of a model request on 429, 5xx and connection errors. */
+  modelMaxRetries: number;
+  /** Timeout of one model request, in ms. */
+  modelTimeoutMs: number;
+  /** Agents defined in the config file, beside the built-in `default`. */
+  agents: AgentProfile[];
   /** The config file that was read, if any. */
   configFile: string;
 }

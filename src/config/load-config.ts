@@ -8,14 +8,20 @@ import { ConfigError } from "./config-error.js";
 import { readEnv, type EnvKey } from "./env-names.js";
 import type { ConfigFlags, ExecutionMode, FloeConfig } from "./floe-config.js";
 import { envModel, offlineModel } from "./model-defaults.js";
+import { DEFAULT_SYSTEM_PROMPT, type AgentProfile } from "../agent/agent-profile.js";
+import { ALL_TOOLS } from "../agent/tools/tool-registry.js";
+
+const TOOL_NAMES = ALL_TOOLS.map((t) => t.name);
 
 export const CONFIG_FILE_NAME = "floe.yaml";
 
 const FILE_KEYS = new Set([
   "host", "port", "workspace", "project_root", "execution_mode", "database_url", "debug",
   "cors_origins", "api_keys", "allow_public_without_keys", "default_model", "models",
-  "agent_id", "aegis_net_file", "max_body_bytes",
+  "agent_id", "aegis_net_file", "max_body_bytes", "heartbeat_ms", "event_retention", "model_max_retries",
+  "model_timeout_ms", "agents",
 ]);
+const AGENT_KEYS = new Set(["id", "system_prompt", "default_tools", "model"]);
 const MODEL_KEYS = new Set([
   "id", "name", "provider", "base_url", "api_key_env", "vision_enabled", "max_output_tokens",
   "context_window", "temperature", "reasoning_enabled",
@@ -74,6 +80,11 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     agentId: pick("agentId", "agent_id", str, ""),
     aegisNetFile: pick("aegisNetFile", "aegis_net_file", str, join(homedir(), ".config", "aegis", "aegis-net.toml")),
     maxBodyBytes: pick("maxBodyBytes", "max_body_bytes", positiveInt, 10 * 1024 * 1024),
+    heartbeatMs: pick("heartbeatMs", "heartbeat_ms", positiveInt, 15_000),
+    eventRetention: pick("eventRetention", "event_retention", positiveInt, 100_000),
+    modelMaxRetries: pick("modelMaxRetries", "model_max_retries", nonNegativeInt, 2),
+    modelTimeoutMs: pick("modelTimeoutMs", "model_timeout_ms", positiveInt, 600_000),
+    agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
     openai: { apiKey: openaiApiKey, baseUrl: openaiBaseUrl },
     openrouter: {
       apiKey: pick("openrouterApiKey", "__none", str, ""),
@@ -133,6 +144,32 @@ function parseModels(value: unknown, source: string): ModelConfig[] {
       reasoningEnabled: m.reasoning_enabled === undefined ? false : bool(m.reasoning_enabled, source, `${at}.reasoning_enabled`),
     });
   });
+}
+
+function parseAgents(value: unknown, source: string, models: ModelConfig[]): AgentProfile[] {
+  if (!Array.isArray(value)) throw new ConfigError("agents", source, "must be a list of agents");
+  return value.map((item, i) => {
+    const at = `agents[${i}]`;
+    if (typeof item !== "object" || item === null || Array.isArray(item)) throw new ConfigError(at, source, "must be a mapping");
+    const a = item as Raw;
+    for (const key of Object.keys(a)) {
+      if (!AGENT_KEYS.has(key)) throw new ConfigError(`${at}.${key}`, source, `unknown key (known: ${[...AGENT_KEYS].join(", ")})`);
+    }
+    const id = a.id === undefined ? "" : str(a.id, source, `${at}.id`);
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw new ConfigError(`${at}.id`, source, "is required: 1-64 letters, digits, '.', '_' or '-'");
+    const modelId = a.model === undefined ? "" : str(a.model, source, `${at}.model`);
+    if (modelId && !models.some((m) => m.id === modelId)) throw new ConfigError(`${at}.model`, source, `"${modelId}" is not the id of a configured model`);
+    const tools = a.default_tools === undefined ? [] : list(a.default_tools, source, `${at}.default_tools`);
+    const unknown = tools.filter((t) => !TOOL_NAMES.includes(t));
+    if (unknown.length) throw new ConfigError(`${at}.default_tools`, source, `unknown tool(s) ${unknown.join(", ")} (known: ${TOOL_NAMES.join(", ")})`);
+    return { id, systemPrompt: a.system_prompt === undefined ? DEFAULT_SYSTEM_PROMPT : str(a.system_prompt, source, `${at}.system_prompt`), defaultTools: tools, modelId };
+  });
+}
+
+function nonNegativeInt(v: unknown, source: string, key: string): number {
+  const n = typeof v === "number" ? v : Number(String(v).trim());
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(key, source, `must be a non-negative integer, got ${JSON.stringify(v)}`);
+  return n;
 }
 
 function str(v: unknown, source: string, key: string): string {

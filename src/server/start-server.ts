@@ -1,16 +1,13 @@
 import { mkdirSync } from "node:fs";
-import { hostname } from "node:os";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { createContextValues } from "@connectrpc/connect";
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from "fastify";
-import { ModelRegistry } from "../agent/model-registry.js";
 import { ConfigError } from "../config/config-error.js";
 import type { ConfigFlags, FloeConfig } from "../config/floe-config.js";
 import { loadConfig } from "../config/load-config.js";
-import { RuntimeConfig } from "../config/runtime-config.js";
 import type { AppContext } from "../services/app-context.js";
+import { createAppContext } from "./create-app-context.js";
 import { createServiceBindings, registerRoutes } from "../services/registry.js";
-import { ConversationRepository } from "../store/conversation-repository.js";
 import { openDatabase } from "../store/database.js";
 import { CONNECT_UNARY_CONSTRAINT, connectUnaryConstraint, connectUnaryFastPath } from "./connect-unary-fast-path.js";
 import { authInterceptor, errorInterceptor, kLogger } from "./interceptors.js";
@@ -56,16 +53,8 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     routerOptions: { constraints: { [CONNECT_UNARY_CONSTRAINT]: connectUnaryConstraint } },
     serverFactory: (handler) => new OnePortServer(handler as never) as never,
   }) as unknown as FastifyInstance;
-  const app: AppContext = {
-    config,
-    runtime: new RuntimeConfig({ projectRoot: config.projectRoot, workspaceRoot: config.workspace, executionMode: config.executionMode }),
-    models: new ModelRegistry(config.models, config.defaultModel),
-    database,
-    conversations: new ConversationRepository(database.db),
-    log: fastify.log,
-    startedAt: Date.now(),
-    agentId: config.agentId || `floe@${hostname()}`,
-  };
+  const app = createAppContext(config, database, fastify.log, options.env ?? process.env);
+  await app.runs.recoverInterrupted();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
 
   if (isLoopbackHost(config.host)) {
@@ -111,7 +100,9 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     close() {
       closing ??= (async () => {
         health.shutdown();
+        await app.runs.shutdown();
         await fastify.close();
+        await app.events.close();
         await database.db.destroy();
       })();
       return closing;

@@ -19,6 +19,7 @@ import { Health } from "../../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection as ReflectionV1 } from "../../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import type { AppContext } from "./app-context.js";
+import { chatService } from "./chat-service.js";
 import { conversationService } from "./conversation-service.js";
 import { grpcHealthService, HealthStatus } from "./grpc-health-service.js";
 import { healthService } from "./health-service.js";
@@ -48,7 +49,7 @@ function bind<S extends DescService>(service: S, impl: ServiceImpl<S>): ServiceB
 export function createServiceBindings(app: AppContext): { bindings: ServiceBinding[]; health: HealthStatus } {
   const health = new HealthStatus(new Set([...FLOE_SERVICES.map((s) => s.typeName), Health.typeName]));
   const floe: ServiceBinding[] = [
-    bind(ChatService, withUnimplemented(ChatService, "agent engine and chat", {})),
+    bind(ChatService, chatService(app)),
     bind(ConversationService, conversationService(app)),
     bind(AgentService, withUnimplemented(AgentService, "multi-agent registry and delegation", {})),
     bind(MessageService, withUnimplemented(MessageService, "message routing and event feed", {})),

@@ -1,12 +1,18 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import { SystemService } from "../../gen/floe/v1/system_pb.js";
 import { FLOE_VERSION } from "../version.js";
+import { ALL_TOOLS } from "../agent/tools/tool-registry.js";
 import type { AppContext } from "./app-context.js";
-import { requireField } from "./require.js";
-import { withUnimplemented } from "./unimplemented.js";
+import { notFound, requireField } from "./require.js";
+import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { glob } from "tinyglobby";
+import { readContextFiles } from "../agent/chat-input.js";
+import type { UsageTotals } from "../store/usage-repository.js";
 
 /** Number of tools the agent engine offers; reported by diagnostics. */
-export const TOOL_COUNT = 0;
+const TOOL_COUNT = ALL_TOOLS.length;
 
 export function systemService(app: AppContext): ServiceImpl<typeof SystemService> {
   const rt = app.runtime;
@@ -16,7 +22,38 @@ export function systemService(app: AppContext): ServiceImpl<typeof SystemService
     executionMode: rt.snapshot.executionMode,
     activeRoot: rt.activeRoot,
   });
-  return withUnimplemented(SystemService, "agent engine (token usage and context files)", {
+  const contextDir = () => join(rt.snapshot.workspaceRoot, "context");
+  const counts = (t: UsageTotals) => ({ prompt: BigInt(t.prompt), completion: BigInt(t.completion) });
+  const asMap = (m: Map<string, UsageTotals>) => Object.fromEntries([...m].map(([k, v]) => [k, counts(v)]));
+  return {
+    async getTokenUsage(req) {
+      const u = await app.usage.breakdown(req.conversationId.trim());
+      return { total: counts(u.total), perConversation: asMap(u.perConversation), perAgent: asMap(u.perAgent), perModel: asMap(u.perModel) };
+    },
+    async listContextFiles() {
+      const dir = contextDir();
+      if (!existsSync(dir)) return { files: [] };
+      const names = await glob("**/*", { cwd: dir, onlyFiles: true, followSymbolicLinks: false });
+      const files = await Promise.all(
+        names.sort().map(async (path) => {
+          const st = await stat(join(dir, path));
+          return { path, size: BigInt(st.size), modifiedAt: st.mtime.toISOString() };
+        }),
+      );
+      return { files };
+    },
+    async loadContextFile(req) {
+      const filePath = requireField(req.filePath, "file_path", "give a path in the active root or the context folder");
+      const [file] = readContextFiles([filePath], rt.activeRoot, contextDir());
+      let conversationId = req.conversationId.trim();
+      if (conversationId) {
+        if (!(await app.conversations.get(conversationId))) throw notFound("conversation", conversationId, "omit conversation_id to use the most recent one");
+      } else {
+        conversationId = (await app.conversations.list(1, ""))[0]?.id ?? (await app.conversations.create("Context", "default", app.models.current.name)).id;
+      }
+      await app.conversations.appendMessage(conversationId, { role: "system", content: `Context file ${file!.path}:\n\n${file!.content}`, agentId: "default", messageType: "status" });
+      return { status: "success", filePath, conversationId, chars: BigInt(file!.content.length) };
+    },
     getRuntimeConfig() {
       return { status: "success", config: runtimeConfig() };
     },
@@ -45,13 +82,16 @@ export function systemService(app: AppContext): ServiceImpl<typeof SystemService
         memoryProvider: { initialized: true, providerType: app.database.dialect },
       };
     },
-    getStatus() {
+    async getStatus() {
+      const total = (await app.usage.breakdown()).total;
+      const session = (await app.usage.breakdown("", new Date(app.startedAt).toISOString())).total;
+      const busy = app.runs.anyActive;
       return {
         status: "active",
-        runmodeStatus: "RunMode idle.",
+        runmodeStatus: busy ? "RunMode active." : "RunMode idle.",
         continuousMode: false,
-        streamingActive: false,
-        tokenUsage: { total: { input: 0n, output: 0n }, session: { input: 0n, output: 0n } },
+        streamingActive: busy,
+        tokenUsage: { total: { input: BigInt(total.prompt), output: BigInt(total.completion) }, session: { input: BigInt(session.prompt), output: BigInt(session.completion) } },
         timestamp: new Date().toISOString(),
         initialization: { coreInitialized: true, fastStartupEnabled: true },
       };
@@ -69,12 +109,12 @@ export function systemService(app: AppContext): ServiceImpl<typeof SystemService
           taskExecution: false,
           runMode: false,
           multiModal: m.visionEnabled,
-          contextFiles: false,
+          contextFiles: true,
         },
         currentModel: { model: m.name, provider: m.provider, visionEnabled: m.visionEnabled },
         apiVersion: "v1",
         penguinVersion: FLOE_VERSION,
       };
     },
-  });
+  };
 }

@@ -102,6 +102,7 @@ export class ConversationRepository {
   async delete(id: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom("messages").where("conversation_id", "=", id).execute();
+      await trx.deleteFrom("events").where("conversation_id", "=", id).execute();
       const res = await trx.deleteFrom("conversations").where("id", "=", id).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
     });

@@ -42,6 +42,44 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002_events_runs_usage": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("events")
+        .addColumn("conversation_id", "text", (c) => c.notNull())
+        .addColumn("seq", "integer", (c) => c.notNull())
+        .addColumn("run_id", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("payload", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("events_pk", ["conversation_id", "seq"])
+        .execute();
+      await db.schema
+        .createTable("runs")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("conversation_id", "text", (c) => c.notNull())
+        .addColumn("agent_id", "text", (c) => c.notNull())
+        .addColumn("request_id", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("request_hash", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("result", "text", (c) => c.notNull().defaultTo(""))
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .addColumn("ended_at", "text", (c) => c.notNull().defaultTo(""))
+        .execute();
+      await db.schema.createIndex("runs_request_id_idx").on("runs").columns(["request_id"]).execute();
+      await db.schema.createIndex("runs_conversation_idx").on("runs").columns(["conversation_id"]).execute();
+      await db.schema
+        .createTable("usage")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("conversation_id", "text", (c) => c.notNull())
+        .addColumn("agent_id", "text", (c) => c.notNull())
+        .addColumn("model", "text", (c) => c.notNull())
+        .addColumn("prompt_tokens", "integer", (c) => c.notNull())
+        .addColumn("completion_tokens", "integer", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = {

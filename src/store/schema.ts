@@ -1,5 +1,3 @@
-import type { Generated } from "kysely";
-
 /**
  * Table types for Kysely. Only portable column types are used (text, integer),
  * with JSON kept as text, so the same queries run on SQLite and Postgres.
@@ -33,11 +31,49 @@ export interface MessagesTable {
   created_at: string;
 }
 
-export interface MigrationMarker {
-  id: Generated<number>;
+/** The durable event log: one row per event, numbered per conversation. */
+export interface EventsTable {
+  conversation_id: string;
+  seq: number;
+  run_id: string;
+  /** The oneof case, for filtering without decoding. */
+  kind: string;
+  /** The floe.v1.Event as proto JSON. */
+  payload: string;
+  created_at: string;
+}
+
+export interface RunsTable {
+  id: string;
+  conversation_id: string;
+  agent_id: string;
+  /** Client idempotency key; empty when none was sent. */
+  request_id: string;
+  /** Hash of the request payload, to tell a retry from a conflicting reuse of the id. */
+  request_hash: string;
+  /** `queued`, `running`, `completed`, `max_iterations`, `error` or `cancelled`. */
+  status: string;
+  /** The floe.v1.SendMessageResponse as proto JSON, once ended. */
+  result: string;
+  created_at: string;
+  ended_at: string;
+}
+
+/** One row per model call. */
+export interface UsageTable {
+  id: string;
+  conversation_id: string;
+  agent_id: string;
+  model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  created_at: string;
 }
 
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
+  events: EventsTable;
+  runs: RunsTable;
+  usage: UsageTable;
 }

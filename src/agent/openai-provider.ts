@@ -1,0 +1,102 @@
+import OpenAI from "openai";
+import type { ChatCompletionChunk } from "openai/resources/chat/completions";
+import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
+import type { FloeConfig } from "../config/floe-config.js";
+import type { ModelCall, ModelProvider, ModelStreamHandlers, ModelTurn, ToolCallRequest } from "./model-provider.js";
+import { ThinkSplitter } from "./think-splitter.js";
+
+export interface OpenAIProviderOptions {
+  /** Retries for 429, 5xx and connection errors; the SDK backs off exponentially and honours Retry-After. */
+  maxRetries: number;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs: number;
+}
+
+type Delta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: string | null; reasoning?: string | null };
+
+/**
+ * Any OpenAI-compatible endpoint through the official SDK: chat completions,
+ * streamed, with usage. Clients are cached per model config.
+ */
+export class OpenAIProvider implements ModelProvider {
+  private readonly clients = new Map<string, OpenAI>();
+
+  constructor(
+    private readonly config: FloeConfig,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly opts: OpenAIProviderOptions,
+  ) {}
+
+  private client(model: ModelConfig): OpenAI {
+    let c = this.clients.get(model.id);
+    if (!c) {
+      const apiKey = (model.apiKeyEnv && this.env[model.apiKeyEnv]) || this.config.openai.apiKey || "not-needed";
+      const openrouter = model.provider.toLowerCase() === "openrouter";
+      const headers: Record<string, string> = {};
+      if (openrouter && this.config.openrouter.siteUrl) headers["HTTP-Referer"] = this.config.openrouter.siteUrl;
+      if (openrouter && this.config.openrouter.siteTitle) headers["X-Title"] = this.config.openrouter.siteTitle;
+      c = new OpenAI({
+        apiKey: openrouter && this.config.openrouter.apiKey ? this.config.openrouter.apiKey : apiKey,
+        baseURL: model.baseUrl || this.config.openai.baseUrl || (openrouter ? "https://openrouter.ai/api/v1" : undefined),
+        maxRetries: this.opts.maxRetries,
+        timeout: this.opts.timeoutMs,
+        defaultHeaders: headers,
+      });
+      this.clients.set(model.id, c);
+    }
+    return c;
+  }
+
+  async complete(call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn> {
+    const { model } = call;
+    const stream = await this.client(model).chat.completions.create(
+      {
+        model: model.name,
+        messages: call.messages,
+        ...(call.tools.length ? { tools: call.tools } : {}),
+        stream: true,
+        stream_options: { include_usage: true },
+        temperature: model.temperature,
+        max_tokens: model.maxOutputTokens || undefined,
+      },
+      { signal: call.signal },
+    );
+    let content = "";
+    let reasoning = "";
+    const splitter = new ThinkSplitter(
+      (t) => {
+        content += t;
+        on.onToken(t);
+      },
+      (t) => {
+        reasoning += t;
+        on.onReasoning(t);
+      },
+    );
+    const calls: { id: string; name: string; arguments: string }[] = [];
+    let usage = { prompt: 0, completion: 0 };
+    let finishReason = "";
+    for await (const chunk of stream) {
+      if (chunk.usage) usage = { prompt: chunk.usage.prompt_tokens ?? 0, completion: chunk.usage.completion_tokens ?? 0 };
+      const choice = chunk.choices?.[0];
+      if (!choice) continue;
+      const delta = (choice.delta ?? {}) as Delta;
+      const r = delta.reasoning_content ?? delta.reasoning;
+      if (r) {
+        reasoning += r;
+        on.onReasoning(r);
+      }
+      if (delta.content) splitter.push(delta.content);
+      for (const tc of delta.tool_calls ?? []) {
+        const slot = (calls[tc.index] ??= { id: "", name: "", arguments: "" });
+        if (tc.id) slot.id = tc.id;
+        if (tc.function?.name) slot.name += tc.function.name;
+        if (tc.function?.arguments) slot.arguments += tc.function.arguments;
+      }
+      if (choice.finish_reason) finishReason = choice.finish_reason;
+    }
+    splitter.end();
+    const toolCalls: ToolCallRequest[] = calls.filter(Boolean).map((c, i) => ({ id: c.id || `call_${i}`, name: c.name, arguments: c.arguments }));
+    return { content, reasoning, toolCalls, usage, finishReason };
+  }
+}

@@ -1,0 +1,20 @@
+import type { ChatCompletionTool } from "openai/resources/chat/completions";
+import { editFileTool, listFilesTool, readFileTool, writeFileTool } from "./file-tools.js";
+import { findFilesTool, grepSearchTool } from "./search-tools.js";
+import { executeCommandTool } from "./shell-tool.js";
+import type { Tool } from "./tool.js";
+
+/** Every built-in tool, by name. */
+export const ALL_TOOLS: readonly Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, findFilesTool, grepSearchTool, executeCommandTool];
+
+const BY_NAME = new Map(ALL_TOOLS.map((t) => [t.name, t]));
+
+/** The tools an agent is offered: its `default_tools`, or all when it names none. */
+export function toolsFor(defaultTools: readonly string[]): Tool[] {
+  if (defaultTools.length === 0) return [...ALL_TOOLS];
+  return defaultTools.map((n) => BY_NAME.get(n)).filter((t): t is Tool => t !== undefined);
+}
+
+export function asOpenAITools(tools: readonly Tool[]): ChatCompletionTool[] {
+  return tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } }));
+}

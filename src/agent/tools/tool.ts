@@ -1,0 +1,37 @@
+/** What a tool call runs with. */
+export interface ToolContext {
+  /** The active root: every path is confined to it. */
+  root: string;
+  /** Aborts on run cancel; long tools must stop and clean up. */
+  signal: AbortSignal;
+}
+
+/** A tool offered to the model as an OpenAI function tool. */
+export interface Tool {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+  /** Permission operation, for example `filesystem.write` or `process.execute`. */
+  operation: string;
+  /** The resource the permission engine judges: a path or a command. */
+  resource(args: Record<string, unknown>): string;
+  run(args: Record<string, unknown>, ctx: ToolContext): Promise<string>;
+}
+
+export function str(args: Record<string, unknown>, key: string, required = true): string {
+  const v = args[key];
+  if (v === undefined || v === null) {
+    if (required) throw new TypeError(`argument "${key}" is required`);
+    return "";
+  }
+  if (typeof v !== "string") throw new TypeError(`argument "${key}" must be a string`);
+  return v;
+}
+
+export function int(args: Record<string, unknown>, key: string, fallback: number): number {
+  const v = args[key];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new TypeError(`argument "${key}" must be a non-negative integer`);
+  return v;
+}

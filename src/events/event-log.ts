@@ -1,0 +1,183 @@
+import { EventEmitter } from "node:events";
+import { create, fromJsonString, toJsonString, type MessageInitShape } from "@bufbuild/protobuf";
+import type { FastifyBaseLogger } from "fastify";
+import type { Kysely } from "kysely";
+import { EventSchema, type Event } from "../../gen/floe/v1/events_pb.js";
+import type { Database, EventsTable } from "../store/schema.js";
+
+export type EventKind = Event["kind"];
+
+export interface EventLogOptions {
+  /** Longest time an appended event waits before its batch is written. */
+  flushIntervalMs: number;
+  /** A batch this large is written at once. */
+  maxBatch: number;
+  /** Events kept per conversation; older ones are pruned and replays report a gap. */
+  retention: number;
+}
+
+/**
+ * The durable, per-conversation event log. `append` numbers an event, publishes
+ * it live at once and queues it; queued events are written in batched
+ * transactions, so storage never caps token throughput. Readers see stored and
+ * queued events alike, so nothing is missing between the two.
+ */
+export class EventLog {
+  private readonly nextSeq = new Map<string, number>();
+  private readonly loading = new Map<string, Promise<void>>();
+  private pending: { conversationId: string; event: Event; row: EventsTable }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly bus = new EventEmitter();
+  private appendsSincePrune = 0;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly log: FastifyBaseLogger,
+    private readonly opts: EventLogOptions,
+  ) {
+    this.bus.setMaxListeners(0);
+  }
+
+  /** Loads a conversation's latest seq; call before `append` on a conversation. */
+  prepare(conversationId: string): Promise<void> {
+    if (this.nextSeq.has(conversationId)) return Promise.resolve();
+    let p = this.loading.get(conversationId);
+    if (!p) {
+      p = this.db
+        .selectFrom("events")
+        .select((eb) => eb.fn.max<number | string | null>("seq").as("seq"))
+        .where("conversation_id", "=", conversationId)
+        .executeTakeFirst()
+        .then((r) => {
+          if (!this.nextSeq.has(conversationId)) this.nextSeq.set(conversationId, Number(r?.seq ?? 0) + 1);
+          this.loading.delete(conversationId);
+        });
+      this.loading.set(conversationId, p);
+    }
+    return p;
+  }
+
+  /** The latest seq appended to a conversation (0 when none). Requires `prepare`. */
+  latestSeq(conversationId: string): number {
+    return (this.nextSeq.get(conversationId) ?? 1) - 1;
+  }
+
+  /** Numbers, publishes and queues an event. The conversation must be prepared. */
+  append(conversationId: string, runId: string, agentId: string, kind: MessageInitShape<typeof EventSchema>["kind"]): Event {
+    const seq = this.nextSeq.get(conversationId);
+    if (seq === undefined) throw new Error(`event log: conversation ${conversationId} was not prepared`);
+    this.nextSeq.set(conversationId, seq + 1);
+    const event = create(EventSchema, { seq: BigInt(seq), conversationId, runId, agentId, timestamp: new Date().toISOString(), kind });
+    const row: EventsTable = {
+      conversation_id: conversationId,
+      seq,
+      run_id: runId,
+      kind: event.kind.case ?? "",
+      payload: toJsonString(EventSchema, event),
+      created_at: event.timestamp,
+    };
+    this.pending.push({ conversationId, event, row });
+    this.bus.emit(conversationId, event);
+    if (this.pending.length >= this.opts.maxBatch) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushIntervalMs);
+    return event;
+  }
+
+  /** Follows a conversation's live events; returns the function that stops. */
+  listen(conversationId: string, listener: (e: Event) => void): () => void {
+    this.bus.on(conversationId, listener);
+    return () => this.bus.off(conversationId, listener);
+  }
+
+  /** Writes every queued event; resolves once they are durable. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = this.flushing.then(() => this.write(batch));
+    return this.flushing;
+  }
+
+  private async write(batch: typeof this.pending): Promise<void> {
+    if (batch.length === 0) return;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        // Chunks keep SQLite under its bound-parameter limit.
+        for (let i = 0; i < batch.length; i += 100) {
+          await trx.insertInto("events").values(batch.slice(i, i + 100).map((p) => p.row)).execute();
+        }
+        const latest = new Map<string, number>();
+        for (const p of batch) latest.set(p.conversationId, p.row.seq);
+        for (const [id, seq] of latest) {
+          await trx.updateTable("conversations").set({ last_seq: seq }).where("id", "=", id).where("last_seq", "<", seq).execute();
+        }
+      });
+    } catch (e) {
+      // Keep the events queued and try again: an acknowledged event is never dropped.
+      this.log.error({ err: e, events: batch.length }, "event log write failed; retrying");
+      this.pending = batch.concat(this.pending);
+      this.timer ??= setTimeout(() => void this.flush(), Math.max(100, this.opts.flushIntervalMs));
+      return;
+    }
+    this.appendsSincePrune += batch.length;
+    if (this.appendsSincePrune >= 1000) {
+      this.appendsSincePrune = 0;
+      await this.prune(new Set(batch.map((p) => p.conversationId)));
+    }
+  }
+
+  private async prune(conversations: Set<string>): Promise<void> {
+    for (const id of conversations) {
+      const keepFrom = this.latestSeq(id) - this.opts.retention + 1;
+      if (keepFrom > 1) await this.db.deleteFrom("events").where("conversation_id", "=", id).where("seq", "<", keepFrom).execute();
+    }
+  }
+
+  /** Events with seq > afterSeq, stored or queued, in order. */
+  async replay(conversationId: string, afterSeq: number): Promise<Event[]> {
+    const queuedSnapshot = this.pending.filter((p) => p.conversationId === conversationId);
+    const rows = await this.db
+      .selectFrom("events")
+      .select(["seq", "payload"])
+      .where("conversation_id", "=", conversationId)
+      .where("seq", ">", afterSeq)
+      .orderBy("seq")
+      .execute();
+    const out = rows.map((r) => fromJsonString(EventSchema, r.payload));
+    let last = out.length ? Number(out[out.length - 1]!.seq) : afterSeq;
+    // Events queued (or written while we read) fill in after the stored ones.
+    for (const p of queuedSnapshot.concat(this.pending.filter((p) => p.conversationId === conversationId))) {
+      if (p.row.seq > last) {
+        out.push(p.event);
+        last = p.row.seq;
+      }
+    }
+    return out;
+  }
+
+  /** The oldest retained seq of a conversation, or 0 when it has none. */
+  async oldestSeq(conversationId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom("events")
+      .select((eb) => eb.fn.min<number | string | null>("seq").as("seq"))
+      .where("conversation_id", "=", conversationId)
+      .executeTakeFirst();
+    if (r?.seq !== null && r?.seq !== undefined) return Number(r.seq);
+    const queued = this.pending.find((p) => p.conversationId === conversationId);
+    return queued ? queued.row.seq : 0;
+  }
+
+  /** Forgets a deleted conversation. */
+  forget(conversationId: string): void {
+    this.nextSeq.delete(conversationId);
+    this.pending = this.pending.filter((p) => p.conversationId !== conversationId);
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+}

@@ -1,0 +1,26 @@
+/** What a tool call asks to do, as the permission engine sees it. */
+export interface PermissionRequest {
+  toolName: string;
+  /** For example `filesystem.write`, `process.execute`. */
+  operation: string;
+  resource: string;
+  agentId: string;
+  conversationId: string;
+  runId: string;
+}
+
+export type PermissionDecision = { result: "allow" } | { result: "deny"; reason: string };
+
+/**
+ * The single seam every tool call passes before it runs. The permission
+ * engine with approvals and audit plugs in here; until then the gate allows.
+ */
+export interface PermissionGate {
+  decide(req: PermissionRequest, signal: AbortSignal): Promise<PermissionDecision>;
+}
+
+export const allowAllGate: PermissionGate = {
+  async decide() {
+    return { result: "allow" };
+  },
+};

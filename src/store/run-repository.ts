@@ -1,0 +1,34 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Database, RunsTable } from "./schema.js";
+
+export type RunRow = Selectable<RunsTable>;
+
+/** Run records: status, idempotency keys and final results. */
+export class RunRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(row: RunsTable): Promise<void> {
+    await this.db.insertInto("runs").values(row).execute();
+  }
+
+  async byRequestId(requestId: string): Promise<RunRow | undefined> {
+    return this.db.selectFrom("runs").selectAll().where("request_id", "=", requestId).executeTakeFirst();
+  }
+
+  async byId(id: string): Promise<RunRow | undefined> {
+    return this.db.selectFrom("runs").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  async finish(id: string, status: string, result: string): Promise<void> {
+    await this.db.updateTable("runs").set({ status, result, ended_at: new Date().toISOString() }).where("id", "=", id).execute();
+  }
+
+  async setStatus(id: string, status: string): Promise<void> {
+    await this.db.updateTable("runs").set({ status }).where("id", "=", id).execute();
+  }
+
+  /** Runs a previous process left unfinished. */
+  async openRuns(): Promise<RunRow[]> {
+    return this.db.selectFrom("runs").selectAll().where("status", "in", ["queued", "running"]).execute();
+  }
+}
