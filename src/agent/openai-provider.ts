@@ -1,3 +1,4 @@
+import { Code, ConnectError } from "@connectrpc/connect";
 import OpenAI from "openai";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
@@ -48,6 +49,18 @@ export class OpenAIProvider implements ModelProvider {
   }
 
   async complete(call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn> {
+    try {
+      const turn = await this.stream(call, on);
+      // The SDK ends an aborted stream quietly; a cancelled run must not look complete.
+      if (call.signal.aborted) throw call.signal.reason;
+      return turn;
+    } catch (e) {
+      if (call.signal.aborted) throw call.signal.reason;
+      throw upstreamError(e);
+    }
+  }
+
+  private async stream(call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn> {
     const { model } = call;
     const stream = await this.client(model).chat.completions.create(
       {
@@ -99,4 +112,19 @@ export class OpenAIProvider implements ModelProvider {
     const toolCalls: ToolCallRequest[] = calls.filter(Boolean).map((c, i) => ({ id: c.id || `call_${i}`, name: c.name, arguments: c.arguments }));
     return { content, reasoning, toolCalls, usage, finishReason };
   }
+}
+
+/**
+ * Names what failed upstream, after the SDK's retries, as a ConnectError:
+ * the run then ends with an error event, never with the failure as an answer.
+ */
+export function upstreamError(e: unknown): ConnectError {
+  if (e instanceof OpenAI.APIConnectionTimeoutError) return new ConnectError("model request timed out: the upstream did not answer in time", Code.DeadlineExceeded);
+  if (e instanceof OpenAI.APIConnectionError) return new ConnectError(`could not reach the model endpoint: ${e.message}`, Code.Unavailable);
+  if (e instanceof OpenAI.APIError && typeof e.status === "number") {
+    const code = e.status === 429 ? Code.ResourceExhausted : e.status >= 500 ? Code.Unavailable : e.status === 401 || e.status === 403 ? Code.Unauthenticated : e.status === 404 ? Code.NotFound : Code.InvalidArgument;
+    return new ConnectError(`model request failed with HTTP ${e.status}: ${e.message}`, code);
+  }
+  if (e instanceof SyntaxError) return new ConnectError(`the model endpoint sent a malformed stream chunk: ${e.message}`, Code.DataLoss);
+  return new ConnectError(`model stream failed: ${e instanceof Error ? e.message : String(e)}`, Code.Unavailable);
 }

@@ -292,16 +292,8 @@ function requestHash(req: ChatRequest): string {
   return createHash("sha256").update(toJsonString(ChatRequestSchema, copy)).digest("hex");
 }
 
-/** A message that says what failed upstream, never disguised as an answer. */
-export function describeFailure(e: unknown): { message: string; code: string } {
-  const err = e as { status?: number; message?: string; name?: string; code?: string };
-  if (typeof err?.status === "number") {
-    const code = err.status === 429 ? "resource_exhausted" : err.status >= 500 ? "unavailable" : err.status === 401 || err.status === 403 ? "unauthenticated" : "invalid_argument";
-    return { message: `model request failed with HTTP ${err.status}: ${err.message ?? "no message"}`, code };
-  }
-  if (err?.name === "APIConnectionTimeoutError") return { message: "model request timed out; the upstream did not answer in time", code: "deadline_exceeded" };
-  if (err?.name === "APIConnectionError") return { message: `could not reach the model endpoint: ${err.message ?? ""}`.trim(), code: "unavailable" };
-  if (e instanceof SyntaxError) return { message: `the model endpoint sent a malformed stream chunk: ${e.message}`, code: "data_loss" };
-  if (e instanceof ConnectError) return { message: e.rawMessage, code: Code[e.code].replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase()) };
-  return { message: `model stream failed: ${err?.message ?? String(e)}`, code: "unavailable" };
+/** The terminal error event's message and code (a Connect code name). */
+function describeFailure(e: unknown): { message: string; code: string } {
+  const err = ConnectError.from(e);
+  return { message: err.rawMessage, code: Code[err.code].replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase()) };
 }

@@ -28,9 +28,14 @@ export async function createTestEnv(dialect: DialectUnderTest = "sqlite"): Promi
       const server = await startServer({
         workspace,
         port: 0,
-        logLevel: "warn",
+        logLevel: "error",
         ...extra,
-        env: { ...(pgdb ? { FLOE_DATABASE_URL: pgdb.url } : {}), ...extra.env },
+        // Tools act on the active root: keep it in the temp workspace, never the repository.
+        env: {
+          ...(extra.env?.PENGUIN_PROJECT_ROOT ? {} : { FLOE_PROJECT_ROOT: workspace }),
+          ...(pgdb ? { FLOE_DATABASE_URL: pgdb.url } : {}),
+          ...extra.env,
+        },
       });
       servers.push(server);
       return server;
