@@ -8,11 +8,12 @@ import { startServer } from "../src/server/start-server.js";
  * its event loop. Adds the plain fastify JSON route that is the floor every
  * RPC path is measured against. Prints its URL as the first stdout line.
  */
+const workspace = mkdtempSync(join(tmpdir(), "floe-bench-"));
 const server = await startServer({
-  workspace: mkdtempSync(join(tmpdir(), "floe-bench-")),
+  workspace,
   port: 0,
   logLevel: "warn",
-  env: { ...process.env.FLOE_DATABASE_URL ? { FLOE_DATABASE_URL: process.env.FLOE_DATABASE_URL } : {} },
+  env: { ...process.env, FLOE_PROJECT_ROOT: workspace },
   configure(fastify) {
     fastify.post("/bench/plain", async () => ({ model: "floe/offline", provider: "offline", streamingEnabled: true }));
   },

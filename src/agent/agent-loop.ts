@@ -6,6 +6,7 @@ import type { PermissionGate } from "../security/permission-gate.js";
 import type { ConversationRepository } from "../store/conversation-repository.js";
 import type { UsageRepository } from "../store/usage-repository.js";
 import type { AgentProfile } from "./agent-profile.js";
+import { DeltaCoalescer } from "./delta-coalescer.js";
 import { historyToMessages } from "./history-to-messages.js";
 import type { ModelProvider } from "./model-provider.js";
 import type { Tool } from "./tools/tool.js";
@@ -56,7 +57,11 @@ export interface RunOutcome {
  */
 export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: AbortSignal): Promise<RunOutcome> {
   const { log, conversations } = deps;
-  const emit = (kind: Parameters<EventLog["append"]>[3]) => log.append(input.conversationId, input.runId, input.profile.id, kind);
+  const deltas = new DeltaCoalescer((kind, token) => void log.append(input.conversationId, input.runId, input.profile.id, { case: kind, value: { token } }));
+  const emit = (kind: Parameters<EventLog["append"]>[3]) => {
+    deltas.flush();
+    return log.append(input.conversationId, input.runId, input.profile.id, kind);
+  };
   const agentId = input.profile.id;
 
   const history = await conversations.history(input.conversationId, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" });
@@ -82,13 +87,15 @@ export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: Abort
 
   for (let iteration = 1; iteration <= input.maxIterations; iteration++) {
     emit({ case: "progress", value: { iteration, maxIterations: input.maxIterations } });
+    deltas.startTurn();
     const turn = await deps.provider.complete(
       { model: input.model, messages, tools, signal },
       {
-        onToken: (t) => void emit({ case: "token", value: { token: t } }),
-        onReasoning: (t) => void emit({ case: "reasoning", value: { token: t } }),
+        onToken: (t) => deltas.push("token", t),
+        onReasoning: (t) => deltas.push("reasoning", t),
       },
     );
+    deltas.flush();
     usage.prompt += turn.usage.prompt;
     usage.completion += turn.usage.completion;
     reasoning += turn.reasoning;

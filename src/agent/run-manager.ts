@@ -8,7 +8,9 @@ import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import type { RuntimeConfig } from "../config/runtime-config.js";
 import type { EventLog } from "../events/event-log.js";
 import type { PermissionGate } from "../security/permission-gate.js";
-import type { ConversationRepository } from "../store/conversation-repository.js";
+import type { ConversationRepository, NewMessage } from "../store/conversation-repository.js";
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema.js";
 import type { RunRepository } from "../store/run-repository.js";
 import type { UsageRepository } from "../store/usage-repository.js";
 import { runAgentLoop, type RunOutcome } from "./agent-loop.js";
@@ -42,6 +44,7 @@ interface LiveRun extends RunHandle {
 }
 
 export interface RunManagerDeps {
+  db: Kysely<Database>;
   log: EventLog;
   conversations: ConversationRepository;
   runs: RunRepository;
@@ -118,14 +121,16 @@ export class RunManager {
     const contextFiles = readContextFiles(req.contextFiles, root, join(workspace, "context"));
 
     let conversationId = req.conversationId.trim();
-    if (conversationId) {
+    const isNew = !conversationId;
+    if (isNew) {
+      conversationId = randomUUID();
+      d.log.prepareNew(conversationId);
+    } else {
       if (!(await d.conversations.get(conversationId))) {
         throw new ConnectError(`conversation ${JSON.stringify(conversationId)} not found: omit conversation_id to start a new one`, Code.NotFound);
       }
-    } else {
-      conversationId = (await d.conversations.create(text.slice(0, 60), agentId, model.name)).id;
+      await d.log.prepare(conversationId);
     }
-    await d.log.prepare(conversationId);
 
     const busy = this.active.has(conversationId);
     if (busy && !req.queue) {
@@ -149,7 +154,7 @@ export class RunManager {
       afterSeq: d.log.latestSeq(conversationId),
       controller: new AbortController(),
       resolve,
-      start: () => void this.execute(run, { req, text, profile, model, root, imageDataUrl, contextFiles, maxIterations }),
+      start: () => void this.execute(run, { queued: busy, req, text, profile, model, root, imageDataUrl, contextFiles, maxIterations }),
     };
     // Claim the conversation before any await, so two concurrent sends cannot both start.
     const queue = this.queued.get(conversationId) ?? [];
@@ -161,7 +166,13 @@ export class RunManager {
     }
     this.byId.set(id, run);
     try {
-      await d.runs.insert({ id, conversation_id: conversationId, agent_id: agentId, request_id: requestId, request_hash: hash, status: busy ? "queued" : "running", result: "", created_at: startedAt, ended_at: "" });
+      // One transaction: the conversation (when new), the run and, unless queued, the user message.
+      await d.db.transaction().execute(async (trx) => {
+        const conversations = d.conversations.within(trx);
+        if (isNew) await conversations.create(text.slice(0, 60), agentId, model.name, conversationId);
+        await d.runs.within(trx).insert({ id, conversation_id: conversationId, agent_id: agentId, request_id: requestId, request_hash: hash, status: busy ? "queued" : "running", result: "", created_at: startedAt, ended_at: "" });
+        if (!busy) await conversations.appendMessage(conversationId, userMessage(text, agentId, req));
+      });
     } catch (e) {
       this.byId.delete(id);
       if (busy) queue.splice(queue.indexOf(run), 1);
@@ -223,12 +234,15 @@ export class RunManager {
     return (profile.modelId && reg.find(profile.modelId)) || reg.current;
   }
 
-  private async execute(run: LiveRun, p: { req: ChatRequest; text: string; profile: AgentProfile; model: ModelConfig; root: string; imageDataUrl: string; contextFiles: { path: string; content: string }[]; maxIterations: number }): Promise<void> {
+  private async execute(run: LiveRun, p: { queued: boolean; req: ChatRequest; text: string; profile: AgentProfile; model: ModelConfig; root: string; imageDataUrl: string; contextFiles: { path: string; content: string }[]; maxIterations: number }): Promise<void> {
     const d = this.deps;
     const signal = run.controller.signal;
+    const queuedAtStart = p.queued;
     try {
-      await d.runs.setStatus(run.id, "running");
-      await d.conversations.appendMessage(run.conversationId, { role: "user", content: p.text, agentId: run.agentId, metadata: p.req.context ?? {} });
+      if (queuedAtStart) {
+        await d.runs.setStatus(run.id, "running");
+        await d.conversations.appendMessage(run.conversationId, userMessage(p.text, run.agentId, p.req));
+      }
       d.log.append(run.conversationId, run.id, run.agentId, { case: "start", value: { model: p.model.name, requestId: p.req.requestId } });
       const outcome: RunOutcome = await runAgentLoop(
         { runId: run.id, conversationId: run.conversationId, profile: p.profile, model: p.model, text: p.text, imageDataUrl: p.imageDataUrl, contextFiles: p.contextFiles, context: p.req.context, maxIterations: p.maxIterations, tools: toolsFor(p.profile.defaultTools), root: p.root },
@@ -285,6 +299,10 @@ export class RunManager {
     }
     run.resolve(result);
   }
+}
+
+function userMessage(text: string, agentId: string, req: ChatRequest): NewMessage {
+  return { role: "user", content: text, agentId, metadata: req.context ?? {} };
 }
 
 function requestHash(req: ChatRequest): string {

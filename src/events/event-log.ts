@@ -7,6 +7,9 @@ import type { Database, EventsTable } from "../store/schema.js";
 
 export type EventKind = Event["kind"];
 
+const RECENT_PER_CONVERSATION = 2000;
+const RECENT_CONVERSATIONS = 256;
+
 export interface EventLogOptions {
   /** Longest time an appended event waits before its batch is written. */
   flushIntervalMs: number;
@@ -30,6 +33,12 @@ export class EventLog {
   private flushing: Promise<void> = Promise.resolve();
   private readonly bus = new EventEmitter();
   private appendsSincePrune = 0;
+  /**
+   * The latest events of recently active conversations, so that a stream
+   * joining a run (or resuming shortly after a drop) replays from memory
+   * instead of the database. Least recently appended conversations go first.
+   */
+  private readonly recent = new Map<string, Event[]>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -58,6 +67,11 @@ export class EventLog {
     return p;
   }
 
+  /** Marks a conversation created just now: its log starts at seq 1, no lookup needed. */
+  prepareNew(conversationId: string): void {
+    if (!this.nextSeq.has(conversationId)) this.nextSeq.set(conversationId, 1);
+  }
+
   /** The latest seq appended to a conversation (0 when none). Requires `prepare`. */
   latestSeq(conversationId: string): number {
     return (this.nextSeq.get(conversationId) ?? 1) - 1;
@@ -78,10 +92,40 @@ export class EventLog {
       created_at: event.timestamp,
     };
     this.pending.push({ conversationId, event, row });
+    this.remember(conversationId, event);
     this.bus.emit(conversationId, event);
     if (this.pending.length >= this.opts.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushIntervalMs);
     return event;
+  }
+
+  private remember(conversationId: string, event: Event): void {
+    let ring = this.recent.get(conversationId);
+    if (ring) this.recent.delete(conversationId);
+    else ring = [];
+    ring.push(event);
+    // Never remember more than retention keeps, so memory and storage agree on what a cursor can reach.
+    const cap = Math.min(RECENT_PER_CONVERSATION, this.opts.retention);
+    if (ring.length > cap) ring.splice(0, ring.length - cap);
+    this.recent.set(conversationId, ring);
+    if (this.recent.size > RECENT_CONVERSATIONS) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  /**
+   * Events after `afterSeq` and, when older events were pruned, the oldest
+   * retained seq (the caller reports a gap). Served from memory when the
+   * cursor is recent enough, else from the database.
+   */
+  async readFrom(conversationId: string, afterSeq: number): Promise<{ events: Event[]; gapOldest?: number }> {
+    const ring = this.recent.get(conversationId);
+    const latest = this.latestSeq(conversationId);
+    if (afterSeq >= latest && this.nextSeq.has(conversationId)) return { events: [] };
+    if (ring && ring.length > 0 && Number(ring[0]!.seq) <= afterSeq + 1) {
+      return { events: ring.filter((e) => Number(e.seq) > afterSeq) };
+    }
+    const oldest = await this.oldestSeq(conversationId);
+    const events = await this.replay(conversationId, afterSeq);
+    return oldest > afterSeq + 1 ? { events, gapOldest: oldest } : { events };
   }
 
   /** Follows a conversation's live events; returns the function that stops. */
@@ -124,7 +168,7 @@ export class EventLog {
       return;
     }
     this.appendsSincePrune += batch.length;
-    if (this.appendsSincePrune >= 1000) {
+    if (this.appendsSincePrune >= Math.min(1000, this.opts.retention)) {
       this.appendsSincePrune = 0;
       await this.prune(new Set(batch.map((p) => p.conversationId)));
     }
@@ -174,6 +218,7 @@ export class EventLog {
   /** Forgets a deleted conversation. */
   forget(conversationId: string): void {
     this.nextSeq.delete(conversationId);
+    this.recent.delete(conversationId);
     this.pending = this.pending.filter((p) => p.conversationId !== conversationId);
   }
 

@@ -42,9 +42,9 @@ export async function* subscribe(log: EventLog, o: SubscribeOptions): AsyncGener
       yield create(EventSchema, { ...base, timestamp: now(), kind: { case: "snapshot", value: create(SnapshotEventSchema, { ...snap, latestSeq: BigInt(log.latestSeq(o.conversationId)) }) } });
     }
     let last = o.afterSeq;
-    const oldest = await log.oldestSeq(o.conversationId);
-    if (oldest > o.afterSeq + 1) {
-      yield create(EventSchema, { ...base, timestamp: now(), kind: { case: "gap", value: { requestedAfterSeq: BigInt(o.afterSeq), oldestAvailableSeq: BigInt(oldest) } } });
+    const { events, gapOldest } = await log.readFrom(o.conversationId, o.afterSeq);
+    if (gapOldest !== undefined) {
+      yield create(EventSchema, { ...base, timestamp: now(), kind: { case: "gap", value: { requestedAfterSeq: BigInt(o.afterSeq), oldestAvailableSeq: BigInt(gapOldest) } } });
     }
     const emit = function* (e: Event): Generator<Event, boolean> {
       const seq = Number(e.seq);
@@ -53,7 +53,7 @@ export async function* subscribe(log: EventLog, o: SubscribeOptions): AsyncGener
       if (!o.filter || o.filter(e)) yield e;
       return o.until?.(e) ?? false;
     };
-    for (const e of await log.replay(o.conversationId, o.afterSeq)) {
+    for (const e of events) {
       if (yield* emit(e)) return;
     }
     while (!o.signal.aborted) {

@@ -27,6 +27,7 @@ export function createAppContext(config: FloeConfig, database: OpenDatabase, log
   const offline = new OfflineProvider();
   const profiles = new Map<string, AgentProfile>([["default", defaultProfile()], ...config.agents.map((a) => [a.id, a] as const)]);
   const runs = new RunManager({
+    db: database.db,
     log: events,
     conversations,
     runs: new RunRepository(database.db),

@@ -48,6 +48,8 @@ export class OnePortServer extends net.Server {
   }
 
   private route(socket: net.Socket): void {
+    // Streams write small frames (one per event); Nagle's algorithm would hold them back.
+    socket.setNoDelay(true);
     this.sockets.add(socket);
     socket.once("close", () => {
       this.sockets.delete(socket);

@@ -29,10 +29,15 @@ export interface NewMessage {
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(name: string, agentId: string, model = ""): Promise<Conversation> {
+  /** The same repository inside `trx`, so that several writes commit together. */
+  within(trx: Kysely<Database>): ConversationRepository {
+    return new ConversationRepository(trx);
+  }
+
+  async create(name: string, agentId: string, model = "", id: string = randomUUID()): Promise<Conversation> {
     const now = new Date().toISOString();
     const row: ConversationsTable = {
-      id: randomUUID(),
+      id,
       name,
       agent_id: agentId,
       model,
@@ -71,7 +76,8 @@ export class ConversationRepository {
 
   /** Appends a message and bumps the conversation's counters atomically. */
   async appendMessage(conversationId: string, m: NewMessage): Promise<ChatMessage> {
-    return this.db.transaction().execute(async (trx) => {
+    const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => (this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn));
+    return inTransaction(async (trx) => {
       const now = new Date().toISOString();
       const conv = await trx
         .updateTable("conversations")

@@ -7,6 +7,10 @@ export type RunRow = Selectable<RunsTable>;
 export class RunRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  within(trx: Kysely<Database>): RunRepository {
+    return new RunRepository(trx);
+  }
+
   async insert(row: RunsTable): Promise<void> {
     await this.db.insertInto("runs").values(row).execute();
   }

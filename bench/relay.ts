@@ -1,0 +1,108 @@
+import { createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import OpenAI from "openai";
+import { ChatService } from "../gen/floe/v1/chat_pb.js";
+import { reply, startFakeOpenAI, type FakeOpenAI } from "../test/support/fake-openai.js";
+import { spawnBenchServer } from "./spawn-server.js";
+import { percentile } from "./stats.js";
+
+/** Tokens are counted as delivered text ("tok " is one token), whatever the event granularity. */
+export interface RelayResult {
+  tokens: number;
+  rawTokensPerSec: number;
+  floeTokensPerSec: number;
+}
+
+export interface TtftResult {
+  concurrency: number;
+  rawP50: number;
+  rawP99: number;
+  floeP50: number;
+  floeP99: number;
+}
+
+async function rawStream(fake: FakeOpenAI, onFirst?: () => void): Promise<number> {
+  const client = new OpenAI({ apiKey: "bench", baseURL: fake.url, maxRetries: 0 });
+  const stream = await client.chat.completions.create({ model: "fake-model", messages: [{ role: "user", content: "go" }], stream: true, stream_options: { include_usage: true } });
+  let text = "";
+  for await (const chunk of stream) {
+    const t = chunk.choices[0]?.delta?.content;
+    if (t) {
+      if (text === "") onFirst?.();
+      text += t;
+    }
+  }
+  return text.length / 4;
+}
+
+/**
+ * Relay throughput and added time to first token: the same fake upstream read
+ * directly with the openai SDK (the baseline) and through Floe to a Connect
+ * server-stream client.
+ */
+export async function measureRelay(tokens: number, concurrencies: number[]): Promise<{ relay: RelayResult; ttft: TtftResult[] }> {
+  const fake = await startFakeOpenAI();
+  const server = await spawnBenchServer({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "bench", FLOE_MODEL: "fake-model", FLOE_MODEL_MAX_RETRIES: "0" });
+  const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "2", useBinaryFormat: true }));
+  const text = () => reply.text("tok ".repeat(tokens), { chunkSize: 4, usage: [1, tokens] });
+  const floeStream = async (onFirst?: () => void) => {
+    let text = "";
+    for await (const r of chat.streamMessage({ chat: { text: "go", maxIterations: 1 } })) {
+      if (r.event?.kind.case === "token") {
+        if (text === "") onFirst?.();
+        text += r.event.kind.value.token;
+      }
+    }
+    return text.length / 4;
+  };
+  try {
+    // Warm-up on both paths.
+    fake.enqueue(text(), text());
+    await rawStream(fake);
+    await floeStream();
+
+    const rounds = 3;
+    let rawTime = 0;
+    let floeTime = 0;
+    let rawTokens = 0;
+    let floeTokens = 0;
+    for (let i = 0; i < rounds; i++) {
+      fake.enqueue(text());
+      let t = performance.now();
+      rawTokens += await rawStream(fake);
+      rawTime += performance.now() - t;
+      fake.enqueue(text());
+      t = performance.now();
+      floeTokens += await floeStream();
+      floeTime += performance.now() - t;
+    }
+    const relay = { tokens, rawTokensPerSec: rawTokens / (rawTime / 1000), floeTokensPerSec: floeTokens / (floeTime / 1000) };
+
+    const ttft: TtftResult[] = [];
+    for (const concurrency of concurrencies) {
+      const short = () => reply.text("first token then a few more", { chunkSize: 6 });
+      const measure = async (run: (onFirst: () => void) => Promise<number>) => {
+        for (let i = 0; i < concurrency; i++) fake.enqueue(short());
+        return Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            const t = performance.now();
+            let first = NaN;
+            await run(() => (first = performance.now() - t));
+            return first;
+          }),
+        );
+      };
+      const raw: number[] = [];
+      const viaFloe: number[] = [];
+      for (let i = 0; i < Math.max(2, Math.ceil(200 / concurrency)); i++) {
+        raw.push(...(await measure((f) => rawStream(fake, f))));
+        viaFloe.push(...(await measure((f) => floeStream(f))));
+      }
+      ttft.push({ concurrency, rawP50: percentile(raw, 50), rawP99: percentile(raw, 99), floeP50: percentile(viaFloe, 50), floeP99: percentile(viaFloe, 99) });
+    }
+    return { relay, ttft };
+  } finally {
+    await server.stop();
+    await fake.close();
+  }
+}
