@@ -39,6 +39,7 @@ export class EventLog {
    * instead of the database. Least recently appended conversations go first.
    */
   private readonly recent = new Map<string, Event[]>();
+  private lastRemembered = "";
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -101,14 +102,21 @@ export class EventLog {
 
   private remember(conversationId: string, event: Event): void {
     let ring = this.recent.get(conversationId);
-    if (ring) this.recent.delete(conversationId);
-    else ring = [];
+    if (!ring) {
+      ring = [];
+      this.recent.set(conversationId, ring);
+      if (this.recent.size > RECENT_CONVERSATIONS) this.recent.delete(this.recent.keys().next().value!);
+    } else if (this.lastRemembered !== conversationId) {
+      // Move to the end: the map's order is least recently appended first.
+      this.recent.delete(conversationId);
+      this.recent.set(conversationId, ring);
+    }
+    this.lastRemembered = conversationId;
     ring.push(event);
     // Never remember more than retention keeps, so memory and storage agree on what a cursor can reach.
+    // Trimmed in bulk (at twice the cap) so that an append stays O(1).
     const cap = Math.min(RECENT_PER_CONVERSATION, this.opts.retention);
-    if (ring.length > cap) ring.splice(0, ring.length - cap);
-    this.recent.set(conversationId, ring);
-    if (this.recent.size > RECENT_CONVERSATIONS) this.recent.delete(this.recent.keys().next().value!);
+    if (ring.length > cap * 2) ring.splice(0, ring.length - cap);
   }
 
   /**
@@ -120,7 +128,8 @@ export class EventLog {
     const ring = this.recent.get(conversationId);
     const latest = this.latestSeq(conversationId);
     if (afterSeq >= latest && this.nextSeq.has(conversationId)) return { events: [] };
-    if (ring && ring.length > 0 && Number(ring[0]!.seq) <= afterSeq + 1) {
+    const oldestKept = latest - Math.min(RECENT_PER_CONVERSATION, this.opts.retention) + 1;
+    if (ring && ring.length > 0 && Number(ring[0]!.seq) <= afterSeq + 1 && afterSeq + 1 >= oldestKept) {
       return { events: ring.filter((e) => Number(e.seq) > afterSeq) };
     }
     const oldest = await this.oldestSeq(conversationId);

@@ -1,6 +1,7 @@
+import { setMaxListeners } from "node:events";
 import { mkdirSync } from "node:fs";
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
-import { createContextValues } from "@connectrpc/connect";
+import { Code, ConnectError, createContextValues } from "@connectrpc/connect";
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from "fastify";
 import { ConfigError } from "../config/config-error.js";
 import type { ConfigFlags, FloeConfig } from "../config/floe-config.js";
@@ -67,6 +68,10 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   }
 
   const { bindings, health } = createServiceBindings(app);
+  // Every in-flight call listens on this signal; many concurrent streams are normal, not a leak.
+  const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal);
+  fastify.addHook("preClose", async () => shutdown.abort(new ConnectError("server shutting down", Code.Unavailable)));
   const interceptors = [errorInterceptor(fastify.log), authInterceptor(config.apiKeys)];
   const contextValues = (req: FastifyRequest) => createContextValues().set(kLogger, req.log);
   // A misspelt field is an error the caller should see, not a silently ignored value.
@@ -78,7 +83,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     contextValues,
     readMaxBytes: config.maxBodyBytes,
     jsonOptions,
-    shutdownTimeoutMs: 0,
+    shutdownSignal: shutdown.signal,
     grpcWeb: true,
     connect: true,
     grpc: true,
