@@ -1,13 +1,14 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { ServerHttp2Stream } from "node:http2";
-import { create, isMessage, type DescMessage, type DescMethod, type DescService, type JsonReadOptions, type JsonWriteOptions, type Message } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ContextValues, type HandlerContext, type Interceptor, type UnaryRequest, type UnaryResponse } from "@connectrpc/connect";
+import type { DescMessage, DescMethod, DescService, JsonReadOptions, JsonWriteOptions } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ContextValues, type Interceptor } from "@connectrpc/connect";
 import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
-import { codeToHttpStatus, errorToJsonBytes, trailerMux } from "@connectrpc/connect/protocol-connect";
+import { codeToHttpStatus, errorToJsonBytes } from "@connectrpc/connect/protocol-connect";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ConstraintStrategy, Handler, HTTPVersion } from "find-my-way";
 import type { ServiceBinding } from "../services/registry.js";
+import { chain, FastCall, FastUnaryRequest, type AnyImpl, type Invoke } from "./lazy-call.js";
 
 /**
  * Connect unary calls (POST, `application/json` or `application/proto`, no
@@ -62,7 +63,6 @@ export interface FastPathOptions {
   jsonOptions: Partial<JsonReadOptions & JsonWriteOptions>;
 }
 
-type AnyImpl = (req: Message, ctx: HandlerContext) => unknown;
 
 /** Registers the fast path for every unary method of `bindings`. */
 export async function connectUnaryFastPath(fastify: FastifyInstance, bindings: readonly ServiceBinding[], opts: FastPathOptions): Promise<void> {
@@ -97,21 +97,6 @@ export async function connectUnaryFastPath(fastify: FastifyInstance, bindings: r
       }
     }
   }
-}
-
-type Invoke = (req: FastUnaryRequest) => Promise<UnaryResponse>;
-
-/** Composes interceptors once per method, in Connect's order (first is outermost). */
-function chain(interceptors: Interceptor[], service: DescService, method: DescMethod, fn: AnyImpl): Invoke {
-  const inner = async (req: UnaryRequest): Promise<UnaryResponse> => {
-    const call = (req as FastUnaryRequest).call;
-    const out = await fn(req.message, call);
-    const message = isMessage(out, method.output) ? out : create(method.output as DescMessage, out as never);
-    return { stream: false, service, method, header: call.responseHeader, trailer: call.responseTrailer, message } as UnaryResponse;
-  };
-  let next = inner as unknown as (req: UnaryRequest) => Promise<UnaryResponse>;
-  for (let i = interceptors.length - 1; i >= 0; i--) next = interceptors[i]!(next as never) as never;
-  return next as unknown as Invoke;
 }
 
 async function handle(
@@ -203,111 +188,3 @@ function sendError(reply: FastifyReply, err: ConnectError, jsonOptions: Partial<
   return reply.code(codeToHttpStatus(err.code)).header("content-type", "application/json").send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
-/** A HandlerContext whose headers and signal are built on first use. */
-class FastCall implements HandlerContext {
-  readonly requestMethod = "POST";
-  private reqHeader?: Headers;
-  private resHeader?: Headers;
-  private resTrailer?: Headers;
-  private controller?: AbortController;
-  private finished = false;
-
-  constructor(
-    readonly service: DescService,
-    readonly method: DescMethod,
-    private readonly req: FastifyRequest,
-    private readonly reply: FastifyReply,
-    readonly values: ContextValues,
-    readonly protocolName: "connect" | "grpc" = "connect",
-  ) {}
-
-  peekResponseHeader(): Headers | undefined {
-    return this.resHeader;
-  }
-
-  peekResponseTrailer(): Headers | undefined {
-    return this.resTrailer;
-  }
-
-  get url(): string {
-    return `http://${this.req.headers.host ?? this.req.headers[":authority"] ?? "localhost"}${this.req.url}`;
-  }
-
-  get requestHeader(): Headers {
-    if (!this.reqHeader) {
-      const h = new Headers();
-      for (const [k, v] of Object.entries(this.req.headers)) {
-        if (k.startsWith(":") || v === undefined) continue;
-        if (Array.isArray(v)) for (const x of v) h.append(k, x);
-        else h.set(k, v);
-      }
-      this.reqHeader = h;
-    }
-    return this.reqHeader;
-  }
-
-  get responseHeader(): Headers {
-    return (this.resHeader ??= new Headers());
-  }
-
-  get responseTrailer(): Headers {
-    return (this.resTrailer ??= new Headers());
-  }
-
-  /** Aborts when the client goes away mid-call, and (as in Connect) when the call ends. */
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      const c = new AbortController();
-      this.controller = c;
-      this.reply.raw.once("close", () => {
-        if (!this.finished) c.abort(new ConnectError("client disconnected", Code.Canceled));
-      });
-    }
-    return this.controller.signal;
-  }
-
-  timeoutMs(): number | undefined {
-    return undefined;
-  }
-
-  writeHeaders(reply: FastifyReply): void {
-    if (!this.resHeader && !this.resTrailer) return;
-    trailerMux(this.responseHeader, this.responseTrailer).forEach((value, key) => void reply.header(key, value));
-  }
-
-  done(): void {
-    this.finished = true;
-    this.controller?.abort();
-  }
-}
-
-/** The UnaryRequest interceptors see; `header` and `signal` are lazy. */
-class FastUnaryRequest {
-  readonly stream = false as const;
-  readonly requestMethod = "POST";
-  readonly init = {};
-
-  constructor(
-    readonly call: FastCall,
-    readonly message: Message,
-  ) {}
-
-  get service() {
-    return this.call.service;
-  }
-  get method() {
-    return this.call.method;
-  }
-  get url() {
-    return this.call.url;
-  }
-  get header() {
-    return this.call.requestHeader;
-  }
-  get signal() {
-    return this.call.signal;
-  }
-  get contextValues() {
-    return this.call.values;
-  }
-}
