@@ -19,6 +19,7 @@ import { readContextFiles, readImage } from "./chat-input.js";
 import type { ModelProvider } from "./model-provider.js";
 import type { ModelRegistry } from "./model-registry.js";
 import { toolsFor } from "./tools/tool-registry.js";
+import { validConversationId } from "../store/conversation-id.js";
 
 export const DEFAULT_MAX_ITERATIONS = 5;
 const MAX_ITERATIONS_LIMIT = 100;
@@ -121,15 +122,20 @@ export class RunManager {
     const contextFiles = readContextFiles(req.contextFiles, root, join(workspace, "context"));
 
     let conversationId = req.conversationId.trim();
-    const isNew = !conversationId;
+    let isNew = !conversationId;
     if (isNew) {
       conversationId = randomUUID();
       d.log.prepareNew(conversationId);
     } else {
-      if (!(await d.conversations.get(conversationId))) {
+      validConversationId(conversationId);
+      if (await d.conversations.get(conversationId)) {
+        await d.log.prepare(conversationId);
+      } else if (req.createConversation) {
+        isNew = true;
+        await d.log.prepare(conversationId);
+      } else {
         throw new ConnectError(`conversation ${JSON.stringify(conversationId)} not found: omit conversation_id to start a new one`, Code.NotFound);
       }
-      await d.log.prepare(conversationId);
     }
 
     const busy = this.active.has(conversationId);

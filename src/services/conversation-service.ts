@@ -1,14 +1,14 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import { ConversationService } from "../../gen/floe/v1/conversation_pb.js";
 import type { AppContext } from "./app-context.js";
-import { limitField, notFound, requireField } from "./require.js";
+import { limitField, notFound, requireField, validConversationId } from "./require.js";
 
 const LIST_HINT = "list conversations with ConversationService.ListConversations";
 
 export function conversationService(app: AppContext): ServiceImpl<typeof ConversationService> {
   const repo = app.conversations;
   const mustGet = async (id: string) => {
-    const conv = await repo.get(requireField(id, "conversation_id"));
+    const conv = await repo.get(validConversationId(requireField(id, "conversation_id")));
     if (!conv) throw notFound("conversation", id, LIST_HINT);
     return conv;
   };
@@ -37,8 +37,9 @@ export function conversationService(app: AppContext): ServiceImpl<typeof Convers
       return { conversationId: conversation.id, messages };
     },
     async deleteConversation(req) {
-      const id = requireField(req.conversationId, "conversation_id");
+      const id = validConversationId(requireField(req.conversationId, "conversation_id"));
       if (!(await repo.delete(id))) throw notFound("conversation", id, LIST_HINT);
+      app.events.forget(id);
       return { conversationId: id };
     },
   };

@@ -24,6 +24,7 @@ import { conversationService } from "./conversation-service.js";
 import { grpcHealthService, HealthStatus } from "./grpc-health-service.js";
 import { healthService } from "./health-service.js";
 import { modelService } from "./model-service.js";
+import { peerService } from "./peer-service.js";
 import { ReflectionIndex, reflectionServiceV1, reflectionServiceV1alpha } from "./reflection-service.js";
 import { systemService } from "./system-service.js";
 import { withUnimplemented } from "./unimplemented.js";
@@ -62,7 +63,7 @@ export function createServiceBindings(app: AppContext): { bindings: ServiceBindi
     bind(SecurityService, withUnimplemented(SecurityService, "permissions, approvals and audit", {})),
     bind(UploadService, withUnimplemented(UploadService, "uploads", {})),
     bind(HealthService, healthService(app)),
-    bind(PeerService, withUnimplemented(PeerService, "Pawan peer discovery (Aegis network file)", {})),
+    bind(PeerService, peerService(app)),
     bind(GitHubService, withUnimplemented(GitHubService, "GitHub webhook", {})),
   ];
   const index = new ReflectionIndex([...FLOE_SERVICES, Health, ReflectionV1, ReflectionV1alpha]);

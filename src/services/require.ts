@@ -19,3 +19,5 @@ export function limitField(value: number, field: string, fallback: number, max: 
 export function notFound(kind: string, id: string, hint: string): ConnectError {
   return new ConnectError(`${kind} ${JSON.stringify(id)} not found: ${hint}`, Code.NotFound);
 }
+
+export { validConversationId } from "../store/conversation-id.js";
