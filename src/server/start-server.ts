@@ -14,6 +14,9 @@ import { CONNECT_UNARY_CONSTRAINT, connectUnaryConstraint, connectUnaryFastPath 
 import { authInterceptor, errorInterceptor, kLogger } from "./interceptors.js";
 import { isAllowedHostHeader, isLoopbackHost } from "./loopback.js";
 import { OnePortServer } from "./one-port-server.js";
+import { InProcessInvoker } from "./in-process-invoker.js";
+import { registerCompat } from "../compat/register-compat.js";
+import fastifyCors from "@fastify/cors";
 
 export interface StartOptions extends ConfigFlags {
   /** Environment to read instead of process.env (tests pass their own). */
@@ -76,6 +79,12 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   const contextValues = (req: FastifyRequest) => createContextValues().set(kLogger, req.log);
   // A misspelt field is an error the caller should see, not a silently ignored value.
   const jsonOptions = { ignoreUnknownFields: false };
+  await fastify.register(fastifyCors, {
+    origin: config.corsOrigins.includes("*") ? true : config.corsOrigins,
+    credentials: true,
+    methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    exposedHeaders: ["grpc-status", "grpc-message", "grpc-status-details-bin", "connect-protocol-version"],
+  });
   await fastify.register(async (scope) => connectUnaryFastPath(scope, bindings, { interceptors, contextValues, readMaxBytes: config.maxBodyBytes, jsonOptions }));
   await fastify.register(fastifyConnectPlugin, {
     routes: (router) => registerRoutes(router, bindings),
@@ -89,6 +98,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     grpc: true,
   });
 
+  await registerCompat(fastify, new InProcessInvoker(bindings, interceptors, contextValues), config);
   await options.configure?.(fastify);
   await fastify.listen({ host: config.host, port: config.port });
   const address = fastify.server.address();

@@ -1,0 +1,55 @@
+import type { DescMessage } from "@bufbuild/protobuf";
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
+import { sendCompatError, type ErrorStyle } from "./compat-error.js";
+import type { JsonSchema } from "./json-schema.js";
+
+/** What a compat route documents about itself, for /openapi.json. */
+export interface RouteDoc {
+  method: HTTPMethods;
+  url: string;
+  summary: string;
+  tag: string;
+  /** Request body: a message in its documented JSON shape, or a schema. */
+  body?: DescMessage | JsonSchema;
+  query?: Record<string, JsonSchema>;
+  /** Response body; omitted for 204 and streams. */
+  response?: DescMessage | JsonSchema;
+  status?: number;
+  /** Media type of a streamed response, for example `text/event-stream`. */
+  produces?: string;
+}
+
+export interface RouteSpec extends RouteDoc {
+  /** Returns the JSON body; or sends (or hijacks) the reply itself and returns undefined. */
+  handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+}
+
+/**
+ * Registers legacy JSON routes. A route only translates: JSON in, a call to
+ * the service through the invoker, JSON out. Errors take the surface's shape.
+ */
+export class CompatRouter {
+  readonly docs: RouteDoc[] = [];
+
+  add(fastify: FastifyInstance, style: ErrorStyle, spec: RouteSpec): void {
+    const { handler, ...doc } = spec;
+    this.docs.push(doc);
+    fastify.route({
+      method: spec.method,
+      url: spec.url,
+      handler: async (req, reply) => {
+        try {
+          const body = await handler(req, reply);
+          if (reply.sent || body === undefined) return reply;
+          return reply.code(spec.status ?? 200).send(body);
+        } catch (e) {
+          if (reply.sent) {
+            req.log.warn({ err: e }, "error after the response started");
+            return reply;
+          }
+          return sendCompatError(reply, style, e);
+        }
+      },
+    });
+  }
+}
