@@ -6,6 +6,8 @@ export type ErrorStyle = "penguin" | "pawan";
 
 /** A request body that does not match the documented shape (FastAPI answers these with 422). */
 export class BodyError extends ConnectError {
+  // ConnectError's Symbol.hasInstance accepts any ConnectError, so `instanceof BodyError` cannot tell them apart.
+  readonly httpStatus: number = 422;
   constructor(message: string) {
     super(message, Code.InvalidArgument);
   }
@@ -15,7 +17,6 @@ export class BodyError extends ConnectError {
 export function statusOf(err: ConnectError): number {
   const explicit = (err as ConnectError & { httpStatus?: number }).httpStatus;
   if (explicit) return explicit;
-  if (err instanceof BodyError) return 422;
   if (err.code === Code.FailedPrecondition || err.code === Code.Aborted) return 409;
   if (err.code === Code.Canceled) return 499;
   return codeToHttpStatus(err.code);

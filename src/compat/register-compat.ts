@@ -36,9 +36,15 @@ export async function registerCompat(fastify: FastifyInstance, invoker: InProces
   await fastify.register(fastifyWebsocket, { options: { maxPayload: config.maxBodyBytes } });
   const router = new CompatRouter();
   await fastify.register(async (scope) => {
-    scope.setErrorHandler((err: Error & { statusCode?: number }, req, reply) =>
-      sendCompatError(reply, req.url.startsWith("/api/v1") ? "penguin" : "pawan", fastifyErrorToConnect(err)),
-    );
+    // JSON only: anything else is 415, not a string body.
+    scope.removeContentTypeParser(["text/plain"]);
+    scope.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+      const penguin = req.url.startsWith("/api/v1");
+      const e = fastifyErrorToConnect(err);
+      // FastAPI answers undecodable JSON with 422; Axum (Pawan) with 400.
+      if (penguin && err.statusCode === 400) Object.assign(e, { httpStatus: 422 });
+      return sendCompatError(reply, penguin ? "penguin" : "pawan", e);
+    });
     registerPenguinRest(scope, router, invoker);
     registerPawan(scope, router, invoker);
     registerPenguinChatSocket(scope, invoker, websocketOriginCheck(config));

@@ -1,3 +1,4 @@
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ChatService } from "../../../gen/floe/v1/chat_pb.js";
 import { ConversationService } from "../../../gen/floe/v1/conversation_pb.js";
@@ -66,7 +67,7 @@ export function registerPawan(fastify: FastifyInstance, router: CompatRouter, in
       async handler(req, reply) {
         const r = await inv.unary(ChatService.method.sendMessage, { chat: chatInput(req) }, req, reply);
         if (r.status === "error" || r.status === "cancelled") {
-          throw Object.assign(new BodyError(`Failed to execute agent: run ${r.status}`), { httpStatus: 500 });
+          throw Object.assign(new ConnectError(`Failed to execute agent: run ${r.status}`, Code.Internal), { httpStatus: 500 });
         }
         return { session_id: r.conversationId, content: r.response, iterations: r.iterations, tool_calls: r.toolCalls };
       },
@@ -132,7 +133,7 @@ async function streamChat(inv: InProcessInvoker, req: FastifyRequest, reply: Fas
   const lastEventId = req.headers["last-event-id"];
   const input = chatInputOrResume(req, typeof lastEventId === "string" ? lastEventId : undefined);
   const abort = new AbortController();
-  req.raw.once("close", () => abort.abort());
+  // The response closing means the client went away (a request's own 'close' fires once its body is read).
   reply.raw.once("close", () => abort.abort());
   let stream: AsyncIterable<{ event?: import("../../../gen/floe/v1/events_pb.js").Event }>;
   if ("resume" in input) {
