@@ -105,7 +105,7 @@ export function systemService(app: AppContext): ServiceImpl<typeof SystemService
           checkpointManagement: false,
           modelSwitching: true,
           fileUpload: false,
-          websocketSupport: false,
+          websocketSupport: true,
           taskExecution: false,
           runMode: false,
           multiModal: m.visionEnabled,
