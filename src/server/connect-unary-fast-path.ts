@@ -84,31 +84,29 @@ export async function connectUnaryFastPath(fastify: FastifyInstance, bindings: r
       const serialization = createMethodSerializationLookup(method, undefined, opts.jsonOptions, { readMaxBytes: opts.readMaxBytes, writeMaxBytes: 0xffffffff });
       const invoke = chain(opts.interceptors, service, method, fn);
       const path = `/${service.typeName}/${method.name}`;
+      const route: MethodRoute = { service, method, serialization, invoke, opts };
       for (const format of ["json", "proto", "grpc"] as const) {
         fastify.route({
           method: "POST",
           url: path,
           constraints: { [CONNECT_UNARY_CONSTRAINT]: format },
-          handler:
-            format === "grpc"
-              ? (req, reply) => handleGrpc(req, reply, service, method, serialization, invoke, opts)
-              : (req, reply) => handle(req, reply, format === "proto", service, method, serialization, invoke, opts),
+          handler: format === "grpc" ? (req, reply) => handleGrpc(req, reply, route) : (req, reply) => handle(req, reply, format === "proto", route),
         });
       }
     }
   }
 }
 
-async function handle(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  binary: boolean,
-  service: DescService,
-  method: DescMethod,
-  serialization: MethodSerializationLookup<DescMessage, DescMessage>,
-  invoke: Invoke,
-  opts: FastPathOptions,
-): Promise<void> {
+/** What a fast-path route needs for one method, built once at registration. */
+interface MethodRoute {
+  service: DescService;
+  method: DescMethod;
+  serialization: MethodSerializationLookup<DescMessage, DescMessage>;
+  invoke: Invoke;
+  opts: FastPathOptions;
+}
+
+async function handle(req: FastifyRequest, reply: FastifyReply, binary: boolean, { service, method, serialization, invoke, opts }: MethodRoute): Promise<void> {
   const call = new FastCall(service, method, req, reply, opts.contextValues(req));
   try {
     const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
@@ -128,15 +126,7 @@ async function handle(
 }
 
 /** gRPC unary over HTTP/2: one length-prefixed message in, one out, status in trailers. */
-async function handleGrpc(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  service: DescService,
-  method: DescMethod,
-  serialization: MethodSerializationLookup<DescMessage, DescMessage>,
-  invoke: Invoke,
-  opts: FastPathOptions,
-): Promise<void> {
+async function handleGrpc(req: FastifyRequest, reply: FastifyReply, { service, method, serialization, invoke, opts }: MethodRoute): Promise<void> {
   const call = new FastCall(service, method, req, reply, opts.contextValues(req), "grpc");
   try {
     const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
