@@ -2,8 +2,11 @@ import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import OpenAI from "openai";
 import { ChatService } from "../gen/floe/v1/chat_pb.js";
-import { reply, startFakeOpenAI, type FakeOpenAI } from "../test/support/fake-openai.js";
+import { DEFAULT_SYSTEM_PROMPT } from "../src/agent/agent-profile.js";
+import { ALL_TOOLS, asOpenAITools } from "../src/agent/tools/tool-registry.js";
+import { reply } from "../test/support/fake-openai.js";
 import { spawnBenchServer } from "./spawn-server.js";
+import { spawnUpstream } from "./spawn-upstream.js";
 import { percentile } from "./stats.js";
 
 /** Tokens are counted as delivered text ("tok " is one token), whatever the event granularity. */
@@ -21,9 +24,20 @@ export interface TtftResult {
   floeP99: number;
 }
 
-async function rawStream(fake: FakeOpenAI, onFirst?: () => void): Promise<number> {
-  const client = new OpenAI({ apiKey: "bench", baseURL: fake.url, maxRetries: 0 });
-  const stream = await client.chat.completions.create({ model: "fake-model", messages: [{ role: "user", content: "go" }], stream: true, stream_options: { include_usage: true } });
+/** The request Floe sends for `go` on a new conversation: the baseline reads the same one. */
+const SAME_REQUEST = {
+  model: "fake-model",
+  messages: [
+    { role: "system" as const, content: DEFAULT_SYSTEM_PROMPT },
+    { role: "user" as const, content: "go" },
+  ],
+  tools: asOpenAITools(ALL_TOOLS),
+  temperature: 0.7,
+  max_tokens: 4096,
+};
+
+async function rawStream(client: OpenAI, onFirst?: () => void): Promise<number> {
+  const stream = await client.chat.completions.create({ ...SAME_REQUEST, stream: true, stream_options: { include_usage: true } });
   let text = "";
   for await (const chunk of stream) {
     const t = chunk.choices[0]?.delta?.content;
@@ -41,9 +55,10 @@ async function rawStream(fake: FakeOpenAI, onFirst?: () => void): Promise<number
  * server-stream client.
  */
 export async function measureRelay(tokens: number, concurrencies: number[]): Promise<{ relay: RelayResult; ttft: TtftResult[] }> {
-  const fake = await startFakeOpenAI();
+  const fake = await spawnUpstream();
+  const raw = new OpenAI({ apiKey: "bench", baseURL: fake.url, maxRetries: 0 });
   const server = await spawnBenchServer({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "bench", FLOE_MODEL: "fake-model", FLOE_MODEL_MAX_RETRIES: "0" });
-  const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "2", useBinaryFormat: true }));
+  const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1", useBinaryFormat: true }));
   const text = () => reply.text("tok ".repeat(tokens), { chunkSize: 4, usage: [1, tokens] });
   const floeStream = async (onFirst?: () => void) => {
     let text = "";
@@ -57,8 +72,8 @@ export async function measureRelay(tokens: number, concurrencies: number[]): Pro
   };
   try {
     // Warm-up on both paths.
-    fake.enqueue(text(), text());
-    await rawStream(fake);
+    await fake.enqueue(text(), text());
+    await rawStream(raw);
     await floeStream();
 
     const rounds = 3;
@@ -69,9 +84,9 @@ export async function measureRelay(tokens: number, concurrencies: number[]): Pro
     for (let i = 0; i < rounds; i++) {
       fake.enqueue(text());
       let t = performance.now();
-      rawTokens += await rawStream(fake);
+      rawTokens += await rawStream(raw);
       rawTime += performance.now() - t;
-      fake.enqueue(text());
+      await fake.enqueue(text());
       t = performance.now();
       floeTokens += await floeStream();
       floeTime += performance.now() - t;
@@ -82,7 +97,7 @@ export async function measureRelay(tokens: number, concurrencies: number[]): Pro
     for (const concurrency of concurrencies) {
       const short = () => reply.text("first token then a few more", { chunkSize: 6 });
       const measure = async (run: (onFirst: () => void) => Promise<number>) => {
-        for (let i = 0; i < concurrency; i++) fake.enqueue(short());
+        await fake.enqueue(...Array.from({ length: concurrency }, short));
         return Promise.all(
           Array.from({ length: concurrency }, async () => {
             const t = performance.now();
@@ -92,17 +107,17 @@ export async function measureRelay(tokens: number, concurrencies: number[]): Pro
           }),
         );
       };
-      const raw: number[] = [];
+      const rawTtft: number[] = [];
       const viaFloe: number[] = [];
       for (let i = 0; i < Math.max(2, Math.ceil(200 / concurrency)); i++) {
-        raw.push(...(await measure((f) => rawStream(fake, f))));
+        rawTtft.push(...(await measure((f) => rawStream(raw, f))));
         viaFloe.push(...(await measure((f) => floeStream(f))));
       }
-      ttft.push({ concurrency, rawP50: percentile(raw, 50), rawP99: percentile(raw, 99), floeP50: percentile(viaFloe, 50), floeP99: percentile(viaFloe, 99) });
+      ttft.push({ concurrency, rawP50: percentile(rawTtft, 50), rawP99: percentile(rawTtft, 99), floeP50: percentile(viaFloe, 50), floeP99: percentile(viaFloe, 99) });
     }
     return { relay, ttft };
   } finally {
     await server.stop();
-    await fake.close();
+    fake.stop();
   }
 }

@@ -3,12 +3,13 @@ import type { ServerHttp2Stream } from "node:http2";
 import type { DescMessage, DescMethod, DescService, JsonReadOptions, JsonWriteOptions } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ContextValues, type Interceptor } from "@connectrpc/connect";
 import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
-import { codeToHttpStatus, errorToJsonBytes } from "@connectrpc/connect/protocol-connect";
+import { codeToHttpStatus, endStreamFlag, endStreamToJson, errorToJsonBytes } from "@connectrpc/connect/protocol-connect";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ConstraintStrategy, Handler, HTTPVersion } from "find-my-way";
 import type { ServiceBinding } from "../services/registry.js";
 import { chain, FastCall, FastUnaryRequest, type AnyImpl, type Invoke } from "./lazy-call.js";
+import { registerConnectStreamFastPath } from "./connect-stream-fast-path.js";
 
 /**
  * Connect unary calls (POST, `application/json` or `application/proto`, no
@@ -23,7 +24,7 @@ import { chain, FastCall, FastUnaryRequest, type AnyImpl, type Invoke } from "./
  */
 export const CONNECT_UNARY_CONSTRAINT = "connectUnary";
 
-type Format = "json" | "proto" | "grpc";
+type Format = "json" | "proto" | "grpc" | "stream-json" | "stream-proto";
 
 /** find-my-way strategy: derives `json`/`proto` for fast-path-eligible requests. */
 export const connectUnaryConstraint: ConstraintStrategy<HTTPVersion.V1, string> = {
@@ -47,6 +48,8 @@ export const connectUnaryConstraint: ConstraintStrategy<HTTPVersion.V1, string> 
     if (h["connect-timeout-ms"] !== undefined) return undefined as never;
     const enc = h["content-encoding"];
     if (enc !== undefined && enc !== "identity") return undefined as never;
+    if (ct === "application/connect+proto") return "stream-proto";
+    if (ct === "application/connect+json") return "stream-json";
     if (ct === "application/json" || ct === "application/json; charset=utf-8") return "json";
     if (ct === "application/proto") return "proto";
     // undefined: no constraint derived, so the request takes connect-fastify's route.
@@ -68,15 +71,18 @@ export interface FastPathOptions {
 export async function connectUnaryFastPath(fastify: FastifyInstance, bindings: readonly ServiceBinding[], opts: FastPathOptions): Promise<void> {
   const passThrough = (_req: FastifyRequest, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(["application/json", "application/proto", "application/grpc", "application/grpc+proto"], { parseAs: "buffer", bodyLimit: opts.readMaxBytes + 5 }, passThrough);
+  fastify.addContentTypeParser(["application/json", "application/proto", "application/grpc", "application/grpc+proto", "application/connect+proto", "application/connect+json"], { parseAs: "buffer", bodyLimit: opts.readMaxBytes + 5 }, passThrough);
   fastify.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const code = err.statusCode === 413 ? Code.ResourceExhausted : (err.statusCode ?? 500) < 500 ? Code.InvalidArgument : Code.Internal;
     const message = err.statusCode === 413 ? `message size is larger than configured readMaxBytes ${opts.readMaxBytes}` : err.message;
     const error = new ConnectError(message, code);
-    if (String(req.headers["content-type"]).startsWith("application/grpc")) return sendGrpcError(reply, error);
+    const ct = String(req.headers["content-type"]);
+    if (ct.startsWith("application/grpc")) return sendGrpcError(reply, error);
+    if (ct.startsWith("application/connect+")) return sendConnectStreamError(reply, error, ct, opts.jsonOptions);
     return sendError(reply, error, opts.jsonOptions);
   });
 
+  registerConnectStreamFastPath(fastify, bindings, opts);
   for (const { service, impl } of bindings) {
     for (const method of service.methods) {
       if (method.methodKind !== "unary") continue;
@@ -154,6 +160,18 @@ async function handleGrpc(req: FastifyRequest, reply: FastifyReply, { service, m
   } finally {
     call.done();
   }
+}
+
+/** A Connect stream that ends at once with the error in its end-stream message. */
+function sendConnectStreamError(reply: FastifyReply, err: ConnectError, contentType: string, jsonOptions: Partial<JsonWriteOptions>): void {
+  const json = Buffer.from(JSON.stringify(endStreamToJson(new Headers(), err, jsonOptions)));
+  const frame = Buffer.allocUnsafe(5 + json.length);
+  frame[0] = endStreamFlag;
+  frame.writeUInt32BE(json.length, 1);
+  json.copy(frame, 5);
+  reply.hijack();
+  reply.raw.writeHead(200, { "content-type": contentType });
+  reply.raw.end(frame);
 }
 
 /** A trailers-only gRPC response carrying the error status. */

@@ -4,8 +4,8 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceBinding } from "../services/registry.js";
 import { chain, FastCall, FastUnaryRequest, type AnyImpl, type Invoke } from "./lazy-call.js";
 
-type StreamImpl = (req: Message, ctx: FastCall) => AsyncIterable<unknown>;
-type StreamInvoke = (req: StreamRequest) => Promise<StreamResponse>;
+export type StreamImpl = (req: Message, ctx: FastCall) => AsyncIterable<unknown>;
+export type StreamInvoke = (req: StreamRequest) => Promise<StreamResponse>;
 
 /**
  * Calls a service implementation in-process, through the same interceptor
@@ -82,7 +82,7 @@ function key(method: DescMethod): string {
   return `${method.parent.typeName}/${method.name}`;
 }
 
-function streamChain(interceptors: Interceptor[], service: DescService, method: DescMethod, fn: StreamImpl): StreamInvoke {
+export function streamChain(interceptors: Interceptor[], service: DescService, method: DescMethod, fn: StreamImpl): StreamInvoke {
   const inner = async (req: StreamRequest): Promise<StreamResponse> => {
     const call = (req as unknown as { call: FastCall }).call;
     let first: Message | undefined;
