@@ -67,4 +67,33 @@ describe("the unary fast path and connect-fastify agree", () => {
       expect((err as ConnectError).rawMessage).toBe('conversation "nope" not found: list conversations with ConversationService.ListConversations');
     }
   });
+
+  it("serves Connect server streams alike on both paths, errors included", async () => {
+    env = await createTestEnv();
+    const server = await env.start({ env: { FLOE_HEARTBEAT_MS: "100" } });
+    const { ChatService } = await import("../gen/floe/v1/chat_pb.js");
+    for (const useBinaryFormat of [true, false]) {
+      const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1", useBinaryFormat }));
+      const done = await chat.sendMessage({ chat: { text: "hello offline" } });
+      const read = async (timeoutMs?: number) => {
+        const kinds: string[] = [];
+        for await (const r of chat.subscribe({ conversationId: done.conversationId }, { timeoutMs })) {
+          kinds.push(r.event!.kind.case ?? "");
+          if (r.event!.kind.case === "heartbeat") break;
+        }
+        return kinds;
+      };
+      const fast = await read();
+      const slow = await read(10_000);
+      expect(fast).toEqual(slow);
+      expect(fast[0]).toBe("snapshot");
+      expect(fast).toContain("complete");
+      for (const timeoutMs of [undefined, 10_000]) {
+        const err = await (async () => {
+          for await (const _ of chat.subscribe({ conversationId: "missing" }, { timeoutMs })) void _;
+        })().catch((e: unknown) => ConnectError.from(e));
+        expect((err as ConnectError).code).toBe(Code.NotFound);
+      }
+    }
+  });
 });
