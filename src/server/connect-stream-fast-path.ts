@@ -70,6 +70,7 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
     raw.writeHead(200, headers);
   };
   let error: ConnectError | undefined;
+  let corked = false;
   try {
     const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
     if (body.length < 5 || body.readUInt32BE(1) !== body.length - 5) {
@@ -100,6 +101,15 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
       if (raw.destroyed) break;
       // Handlers may yield init shapes, as Connect allows.
       const out = isMessage(message, r.method.output) ? message : create(r.method.output, message as never);
+      // Messages yielded in the same tick leave in one write (one syscall), none later than this tick.
+      if (!corked && typeof raw.cork === "function") {
+        corked = true;
+        raw.cork();
+        process.nextTick(() => {
+          corked = false;
+          raw.uncork();
+        });
+      }
       raw.write(envelope(0, r.serialization.getO(binary).serialize(out as Message)));
     }
   } catch (e) {

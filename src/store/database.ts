@@ -39,6 +39,7 @@ export async function openDatabase(url: string, workspace: string): Promise<Open
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
+    cachePreparedStatements(sqlite);
     dialect = new SqliteDialect({ database: sqlite });
   }
   const db = new Kysely<Database>({ dialect });
@@ -49,4 +50,24 @@ export async function openDatabase(url: string, workspace: string): Promise<Open
     throw e;
   }
   return { db, dialect: name, location };
+}
+
+/**
+ * Kysely prepares every query afresh; on SQLite, preparing costs about as much
+ * as running a small statement. Statements are reused per SQL text (Kysely
+ * only calls all()/run(), which finish before the next query, so sharing is
+ * safe). The cache is bounded; queries are few distinct shapes.
+ */
+function cachePreparedStatements(sqlite: SQLite.Database, max = 500): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, SQLite.Statement>();
+  sqlite.prepare = ((sql: string) => {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = prepare(sql);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  }) as typeof sqlite.prepare;
 }
