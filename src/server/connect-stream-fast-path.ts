@@ -1,12 +1,12 @@
 import { create, isMessage, type DescMessage, type DescMethod, type DescService, type JsonWriteOptions, type Message } from "@bufbuild/protobuf";
-import { Code, ConnectError, type StreamRequest } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
 import { endStreamFlag, endStreamToJson } from "@connectrpc/connect/protocol-connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceBinding } from "../services/registry.js";
 import type { FastPathOptions } from "./connect-unary-fast-path.js";
 import { CONNECT_UNARY_CONSTRAINT } from "./connect-unary-fast-path.js";
-import { streamChain, type StreamImpl, type StreamInvoke } from "./in-process-invoker.js";
+import { streamChain, streamRequest, type StreamImpl, type StreamInvoke } from "./in-process-invoker.js";
 import { FastCall } from "./lazy-call.js";
 
 /**
@@ -78,24 +78,7 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
     }
     if (body[0] !== 0) throw new ConnectError("compressed request messages are not supported on this path", Code.Internal);
     const input = r.serialization.getI(binary).parse(body.subarray(5));
-    const res = await r.invoke({
-      stream: true,
-      service: r.service,
-      method: r.method,
-      requestMethod: "POST",
-      url: call.url,
-      get signal() {
-        return call.signal;
-      },
-      get header() {
-        return call.requestHeader;
-      },
-      contextValues: call.values,
-      message: (async function* () {
-        yield input;
-      })(),
-      call,
-    } as unknown as StreamRequest);
+    const res = await r.invoke(streamRequest(call, input));
     for await (const message of res.message) {
       sendHeaders();
       if (raw.destroyed) break;

@@ -57,25 +57,31 @@ export class InProcessInvoker {
   ): AsyncGenerator<MessageShape<O>> {
     const invoke = this.streamInvokers.get(key(method))!;
     const call = new FastCall(method.parent, method, req, reply, this.contextValues(req), "compat", signal);
-    const message = create(method.input, input as never);
-    const res = await invoke({
-      stream: true,
-      service: method.parent,
-      method,
-      requestMethod: "POST",
-      url: call.url,
-      signal,
-      get header() {
-        return call.requestHeader;
-      },
-      contextValues: call.values,
-      message: (async function* () {
-        yield message;
-      })(),
-      call,
-    } as unknown as StreamRequest);
+    const res = await invoke(streamRequest(call, create(method.input, input as never)));
     yield* res.message as AsyncIterable<MessageShape<O>>;
   }
+}
+
+/** The StreamRequest interceptors see for a server stream's single input; header and signal are lazy. */
+export function streamRequest(call: FastCall, input: Message): StreamRequest {
+  return {
+    stream: true,
+    service: call.service,
+    method: call.method,
+    requestMethod: "POST",
+    url: call.url,
+    get signal() {
+      return call.signal;
+    },
+    get header() {
+      return call.requestHeader;
+    },
+    contextValues: call.values,
+    message: (async function* () {
+      yield input;
+    })(),
+    call,
+  } as unknown as StreamRequest;
 }
 
 function key(method: DescMethod): string {
