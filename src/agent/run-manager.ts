@@ -14,7 +14,7 @@ import type { Database } from "../store/schema.js";
 import type { RunRepository } from "../store/run-repository.js";
 import type { UsageRepository } from "../store/usage-repository.js";
 import { runAgentLoop, type RunOutcome } from "./agent-loop.js";
-import { defaultProfile, type AgentProfile } from "./agent-profile.js";
+import type { AgentProfile } from "./agent-profile.js";
 import { readContextFiles, readImage } from "./chat-input.js";
 import type { ModelProvider } from "./model-provider.js";
 import type { ModelRegistry } from "./model-registry.js";

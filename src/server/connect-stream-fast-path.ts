@@ -4,8 +4,7 @@ import { createMethodSerializationLookup, type MethodSerializationLookup } from 
 import { endStreamFlag, endStreamToJson } from "@connectrpc/connect/protocol-connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceBinding } from "../services/registry.js";
-import type { FastPathOptions } from "./connect-unary-fast-path.js";
-import { CONNECT_UNARY_CONSTRAINT } from "./connect-unary-fast-path.js";
+import { CONNECT_UNARY_CONSTRAINT, type FastPathOptions } from "./fast-path-routing.js";
 import { streamChain, streamRequest, type StreamImpl, type StreamInvoke } from "./in-process-invoker.js";
 import { FastCall } from "./lazy-call.js";
 

@@ -1,13 +1,12 @@
-import type { IncomingHttpHeaders } from "node:http";
 import type { ServerHttp2Stream } from "node:http2";
-import type { DescMessage, DescMethod, DescService, JsonReadOptions, JsonWriteOptions } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ContextValues, type Interceptor } from "@connectrpc/connect";
+import type { DescMessage, DescMethod, DescService, JsonWriteOptions } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
 import { codeToHttpStatus, endStreamFlag, endStreamToJson, errorToJsonBytes } from "@connectrpc/connect/protocol-connect";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { ConstraintStrategy, Handler, HTTPVersion } from "find-my-way";
 import type { ServiceBinding } from "../services/registry.js";
+import { CONNECT_UNARY_CONSTRAINT, type FastPathOptions } from "./fast-path-routing.js";
 import { chain, FastCall, FastUnaryRequest, type AnyImpl, type Invoke } from "./lazy-call.js";
 import { registerConnectStreamFastPath } from "./connect-stream-fast-path.js";
 
@@ -22,51 +21,6 @@ import { registerConnectStreamFastPath } from "./connect-stream-fast-path.js";
  * when a handler or interceptor touches them. Everything else (gRPC, gRPC-Web,
  * streams, GET, compressed bodies, deadlines) takes connect-fastify's routes.
  */
-export const CONNECT_UNARY_CONSTRAINT = "connectUnary";
-
-type Format = "json" | "proto" | "grpc" | "stream-json" | "stream-proto";
-
-/** find-my-way strategy: derives `json`/`proto` for fast-path-eligible requests. */
-export const connectUnaryConstraint: ConstraintStrategy<HTTPVersion.V1, string> = {
-  name: CONNECT_UNARY_CONSTRAINT,
-  storage() {
-    const handlers = new Map<string, Handler<HTTPVersion.V1>>();
-    return {
-      get: (k: string) => handlers.get(k) ?? null,
-      set: (k: string, v: Handler<HTTPVersion.V1>) => void handlers.set(k, v),
-    };
-  },
-  deriveConstraint(req: { method?: string; headers: IncomingHttpHeaders; httpVersionMajor?: number }): Format {
-    if (req.method !== "POST") return undefined as never;
-    const h = req.headers;
-    const ct = h["content-type"];
-    if (ct === "application/grpc" || ct === "application/grpc+proto") {
-      const enc = h["grpc-encoding"];
-      const plain = enc === undefined || enc === "identity";
-      return (req.httpVersionMajor === 2 && plain && h["grpc-timeout"] === undefined ? "grpc" : undefined) as never;
-    }
-    if (h["connect-timeout-ms"] !== undefined) return undefined as never;
-    const enc = h["content-encoding"];
-    if (enc !== undefined && enc !== "identity") return undefined as never;
-    if (ct === "application/connect+proto") return "stream-proto";
-    if (ct === "application/connect+json") return "stream-json";
-    if (ct === "application/json" || ct === "application/json; charset=utf-8") return "json";
-    if (ct === "application/proto") return "proto";
-    // undefined: no constraint derived, so the request takes connect-fastify's route.
-    return undefined as never;
-  },
-  mustMatchWhenDerived: false,
-  validate() {},
-};
-
-export interface FastPathOptions {
-  interceptors: Interceptor[];
-  contextValues: (req: FastifyRequest) => ContextValues;
-  readMaxBytes: number;
-  jsonOptions: Partial<JsonReadOptions & JsonWriteOptions>;
-}
-
-
 /** Registers the fast path for every unary method of `bindings`. */
 export async function connectUnaryFastPath(fastify: FastifyInstance, bindings: readonly ServiceBinding[], opts: FastPathOptions): Promise<void> {
   const passThrough = (_req: FastifyRequest, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);

@@ -1,7 +1,6 @@
-import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import { ChatService, type ChatRequest } from "../../gen/floe/v1/chat_pb.js";
-import { EventSchema, type Event } from "../../gen/floe/v1/events_pb.js";
+import type { Event } from "../../gen/floe/v1/events_pb.js";
 import type { RunHandle } from "../agent/run-manager.js";
 import { subscribe } from "../events/subscription.js";
 import type { AppContext } from "./app-context.js";
@@ -9,7 +8,7 @@ import { notFound, requireField } from "./require.js";
 
 const TERMINAL = new Set(["complete", "error", "cancelled"]);
 
-export function isTerminal(e: Event): boolean {
+function isTerminal(e: Event): boolean {
   return TERMINAL.has(e.kind.case ?? "");
 }
 
@@ -92,9 +91,4 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
       return app.runs.cancel(req.runId.trim(), req.conversationId.trim());
     },
   };
-}
-
-/** An event without a stored seq, for stream errors outside a run. */
-export function streamError(conversationId: string, message: string, code: string): Event {
-  return create(EventSchema, { conversationId, timestamp: new Date().toISOString(), kind: { case: "error", value: { message, code } } });
 }

@@ -1,0 +1,60 @@
+import type { IncomingHttpHeaders } from "node:http";
+import type { JsonReadOptions, JsonWriteOptions } from "@bufbuild/protobuf";
+import type { ContextValues, Interceptor } from "@connectrpc/connect";
+import type { FastifyRequest } from "fastify";
+import type { ConstraintStrategy, Handler, HTTPVersion } from "find-my-way";
+
+/**
+ * Which requests Floe's fast paths serve: Connect unary (json/proto), Connect
+ * server streams, and gRPC unary over HTTP/2, each only without compression
+ * and deadlines. A route constraint picks them; every other request finds no
+ * constrained route and takes connect-fastify's.
+ */
+export const CONNECT_UNARY_CONSTRAINT = "connectUnary";
+
+type Format = "json" | "proto" | "grpc" | "stream-json" | "stream-proto";
+
+/** find-my-way strategy: derives the fast-path format of eligible requests, or nothing. */
+export const connectUnaryConstraint: ConstraintStrategy<HTTPVersion.V1, string> = {
+  name: CONNECT_UNARY_CONSTRAINT,
+  storage() {
+    const handlers = new Map<string, Handler<HTTPVersion.V1>>();
+    return {
+      get: (k: string) => handlers.get(k) ?? null,
+      set: (k: string, v: Handler<HTTPVersion.V1>) => void handlers.set(k, v),
+    };
+  },
+  deriveConstraint(req: { method?: string; headers: IncomingHttpHeaders; httpVersionMajor?: number }): Format {
+    if (req.method !== "POST") return undefined as never;
+    const h = req.headers;
+    const ct = h["content-type"];
+    if (ct === "application/grpc" || ct === "application/grpc+proto") {
+      const enc = h["grpc-encoding"];
+      const plain = enc === undefined || enc === "identity";
+      return (req.httpVersionMajor === 2 && plain && h["grpc-timeout"] === undefined ? "grpc" : undefined) as never;
+    }
+    if (h["connect-timeout-ms"] !== undefined) return undefined as never;
+    const enc = h["content-encoding"];
+    if (enc !== undefined && enc !== "identity") return undefined as never;
+    if (ct === "application/connect+proto" || ct === "application/connect+json") {
+      const streamEnc = h["connect-content-encoding"];
+      if (streamEnc !== undefined && streamEnc !== "identity") return undefined as never;
+      return ct === "application/connect+proto" ? "stream-proto" : "stream-json";
+    }
+    if (ct === "application/json" || ct === "application/json; charset=utf-8") return "json";
+    if (ct === "application/proto") return "proto";
+    // undefined: no constraint derived, so the request takes connect-fastify's route.
+    return undefined as never;
+  },
+  mustMatchWhenDerived: false,
+  validate() {},
+};
+
+export interface FastPathOptions {
+  interceptors: Interceptor[];
+  contextValues: (req: FastifyRequest) => ContextValues;
+  readMaxBytes: number;
+  jsonOptions: Partial<JsonReadOptions & JsonWriteOptions>;
+}
+
+
