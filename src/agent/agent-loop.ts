@@ -18,6 +18,8 @@ import { truncate } from "./tools/truncate.js";
 export interface RunInput {
   runId: string;
   conversationId: string;
+  /** True when this run created the conversation (its only message is this run's). */
+  newConversation: boolean;
   profile: AgentProfile;
   model: ModelConfig;
   text: string;
@@ -64,9 +66,9 @@ export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: Abort
   };
   const agentId = input.profile.id;
 
-  const history = await conversations.history(input.conversationId, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" });
   // The last stored message is this run's user message; it is sent last, after the context.
-  const prior = history.slice(0, -1);
+  // A conversation this run created has nothing before it: no need to read it back.
+  const prior = input.newConversation ? [] : (await conversations.history(input.conversationId, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" })).slice(0, -1);
   const messages: ChatCompletionMessageParam[] = [{ role: "system", content: input.profile.systemPrompt }, ...historyToMessages(prior)];
   for (const f of input.contextFiles) messages.push({ role: "system", content: `Context file ${f.path}:\n\n${f.content}` });
   if (input.context && Object.keys(input.context).length) messages.push({ role: "system", content: `Additional context (JSON):\n${JSON.stringify(input.context, null, 2)}` });

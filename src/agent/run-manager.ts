@@ -160,7 +160,7 @@ export class RunManager {
       afterSeq: d.log.latestSeq(conversationId),
       controller: new AbortController(),
       resolve,
-      start: () => void this.execute(run, { queued: busy, req, text, profile, model, root, imageDataUrl, contextFiles, maxIterations }),
+      start: () => void this.execute(run, { queued: busy, isNew, req, text, profile, model, root, imageDataUrl, contextFiles, maxIterations }),
     };
     // Claim the conversation before any await, so two concurrent sends cannot both start.
     const queue = this.queued.get(conversationId) ?? [];
@@ -240,7 +240,7 @@ export class RunManager {
     return (profile.modelId && reg.find(profile.modelId)) || reg.current;
   }
 
-  private async execute(run: LiveRun, p: { queued: boolean; req: ChatRequest; text: string; profile: AgentProfile; model: ModelConfig; root: string; imageDataUrl: string; contextFiles: { path: string; content: string }[]; maxIterations: number }): Promise<void> {
+  private async execute(run: LiveRun, p: { queued: boolean; isNew: boolean; req: ChatRequest; text: string; profile: AgentProfile; model: ModelConfig; root: string; imageDataUrl: string; contextFiles: { path: string; content: string }[]; maxIterations: number }): Promise<void> {
     const d = this.deps;
     const signal = run.controller.signal;
     const queuedAtStart = p.queued;
@@ -251,7 +251,7 @@ export class RunManager {
       }
       d.log.append(run.conversationId, run.id, run.agentId, { case: "start", value: { model: p.model.name, requestId: p.req.requestId } });
       const outcome: RunOutcome = await runAgentLoop(
-        { runId: run.id, conversationId: run.conversationId, profile: p.profile, model: p.model, text: p.text, imageDataUrl: p.imageDataUrl, contextFiles: p.contextFiles, context: p.req.context, maxIterations: p.maxIterations, tools: toolsFor(p.profile.defaultTools), root: p.root },
+        { runId: run.id, conversationId: run.conversationId, newConversation: p.isNew && !p.queued, profile: p.profile, model: p.model, text: p.text, imageDataUrl: p.imageDataUrl, contextFiles: p.contextFiles, context: p.req.context, maxIterations: p.maxIterations, tools: toolsFor(p.profile.defaultTools), root: p.root },
         { log: d.log, conversations: d.conversations, usage: d.usage, provider: d.providerFor(p.model), gate: d.gate },
         signal,
       );
