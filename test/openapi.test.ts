@@ -12,6 +12,7 @@ const EXPECTED: [string, string][] = [
   ["get", "/api/v1/models"],
   ["post", "/api/v1/models/load"],
   ["get", "/api/v1/models/current"],
+  ["get", "/api/v1/models/discover"],
   ["get", "/api/v1/system/config"],
   ["post", "/api/v1/system/config/project-root"],
   ["post", "/api/v1/system/config/workspace-root"],

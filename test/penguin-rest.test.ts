@@ -82,6 +82,22 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     expect(unknown.body.detail).toContain('model "gpt-5" is not configured');
   });
 
+  it("discovers models from the OpenRouter catalogue, and says what to set without a key", async () => {
+    c = await createCompatEnv();
+    const noKey = await c.call("GET", "/api/v1/models/discover");
+    expect(noKey.status).toBe(409);
+    expect(noKey.body.detail).toContain("OPENROUTER_API_KEY");
+    await c.server.close();
+    const server = await c.env.start({ env: { OPENROUTER_API_KEY: "or-key", FLOE_OPENROUTER_BASE_URL: c.fake.url, OPENROUTER_SITE_TITLE: "Floe tests" } });
+    const res = await fetch(`${server.url}/api/v1/models/discover`);
+    expect(await res.json()).toEqual({
+      models: [
+        { id: "fake/model-a", name: "Fake A", provider: "fake", context_length: 200000, max_output_tokens: 4096, pricing: { prompt: "0.000015", completion: "0.000075" } },
+        { id: "fake/model-b", name: "Fake B", provider: "fake", context_length: 128000, max_output_tokens: 0, pricing: { prompt: "0.00001", completion: "0.00003" } },
+      ],
+    });
+  });
+
   it("serves runtime config, info, status, capabilities, token usage and context files", async () => {
     c = await createCompatEnv();
     const ws = c.env.workspace;

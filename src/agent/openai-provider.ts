@@ -38,7 +38,7 @@ export class OpenAIProvider implements ModelProvider {
       if (openrouter && this.config.openrouter.siteTitle) headers["X-Title"] = this.config.openrouter.siteTitle;
       c = new OpenAI({
         apiKey: openrouter && this.config.openrouter.apiKey ? this.config.openrouter.apiKey : apiKey,
-        baseURL: model.baseUrl || this.config.openai.baseUrl || (openrouter ? "https://openrouter.ai/api/v1" : undefined),
+        baseURL: model.baseUrl || this.config.openai.baseUrl || (openrouter ? this.config.openrouter.baseUrl : undefined),
         maxRetries: this.opts.maxRetries,
         timeout: this.opts.timeoutMs,
         defaultHeaders: headers,

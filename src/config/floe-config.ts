@@ -28,7 +28,8 @@ export interface FloeConfig {
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
   openai: { apiKey: string; baseUrl: string };
-  openrouter: { apiKey: string; siteUrl: string; siteTitle: string };
+  /** OpenRouter: key and attribution headers; `baseUrl` also serves model discovery. */
+  openrouter: { apiKey: string; siteUrl: string; siteTitle: string; baseUrl: string };
   github: { webhookSecret: string; appId: string; privateKeyPath: string };
   /** Interval of typed heartbeat events on idle streams, in ms. */
   heartbeatMs: number;

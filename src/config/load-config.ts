@@ -90,6 +90,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       apiKey: pick("openrouterApiKey", "__none", str, ""),
       siteUrl: pick("openrouterSiteUrl", "__none", str, ""),
       siteTitle: pick("openrouterSiteTitle", "__none", str, ""),
+      baseUrl: pick("openrouterBaseUrl", "__none", str, "https://openrouter.ai/api/v1"),
     },
     github: {
       webhookSecret: pick("githubWebhookSecret", "__none", str, ""),

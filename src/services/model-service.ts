@@ -1,11 +1,14 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import { ModelService } from "../../gen/floe/v1/model_pb.js";
 import type { AppContext } from "./app-context.js";
-import { withUnimplemented } from "./unimplemented.js";
+import { discoverModels } from "../agent/model-catalogue.js";
 
 export function modelService(app: AppContext): ServiceImpl<typeof ModelService> {
   const reg = app.models;
-  return withUnimplemented(ModelService, "model discovery (OpenRouter catalogue)", {
+  return {
+    async discoverModels(_req, ctx) {
+      return { models: await discoverModels(app.config, ctx.signal) };
+    },
     listModels() {
       const current = reg.current.id;
       return { models: reg.list().map((config) => ({ config, current: config.id === current, isDefault: config.id === reg.defaultId })) };
@@ -29,5 +32,5 @@ export function modelService(app: AppContext): ServiceImpl<typeof ModelService> 
       const m = reg.load(req.modelId.trim());
       return { status: "success", modelId: m.id, currentModel: m.name, message: `Successfully loaded model: ${m.id}` };
     },
-  });
+  };
 }

@@ -94,7 +94,16 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const server = http.createServer(async (req, res) => {
     if (req.method === "GET" && req.url === "/v1/models") {
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ object: "list", data: [{ id: "fake-model", object: "model", created: 1, owned_by: "fake" }] }));
+      // OpenAI's list shape with the fields OpenRouter's catalogue adds.
+      res.end(
+        JSON.stringify({
+          object: "list",
+          data: [
+            { id: "fake/model-a", object: "model", created: 1, owned_by: "fake", name: "Fake A", context_length: 200000, top_provider: { max_completion_tokens: 4096 }, pricing: { prompt: "0.000015", completion: "0.000075" } },
+            { id: "fake/model-b", object: "model", created: 1, owned_by: "fake", name: "Fake B", context_length: 128000, top_provider: { max_completion_tokens: null }, pricing: { prompt: "0.00001", completion: "0.00003" } },
+          ],
+        }),
+      );
       return;
     }
     if (req.method !== "POST" || req.url !== "/v1/chat/completions") {

@@ -8,7 +8,7 @@ import {
   GetConversationHistoryResponseSchema,
   ListConversationsResponseSchema,
 } from "../../../gen/floe/v1/conversation_pb.js";
-import { GetCurrentModelResponseSchema, LoadModelRequestSchema, LoadModelResponseSchema, ModelService } from "../../../gen/floe/v1/model_pb.js";
+import { DiscoverModelsResponseSchema, GetCurrentModelResponseSchema, LoadModelRequestSchema, LoadModelResponseSchema, ModelService } from "../../../gen/floe/v1/model_pb.js";
 import {
   GetCapabilitiesResponseSchema,
   GetInfoResponseSchema,
@@ -126,6 +126,13 @@ export function registerPenguinRest(fastify: FastifyInstance, router: CompatRout
     method: "GET", url: `${P}/models/current`, tag: "models", summary: "The current model", response: GetCurrentModelResponseSchema,
     async handler(req, reply) {
       return toDocJson(GetCurrentModelResponseSchema, await inv.unary(ModelService.method.getCurrentModel, {}, req, reply));
+    },
+  });
+
+  add({
+    method: "GET", url: `${P}/models/discover`, tag: "models", summary: "Discover models from the OpenRouter catalogue (needs OPENROUTER_API_KEY)", response: DiscoverModelsResponseSchema,
+    async handler(req, reply) {
+      return toDocJson(DiscoverModelsResponseSchema, await inv.unary(ModelService.method.discoverModels, {}, req, reply));
     },
   });
 
