@@ -129,6 +129,8 @@ describe("Pawan REST and SSE, at the root and under /api", () => {
       expect(r.status, bad).toBe(400);
       expect((await r.json()).error).toContain("is not a valid id");
     }
+    const badResume = await fetch(`${again.url}/chat/stream`, { method: "POST", headers: { "content-type": "application/json", "last-event-id": "3" }, body: JSON.stringify({ session_id: "../x" }) });
+    expect(badResume.status).toBe(400);
     const badChat = await fetch(`${again.url}/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "x", session_id: "../../etc" }) });
     expect(badChat.status).toBe(400);
   });

@@ -4,7 +4,7 @@ import type { Event } from "../../gen/floe/v1/events_pb.js";
 import type { RunHandle } from "../agent/run-manager.js";
 import { subscribe } from "../events/subscription.js";
 import type { AppContext } from "./app-context.js";
-import { notFound, requireField } from "./require.js";
+import { notFound, requireField, validConversationId } from "./require.js";
 
 const TERMINAL = new Set(["complete", "error", "cancelled"]);
 
@@ -68,7 +68,7 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
       }
     },
     async *subscribe(req, ctx) {
-      const conversationId = requireField(req.conversationId, "conversation_id");
+      const conversationId = validConversationId(requireField(req.conversationId, "conversation_id"));
       const conv = await app.conversations.get(conversationId);
       if (!conv) throw notFound("conversation", conversationId, "list conversations with ConversationService.ListConversations");
       if (req.afterSeq < 0n) throw new ConnectError("after_seq must not be negative", Code.InvalidArgument);
@@ -88,7 +88,8 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
     },
     async cancelRun(req) {
       if (!req.runId.trim() && !req.conversationId.trim()) throw new ConnectError("run_id or conversation_id is required", Code.InvalidArgument);
-      return app.runs.cancel(req.runId.trim(), req.conversationId.trim());
+      const conversationId = req.conversationId.trim();
+      return app.runs.cancel(req.runId.trim(), conversationId && validConversationId(conversationId));
     },
   };
 }
