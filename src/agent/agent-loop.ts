@@ -1,5 +1,5 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import type { ChatCompletionContentPart, ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { ActionResultSchema, type ActionResult, type ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import type { EventLog } from "../events/event-log.js";
 import type { PermissionGate } from "../security/permission-gate.js";
@@ -7,8 +7,7 @@ import type { ConversationRepository } from "../store/conversation-repository.js
 import type { UsageRepository } from "../store/usage-repository.js";
 import type { AgentProfile } from "./agent-profile.js";
 import { DeltaCoalescer } from "./delta-coalescer.js";
-import { historyToMessages } from "./history-to-messages.js";
-import type { ModelProvider } from "./model-provider.js";
+import type { ModelProvider, OpenedTurn } from "./model-provider.js";
 import type { Tool } from "./tools/tool.js";
 import { ToolError } from "./tools/tool-error.js";
 import { asOpenAITools } from "./tools/tool-registry.js";
@@ -18,16 +17,10 @@ import { truncate } from "./tools/truncate.js";
 export interface RunInput {
   runId: string;
   conversationId: string;
-  /** True when this run created the conversation (its only message is this run's). */
-  newConversation: boolean;
   profile: AgentProfile;
   model: ModelConfig;
-  text: string;
-  /** `data:` URL of the image for vision models, or empty. */
-  imageDataUrl: string;
-  /** Context files already read: path and content. */
-  contextFiles: { path: string; content: string }[];
-  context: JsonObject | undefined;
+  /** The prompt (see buildPrompt); the loop appends to it. */
+  messages: ChatCompletionMessageParam[];
   maxIterations: number;
   tools: Tool[];
   root: string;
@@ -52,12 +45,13 @@ export interface RunOutcome {
 }
 
 /**
- * The agent loop: system prompt, history, context files, context, then the
- * user's message; then up to `maxIterations` model calls, running the tools
- * each asks for. Emits start-to-end events except the terminal one, which the
- * run manager owns so that every run ends with exactly one.
+ * The agent loop: up to `maxIterations` model calls on the prompt, running
+ * the tools each asks for. Emits the run's events after its start, except the
+ * terminal one, which the run manager owns so that every run ends with
+ * exactly one. `firstTurn` is the first model request when the run manager
+ * already sent it.
  */
-export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: AbortSignal): Promise<RunOutcome> {
+export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: AbortSignal, firstTurn?: OpenedTurn): Promise<RunOutcome> {
   const { log, conversations } = deps;
   const deltas = new DeltaCoalescer((kind, token) => void log.append(input.conversationId, input.runId, input.profile.id, { case: kind, value: { token } }));
   const emit = (kind: Parameters<EventLog["append"]>[3]) => {
@@ -66,19 +60,7 @@ export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: Abort
   };
   const agentId = input.profile.id;
 
-  // The last stored message is this run's user message; it is sent last, after the context.
-  // A conversation this run created has nothing before it: no need to read it back.
-  const prior = input.newConversation ? [] : (await conversations.history(input.conversationId, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" })).slice(0, -1);
-  const messages: ChatCompletionMessageParam[] = [{ role: "system", content: input.profile.systemPrompt }, ...historyToMessages(prior)];
-  for (const f of input.contextFiles) messages.push({ role: "system", content: `Context file ${f.path}:\n\n${f.content}` });
-  if (input.context && Object.keys(input.context).length) messages.push({ role: "system", content: `Additional context (JSON):\n${JSON.stringify(input.context, null, 2)}` });
-  if (input.imageDataUrl) {
-    const parts: ChatCompletionContentPart[] = [{ type: "text", text: input.text }, { type: "image_url", image_url: { url: input.imageDataUrl } }];
-    messages.push({ role: "user", content: parts });
-  } else {
-    messages.push({ role: "user", content: input.text });
-  }
-
+  const messages = input.messages;
   const tools = asOpenAITools(input.tools);
   const byName = new Map(input.tools.map((t) => [t.name, t]));
   const actionResults: ActionResult[] = [];
@@ -90,13 +72,11 @@ export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: Abort
   for (let iteration = 1; iteration <= input.maxIterations; iteration++) {
     emit({ case: "progress", value: { iteration, maxIterations: input.maxIterations } });
     deltas.startTurn();
-    const turn = await deps.provider.complete(
-      { model: input.model, messages, tools, signal },
-      {
-        onToken: (t) => deltas.push("token", t),
-        onReasoning: (t) => deltas.push("reasoning", t),
-      },
-    );
+    const opened = iteration === 1 && firstTurn ? firstTurn : deps.provider.open({ model: input.model, messages: [...messages], tools, signal });
+    const turn = await opened.read({
+      onToken: (t) => deltas.push("token", t),
+      onReasoning: (t) => deltas.push("reasoning", t),
+    });
     deltas.flush();
     usage.prompt += turn.usage.prompt;
     usage.completion += turn.usage.completion;

@@ -28,7 +28,17 @@ export interface ModelStreamHandlers {
   onReasoning(text: string): void;
 }
 
-/** One streamed model completion, with tokens and reasoning reported as they arrive. */
+/** A model request already sent; its stream is read once. */
+export interface OpenedTurn {
+  /** Reads the stream, reporting tokens and reasoning as they arrive. */
+  read(on: ModelStreamHandlers): Promise<ModelTurn>;
+}
+
+/**
+ * One streamed model completion. Opening sends the request at once and
+ * reading consumes it, so a run can send its first request while it is still
+ * recording its start: the upstream's latency then hides that work.
+ */
 export interface ModelProvider {
-  complete(call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn>;
+  open(call: ModelCall): OpenedTurn;
 }

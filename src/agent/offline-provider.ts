@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ModelCall, ModelProvider, ModelStreamHandlers, ModelTurn } from "./model-provider.js";
+import type { ModelCall, ModelProvider, ModelStreamHandlers, ModelTurn, OpenedTurn } from "./model-provider.js";
 
 /**
  * The built-in `offline` model: no network, no weights. It exists so that a new
@@ -8,7 +8,11 @@ import type { ModelCall, ModelProvider, ModelStreamHandlers, ModelTurn } from ".
  * when that tool is offered, then answers with what it found.
  */
 export class OfflineProvider implements ModelProvider {
-  async complete(call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn> {
+  open(call: ModelCall): OpenedTurn {
+    return { read: (on) => this.complete(call, on) };
+  }
+
+  private async complete(call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn> {
     const last = call.messages[call.messages.length - 1];
     const canList = call.tools.some((t) => t.type === "function" && t.function.name === "list_files");
     const stream = async (text: string, sink: (t: string) => void) => {

@@ -1,10 +1,12 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import OpenAI from "openai";
+import type { Stream } from "openai/core/streaming";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import type { FloeConfig } from "../config/floe-config.js";
-import type { ModelCall, ModelProvider, ModelStreamHandlers, ModelTurn, ToolCallRequest } from "./model-provider.js";
+import type { ModelCall, ModelProvider, ModelStreamHandlers, ModelTurn, OpenedTurn, ToolCallRequest } from "./model-provider.js";
 import { ThinkSplitter } from "./think-splitter.js";
+import { createUpstreamFetch } from "./upstream-fetch.js";
 
 export interface OpenAIProviderOptions {
   /** Retries for 429, 5xx and connection errors; the SDK backs off exponentially and honours Retry-After. */
@@ -13,6 +15,7 @@ export interface OpenAIProviderOptions {
   timeoutMs: number;
 }
 
+type ChatCompletionStream = Stream<ChatCompletionChunk>;
 type Delta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: string | null; reasoning?: string | null };
 
 /**
@@ -21,6 +24,7 @@ type Delta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: string | n
  */
 export class OpenAIProvider implements ModelProvider {
   private readonly clients = new Map<string, OpenAI>();
+  private readonly fetch = createUpstreamFetch();
 
   constructor(
     private readonly config: FloeConfig,
@@ -42,27 +46,16 @@ export class OpenAIProvider implements ModelProvider {
         maxRetries: this.opts.maxRetries,
         timeout: this.opts.timeoutMs,
         defaultHeaders: headers,
+        fetch: this.fetch,
       });
       this.clients.set(model.id, c);
     }
     return c;
   }
 
-  async complete(call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn> {
-    try {
-      const turn = await this.stream(call, on);
-      // The SDK ends an aborted stream quietly; a cancelled run must not look complete.
-      if (call.signal.aborted) throw call.signal.reason;
-      return turn;
-    } catch (e) {
-      if (call.signal.aborted) throw call.signal.reason;
-      throw upstreamError(e);
-    }
-  }
-
-  private async stream(call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn> {
+  open(call: ModelCall): OpenedTurn {
     const { model } = call;
-    const stream = await this.client(model).chat.completions.create(
+    const request = this.client(model).chat.completions.create(
       {
         model: model.name,
         messages: call.messages,
@@ -74,6 +67,24 @@ export class OpenAIProvider implements ModelProvider {
       },
       { signal: call.signal },
     );
+    // A run that fails to start never reads its request; its failure is not an unhandled rejection.
+    request.catch(() => undefined);
+    return { read: (on) => this.read(request, call, on) };
+  }
+
+  private async read(request: Promise<ChatCompletionStream>, call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn> {
+    try {
+      const turn = await this.stream(await request, on);
+      // The SDK ends an aborted stream quietly; a cancelled run must not look complete.
+      if (call.signal.aborted) throw call.signal.reason;
+      return turn;
+    } catch (e) {
+      if (call.signal.aborted) throw call.signal.reason;
+      throw upstreamError(e);
+    }
+  }
+
+  private async stream(stream: ChatCompletionStream, on: ModelStreamHandlers): Promise<ModelTurn> {
     let content = "";
     let reasoning = "";
     const splitter = new ThinkSplitter(

@@ -13,12 +13,15 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
 import type { RunRepository } from "../store/run-repository.js";
 import type { UsageRepository } from "../store/usage-repository.js";
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import type { ChatMessage } from "../../gen/floe/v1/common_pb.js";
 import { runAgentLoop, type RunOutcome } from "./agent-loop.js";
+import { buildPrompt } from "./prompt.js";
+import { asOpenAITools, toolsFor } from "./tools/tool-registry.js";
 import type { AgentProfile } from "./agent-profile.js";
 import { readContextFiles, readImage } from "./chat-input.js";
-import type { ModelProvider } from "./model-provider.js";
+import type { ModelProvider, OpenedTurn } from "./model-provider.js";
 import type { ModelRegistry } from "./model-registry.js";
-import { toolsFor } from "./tools/tool-registry.js";
 import { validConversationId } from "../store/conversation-id.js";
 
 export const DEFAULT_MAX_ITERATIONS = 5;
@@ -40,8 +43,27 @@ export interface RunHandle {
 
 interface LiveRun extends RunHandle {
   controller: AbortController;
-  start: () => void;
+  /** Records the run as started and runs it; `first` is its first model request when already sent. */
+  start: (first?: FirstTurn) => void;
   resolve: (r: SendMessageResponse) => void;
+}
+
+/** A run's prompt and its first model request, sent while the run's rows are written. */
+interface FirstTurn {
+  messages: ChatCompletionMessageParam[];
+  turn: OpenedTurn;
+}
+
+interface RunParams {
+  queued: boolean;
+  req: ChatRequest;
+  text: string;
+  profile: AgentProfile;
+  model: ModelConfig;
+  root: string;
+  imageDataUrl: string;
+  contextFiles: { path: string; content: string }[];
+  maxIterations: number;
 }
 
 export interface RunManagerDeps {
@@ -160,8 +182,9 @@ export class RunManager {
       afterSeq: d.log.latestSeq(conversationId),
       controller: new AbortController(),
       resolve,
-      start: () => void this.execute(run, { queued: busy, isNew, req, text, profile, model, root, imageDataUrl, contextFiles, maxIterations }),
+      start: (first) => void this.execute(run, params, first),
     };
+    const params: RunParams = { queued: busy, req, text, profile, model, root, imageDataUrl, contextFiles, maxIterations };
     // Claim the conversation before any await, so two concurrent sends cannot both start.
     const queue = this.queued.get(conversationId) ?? [];
     if (busy) {
@@ -171,7 +194,18 @@ export class RunManager {
       this.active.set(conversationId, run);
     }
     this.byId.set(id, run);
+    let first: FirstTurn | undefined;
     try {
+      if (!busy) {
+        // The upstream's latency hides the transaction below. Nothing reaches
+        // the client before the commit: the stream opens with the start event.
+        const prior = isNew ? [] : await this.priorMessages(conversationId);
+        first = this.openFirstTurn(run, params, prior);
+        // SQLite writes block the thread: let the request leave first. undici
+        // writes on a reused keep-alive socket in the next check phase, so the
+        // transaction waits for the one after.
+        await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+      }
       // One transaction: the conversation (when new), the run and, unless queued, the user message.
       await d.db.transaction().execute(async (trx) => {
         const conversations = d.conversations.within(trx);
@@ -180,14 +214,27 @@ export class RunManager {
         if (!busy) await conversations.appendMessage(conversationId, userMessage(text, agentId, req));
       });
     } catch (e) {
+      // Not acknowledged: the request sent upstream, if any, is abandoned.
+      run.controller.abort(e);
       this.byId.delete(id);
       if (busy) queue.splice(queue.indexOf(run), 1);
       else this.active.delete(conversationId);
       throw e;
     }
     if (busy) d.log.append(conversationId, id, agentId, { case: "queued", value: { position: queue.indexOf(run) + 1 } });
-    else run.start();
+    else run.start(first);
     return run;
+  }
+
+  /** The conversation so far, before this run's user message is stored. */
+  private priorMessages(conversationId: string): Promise<ChatMessage[]> {
+    return this.deps.conversations.history(conversationId, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" });
+  }
+
+  private openFirstTurn(run: LiveRun, p: RunParams, prior: ChatMessage[]): FirstTurn {
+    const messages = buildPrompt({ systemPrompt: p.profile.systemPrompt, prior, contextFiles: p.contextFiles, context: p.req.context, text: p.text, imageDataUrl: p.imageDataUrl });
+    const turn = this.deps.providerFor(p.model).open({ model: p.model, messages: [...messages], tools: asOpenAITools(toolsFor(p.profile.defaultTools)), signal: run.controller.signal });
+    return { messages, turn };
   }
 
   /** Cancels a run, or the active run of a conversation. Idempotent. */
@@ -240,20 +287,24 @@ export class RunManager {
     return (profile.modelId && reg.find(profile.modelId)) || reg.current;
   }
 
-  private async execute(run: LiveRun, p: { queued: boolean; isNew: boolean; req: ChatRequest; text: string; profile: AgentProfile; model: ModelConfig; root: string; imageDataUrl: string; contextFiles: { path: string; content: string }[]; maxIterations: number }): Promise<void> {
+  private async execute(run: LiveRun, p: RunParams, sent?: FirstTurn): Promise<void> {
     const d = this.deps;
     const signal = run.controller.signal;
-    const queuedAtStart = p.queued;
     try {
-      if (queuedAtStart) {
+      let first = sent;
+      if (!first) {
+        // A queued run: its turn came, so the conversation now holds the runs before it.
         await d.runs.setStatus(run.id, "running");
+        const prior = await this.priorMessages(run.conversationId);
         await d.conversations.appendMessage(run.conversationId, userMessage(p.text, run.agentId, p.req));
+        first = this.openFirstTurn(run, p, prior);
       }
       d.log.append(run.conversationId, run.id, run.agentId, { case: "start", value: { model: p.model.name, requestId: p.req.requestId } });
       const outcome: RunOutcome = await runAgentLoop(
-        { runId: run.id, conversationId: run.conversationId, newConversation: p.isNew && !p.queued, profile: p.profile, model: p.model, text: p.text, imageDataUrl: p.imageDataUrl, contextFiles: p.contextFiles, context: p.req.context, maxIterations: p.maxIterations, tools: toolsFor(p.profile.defaultTools), root: p.root },
+        { runId: run.id, conversationId: run.conversationId, profile: p.profile, model: p.model, messages: first.messages, maxIterations: p.maxIterations, tools: toolsFor(p.profile.defaultTools), root: p.root },
         { log: d.log, conversations: d.conversations, usage: d.usage, provider: d.providerFor(p.model), gate: d.gate },
         signal,
+        first.turn,
       );
       const usage = { prompt: BigInt(outcome.usage.prompt), completion: BigInt(outcome.usage.completion) };
       const result = create(SendMessageResponseSchema, {

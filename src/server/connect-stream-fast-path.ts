@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceBinding } from "../services/registry.js";
 import { CONNECT_UNARY_CONSTRAINT, type FastPathOptions } from "./fast-path-routing.js";
 import { streamChain, streamRequest, type StreamImpl, type StreamInvoke } from "./in-process-invoker.js";
+import { receivedExtraInput } from "./first-envelope.js";
 import { FastCall } from "./lazy-call.js";
 
 /**
@@ -99,6 +100,7 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
   } finally {
     call.done();
   }
+  if (!error && receivedExtraInput(req.raw)) error = new ConnectError("protocol error: received extra input message for server-streaming method", Code.InvalidArgument);
   if (raw.destroyed) return;
   sendHeaders();
   const end = endStreamToJson(call.peekResponseTrailer() ?? new Headers(), error, r.opts.jsonOptions as Partial<JsonWriteOptions>);

@@ -9,6 +9,7 @@ import type { ServiceBinding } from "../services/registry.js";
 import { CONNECT_UNARY_CONSTRAINT, type FastPathOptions } from "./fast-path-routing.js";
 import { chain, FastCall, FastUnaryRequest, type AnyImpl, type Invoke } from "./lazy-call.js";
 import { registerConnectStreamFastPath } from "./connect-stream-fast-path.js";
+import { readFirstEnvelope } from "./first-envelope.js";
 
 /**
  * Connect unary calls (POST, `application/json` or `application/proto`, no
@@ -25,7 +26,8 @@ import { registerConnectStreamFastPath } from "./connect-stream-fast-path.js";
 export async function connectUnaryFastPath(fastify: FastifyInstance, bindings: readonly ServiceBinding[], opts: FastPathOptions): Promise<void> {
   const passThrough = (_req: FastifyRequest, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(["application/json", "application/proto", "application/grpc", "application/grpc+proto", "application/connect+proto", "application/connect+json"], { parseAs: "buffer", bodyLimit: opts.readMaxBytes + 5 }, passThrough);
+  fastify.addContentTypeParser(["application/json", "application/proto", "application/grpc", "application/grpc+proto"], { parseAs: "buffer", bodyLimit: opts.readMaxBytes + 5 }, passThrough);
+  fastify.addContentTypeParser(["application/connect+proto", "application/connect+json"], readFirstEnvelope(opts.readMaxBytes));
   fastify.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const code = err.statusCode === 413 ? Code.ResourceExhausted : (err.statusCode ?? 500) < 500 ? Code.InvalidArgument : Code.Internal;
     const message = err.statusCode === 413 ? `message size is larger than configured readMaxBytes ${opts.readMaxBytes}` : err.message;
