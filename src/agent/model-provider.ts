@@ -30,6 +30,8 @@ export interface ModelStreamHandlers {
 
 /** A model request already sent; its stream is read once. */
 export interface OpenedTurn {
+  /** Resolves once the request is on its way (or has failed); never rejects. */
+  sent: Promise<void>;
   /** Reads the stream, reporting tokens and reasoning as they arrive. */
   read(on: ModelStreamHandlers): Promise<ModelTurn>;
 }

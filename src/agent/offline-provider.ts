@@ -9,7 +9,7 @@ import type { ModelCall, ModelProvider, ModelStreamHandlers, ModelTurn, OpenedTu
  */
 export class OfflineProvider implements ModelProvider {
   open(call: ModelCall): OpenedTurn {
-    return { read: (on) => this.complete(call, on) };
+    return { sent: Promise.resolve(), read: (on) => this.complete(call, on) };
   }
 
   private async complete(call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn> {

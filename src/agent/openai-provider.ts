@@ -6,7 +6,7 @@ import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import type { ModelCall, ModelProvider, ModelStreamHandlers, ModelTurn, OpenedTurn, ToolCallRequest } from "./model-provider.js";
 import { ThinkSplitter } from "./think-splitter.js";
-import { createUpstreamFetch } from "./upstream-fetch.js";
+import { createUpstreamFetch, ON_DISPATCH } from "./upstream-fetch.js";
 
 export interface OpenAIProviderOptions {
   /** Retries for 429, 5xx and connection errors; the SDK backs off exponentially and honours Retry-After. */
@@ -55,6 +55,8 @@ export class OpenAIProvider implements ModelProvider {
 
   open(call: ModelCall): OpenedTurn {
     const { model } = call;
+    let dispatched!: () => void;
+    const sent = new Promise<void>((resolve) => (dispatched = resolve));
     const request = this.client(model).chat.completions.create(
       {
         model: model.name,
@@ -65,11 +67,12 @@ export class OpenAIProvider implements ModelProvider {
         temperature: model.temperature,
         max_tokens: model.maxOutputTokens || undefined,
       },
-      { signal: call.signal },
+      // The SDK spreads fetchOptions into the RequestInit it gives its fetch.
+      { signal: call.signal, fetchOptions: { [ON_DISPATCH]: dispatched } as object },
     );
     // A run that fails to start never reads its request; its failure is not an unhandled rejection.
-    request.catch(() => undefined);
-    return { read: (on) => this.read(request, call, on) };
+    request.then(dispatched, dispatched);
+    return { sent, read: (on) => this.read(request, call, on) };
   }
 
   private async read(request: Promise<ChatCompletionStream>, call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn> {

@@ -201,17 +201,17 @@ export class RunManager {
         // the client before the commit: the stream opens with the start event.
         const prior = isNew ? [] : await this.priorMessages(conversationId);
         first = this.openFirstTurn(run, params, prior);
-        // SQLite writes block the thread: let the request leave first. undici
-        // writes on a reused keep-alive socket in the next check phase, so the
-        // transaction waits for the one after.
-        await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+        // SQLite writes block the thread: let the request leave first.
+        await first.turn.sent;
+        await new Promise((resolve) => setImmediate(resolve));
       }
       // One transaction: the conversation (when new), the run and, unless queued, the user message.
       await d.db.transaction().execute(async (trx) => {
         const conversations = d.conversations.within(trx);
-        if (isNew) await conversations.create(text.slice(0, 60), agentId, model.name, conversationId);
+        const message = userMessage(text, agentId, req);
+        if (isNew) await conversations.create(text.slice(0, 60), agentId, model.name, conversationId, message);
+        else if (!busy) await conversations.appendMessage(conversationId, message);
         await d.runs.within(trx).insert({ id, conversation_id: conversationId, agent_id: agentId, request_id: requestId, request_hash: hash, status: busy ? "queued" : "running", result: "", created_at: startedAt, ended_at: "" });
-        if (!busy) await conversations.appendMessage(conversationId, userMessage(text, agentId, req));
       });
     } catch (e) {
       // Not acknowledged: the request sent upstream, if any, is abandoned.

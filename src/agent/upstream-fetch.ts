@@ -3,6 +3,16 @@ import { Agent, request } from "undici";
 
 type Fetch = typeof globalThis.fetch;
 
+/**
+ * A `RequestInit` key whose function is called once the request is handed to
+ * its connection (pass it through the SDK's per-request `fetchOptions`).
+ * undici writes to a reused keep-alive socket in the next check phase, so a
+ * `setImmediate` scheduled after this call runs just after the request left.
+ */
+export const ON_DISPATCH = Symbol("floe.onDispatch");
+
+type DispatchAware = RequestInit & { [ON_DISPATCH]?: () => void };
+
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 /**
@@ -18,17 +28,24 @@ export function createUpstreamFetch(dispatcher: Agent = new Agent()): Fetch {
   return async (input, init) => {
     const body = init?.body;
     const plainBody = body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array;
-    if (input instanceof Request || !plainBody) return globalThis.fetch(input, init);
+    const onDispatch = (init as DispatchAware | undefined)?.[ON_DISPATCH];
+    if (input instanceof Request || !plainBody) {
+      const response = globalThis.fetch(input, init);
+      onDispatch?.();
+      return response;
+    }
     const headers: Record<string, string> = {};
     new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
     const method = init?.method ?? "GET";
-    const res = await request(typeof input === "string" ? input : input.href, {
+    const pending = request(typeof input === "string" ? input : input.href, {
       method: method as "GET",
       headers,
       body: body ?? undefined,
       signal: init?.signal ?? undefined,
       dispatcher,
     });
+    onDispatch?.();
+    const res = await pending;
     const responseHeaders = new Headers();
     for (const [k, v] of Object.entries(res.headers)) {
       if (Array.isArray(v)) for (const x of v) responseHeaders.append(k, x);

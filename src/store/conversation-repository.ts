@@ -34,7 +34,8 @@ export class ConversationRepository {
     return new ConversationRepository(trx);
   }
 
-  async create(name: string, agentId: string, model = "", id: string = randomUUID()): Promise<Conversation> {
+  /** Creates a conversation, with its first message when given (one insert each, no counter update). */
+  async create(name: string, agentId: string, model = "", id: string = randomUUID(), first?: NewMessage): Promise<Conversation> {
     const now = new Date().toISOString();
     const row: ConversationsTable = {
       id,
@@ -43,10 +44,11 @@ export class ConversationRepository {
       model,
       created_at: now,
       updated_at: now,
-      message_count: 0,
+      message_count: first ? 1 : 0,
       last_seq: 0,
     };
     await this.db.insertInto("conversations").values(row).execute();
+    if (first) await this.db.insertInto("messages").values(messageRow(id, 1, first, now)).execute();
     return toConversation(row);
   }
 
@@ -85,20 +87,7 @@ export class ConversationRepository {
         .where("id", "=", conversationId)
         .returning(["message_count"])
         .executeTakeFirstOrThrow();
-      const row: MessagesTable = {
-        id: randomUUID(),
-        conversation_id: conversationId,
-        position: conv.message_count,
-        role: m.role,
-        content: m.content,
-        agent_id: m.agentId,
-        channel: m.channel ?? "",
-        message_type: m.messageType ?? "message",
-        tool_calls: JSON.stringify(m.toolCalls ?? []),
-        tool_call_id: m.toolCallId ?? "",
-        metadata: JSON.stringify(m.metadata ?? {}),
-        created_at: now,
-      };
+      const row = messageRow(conversationId, conv.message_count, m, now);
       await trx.insertInto("messages").values(row).execute();
       return toChatMessage(row);
     });
@@ -146,4 +135,21 @@ function toChatMessage(r: Selectable<MessagesTable>): ChatMessage {
     toolCallId: r.tool_call_id,
     metadata: JSON.parse(r.metadata) as JsonObject,
   });
+}
+
+function messageRow(conversationId: string, position: number, m: NewMessage, now: string): MessagesTable {
+  return {
+    id: randomUUID(),
+    conversation_id: conversationId,
+    position,
+    role: m.role,
+    content: m.content,
+    agent_id: m.agentId,
+    channel: m.channel ?? "",
+    message_type: m.messageType ?? "message",
+    tool_calls: JSON.stringify(m.toolCalls ?? []),
+    tool_call_id: m.toolCallId ?? "",
+    metadata: JSON.stringify(m.metadata ?? {}),
+    created_at: now,
+  };
 }
