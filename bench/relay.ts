@@ -5,6 +5,7 @@ import { ChatService } from "../gen/floe/v1/chat_pb.js";
 import { DEFAULT_SYSTEM_PROMPT } from "../src/agent/agent-profile.js";
 import { ALL_TOOLS, asOpenAITools } from "../src/agent/tools/tool-registry.js";
 import { reply } from "../test/support/fake-openai.js";
+import { floeFirstToken, upstreamFirstToken } from "./first-token-client.js";
 import { spawnBenchServer } from "./spawn-server.js";
 import { spawnUpstream } from "./spawn-upstream.js";
 import { percentile } from "./stats.js";
@@ -22,6 +23,8 @@ export interface TtftResult {
   rawP99: number;
   floeP50: number;
   floeP99: number;
+  /** The same, with one minimal HTTP/1.1 client on both sides instead of the openai SDK and connect-node. */
+  sameClient: { rawP50: number; rawP99: number; floeP50: number; floeP99: number };
 }
 
 /** The request Floe sends for `go` on a new conversation: the baseline reads the same one. */
@@ -107,13 +110,28 @@ export async function measureRelay(tokens: number, concurrencies: number[]): Pro
           }),
         );
       };
+      const measureLean = async (run: () => Promise<number>) => {
+        await fake.enqueue(...Array.from({ length: concurrency }, short));
+        return Promise.all(Array.from({ length: concurrency }, run));
+      };
       const rawTtft: number[] = [];
       const viaFloe: number[] = [];
+      const rawLean: number[] = [];
+      const floeLean: number[] = [];
       for (let i = 0; i < Math.max(2, Math.ceil(200 / concurrency)); i++) {
         rawTtft.push(...(await measure((f) => rawStream(raw, f))));
         viaFloe.push(...(await measure((f) => floeStream(f))));
+        rawLean.push(...(await measureLean(() => upstreamFirstToken(fake.url, SAME_REQUEST))));
+        floeLean.push(...(await measureLean(() => floeFirstToken(server.url, "go"))));
       }
-      ttft.push({ concurrency, rawP50: percentile(rawTtft, 50), rawP99: percentile(rawTtft, 99), floeP50: percentile(viaFloe, 50), floeP99: percentile(viaFloe, 99) });
+      ttft.push({
+        concurrency,
+        rawP50: percentile(rawTtft, 50),
+        rawP99: percentile(rawTtft, 99),
+        floeP50: percentile(viaFloe, 50),
+        floeP99: percentile(viaFloe, 99),
+        sameClient: { rawP50: percentile(rawLean, 50), rawP99: percentile(rawLean, 99), floeP50: percentile(floeLean, 50), floeP99: percentile(floeLean, 99) },
+      });
     }
     return { relay, ttft };
   } finally {

@@ -28,8 +28,13 @@ if (!only || only === "relay") {
   console.log(`  raw SDK       ${fmt(relay.rawTokensPerSec)} tokens/s  1.00`);
   console.log(`  through Floe  ${fmt(relay.floeTokensPerSec)} tokens/s  ${ratio(relay.floeTokensPerSec, relay.rawTokensPerSec)}`);
   console.log(`\nAdded time to first token (Floe minus the upstream read directly)`);
+  console.log(`  clients: connect-node (Floe) and the openai SDK (upstream)`);
   for (const t of ttft) {
     console.log(`  ${String(t.concurrency).padStart(3)} concurrent: p50 ${ms(t.floeP50 - t.rawP50)} (upstream ${ms(t.rawP50)}, Floe ${ms(t.floeP50)}); p99 ${ms(t.floeP99 - t.rawP99)} (upstream ${ms(t.rawP99)}, Floe ${ms(t.floeP99)})`);
+  }
+  console.log(`  one minimal HTTP/1.1 client on both sides`);
+  for (const { concurrency, sameClient: t } of ttft) {
+    console.log(`  ${String(concurrency).padStart(3)} concurrent: p50 ${ms(t.floeP50 - t.rawP50)} (upstream ${ms(t.rawP50)}, Floe ${ms(t.floeP50)}); p99 ${ms(t.floeP99 - t.rawP99)} (upstream ${ms(t.rawP99)}, Floe ${ms(t.floeP99)})`);
   }
 }
 

@@ -116,7 +116,8 @@ export class RunManager {
     if (!profile) throw new ConnectError(`agent ${JSON.stringify(agentId)} not found: create it with AgentService.CreateAgent or omit agent_id`, Code.NotFound);
 
     const requestId = req.requestId.trim();
-    const hash = requestHash(req);
+    // Only a request id is ever compared with its payload.
+    const hash = requestId ? requestHash(req) : "";
     if (requestId) {
       const existing = await d.runs.byRequestId(requestId);
       if (existing) {
