@@ -143,6 +143,24 @@ describe("run lifecycle: failures, cancel, resume", () => {
     expect(again).toMatchObject({ runId, status: "cancelled", cancelled: false });
   });
 
+  it("cancels before the first token: the upstream request is aborted and the server carries on", async () => {
+    c = await createChatEnv();
+    c.fake.enqueue(reply.hang(10_000), reply.text("still serving"));
+    const events: Event[] = [];
+    for await (const r of c.chat.streamMessage({ chat: { text: "wait" } })) {
+      events.push(r.event!);
+      if (r.event!.kind.case === "progress") {
+        await waitFor(() => c.fake.open() === 1);
+        await c.chat.cancelRun({ runId: r.event!.runId });
+      }
+    }
+    expect(kinds(events)).toEqual(["start", "progress", "cancelled"]);
+    // The upstream saw its request dropped, and a later run on the same server works.
+    await waitFor(() => c.fake.open() === 0);
+    const next = await c.chat.sendMessage({ chat: { text: "again", conversationId: events[0]!.conversationId } });
+    expect(next.response).toBe("still serving");
+  });
+
   it("cancels when the client disconnects only if the request asked for it", async () => {
     c = await createChatEnv();
     c.fake.enqueue(reply.text("slow ".repeat(20), { chunkSize: 5, delayMs: 30 }));
