@@ -60,25 +60,42 @@ export function createUpstreamFetch(dispatcher: Agent = new Agent()): Fetch {
 }
 
 /**
- * A pull-based web stream over a node stream. (Node 20's `Readable.toWeb`
- * can throw an uncaught ERR_INVALID_STATE when the web side cancels while data
- * is in flight, which the SDK does when it drops a response to retry.)
+ * A web stream over a node stream: data is pushed as it arrives and the node
+ * stream pauses while the web side's queue is full. Nothing is enqueued once
+ * the web side cancelled or the stream ended: Node 20's `Readable.toWeb` does,
+ * and throws an uncaught ERR_INVALID_STATE when the SDK drops a response to
+ * retry.
  */
 function webStream(body: Readable): ReadableStream<Uint8Array> {
-  // A body nobody reads (a run cancelled before its first token) still errors when its request aborts; readers learn of errors through the iterator.
-  body.on("error", () => undefined);
-  const chunks = body[Symbol.asyncIterator]();
+  let done = false;
   return new ReadableStream<Uint8Array>(
     {
-      async pull(controller) {
-        const { value, done } = await chunks.next();
-        if (done) controller.close();
-        else controller.enqueue(value as Uint8Array);
+      start(controller) {
+        body.on("data", (chunk: Buffer) => {
+          if (done) return;
+          controller.enqueue(chunk);
+          if ((controller.desiredSize ?? 0) <= 0) body.pause();
+        });
+        body.once("end", () => {
+          if (done) return;
+          done = true;
+          controller.close();
+        });
+        // Also keeps an unread body's abort from becoming an uncaught error.
+        body.on("error", (e) => {
+          if (done) return;
+          done = true;
+          controller.error(e);
+        });
+      },
+      pull() {
+        body.resume();
       },
       cancel() {
+        done = true;
         body.destroy();
       },
     },
-    { highWaterMark: 0 },
+    { highWaterMark: 64 },
   );
 }
