@@ -28,7 +28,8 @@ export interface EventLogOptions {
 export class EventLog {
   private readonly nextSeq = new Map<string, number>();
   private readonly loading = new Map<string, Promise<void>>();
-  private pending: { conversationId: string; event: Event; row: EventsTable }[] = [];
+  /** Queued events; each row's JSON payload is encoded when its batch is written, off the path to the client. */
+  private pending: { conversationId: string; event: Event; row: Omit<EventsTable, "payload"> }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private readonly bus = new EventEmitter();
@@ -84,14 +85,7 @@ export class EventLog {
     if (seq === undefined) throw new Error(`event log: conversation ${conversationId} was not prepared`);
     this.nextSeq.set(conversationId, seq + 1);
     const event = create(EventSchema, { seq: BigInt(seq), conversationId, runId, agentId, timestamp: new Date().toISOString(), kind });
-    const row: EventsTable = {
-      conversation_id: conversationId,
-      seq,
-      run_id: runId,
-      kind: event.kind.case ?? "",
-      payload: toJsonString(EventSchema, event),
-      created_at: event.timestamp,
-    };
+    const row = { conversation_id: conversationId, seq, run_id: runId, kind: event.kind.case ?? "", created_at: event.timestamp };
     this.pending.push({ conversationId, event, row });
     this.remember(conversationId, event);
     this.bus.emit(conversationId, event);
@@ -161,7 +155,7 @@ export class EventLog {
       await this.db.transaction().execute(async (trx) => {
         // Chunks keep SQLite under its bound-parameter limit.
         for (let i = 0; i < batch.length; i += 100) {
-          await trx.insertInto("events").values(batch.slice(i, i + 100).map((p) => p.row)).execute();
+          await trx.insertInto("events").values(batch.slice(i, i + 100).map((p): EventsTable => ({ ...p.row, payload: toJsonString(EventSchema, p.event) }))).execute();
         }
         const latest = new Map<string, number>();
         for (const p of batch) latest.set(p.conversationId, p.row.seq);
