@@ -4,13 +4,14 @@ import { ConnectError, Code } from "@connectrpc/connect";
 import { afterEach, describe, expect, it } from "vitest";
 import { reply } from "./support/fake-openai.js";
 import { collect, createChatEnv, kinds, type ChatEnv } from "./support/chat-env.js";
+import { DIALECTS } from "./support/test-server.js";
 
 describe("chat through the agent engine", () => {
   let c: ChatEnv;
   afterEach(async () => c?.cleanup());
 
-  it("streams start, progress, reasoning, tool calls, tokens and complete, and stores the turn", async () => {
-    c = await createChatEnv();
+  it.each(DIALECTS)("streams start, progress, reasoning, tool calls, tokens and complete, and stores the turn, on %s", async (dialect) => {
+    c = await createChatEnv({ dialect });
     writeFileSync(join(c.server.app.runtime.activeRoot, "hello.txt"), "hi there\n");
     c.fake.enqueue(reply.toolCalls([{ name: "read_file", args: { path: "hello.txt" } }]), reply.text("The file says hi.", { reasoning: "Let me think.", chunkSize: 3, usage: [20, 9] }));
     const events = await collect(c.chat.streamMessage({ chat: { text: "read hello.txt", includeReasoning: true } }));
