@@ -72,7 +72,7 @@ export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: Abort
   for (let iteration = 1; iteration <= input.maxIterations; iteration++) {
     emit({ case: "progress", value: { iteration, maxIterations: input.maxIterations } });
     deltas.startTurn();
-    const opened = iteration === 1 && firstTurn ? firstTurn : deps.provider.open({ model: input.model, messages: [...messages], tools, signal });
+    const opened = iteration === 1 && firstTurn ? firstTurn : deps.provider.open({ model: input.model, messages, tools, signal });
     const turn = await opened.read({
       onToken: (t) => deltas.push("token", t),
       onReasoning: (t) => deltas.push("reasoning", t),

@@ -17,6 +17,7 @@ import type { ChatCompletionMessageParam } from "openai/resources/chat/completio
 import type { ChatMessage } from "../../gen/floe/v1/common_pb.js";
 import { runAgentLoop, type RunOutcome } from "./agent-loop.js";
 import { buildPrompt } from "./prompt.js";
+import type { Tool } from "./tools/tool.js";
 import { asOpenAITools, toolsFor } from "./tools/tool-registry.js";
 import type { AgentProfile } from "./agent-profile.js";
 import { readContextFiles, readImage } from "./chat-input.js";
@@ -55,11 +56,12 @@ interface FirstTurn {
 }
 
 interface RunParams {
-  queued: boolean;
   req: ChatRequest;
   text: string;
   profile: AgentProfile;
   model: ModelConfig;
+  /** The tools the agent is offered. */
+  tools: Tool[];
   root: string;
   imageDataUrl: string;
   contextFiles: { path: string; content: string }[];
@@ -171,6 +173,7 @@ export class RunManager {
 
     const id = randomUUID();
     const startedAt = new Date().toISOString();
+    const params: RunParams = { req, text, profile, model, tools: toolsFor(profile.defaultTools), root, imageDataUrl, contextFiles, maxIterations };
     let resolve!: (r: SendMessageResponse) => void;
     const done = new Promise<SendMessageResponse>((r) => (resolve = r));
     const run: LiveRun = {
@@ -185,7 +188,6 @@ export class RunManager {
       resolve,
       start: (first) => void this.execute(run, params, first),
     };
-    const params: RunParams = { queued: busy, req, text, profile, model, root, imageDataUrl, contextFiles, maxIterations };
     // Claim the conversation before any await, so two concurrent sends cannot both start.
     const queue = this.queued.get(conversationId) ?? [];
     if (busy) {
@@ -234,7 +236,7 @@ export class RunManager {
 
   private openFirstTurn(run: LiveRun, p: RunParams, prior: ChatMessage[]): FirstTurn {
     const messages = buildPrompt({ systemPrompt: p.profile.systemPrompt, prior, contextFiles: p.contextFiles, context: p.req.context, text: p.text, imageDataUrl: p.imageDataUrl });
-    const turn = this.deps.providerFor(p.model).open({ model: p.model, messages: [...messages], tools: asOpenAITools(toolsFor(p.profile.defaultTools)), signal: run.controller.signal });
+    const turn = this.deps.providerFor(p.model).open({ model: p.model, messages, tools: asOpenAITools(p.tools), signal: run.controller.signal });
     return { messages, turn };
   }
 
@@ -302,7 +304,7 @@ export class RunManager {
       }
       d.log.append(run.conversationId, run.id, run.agentId, { case: "start", value: { model: p.model.name, requestId: p.req.requestId } });
       const outcome: RunOutcome = await runAgentLoop(
-        { runId: run.id, conversationId: run.conversationId, profile: p.profile, model: p.model, messages: first.messages, maxIterations: p.maxIterations, tools: toolsFor(p.profile.defaultTools), root: p.root },
+        { runId: run.id, conversationId: run.conversationId, profile: p.profile, model: p.model, messages: first.messages, maxIterations: p.maxIterations, tools: p.tools, root: p.root },
         { log: d.log, conversations: d.conversations, usage: d.usage, provider: d.providerFor(p.model), gate: d.gate },
         signal,
         first.turn,

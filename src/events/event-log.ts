@@ -28,8 +28,8 @@ export interface EventLogOptions {
 export class EventLog {
   private readonly nextSeq = new Map<string, number>();
   private readonly loading = new Map<string, Promise<void>>();
-  /** Queued events; each row's JSON payload is encoded when its batch is written, off the path to the client. */
-  private pending: { conversationId: string; event: Event; row: Omit<EventsTable, "payload"> }[] = [];
+  /** Queued events with their seq as a number; rows (and their JSON) are built when a batch is written, off the path to the client. */
+  private pending: { conversationId: string; seq: number; event: Event }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private readonly bus = new EventEmitter();
@@ -85,8 +85,7 @@ export class EventLog {
     if (seq === undefined) throw new Error(`event log: conversation ${conversationId} was not prepared`);
     this.nextSeq.set(conversationId, seq + 1);
     const event = create(EventSchema, { seq: BigInt(seq), conversationId, runId, agentId, timestamp: new Date().toISOString(), kind });
-    const row = { conversation_id: conversationId, seq, run_id: runId, kind: event.kind.case ?? "", created_at: event.timestamp };
-    this.pending.push({ conversationId, event, row });
+    this.pending.push({ conversationId, seq, event });
     this.remember(conversationId, event);
     this.bus.emit(conversationId, event);
     if (this.pending.length >= this.opts.maxBatch) void this.flush();
@@ -155,10 +154,10 @@ export class EventLog {
       await this.db.transaction().execute(async (trx) => {
         // Chunks keep SQLite under its bound-parameter limit.
         for (let i = 0; i < batch.length; i += 100) {
-          await trx.insertInto("events").values(batch.slice(i, i + 100).map((p): EventsTable => ({ ...p.row, payload: toJsonString(EventSchema, p.event) }))).execute();
+          await trx.insertInto("events").values(batch.slice(i, i + 100).map(toRow)).execute();
         }
         const latest = new Map<string, number>();
-        for (const p of batch) latest.set(p.conversationId, p.row.seq);
+        for (const p of batch) latest.set(p.conversationId, p.seq);
         for (const [id, seq] of latest) {
           await trx.updateTable("conversations").set({ last_seq: seq }).where("id", "=", id).where("last_seq", "<", seq).execute();
         }
@@ -198,9 +197,9 @@ export class EventLog {
     let last = out.length ? Number(out[out.length - 1]!.seq) : afterSeq;
     // Events queued (or written while we read) fill in after the stored ones.
     for (const p of queuedSnapshot.concat(this.pending.filter((p) => p.conversationId === conversationId))) {
-      if (p.row.seq > last) {
+      if (p.seq > last) {
         out.push(p.event);
-        last = p.row.seq;
+        last = p.seq;
       }
     }
     return out;
@@ -215,7 +214,7 @@ export class EventLog {
       .executeTakeFirst();
     if (r?.seq !== null && r?.seq !== undefined) return Number(r.seq);
     const queued = this.pending.find((p) => p.conversationId === conversationId);
-    return queued ? queued.row.seq : 0;
+    return queued ? queued.seq : 0;
   }
 
   /** Forgets a deleted conversation. */
@@ -228,4 +227,9 @@ export class EventLog {
   async close(): Promise<void> {
     await this.flush();
   }
+}
+
+function toRow(p: { conversationId: string; seq: number; event: Event }): EventsTable {
+  const e = p.event;
+  return { conversation_id: p.conversationId, seq: p.seq, run_id: e.runId, kind: e.kind.case ?? "", payload: toJsonString(EventSchema, e), created_at: e.timestamp };
 }

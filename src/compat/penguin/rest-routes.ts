@@ -1,3 +1,4 @@
+import type { DescMessage, DescMethod, MessageInitShape } from "@bufbuild/protobuf";
 import type { FastifyInstance } from "fastify";
 import { ChatRequestSchema, ChatService, SendMessageResponseSchema } from "../../../gen/floe/v1/chat_pb.js";
 import { ChatMessageSchema } from "../../../gen/floe/v1/common_pb.js";
@@ -8,14 +9,9 @@ import {
   GetConversationHistoryResponseSchema,
   ListConversationsResponseSchema,
 } from "../../../gen/floe/v1/conversation_pb.js";
-import { DiscoverModelsResponseSchema, GetCurrentModelResponseSchema, LoadModelRequestSchema, LoadModelResponseSchema, ModelService } from "../../../gen/floe/v1/model_pb.js";
+import { LoadModelRequestSchema, LoadModelResponseSchema, ModelService } from "../../../gen/floe/v1/model_pb.js";
 import {
-  GetCapabilitiesResponseSchema,
-  GetInfoResponseSchema,
-  GetRuntimeConfigResponseSchema,
-  GetStatusResponseSchema,
   GetTokenUsageResponseSchema,
-  ListContextFilesResponseSchema,
   LoadContextFileRequestSchema,
   LoadContextFileResponseSchema,
   SetExecutionModeResponseSchema,
@@ -34,6 +30,9 @@ const P = "/api/v1";
 /** Penguin's `/api/v1` REST routes for the capabilities Floe has. */
 export function registerPenguinRest(fastify: FastifyInstance, router: CompatRouter, inv: InProcessInvoker): void {
   const add = (spec: Parameters<CompatRouter["add"]>[2]) => router.add(fastify, "penguin", spec);
+  /** A GET route answering an RPC that takes no arguments with its documented JSON. */
+  const addGet = <I extends DescMessage, O extends DescMessage>(url: string, tag: string, summary: string, method: DescMethod & { input: I; output: O }) =>
+    add({ method: "GET", url: `${P}${url}`, tag, summary, response: method.output, handler: async (req, reply) => toDocJson(method.output, await inv.unary(method, {} as MessageInitShape<I>, req, reply)) });
   const conversationJson = (c: Parameters<typeof toDocJson>[1]) => {
     const doc = toDocJson(ConversationSchema, c);
     return { ...doc, conversation_id: doc.id };
@@ -122,27 +121,12 @@ export function registerPenguinRest(fastify: FastifyInstance, router: CompatRout
     },
   });
 
-  add({
-    method: "GET", url: `${P}/models/current`, tag: "models", summary: "The current model", response: GetCurrentModelResponseSchema,
-    async handler(req, reply) {
-      return toDocJson(GetCurrentModelResponseSchema, await inv.unary(ModelService.method.getCurrentModel, {}, req, reply));
-    },
-  });
+  addGet("/models/current", "models", "The current model", ModelService.method.getCurrentModel);
 
-  add({
-    method: "GET", url: `${P}/models/discover`, tag: "models", summary: "Discover models from the OpenRouter catalogue (needs OPENROUTER_API_KEY)", response: DiscoverModelsResponseSchema,
-    async handler(req, reply) {
-      return toDocJson(DiscoverModelsResponseSchema, await inv.unary(ModelService.method.discoverModels, {}, req, reply));
-    },
-  });
+  addGet("/models/discover", "models", "Discover models from the OpenRouter catalogue (needs OPENROUTER_API_KEY)", ModelService.method.discoverModels);
 
   const pathBody = { type: "object", properties: { path: { type: "string" } }, required: ["path"] };
-  add({
-    method: "GET", url: `${P}/system/config`, tag: "system", summary: "The runtime configuration", response: GetRuntimeConfigResponseSchema,
-    async handler(req, reply) {
-      return toDocJson(GetRuntimeConfigResponseSchema, await inv.unary(SystemService.method.getRuntimeConfig, {}, req, reply));
-    },
-  });
+  addGet("/system/config", "system", "The runtime configuration", SystemService.method.getRuntimeConfig);
   add({
     method: "POST", url: `${P}/system/config/project-root`, tag: "system", summary: "Set the project root", body: SetProjectRootRequestSchema, response: SetProjectRootResponseSchema,
     async handler(req, reply) {
@@ -167,36 +151,16 @@ export function registerPenguinRest(fastify: FastifyInstance, router: CompatRout
       return toDocJson(SetExecutionModeResponseSchema, await inv.unary(SystemService.method.setExecutionMode, { mode }, req, reply));
     },
   });
-  add({
-    method: "GET", url: `${P}/system/info`, tag: "system", summary: "System information", response: GetInfoResponseSchema,
-    async handler(req, reply) {
-      return toDocJson(GetInfoResponseSchema, await inv.unary(SystemService.method.getInfo, {}, req, reply));
-    },
-  });
-  add({
-    method: "GET", url: `${P}/system/status`, tag: "system", summary: "Runtime status", response: GetStatusResponseSchema,
-    async handler(req, reply) {
-      return toDocJson(GetStatusResponseSchema, await inv.unary(SystemService.method.getStatus, {}, req, reply));
-    },
-  });
-  add({
-    method: "GET", url: `${P}/capabilities`, tag: "system", summary: "Capabilities", response: GetCapabilitiesResponseSchema,
-    async handler(req, reply) {
-      return toDocJson(GetCapabilitiesResponseSchema, await inv.unary(SystemService.method.getCapabilities, {}, req, reply));
-    },
-  });
+  addGet("/system/info", "system", "System information", SystemService.method.getInfo);
+  addGet("/system/status", "system", "Runtime status", SystemService.method.getStatus);
+  addGet("/capabilities", "system", "Capabilities", SystemService.method.getCapabilities);
   add({
     method: "GET", url: `${P}/token-usage`, tag: "system", summary: "Token usage", query: { conversation_id: { type: "string" } }, response: GetTokenUsageResponseSchema,
     async handler(req, reply) {
       return toDocJson(GetTokenUsageResponseSchema, await inv.unary(SystemService.method.getTokenUsage, { conversationId: queryString(req, "conversation_id") }, req, reply));
     },
   });
-  add({
-    method: "GET", url: `${P}/context-files`, tag: "system", summary: "List context files", response: ListContextFilesResponseSchema,
-    async handler(req, reply) {
-      return toDocJson(ListContextFilesResponseSchema, await inv.unary(SystemService.method.listContextFiles, {}, req, reply));
-    },
-  });
+  addGet("/context-files", "system", "List context files", SystemService.method.listContextFiles);
   add({
     method: "POST", url: `${P}/context-files/load`, tag: "system", summary: "Load a context file into a conversation", body: LoadContextFileRequestSchema, response: LoadContextFileResponseSchema,
     async handler(req, reply) {
