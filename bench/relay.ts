@@ -79,7 +79,7 @@ export async function measureRelay(tokens: number, concurrencies: number[]): Pro
     await rawStream(raw);
     await floeStream();
 
-    const rounds = 3;
+    const rounds = 5;
     let rawTime = 0;
     let floeTime = 0;
     let rawTokens = 0;

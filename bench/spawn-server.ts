@@ -6,10 +6,15 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Starts bench/server-process in a child process and waits for its URL. */
+/**
+ * Starts bench/server-process in a child process and waits for its URL.
+ * `BENCH_SERVER_ARGS` passes node flags to the server only, for instance
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it under load.
+ */
 export async function spawnBenchServer(env: NodeJS.ProcessEnv = {}): Promise<BenchServer> {
   const script = fileURLToPath(new URL("./server-process.js", import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const nodeArgs = (process.env.BENCH_SERVER_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = "";
     child.stdout!.on("data", (d) => {
