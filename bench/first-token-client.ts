@@ -1,6 +1,7 @@
 import http from "node:http";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { StreamMessageRequestSchema, StreamMessageResponseSchema } from "../gen/floe/v1/chat_pb.js";
+import { envelope } from "../src/server/envelope.js";
 
 /**
  * One minimal HTTP/1.1 streaming client for both sides of the time-to-first-
@@ -42,9 +43,7 @@ export function upstreamFirstToken(baseUrl: string, request: object): Promise<nu
 /** Floe's ChatService.StreamMessage over Connect (binary): time to the first token event. */
 export function floeFirstToken(floeUrl: string, text: string): Promise<number> {
   const message = toBinary(StreamMessageRequestSchema, create(StreamMessageRequestSchema, { chat: { text, maxIterations: 1 } }));
-  const body = Buffer.alloc(5 + message.length);
-  body.writeUInt32BE(message.length, 1);
-  body.set(message, 5);
+  const body = envelope(0, message);
   let pending = Buffer.alloc(0);
   return post(`${floeUrl}/floe.v1.ChatService/StreamMessage`, "application/connect+proto", body, (chunk) => {
     pending = Buffer.concat([pending, chunk]);

@@ -1,5 +1,6 @@
 import http2 from "node:http2";
 import autocannon from "autocannon";
+import { envelope } from "../src/server/envelope.js";
 
 export interface LoadResult {
   requests: number;
@@ -62,8 +63,5 @@ export async function loadHttp2(origin: string, path: string, body: Buffer, head
 
 /** Frames a protobuf message as one gRPC length-prefixed message. */
 export function grpcFrame(message: Uint8Array): Buffer {
-  const out = Buffer.alloc(5 + message.length);
-  out.writeUInt32BE(message.length, 1);
-  out.set(message, 5);
-  return out;
+  return envelope(0, message);
 }

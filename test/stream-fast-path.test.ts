@@ -2,16 +2,9 @@ import http from "node:http";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { afterEach, describe, expect, it } from "vitest";
 import { StreamMessageRequestSchema, StreamMessageResponseSchema } from "../gen/floe/v1/chat_pb.js";
+import { envelope } from "../src/server/envelope.js";
 import { reply } from "./support/fake-openai.js";
 import { createChatEnv, type ChatEnv } from "./support/chat-env.js";
-
-function envelope(flags: number, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(5 + data.length);
-  out[0] = flags;
-  out.writeUInt32BE(data.length, 1);
-  out.set(data, 5);
-  return out;
-}
 
 const chatRequest = (text: string) => envelope(0, toBinary(StreamMessageRequestSchema, create(StreamMessageRequestSchema, { chat: { text, maxIterations: 1 } })));
 

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceBinding } from "../services/registry.js";
 import { CONNECT_UNARY_CONSTRAINT, type FastPathOptions } from "./fast-path-routing.js";
 import { streamChain, streamRequest, type StreamImpl, type StreamInvoke } from "./in-process-invoker.js";
+import { envelope } from "./envelope.js";
 import { receivedExtraInput } from "./first-envelope.js";
 import { FastCall } from "./lazy-call.js";
 
@@ -46,14 +47,6 @@ interface StreamRoute {
   serialization: MethodSerializationLookup<DescMessage, DescMessage>;
   invoke: StreamInvoke;
   opts: FastPathOptions;
-}
-
-function envelope(flags: number, data: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(5 + data.byteLength);
-  out[0] = flags;
-  out.writeUInt32BE(data.byteLength, 1);
-  out.set(data, 5);
-  return out;
 }
 
 async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: boolean, r: StreamRoute): Promise<void> {

@@ -6,6 +6,7 @@ import { codeToHttpStatus, endStreamFlag, endStreamToJson, errorToJsonBytes } fr
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceBinding } from "../services/registry.js";
+import { envelope } from "./envelope.js";
 import { CONNECT_UNARY_CONSTRAINT, type FastPathOptions } from "./fast-path-routing.js";
 import { chain, FastCall, FastUnaryRequest, type AnyImpl, type Invoke } from "./lazy-call.js";
 import { registerConnectStreamFastPath } from "./connect-stream-fast-path.js";
@@ -98,10 +99,7 @@ async function handleGrpc(req: FastifyRequest, reply: FastifyReply, { service, m
     const input = serialization.getI(true).parse(body.subarray(5));
     const res = await invoke(new FastUnaryRequest(call, input));
     const bytes = serialization.getO(true).serialize(res.message);
-    const frame = Buffer.allocUnsafe(5 + bytes.byteLength);
-    frame[0] = 0;
-    frame.writeUInt32BE(bytes.byteLength, 1);
-    frame.set(bytes, 5);
+    const frame = envelope(0, bytes);
     reply.hijack();
     const raw = reply.raw;
     const headers: Record<string, string> = { "content-type": "application/grpc+proto" };
@@ -121,10 +119,7 @@ async function handleGrpc(req: FastifyRequest, reply: FastifyReply, { service, m
 /** A Connect stream that ends at once with the error in its end-stream message. */
 function sendConnectStreamError(reply: FastifyReply, err: ConnectError, contentType: string, jsonOptions: Partial<JsonWriteOptions>): void {
   const json = Buffer.from(JSON.stringify(endStreamToJson(new Headers(), err, jsonOptions)));
-  const frame = Buffer.allocUnsafe(5 + json.length);
-  frame[0] = endStreamFlag;
-  frame.writeUInt32BE(json.length, 1);
-  json.copy(frame, 5);
+  const frame = envelope(endStreamFlag, json);
   reply.hijack();
   reply.raw.writeHead(200, { "content-type": contentType });
   reply.raw.end(frame);
