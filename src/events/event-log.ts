@@ -3,6 +3,7 @@ import { create, fromJsonString, toJsonString, type MessageInitShape } from "@bu
 import type { FastifyBaseLogger } from "fastify";
 import type { Kysely } from "kysely";
 import { EventSchema, type Event } from "../../gen/floe/v1/events_pb.js";
+import { insertRows } from "../store/insert-rows.js";
 import type { Database, EventsTable } from "../store/schema.js";
 
 export type EventKind = Event["kind"];
@@ -154,7 +155,7 @@ export class EventLog {
       await this.db.transaction().execute(async (trx) => {
         // Chunks keep SQLite under its bound-parameter limit.
         for (let i = 0; i < batch.length; i += 100) {
-          await trx.insertInto("events").values(batch.slice(i, i + 100).map(toRow)).execute();
+          await insertRows(trx, "events", batch.slice(i, i + 100).map(toRow));
         }
         const latest = new Map<string, number>();
         for (const p of batch) latest.set(p.conversationId, p.seq);

@@ -3,6 +3,7 @@ import { create, type JsonObject } from "@bufbuild/protobuf";
 import type { Kysely, Selectable } from "kysely";
 import { ChatMessageSchema, type ChatMessage } from "../../gen/floe/v1/common_pb.js";
 import { ConversationSchema, type Conversation } from "../../gen/floe/v1/conversation_pb.js";
+import { insertRows } from "./insert-rows.js";
 import type { ConversationsTable, Database, MessagesTable } from "./schema.js";
 
 export interface HistoryFilter {
@@ -47,8 +48,8 @@ export class ConversationRepository {
       message_count: first ? 1 : 0,
       last_seq: 0,
     };
-    await this.db.insertInto("conversations").values(row).execute();
-    if (first) await this.db.insertInto("messages").values(messageRow(id, 1, first, now)).execute();
+    await insertRows(this.db, "conversations", [row]);
+    if (first) await insertRows(this.db, "messages", [messageRow(id, 1, first, now)]);
     return toConversation(row);
   }
 
@@ -88,7 +89,7 @@ export class ConversationRepository {
         .returning(["message_count"])
         .executeTakeFirstOrThrow();
       const row = messageRow(conversationId, conv.message_count, m, now);
-      await trx.insertInto("messages").values(row).execute();
+      await insertRows(trx, "messages", [row]);
       return toChatMessage(row);
     });
   }

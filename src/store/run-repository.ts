@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
+import { insertRows } from "./insert-rows.js";
 import type { Database, RunsTable } from "./schema.js";
 
 export type RunRow = Selectable<RunsTable>;
@@ -12,7 +13,7 @@ export class RunRepository {
   }
 
   async insert(row: RunsTable): Promise<void> {
-    await this.db.insertInto("runs").values(row).execute();
+    await insertRows(this.db, "runs", [row]);
   }
 
   async byRequestId(requestId: string): Promise<RunRow | undefined> {

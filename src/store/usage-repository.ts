@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import { insertRows } from "./insert-rows.js";
 import type { Database } from "./schema.js";
 
 export interface UsageTotals {
@@ -20,10 +21,8 @@ export class UsageRepository {
 
   async record(conversationId: string, agentId: string, model: string, prompt: number, completion: number): Promise<void> {
     if (prompt === 0 && completion === 0) return;
-    await this.db
-      .insertInto("usage")
-      .values({ id: randomUUID(), conversation_id: conversationId, agent_id: agentId, model, prompt_tokens: prompt, completion_tokens: completion, created_at: new Date().toISOString() })
-      .execute();
+    const row = { id: randomUUID(), conversation_id: conversationId, agent_id: agentId, model, prompt_tokens: prompt, completion_tokens: completion, created_at: new Date().toISOString() };
+    await insertRows(this.db, "usage", [row]);
   }
 
   async breakdown(conversationId = "", since = ""): Promise<UsageBreakdown> {
