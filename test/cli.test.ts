@@ -6,13 +6,28 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
+import pg from "pg";
 import { Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
+import { createThrowawayDatabase, PG_ADMIN_URL, type ThrowawayDatabase } from "./support/postgres.js";
 
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 function floe(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** Resolves with the URL the server logs once it listens. */
+function listening(p: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let buf = "";
+    p.stdout!.on("data", (d) => {
+      buf += d;
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(buf);
+      if (m) resolve(m[1]!);
+    });
+    p.once("close", () => reject(new Error(`exited early: ${buf}`)));
+  });
 }
 
 function finish(p: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -25,7 +40,12 @@ function finish(p: ChildProcess): Promise<{ code: number | null; stdout: string;
 
 describe("the floe CLI", () => {
   let ws: string;
-  afterEach(() => ws && rmSync(ws, { recursive: true, force: true }));
+  let pgdb: ThrowawayDatabase | undefined;
+  afterEach(async () => {
+    if (ws) rmSync(ws, { recursive: true, force: true });
+    await pgdb?.drop();
+    pgdb = undefined;
+  });
 
   it("prints --version and --help", async () => {
     const v = await finish(floe(["--version"]));
@@ -59,15 +79,7 @@ describe("the floe CLI", () => {
     ws = mkdtempSync(join(tmpdir(), "floe-cli-"));
     const p = floe(["serve", "--workspace", ws, "--port", "0"]);
     const done = finish(p);
-    const url = await new Promise<string>((resolve, reject) => {
-      let buf = "";
-      p.stdout!.on("data", (d) => {
-        buf += d;
-        const m = /"url":"(http:\/\/[^"]+)"/.exec(buf);
-        if (m) resolve(m[1]!);
-      });
-      p.once("close", () => reject(new Error(`exited early: ${buf}`)));
-    });
+    const url = await listening(p);
     const health = createClient(Health, createGrpcTransport({ baseUrl: url }));
     expect((await health.check({})).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
     const watched: HealthCheckResponse_ServingStatus[] = [];
@@ -82,5 +94,39 @@ describe("the floe CLI", () => {
     const r = await done;
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("shutting down");
+  });
+
+  it("keeps serving when Postgres ends its connections, and says so in the log", async () => {
+    ws = mkdtempSync(join(tmpdir(), "floe-cli-"));
+    pgdb = await createThrowawayDatabase();
+    const p = floe(["serve", "--workspace", ws, "--port", "0"], { FLOE_DATABASE_URL: pgdb.url });
+    const done = finish(p);
+    const url = await listening(p);
+    const create = (name: string) =>
+      fetch(`${url}/floe.v1.ConversationService/CreateConversation`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+    expect((await create("before")).status).toBe(200);
+
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    try {
+      const name = new URL(pgdb.url).pathname.slice(1);
+      const ended = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [name]);
+      expect(ended.rowCount).toBeGreaterThan(0);
+    } finally {
+      await admin.end();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+
+    expect(p.exitCode).toBeNull();
+    const after = await create("after");
+    expect(after.status).toBe(200);
+    const list = await fetch(`${url}/floe.v1.ConversationService/ListConversations`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const names = ((await list.json()) as { conversations: { name: string }[] }).conversations.map((c) => c.name).sort();
+    expect(names).toEqual(["after", "before"]);
+
+    p.kill("SIGTERM");
+    const r = await done;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("a Postgres connection was closed by the server");
   });
 });

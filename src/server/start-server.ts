@@ -48,8 +48,6 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     throw new ConfigError("host", "startup", `refusing to bind ${config.host} without API keys: set FLOE_API_KEYS, or FLOE_ALLOW_PUBLIC_WITHOUT_KEYS=true to accept the risk`);
   }
   mkdirSync(config.workspace, { recursive: true });
-  const database = await openDatabase(config.databaseUrl, config.workspace);
-
   const fastify = Fastify({
     logger: { level: options.logLevel ?? (config.debug ? "debug" : "info") },
     bodyLimit: config.maxBodyBytes,
@@ -58,6 +56,9 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     routerOptions: { constraints: { [CONNECT_UNARY_CONSTRAINT]: connectUnaryConstraint } },
     serverFactory: (handler) => new OnePortServer(handler as never) as never,
   }) as unknown as FastifyInstance;
+  const database = await openDatabase(config.databaseUrl, config.workspace, (err) =>
+    fastify.log.warn({ err: err.message }, "a Postgres connection was closed by the server; the pool reconnects on the next query"),
+  );
   const app = createAppContext(config, database, fastify.log, options.env ?? process.env);
   await app.runs.recoverInterrupted();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));

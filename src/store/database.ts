@@ -18,9 +18,11 @@ export interface OpenDatabase {
 /**
  * The one place that knows about dialects. `postgres://` URLs select Postgres;
  * anything else is an SQLite file (default `<workspace>/floe.db`, WAL mode).
- * Migrations run before the handle is returned.
+ * Migrations run before the handle is returned. `onConnectionLost` hears of
+ * pooled Postgres connections the server ended (a restart, a failover, an
+ * administrator); the pool opens new ones on the next query.
  */
-export async function openDatabase(url: string, workspace: string): Promise<OpenDatabase> {
+export async function openDatabase(url: string, workspace: string, onConnectionLost: (err: Error) => void = () => {}): Promise<OpenDatabase> {
   let dialect: Dialect;
   let name: DialectName;
   let location: string;
@@ -29,7 +31,10 @@ export async function openDatabase(url: string, workspace: string): Promise<Open
     const safe = new URL(url);
     safe.password = "";
     location = safe.toString();
-    dialect = new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) });
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle client's error is emitted on the pool, and with no listener it would end the process.
+    pool.on("error", onConnectionLost);
+    dialect = new PostgresDialect({ pool });
   } else {
     name = "sqlite";
     location = url ? url.replace(/^sqlite:(\/\/)?/, "") : join(workspace, "floe.db");
