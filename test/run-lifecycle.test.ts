@@ -61,6 +61,20 @@ describe("run lifecycle: failures, cancel, resume", () => {
     expect(c.fake.requests).toHaveLength(2);
   });
 
+  it("retries a dropped connection, and waits as long as Retry-After asks", async () => {
+    c = await createChatEnv({ env: { FLOE_MODEL_MAX_RETRIES: "2" } });
+    c.fake.enqueue(reply.dropConnection(), reply.text("reconnected"));
+    expect((await c.chat.sendMessage({ chat: { text: "hi" } })).response).toBe("reconnected");
+    expect(c.fake.requests).toHaveLength(2);
+
+    // The SDK's own first backoff is at most 0.5 s; a Retry-After of 1 s must hold the retry longer.
+    c.fake.enqueue(reply.httpError(429, "slow down", { "retry-after": "1" }), reply.text("after waiting"));
+    const started = performance.now();
+    expect((await c.chat.sendMessage({ chat: { text: "again" } })).response).toBe("after waiting");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    expect(c.fake.requests).toHaveLength(4);
+  });
+
   it("resumes after a forced disconnect with every event exactly once, and the run outlives the client", async () => {
     c = await createChatEnv();
     c.fake.enqueue(reply.text("a long answer streamed slowly to the client", { chunkSize: 2, delayMs: 15 }));

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { collect, createChatEnv, type ChatEnv } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
+import type { PermissionGate, PermissionRequest } from "../src/security/permission-gate.js";
+import { existsSync } from "node:fs";
 
 describe("workspace tools through the agent loop", () => {
   let c: ChatEnv;
@@ -51,6 +53,32 @@ describe("workspace tools through the agent loop", () => {
     expect(results[10]).toMatchObject({ status: "error", result: "nope.txt does not exist" });
     expect(results[11]).toMatchObject({ status: "error", result: "hi\n\n[exit 3]" });
     expect(results[12]).toMatchObject({ status: "error", result: expect.stringContaining("unknown tool") });
+  });
+
+  it("passes every tool call through the permission gate, which can refuse one before it runs", async () => {
+    const asked: PermissionRequest[] = [];
+    const gate: PermissionGate = {
+      async decide(req) {
+        asked.push(req);
+        return req.operation === "process.execute" ? { result: "deny", reason: "commands are off in this test" } : { result: "allow" };
+      },
+    };
+    c = await createChatEnv({ start: { permissionGate: gate } });
+    const root = c.server.app.runtime.activeRoot;
+    const results = await runTools([
+      { name: "write_file", args: { path: "a.txt", content: "hi" } },
+      { name: "execute_command", args: { command: "touch ran.txt" } },
+      { name: "read_file", args: { path: "a.txt" } },
+    ]);
+    expect(asked.map((r) => [r.toolName, r.operation, r.agentId])).toEqual([
+      ["write_file", "filesystem.write", "default"],
+      ["execute_command", "process.execute", "default"],
+      ["read_file", "filesystem.read", "default"],
+    ]);
+    expect(asked.every((r) => r.runId && r.conversationId && r.resource)).toBe(true);
+    expect(results.map((r) => r.status)).toEqual(["completed", "denied", "completed"]);
+    expect(results[1]!.result).toBe("permission denied: commands are off in this test");
+    expect(existsSync(join(root, "ran.txt"))).toBe(false);
   });
 
   it("truncates long results with a visible marker and kills a command at its timeout", async () => {

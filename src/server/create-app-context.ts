@@ -9,7 +9,7 @@ import { RunManager } from "../agent/run-manager.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import { RuntimeConfig } from "../config/runtime-config.js";
 import { EventLog } from "../events/event-log.js";
-import { allowAllGate } from "../security/permission-gate.js";
+import { allowAllGate, type PermissionGate } from "../security/permission-gate.js";
 import type { AppContext } from "../services/app-context.js";
 import { ConversationRepository } from "../store/conversation-repository.js";
 import type { OpenDatabase } from "../store/database.js";
@@ -17,7 +17,7 @@ import { RunRepository } from "../store/run-repository.js";
 import { UsageRepository } from "../store/usage-repository.js";
 
 /** Wires the domain: repositories, event log, model providers and the run manager. */
-export function createAppContext(config: FloeConfig, database: OpenDatabase, log: FastifyBaseLogger, env: NodeJS.ProcessEnv): AppContext {
+export function createAppContext(config: FloeConfig, database: OpenDatabase, log: FastifyBaseLogger, env: NodeJS.ProcessEnv, gate: PermissionGate = allowAllGate): AppContext {
   const conversations = new ConversationRepository(database.db);
   const usage = new UsageRepository(database.db);
   const events = new EventLog(database.db, log, { flushIntervalMs: 20, maxBatch: 500, retention: config.eventRetention });
@@ -34,7 +34,7 @@ export function createAppContext(config: FloeConfig, database: OpenDatabase, log
     usage,
     models,
     runtime,
-    gate: allowAllGate,
+    gate,
     providerFor: (m): ModelProvider => (m.offline ? offline : openai),
     profiles: (id) => profiles.get(id),
     logger: log,

@@ -9,6 +9,7 @@ import { loadConfig } from "../config/load-config.js";
 import type { AppContext } from "../services/app-context.js";
 import { createAppContext } from "./create-app-context.js";
 import { createServiceBindings, registerRoutes } from "../services/registry.js";
+import type { PermissionGate } from "../security/permission-gate.js";
 import { openDatabase } from "../store/database.js";
 import { connectUnaryFastPath } from "./connect-unary-fast-path.js";
 import { CONNECT_UNARY_CONSTRAINT, connectUnaryConstraint } from "./fast-path-routing.js";
@@ -28,6 +29,8 @@ export interface StartOptions extends ConfigFlags {
   logLevel?: string;
   /** Runs before listening, for embedders that add their own routes or hooks. */
   configure?: (fastify: FastifyInstance) => void | Promise<void>;
+  /** Decides every tool call (default: allow all, until the permission engine lands). */
+  permissionGate?: PermissionGate;
 }
 
 export interface FloeServer {
@@ -59,7 +62,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   const database = await openDatabase(config.databaseUrl, config.workspace, (err) =>
     fastify.log.warn({ err: err.message }, "a Postgres connection was closed by the server; the pool reconnects on the next query"),
   );
-  const app = createAppContext(config, database, fastify.log, options.env ?? process.env);
+  const app = createAppContext(config, database, fastify.log, options.env ?? process.env, options.permissionGate);
   await app.runs.recoverInterrupted();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
 

@@ -58,6 +58,10 @@ export const reply = {
     return { status, headers, errorBody: { error: { message, type: "server_error", code: status } }, steps: [] };
   },
   /** Starts streaming, then drops the connection. */
+  /** Closes the connection before answering: the client sees a connection error. */
+  dropConnection(): Reply {
+    return { steps: [{ disconnect: true }] };
+  },
   disconnectMidStream(text = "partial"): Reply {
     return { steps: [{ chunk: base({ role: "assistant", content: "" }) }, { chunk: base({ content: text }) }, { delayMs: 20 }, { disconnect: true }] };
   },
