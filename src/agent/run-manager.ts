@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { setImmediate as nextCheckPhase } from "node:timers/promises";
 import { join } from "node:path";
 import { create, fromJsonString, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
@@ -206,7 +207,7 @@ export class RunManager {
         first = this.openFirstTurn(run, params, prior);
         // SQLite writes block the thread: let the request leave first.
         await first.turn.sent;
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextCheckPhase();
       }
       // One transaction: the conversation (when new), the run and, unless queued, the user message.
       await d.db.transaction().execute(async (trx) => {
