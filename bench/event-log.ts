@@ -38,15 +38,27 @@ async function measure(dialect: "sqlite" | "postgres", url: string, events: numb
     const logSecs = (performance.now() - t) / 1000;
 
     const conv2 = await new ConversationRepository(db).create("bench-raw", "default");
-    const payload = '{"seq":"1","conversationId":"x","runId":"run","agentId":"default","timestamp":"2026-01-01T00:00:00.000Z","token":{"token":"tok "}}';
+    const payload =
+      '{"seq":"1","conversationId":"x","runId":"run","agentId":"default","timestamp":"2026-01-01T00:00:00.000Z","token":{"token":"tok "}}';
     t = performance.now();
     for (let start = 1; start <= events; start += 500) {
       const rows: EventsTable[] = [];
       for (let seq = start; seq < Math.min(start + 500, events + 1); seq++) {
-        rows.push({ conversation_id: conv2.id, seq, run_id: "run", kind: "token", payload, created_at: new Date().toISOString() });
+        rows.push({
+          conversation_id: conv2.id,
+          seq,
+          run_id: "run",
+          kind: "token",
+          payload,
+          created_at: new Date().toISOString(),
+        });
       }
       await db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += 100) await trx.insertInto("events").values(rows.slice(i, i + 100)).execute();
+        for (let i = 0; i < rows.length; i += 100)
+          await trx
+            .insertInto("events")
+            .values(rows.slice(i, i + 100))
+            .execute();
       });
     }
     const rawSecs = (performance.now() - t) / 1000;

@@ -17,13 +17,23 @@ function post(url: string, contentType: string, body: Buffer, onData: (chunk: Bu
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let first = NaN;
-    const req = http.request(url, { method: "POST", agent, headers: { "content-type": contentType, "content-length": body.length, "connect-protocol-version": "1" } }, (res) => {
-      res.on("data", (chunk: Buffer) => {
-        if (Number.isNaN(first) && onData(chunk)) first = performance.now() - t0;
-      });
-      res.on("end", () => (Number.isNaN(first) ? reject(new Error(`no token (HTTP ${res.statusCode})`)) : resolve(first)));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": contentType, "content-length": body.length, "connect-protocol-version": "1" },
+      },
+      (res) => {
+        res.on("data", (chunk: Buffer) => {
+          if (Number.isNaN(first) && onData(chunk)) first = performance.now() - t0;
+        });
+        res.on("end", () =>
+          Number.isNaN(first) ? reject(new Error(`no token (HTTP ${res.statusCode})`)) : resolve(first),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -32,17 +42,31 @@ function post(url: string, contentType: string, body: Buffer, onData: (chunk: Bu
 /** The upstream read directly: time to the first SSE chunk whose delta carries content. */
 export function upstreamFirstToken(baseUrl: string, request: object): Promise<number> {
   let pending = "";
-  return post(`${baseUrl}/chat/completions`, "application/json", Buffer.from(JSON.stringify({ ...request, stream: true, stream_options: { include_usage: true } })), (chunk) => {
-    pending += chunk.toString();
-    const lines = pending.split("\n");
-    pending = lines.pop()!;
-    return lines.some((l) => l.startsWith("data: {") && Boolean((JSON.parse(l.slice(6)) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content));
-  });
+  return post(
+    `${baseUrl}/chat/completions`,
+    "application/json",
+    Buffer.from(JSON.stringify({ ...request, stream: true, stream_options: { include_usage: true } })),
+    (chunk) => {
+      pending += chunk.toString();
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      return lines.some(
+        (l) =>
+          l.startsWith("data: {") &&
+          Boolean(
+            (JSON.parse(l.slice(6)) as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content,
+          ),
+      );
+    },
+  );
 }
 
 /** Floe's ChatService.StreamMessage over Connect (binary): time to the first token event. */
 export function floeFirstToken(floeUrl: string, text: string): Promise<number> {
-  const message = toBinary(StreamMessageRequestSchema, create(StreamMessageRequestSchema, { chat: { text, maxIterations: 1 } }));
+  const message = toBinary(
+    StreamMessageRequestSchema,
+    create(StreamMessageRequestSchema, { chat: { text, maxIterations: 1 } }),
+  );
   const body = envelope(0, message);
   let pending = Buffer.alloc(0);
   return post(`${floeUrl}/floe.v1.ChatService/StreamMessage`, "application/connect+proto", body, (chunk) => {
@@ -50,7 +74,11 @@ export function floeFirstToken(floeUrl: string, text: string): Promise<number> {
     let token = false;
     while (pending.length >= 5 && pending.length >= 5 + pending.readUInt32BE(1)) {
       const len = pending.readUInt32BE(1);
-      if (pending[0] === 0 && fromBinary(StreamMessageResponseSchema, pending.subarray(5, 5 + len)).event?.kind.case === "token") token = true;
+      if (
+        pending[0] === 0 &&
+        fromBinary(StreamMessageResponseSchema, pending.subarray(5, 5 + len)).event?.kind.case === "token"
+      )
+        token = true;
       pending = pending.subarray(5 + len);
     }
     return token;

@@ -10,7 +10,13 @@ export interface LoadResult {
 }
 
 /** HTTP/1.1 keep-alive load with autocannon. */
-export async function loadHttp1(url: string, body: string, headers: Record<string, string>, seconds: number, connections = 16): Promise<LoadResult> {
+export async function loadHttp1(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  seconds: number,
+  connections = 16,
+): Promise<LoadResult> {
   const r = await autocannon({ url, method: "POST", body, headers, duration: seconds, connections });
   const errors = r.errors + r.non2xx + r.timeouts;
   return { requests: r.requests.total, seconds, rps: r.requests.total / seconds, errors };
@@ -21,7 +27,15 @@ export async function loadHttp1(url: string, body: string, headers: Record<strin
  * flight, for `seconds`. A response counts when its stream ends; gRPC calls
  * count as errors unless grpc-status is 0.
  */
-export async function loadHttp2(origin: string, path: string, body: Buffer, headers: Record<string, string>, seconds: number, sessions = 2, streams = 8): Promise<LoadResult> {
+export async function loadHttp2(
+  origin: string,
+  path: string,
+  body: Buffer,
+  headers: Record<string, string>,
+  seconds: number,
+  sessions = 2,
+  streams = 8,
+): Promise<LoadResult> {
   let requests = 0;
   let errors = 0;
   const deadline = Date.now() + seconds * 1000;

@@ -40,7 +40,11 @@ const SAME_REQUEST = {
 };
 
 async function rawStream(client: OpenAI, onFirst?: () => void): Promise<number> {
-  const stream = await client.chat.completions.create({ ...SAME_REQUEST, stream: true, stream_options: { include_usage: true } });
+  const stream = await client.chat.completions.create({
+    ...SAME_REQUEST,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
   let text = "";
   for await (const chunk of stream) {
     const t = chunk.choices[0]?.delta?.content;
@@ -57,11 +61,22 @@ async function rawStream(client: OpenAI, onFirst?: () => void): Promise<number> 
  * directly with the openai SDK (the baseline) and through Floe to a Connect
  * server-stream client.
  */
-export async function measureRelay(tokens: number, concurrencies: number[]): Promise<{ relay: RelayResult; ttft: TtftResult[] }> {
+export async function measureRelay(
+  tokens: number,
+  concurrencies: number[],
+): Promise<{ relay: RelayResult; ttft: TtftResult[] }> {
   const fake = await spawnUpstream();
   const raw = new OpenAI({ apiKey: "bench", baseURL: fake.url, maxRetries: 0 });
-  const server = await spawnBenchServer({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "bench", FLOE_MODEL: "fake-model", FLOE_MODEL_MAX_RETRIES: "0" });
-  const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1", useBinaryFormat: true }));
+  const server = await spawnBenchServer({
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: "bench",
+    FLOE_MODEL: "fake-model",
+    FLOE_MODEL_MAX_RETRIES: "0",
+  });
+  const chat = createClient(
+    ChatService,
+    createConnectTransport({ baseUrl: server.url, httpVersion: "1.1", useBinaryFormat: true }),
+  );
   const text = () => reply.text("tok ".repeat(tokens), { chunkSize: 4, usage: [1, tokens] });
   const floeStream = async (onFirst?: () => void) => {
     let text = "";
@@ -94,7 +109,11 @@ export async function measureRelay(tokens: number, concurrencies: number[]): Pro
       floeTokens += await floeStream();
       floeTime += performance.now() - t;
     }
-    const relay = { tokens, rawTokensPerSec: rawTokens / (rawTime / 1000), floeTokensPerSec: floeTokens / (floeTime / 1000) };
+    const relay = {
+      tokens,
+      rawTokensPerSec: rawTokens / (rawTime / 1000),
+      floeTokensPerSec: floeTokens / (floeTime / 1000),
+    };
 
     const ttft: TtftResult[] = [];
     for (const concurrency of concurrencies) {
@@ -130,7 +149,12 @@ export async function measureRelay(tokens: number, concurrencies: number[]): Pro
         rawP99: percentile(rawTtft, 99),
         floeP50: percentile(viaFloe, 50),
         floeP99: percentile(viaFloe, 99),
-        sameClient: { rawP50: percentile(rawLean, 50), rawP99: percentile(rawLean, 99), floeP50: percentile(floeLean, 50), floeP99: percentile(floeLean, 99) },
+        sameClient: {
+          rawP50: percentile(rawLean, 50),
+          rawP99: percentile(rawLean, 99),
+          floeP50: percentile(floeLean, 50),
+          floeP99: percentile(floeLean, 99),
+        },
       });
     }
     return { relay, ttft };

@@ -10,31 +10,49 @@ const ms = (n: number) => `${n.toFixed(2)} ms`;
 
 if (!only || only === "unary") {
   const u = await measureUnaryThroughput(seconds);
-  console.log(`\nUnary throughput (2 alternating rounds of ${seconds}s each, req/s; ratio to the plain fastify route over HTTP/1.1)`);
+  console.log(
+    `\nUnary throughput (2 alternating rounds of ${seconds}s each, req/s; ratio to the plain fastify route over HTTP/1.1)`,
+  );
   console.log(`  plain fastify JSON route, HTTP/1.1 ${fmt(u.plain.rps)}  1.00  (floor)`);
-  console.log(`  Connect JSON unary,       HTTP/1.1 ${fmt(u.connectJson.rps)}  ${ratio(u.connectJson.rps, u.plain.rps)}`);
+  console.log(
+    `  Connect JSON unary,       HTTP/1.1 ${fmt(u.connectJson.rps)}  ${ratio(u.connectJson.rps, u.plain.rps)}`,
+  );
   console.log(`  plain fastify JSON route, HTTP/2   ${fmt(u.plainH2.rps)}  ${ratio(u.plainH2.rps, u.plain.rps)}`);
-  console.log(`  gRPC unary,               HTTP/2   ${fmt(u.grpc.rps)}  ${ratio(u.grpc.rps, u.plain.rps)}  (${ratio(u.grpc.rps, u.plainH2.rps)} of plain over HTTP/2)`);
+  console.log(
+    `  gRPC unary,               HTTP/2   ${fmt(u.grpc.rps)}  ${ratio(u.grpc.rps, u.plain.rps)}  (${ratio(u.grpc.rps, u.plainH2.rps)} of plain over HTTP/2)`,
+  );
   console.log(`  for reference, the same calls through connect-fastify's universal handler:`);
-  console.log(`  Connect JSON unary,       HTTP/1.1 ${fmt(u.connectJsonUniversal.rps)}  ${ratio(u.connectJsonUniversal.rps, u.plain.rps)}`);
-  console.log(`  gRPC unary,               HTTP/2   ${fmt(u.grpcUniversal.rps)}  ${ratio(u.grpcUniversal.rps, u.plain.rps)}`);
+  console.log(
+    `  Connect JSON unary,       HTTP/1.1 ${fmt(u.connectJsonUniversal.rps)}  ${ratio(u.connectJsonUniversal.rps, u.plain.rps)}`,
+  );
+  console.log(
+    `  gRPC unary,               HTTP/2   ${fmt(u.grpcUniversal.rps)}  ${ratio(u.grpcUniversal.rps, u.plain.rps)}`,
+  );
   const errors = Object.values(u).reduce((n, r) => n + r.errors, 0);
   if (errors > 0) console.log(`  errors: ${errors}`);
 }
 
 if (!only || only === "relay") {
   const { relay, ttft } = await measureRelay(Number(process.env.BENCH_TOKENS ?? 20000), [1, 100]);
-  console.log(`\nRelay throughput (${relay.tokens} tokens per stream; baseline: the openai SDK reading the fake upstream directly)`);
+  console.log(
+    `\nRelay throughput (${relay.tokens} tokens per stream; baseline: the openai SDK reading the fake upstream directly)`,
+  );
   console.log(`  raw SDK       ${fmt(relay.rawTokensPerSec)} tokens/s  1.00`);
-  console.log(`  through Floe  ${fmt(relay.floeTokensPerSec)} tokens/s  ${ratio(relay.floeTokensPerSec, relay.rawTokensPerSec)}`);
+  console.log(
+    `  through Floe  ${fmt(relay.floeTokensPerSec)} tokens/s  ${ratio(relay.floeTokensPerSec, relay.rawTokensPerSec)}`,
+  );
   console.log(`\nAdded time to first token (Floe minus the upstream read directly)`);
   console.log(`  clients: connect-node (Floe) and the openai SDK (upstream)`);
   for (const t of ttft) {
-    console.log(`  ${String(t.concurrency).padStart(3)} concurrent: p50 ${ms(t.floeP50 - t.rawP50)} (upstream ${ms(t.rawP50)}, Floe ${ms(t.floeP50)}); p99 ${ms(t.floeP99 - t.rawP99)} (upstream ${ms(t.rawP99)}, Floe ${ms(t.floeP99)})`);
+    console.log(
+      `  ${String(t.concurrency).padStart(3)} concurrent: p50 ${ms(t.floeP50 - t.rawP50)} (upstream ${ms(t.rawP50)}, Floe ${ms(t.floeP50)}); p99 ${ms(t.floeP99 - t.rawP99)} (upstream ${ms(t.rawP99)}, Floe ${ms(t.floeP99)})`,
+    );
   }
   console.log(`  one minimal HTTP/1.1 client on both sides`);
   for (const { concurrency, sameClient: t } of ttft) {
-    console.log(`  ${String(concurrency).padStart(3)} concurrent: p50 ${ms(t.floeP50 - t.rawP50)} (upstream ${ms(t.rawP50)}, Floe ${ms(t.floeP50)}); p99 ${ms(t.floeP99 - t.rawP99)} (upstream ${ms(t.rawP99)}, Floe ${ms(t.floeP99)})`);
+    console.log(
+      `  ${String(concurrency).padStart(3)} concurrent: p50 ${ms(t.floeP50 - t.rawP50)} (upstream ${ms(t.rawP50)}, Floe ${ms(t.floeP50)}); p99 ${ms(t.floeP99 - t.rawP99)} (upstream ${ms(t.rawP99)}, Floe ${ms(t.floeP99)})`,
+    );
   }
 }
 
@@ -42,6 +60,8 @@ if (!only || only === "eventlog") {
   const results = await measureEventLog(Number(process.env.BENCH_EVENTS ?? 50000));
   console.log(`\nEvent log appends (baseline: the same rows as plain batched inserts)`);
   for (const r of results) {
-    console.log(`  ${r.dialect.padEnd(8)} EventLog ${fmt(r.logPerSec)} events/s, raw inserts ${fmt(r.rawPerSec)} events/s, ratio ${ratio(r.logPerSec, r.rawPerSec)}`);
+    console.log(
+      `  ${r.dialect.padEnd(8)} EventLog ${fmt(r.logPerSec)} events/s, raw inserts ${fmt(r.rawPerSec)} events/s, ratio ${ratio(r.logPerSec, r.rawPerSec)}`,
+    );
   }
 }

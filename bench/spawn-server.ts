@@ -14,7 +14,10 @@ export interface BenchServer {
 export async function spawnBenchServer(env: NodeJS.ProcessEnv = {}): Promise<BenchServer> {
   const script = fileURLToPath(new URL("./server-process.js", import.meta.url));
   const nodeArgs = (process.env.BENCH_SERVER_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = "";
     child.stdout!.on("data", (d) => {

@@ -10,7 +10,9 @@ export interface UpstreamProcess {
 
 /** Starts bench/fake-upstream-process and waits for its URL. */
 export async function spawnUpstream(): Promise<UpstreamProcess> {
-  const child = fork(fileURLToPath(new URL("./fake-upstream-process.js", import.meta.url)), { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(fileURLToPath(new URL("./fake-upstream-process.js", import.meta.url)), {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const url = await new Promise<string>((resolve) => child.once("message", (m: { url: string }) => resolve(m.url)));
   let next = 0;
   return {

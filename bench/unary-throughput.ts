@@ -39,7 +39,8 @@ export async function measureUnaryThroughput(seconds: number, rounds = 2): Promi
       connectJson: () => loadHttp1(`${server.url}${RPC}`, "{}", json, seconds),
       plainH2: () => loadHttp2(server.url, "/bench/plain", Buffer.from("{}"), json, seconds),
       grpc: () => loadHttp2(server.url, RPC, grpcBody, grpcHeaders, seconds),
-      connectJsonUniversal: () => loadHttp1(`${server.url}${RPC}`, "{}", { ...json, "connect-timeout-ms": "60000" }, seconds),
+      connectJsonUniversal: () =>
+        loadHttp1(`${server.url}${RPC}`, "{}", { ...json, "connect-timeout-ms": "60000" }, seconds),
       grpcUniversal: () => loadHttp2(server.url, RPC, grpcBody, { ...grpcHeaders, "grpc-timeout": "60S" }, seconds),
     };
     // Warm up the JIT on every path before measuring.
@@ -48,7 +49,8 @@ export async function measureUnaryThroughput(seconds: number, rounds = 2): Promi
     await loadHttp2(server.url, RPC, grpcBody, grpcHeaders, 1);
     const totals: Partial<UnaryThroughput> = {};
     for (let r = 0; r < rounds; r++) {
-      for (const key of Object.keys(paths) as (keyof UnaryThroughput)[]) totals[key] = add(totals[key], await paths[key]());
+      for (const key of Object.keys(paths) as (keyof UnaryThroughput)[])
+        totals[key] = add(totals[key], await paths[key]());
     }
     return totals as UnaryThroughput;
   } finally {

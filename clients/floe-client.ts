@@ -27,7 +27,11 @@ export interface FloeClient {
   /** Sends a message and resolves with the finished run. */
   ask(text: string, options?: Omit<MessageInitShape<typeof ChatRequestSchema>, "text">): Promise<SendMessageResponse>;
   /** Streams a run's events; pass `onToken` to print the answer as it arrives. */
-  stream(text: string, options?: Omit<MessageInitShape<typeof ChatRequestSchema>, "text">, onToken?: (token: string) => void): AsyncGenerator<Event>;
+  stream(
+    text: string,
+    options?: Omit<MessageInitShape<typeof ChatRequestSchema>, "text">,
+    onToken?: (token: string) => void,
+  ): AsyncGenerator<Event>;
 }
 
 /** Typed Node clients for Floe's services, plus two conveniences for chat. */
@@ -37,7 +41,9 @@ export function createFloeClient(o: FloeClientOptions): FloeClient {
     return next(req);
   };
   const transport: Transport =
-    o.protocol === "grpc" ? createGrpcTransport({ baseUrl: o.baseUrl, interceptors: [auth] }) : createConnectTransport({ baseUrl: o.baseUrl, httpVersion: "2", useBinaryFormat: true, interceptors: [auth] });
+    o.protocol === "grpc"
+      ? createGrpcTransport({ baseUrl: o.baseUrl, interceptors: [auth] })
+      : createConnectTransport({ baseUrl: o.baseUrl, httpVersion: "2", useBinaryFormat: true, interceptors: [auth] });
   const chat = createClient(ChatService, transport);
   return {
     chat,

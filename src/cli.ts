@@ -6,7 +6,9 @@ import { FLOE_VERSION } from "./version.js";
 
 const program = new Command()
   .name("floe")
-  .description("Floe: a self-hosted AI agent server (Connect, gRPC, gRPC-Web, Penguin and Pawan JSON APIs) on one port.")
+  .description(
+    "Floe: a self-hosted AI agent server (Connect, gRPC, gRPC-Web, Penguin and Pawan JSON APIs) on one port.",
+  )
   .version(FLOE_VERSION, "-v, --version");
 
 const port = (v: string) => {
@@ -25,7 +27,10 @@ program
   .action(async (opts: { workspace?: string; config?: string; host?: string; port?: number }) => {
     try {
       const server = await startServer(opts);
-      server.fastify.log.info({ url: server.url, workspace: server.config.workspace, database: server.app.database.location }, "floe is listening");
+      server.fastify.log.info(
+        { url: server.url, workspace: server.config.workspace, database: server.app.database.location },
+        "floe is listening",
+      );
       let stopping = false;
       const stop = (signal: string) => {
         if (stopping) return;

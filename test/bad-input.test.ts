@@ -26,7 +26,11 @@ describe("bad input gets a clear error and the server stays up", () => {
   it("rejects a wrong content type with 415", async () => {
     env = await createTestEnv();
     const server = await env.start();
-    const res = await fetch(`${server.url}/${CREATE}`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+    const res = await fetch(`${server.url}/${CREATE}`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "{}",
+    });
     expect(res.status).toBe(415);
     await stillServes(server.url);
   });
@@ -59,9 +63,14 @@ describe("bad input gets a clear error and the server stays up", () => {
     env = await createTestEnv();
     const server = await env.start();
     for (const rpc of ["GetConversation", "GetConversationHistory", "DeleteConversation"]) {
-      const res = await connectJson(server.url, `floe.v1.ConversationService/${rpc}`, { conversation_id: "does-not-exist" });
+      const res = await connectJson(server.url, `floe.v1.ConversationService/${rpc}`, {
+        conversation_id: "does-not-exist",
+      });
       expect(res.status).toBe(404);
-      expect(res.body).toEqual({ code: "not_found", message: expect.stringContaining('conversation "does-not-exist" not found') });
+      expect(res.body).toEqual({
+        code: "not_found",
+        message: expect.stringContaining('conversation "does-not-exist" not found'),
+      });
       const missing = await connectJson(server.url, `floe.v1.ConversationService/${rpc}`, {});
       expect(missing.status).toBe(400);
       expect(missing.body.message).toBe("conversation_id is required");

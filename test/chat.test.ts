@@ -10,42 +10,93 @@ describe("chat through the agent engine", () => {
   let c: ChatEnv;
   afterEach(async () => c?.cleanup());
 
-  it.each(DIALECTS)("streams start, progress, reasoning, tool calls, tokens and complete, and stores the turn, on %s", async (dialect) => {
-    c = await createChatEnv({ dialect });
-    writeFileSync(join(c.server.app.runtime.activeRoot, "hello.txt"), "hi there\n");
-    c.fake.enqueue(reply.toolCalls([{ name: "read_file", args: { path: "hello.txt" } }]), reply.text("The file says hi.", { reasoning: "Let me think.", chunkSize: 3, usage: [20, 9] }));
-    const events = await collect(c.chat.streamMessage({ chat: { text: "read hello.txt", includeReasoning: true } }));
-    // Deltas that arrive together are coalesced, so compare runs of kinds and the joined text.
-    expect(kinds(events).filter((k, i, all) => k !== all[i - 1])).toEqual(["start", "progress", "toolStart", "toolComplete", "progress", "reasoning", "token", "complete"]);
-    const joined = (kind: string) => events.filter((e) => e.kind.case === kind).map((e) => (e.kind.value as { token: string }).token).join("");
-    expect(joined("reasoning")).toBe("Let me think.");
-    expect(joined("token")).toBe("The file says hi.");
-    const seqs = events.map((e) => Number(e.seq));
-    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
-    const toolDone = events.find((e) => e.kind.case === "toolComplete")!.kind.value as { success: boolean; resultPreview: string; name: string };
-    expect(toolDone).toMatchObject({ name: "read_file", success: true, resultPreview: "hi there\n" });
-    const complete = events.at(-1)!.kind;
-    expect(complete.case === "complete" && complete.value).toMatchObject({ response: "The file says hi.", reasoning: "Let me think.", iterations: 2, toolCalls: 1, status: "completed" });
-    expect(complete.case === "complete" && complete.value.actionResults[0]).toMatchObject({ action: "read_file", status: "completed", result: "hi there\n" });
+  it.each(DIALECTS)(
+    "streams start, progress, reasoning, tool calls, tokens and complete, and stores the turn, on %s",
+    async (dialect) => {
+      c = await createChatEnv({ dialect });
+      writeFileSync(join(c.server.app.runtime.activeRoot, "hello.txt"), "hi there\n");
+      c.fake.enqueue(
+        reply.toolCalls([{ name: "read_file", args: { path: "hello.txt" } }]),
+        reply.text("The file says hi.", { reasoning: "Let me think.", chunkSize: 3, usage: [20, 9] }),
+      );
+      const events = await collect(c.chat.streamMessage({ chat: { text: "read hello.txt", includeReasoning: true } }));
+      // Deltas that arrive together are coalesced, so compare runs of kinds and the joined text.
+      expect(kinds(events).filter((k, i, all) => k !== all[i - 1])).toEqual([
+        "start",
+        "progress",
+        "toolStart",
+        "toolComplete",
+        "progress",
+        "reasoning",
+        "token",
+        "complete",
+      ]);
+      const joined = (kind: string) =>
+        events
+          .filter((e) => e.kind.case === kind)
+          .map((e) => (e.kind.value as { token: string }).token)
+          .join("");
+      expect(joined("reasoning")).toBe("Let me think.");
+      expect(joined("token")).toBe("The file says hi.");
+      const seqs = events.map((e) => Number(e.seq));
+      expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+      const toolDone = events.find((e) => e.kind.case === "toolComplete")!.kind.value as {
+        success: boolean;
+        resultPreview: string;
+        name: string;
+      };
+      expect(toolDone).toMatchObject({ name: "read_file", success: true, resultPreview: "hi there\n" });
+      const complete = events.at(-1)!.kind;
+      expect(complete.case === "complete" && complete.value).toMatchObject({
+        response: "The file says hi.",
+        reasoning: "Let me think.",
+        iterations: 2,
+        toolCalls: 1,
+        status: "completed",
+      });
+      expect(complete.case === "complete" && complete.value.actionResults[0]).toMatchObject({
+        action: "read_file",
+        status: "completed",
+        result: "hi there\n",
+      });
 
-    // The tool call arguments arrived split across chunks and were reassembled.
-    const second = c.fake.requests[1]!;
-    expect(second.messages.at(-2).tool_calls[0].function).toEqual({ name: "read_file", arguments: '{"path":"hello.txt"}' });
-    expect(second.messages.at(-1)).toMatchObject({ role: "tool", content: "hi there\n" });
-    expect(c.fake.requests[0]!.stream_options).toEqual({ include_usage: true });
+      // The tool call arguments arrived split across chunks and were reassembled.
+      const second = c.fake.requests[1]!;
+      expect(second.messages.at(-2).tool_calls[0].function).toEqual({
+        name: "read_file",
+        arguments: '{"path":"hello.txt"}',
+      });
+      expect(second.messages.at(-1)).toMatchObject({ role: "tool", content: "hi there\n" });
+      expect(c.fake.requests[0]!.stream_options).toEqual({ include_usage: true });
 
-    const history = await c.server.app.conversations.history(events[0]!.conversationId, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" });
-    expect(history.map((m) => m.role)).toEqual(["user", "assistant", "tool", "assistant"]);
-    expect(history.at(-1)!.content).toBe("The file says hi.");
-  });
+      const history = await c.server.app.conversations.history(events[0]!.conversationId, {
+        includeSystem: true,
+        limit: 0,
+        agentId: "",
+        channel: "",
+        messageType: "",
+      });
+      expect(history.map((m) => m.role)).toEqual(["user", "assistant", "tool", "assistant"]);
+      expect(history.at(-1)!.content).toBe("The file says hi.");
+    },
+  );
 
   it("answers the unary form with response, action results, reasoning only when asked, and counts usage", async () => {
     c = await createChatEnv();
     c.fake.enqueue(reply.text("<think>hidden plan</think>Visible answer", { usage: [30, 12] }));
     const res = await c.chat.sendMessage({ chat: { text: "hello" } });
-    expect(res).toMatchObject({ response: "Visible answer", reasoning: "", status: "completed", iterations: 1, toolCalls: 0, model: "fake-model" });
+    expect(res).toMatchObject({
+      response: "Visible answer",
+      reasoning: "",
+      status: "completed",
+      iterations: 1,
+      toolCalls: 0,
+      model: "fake-model",
+    });
     c.fake.enqueue(reply.text("<think>plan two</think>Second", { usage: [40, 8] }));
-    const res2 = await c.chat.sendMessage({ chat: { text: "again", conversationId: res.conversationId, includeReasoning: true } });
+    const res2 = await c.chat.sendMessage({
+      chat: { text: "again", conversationId: res.conversationId, includeReasoning: true },
+    });
     expect(res2.reasoning).toBe("plan two");
     expect(res2.response).toBe("Second");
     // History across turns: the second upstream request carries the first turn.
@@ -74,19 +125,33 @@ describe("chat through the agent engine", () => {
     expect(msgs.map((m) => m.role)).toEqual(["system", "system", "system", "user"]);
     expect(msgs[1]!.content).toContain("use tabs");
     expect(msgs[2]!.content).toContain('"ticket": "FLOE-1"');
-    const missing = await c.chat.sendMessage({ chat: { text: "x", contextFiles: ["nope.md"] } }).catch((e: unknown) => ConnectError.from(e));
+    const missing = await c.chat
+      .sendMessage({ chat: { text: "x", contextFiles: ["nope.md"] } })
+      .catch((e: unknown) => ConnectError.from(e));
     expect((missing as ConnectError).code).toBe(Code.InvalidArgument);
   });
 
   it("ends at the iteration limit with a clear status, keeping what was produced", async () => {
     c = await createChatEnv();
-    c.fake.enqueue(reply.toolCalls([{ name: "list_files", args: {} }]), reply.toolCalls([{ name: "list_files", args: {} }]));
+    c.fake.enqueue(
+      reply.toolCalls([{ name: "list_files", args: {} }]),
+      reply.toolCalls([{ name: "list_files", args: {} }]),
+    );
     const events = await collect(c.chat.streamMessage({ chat: { text: "loop", maxIterations: 2 } }));
-    const progress = events.filter((e) => e.kind.case === "progress").map((e) => (e.kind.value as { iteration: number; maxIterations: number }));
-    expect(progress).toEqual([expect.objectContaining({ iteration: 1, maxIterations: 2 }), expect.objectContaining({ iteration: 2, maxIterations: 2 })]);
+    const progress = events
+      .filter((e) => e.kind.case === "progress")
+      .map((e) => e.kind.value as { iteration: number; maxIterations: number });
+    expect(progress).toEqual([
+      expect.objectContaining({ iteration: 1, maxIterations: 2 }),
+      expect.objectContaining({ iteration: 2, maxIterations: 2 }),
+    ]);
     const last = events.at(-1)!.kind;
     expect(last.case).toBe("complete");
-    expect(last.case === "complete" && last.value).toMatchObject({ status: "max_iterations", iterations: 2, toolCalls: 2 });
+    expect(last.case === "complete" && last.value).toMatchObject({
+      status: "max_iterations",
+      iterations: 2,
+      toolCalls: 2,
+    });
     expect(last.case === "complete" && last.value.actionResults).toHaveLength(2);
     expect(c.fake.requests).toHaveLength(2);
   });
@@ -99,9 +164,17 @@ describe("chat through the agent engine", () => {
     expect(b.runId).toBe(a.runId);
     expect(b.response).toBe("once");
     expect(c.fake.requests).toHaveLength(1);
-    const history = await c.server.app.conversations.history(a.conversationId, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" });
+    const history = await c.server.app.conversations.history(a.conversationId, {
+      includeSystem: true,
+      limit: 0,
+      agentId: "",
+      channel: "",
+      messageType: "",
+    });
     expect(history.filter((m) => m.role === "user")).toHaveLength(1);
-    const conflict = await c.chat.sendMessage({ chat: { text: "different", requestId: "req-1" } }).catch((e: unknown) => ConnectError.from(e));
+    const conflict = await c.chat
+      .sendMessage({ chat: { text: "different", requestId: "req-1" } })
+      .catch((e: unknown) => ConnectError.from(e));
     expect((conflict as ConnectError).code).toBe(Code.AlreadyExists);
   });
 
@@ -113,10 +186,14 @@ describe("chat through the agent engine", () => {
     const stream = c.chat.streamMessage({ chat: { text: "second", conversationId: first.conversationId } });
     const it1 = stream[Symbol.asyncIterator]();
     await it1.next(); // start: the run is active now
-    const busy = await c.chat.sendMessage({ chat: { text: "third", conversationId: first.conversationId } }).catch((e: unknown) => ConnectError.from(e));
+    const busy = await c.chat
+      .sendMessage({ chat: { text: "third", conversationId: first.conversationId } })
+      .catch((e: unknown) => ConnectError.from(e));
     expect((busy as ConnectError).code).toBe(Code.FailedPrecondition);
     expect((busy as ConnectError).rawMessage).toContain("queue=true");
-    const queued = await collect(c.chat.streamMessage({ chat: { text: "fourth", conversationId: first.conversationId, queue: true } }));
+    const queued = await collect(
+      c.chat.streamMessage({ chat: { text: "fourth", conversationId: first.conversationId, queue: true } }),
+    );
     expect(queued[0]!.kind).toMatchObject({ case: "queued", value: { position: 1 } });
     expect(kinds(queued).at(-1)).toBe("complete");
     for (let r = await it1.next(); !r.done; r = await it1.next());

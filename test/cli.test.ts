@@ -14,7 +14,11 @@ const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 function floe(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 /** Resolves with the URL the server logs once it listens. */
@@ -103,14 +107,20 @@ describe("the floe CLI", () => {
     const done = finish(p);
     const url = await listening(p);
     const create = (name: string) =>
-      fetch(`${url}/floe.v1.ConversationService/CreateConversation`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) });
+      fetch(`${url}/floe.v1.ConversationService/CreateConversation`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name }),
+      });
     expect((await create("before")).status).toBe(200);
 
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
     await admin.connect();
     try {
       const name = new URL(pgdb.url).pathname.slice(1);
-      const ended = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [name]);
+      const ended = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", [
+        name,
+      ]);
       expect(ended.rowCount).toBeGreaterThan(0);
     } finally {
       await admin.end();
@@ -120,8 +130,14 @@ describe("the floe CLI", () => {
     expect(p.exitCode).toBeNull();
     const after = await create("after");
     expect(after.status).toBe(200);
-    const list = await fetch(`${url}/floe.v1.ConversationService/ListConversations`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
-    const names = ((await list.json()) as { conversations: { name: string }[] }).conversations.map((c) => c.name).sort();
+    const list = await fetch(`${url}/floe.v1.ConversationService/ListConversations`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    const names = ((await list.json()) as { conversations: { name: string }[] }).conversations
+      .map((c) => c.name)
+      .sort();
     expect(names).toEqual(["after", "before"]);
 
     p.kill("SIGTERM");

@@ -17,7 +17,8 @@ describe("the high-level Node client", () => {
       c.fake.enqueue(reply.text("streamed text", { delayMs: 5, chunkSize: 3 }));
       let printed = "";
       const kinds: string[] = [];
-      for await (const e of floe.stream("more", { conversationId: res.conversationId }, (t) => (printed += t))) kinds.push(e.kind.case ?? "");
+      for await (const e of floe.stream("more", { conversationId: res.conversationId }, (t) => (printed += t)))
+        kinds.push(e.kind.case ?? "");
       expect(printed).toBe("streamed text");
       expect(kinds.at(-1)).toBe("complete");
       const history = await floe.conversations.getConversationHistory({ conversationId: res.conversationId });

@@ -14,30 +14,60 @@ describe("config precedence: flags > env > file > defaults", () => {
 
   it("uses defaults when nothing is set", () => {
     const c = loadConfig({ workspace: ws }, {});
-    expect(c).toMatchObject({ host: "127.0.0.1", port: 8000, executionMode: "project", corsOrigins: ["*"], debug: false, defaultModel: "offline" });
+    expect(c).toMatchObject({
+      host: "127.0.0.1",
+      port: 8000,
+      executionMode: "project",
+      corsOrigins: ["*"],
+      debug: false,
+      defaultModel: "offline",
+    });
     expect(c.models.map((m) => m.id)).toEqual(["offline"]);
   });
 
   it("lets the file beat defaults, env beat the file and flags beat env", () => {
     writeFileSync(join(ws, "floe.yaml"), "host: 127.0.0.2\nport: 1111\nexecution_mode: workspace\ndebug: false\n");
-    expect(loadConfig({ workspace: ws }, {})).toMatchObject({ host: "127.0.0.2", port: 1111, executionMode: "workspace" });
+    expect(loadConfig({ workspace: ws }, {})).toMatchObject({
+      host: "127.0.0.2",
+      port: 1111,
+      executionMode: "workspace",
+    });
     const env = { PORT: "2222", HOST: "127.0.0.3", DEBUG: "true", PENGUIN_WRITE_ROOT: "project" };
-    expect(loadConfig({ workspace: ws }, env)).toMatchObject({ host: "127.0.0.3", port: 2222, debug: true, executionMode: "project" });
+    expect(loadConfig({ workspace: ws }, env)).toMatchObject({
+      host: "127.0.0.3",
+      port: 2222,
+      debug: true,
+      executionMode: "project",
+    });
     // Floe's own names beat the reference documents' names.
     expect(loadConfig({ workspace: ws }, { ...env, FLOE_PORT: "2323" }).port).toBe(2323);
-    expect(loadConfig({ workspace: ws, port: 3333, host: "127.0.0.4" }, env)).toMatchObject({ host: "127.0.0.4", port: 3333 });
+    expect(loadConfig({ workspace: ws, port: 3333, host: "127.0.0.4" }, env)).toMatchObject({
+      host: "127.0.0.4",
+      port: 3333,
+    });
   });
 
   it("reads the workspace from PENGUIN_WORKSPACE and a --config file from anywhere", () => {
     const other = join(ws, "cfg.yaml");
     writeFileSync(other, "port: 4444\ncors_origins: [http://a.test, http://b.test]\n");
-    expect(loadConfig({ config: other }, { PENGUIN_WORKSPACE: ws })).toMatchObject({ workspace: ws, port: 4444, corsOrigins: ["http://a.test", "http://b.test"] });
-    expect(loadConfig({ workspace: ws }, { PENGUIN_CORS_ORIGINS: "http://x.test, http://y.test" }).corsOrigins).toEqual(["http://x.test", "http://y.test"]);
+    expect(loadConfig({ config: other }, { PENGUIN_WORKSPACE: ws })).toMatchObject({
+      workspace: ws,
+      port: 4444,
+      corsOrigins: ["http://a.test", "http://b.test"],
+    });
+    expect(loadConfig({ workspace: ws }, { PENGUIN_CORS_ORIGINS: "http://x.test, http://y.test" }).corsOrigins).toEqual(
+      ["http://x.test", "http://y.test"],
+    );
   });
 
   it("falls back to OPENAI_API_KEY/OPENAI_BASE_URL when the file lists no models", () => {
-    const c = loadConfig({ workspace: ws }, { OPENAI_API_KEY: "k", OPENAI_BASE_URL: "http://127.0.0.1:1/v1", FLOE_MODEL: "m1" });
-    expect(c.models.map((m) => [m.id, m.name, m.baseUrl, m.offline])).toEqual([["default", "m1", "http://127.0.0.1:1/v1", false]]);
+    const c = loadConfig(
+      { workspace: ws },
+      { OPENAI_API_KEY: "k", OPENAI_BASE_URL: "http://127.0.0.1:1/v1", FLOE_MODEL: "m1" },
+    );
+    expect(c.models.map((m) => [m.id, m.name, m.baseUrl, m.offline])).toEqual([
+      ["default", "m1", "http://127.0.0.1:1/v1", false],
+    ]);
   });
 
   it.each([
@@ -56,6 +86,8 @@ describe("config precedence: flags > env > file > defaults", () => {
 
   it("rejects a bad env value naming the variable", () => {
     expect(() => loadConfig({ workspace: ws }, { PORT: "eighty" })).toThrow(/PORT \(env\): must be a port number/);
-    expect(() => loadConfig({ workspace: ws }, { FLOE_DATABASE_URL: "mysql://x" })).toThrow(/FLOE_DATABASE_URL \(env\)/);
+    expect(() => loadConfig({ workspace: ws }, { FLOE_DATABASE_URL: "mysql://x" })).toThrow(
+      /FLOE_DATABASE_URL \(env\)/,
+    );
   });
 });

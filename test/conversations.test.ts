@@ -11,7 +11,10 @@ describe.each(DIALECTS)("conversations on %s", (dialect) => {
   it("creates, lists, gets, reads history with filters and deletes over Connect JSON", async () => {
     env = await createTestEnv(dialect);
     const server = await env.start();
-    const created = await connectJson(server.url, "floe.v1.ConversationService/CreateConversation", { name: "Debug Session", agent_id: "coder" });
+    const created = await connectJson(server.url, "floe.v1.ConversationService/CreateConversation", {
+      name: "Debug Session",
+      agent_id: "coder",
+    });
     expect(created.status).toBe(200);
     const id: string = created.body.conversation.id;
     expect(created.body.conversation).toMatchObject({ name: "Debug Session", agentId: "coder" });
@@ -20,7 +23,13 @@ describe.each(DIALECTS)("conversations on %s", (dialect) => {
     const repo = server.app.conversations;
     await repo.appendMessage(id, { role: "system", content: "be brief", agentId: "coder" });
     await repo.appendMessage(id, { role: "user", content: "hello", agentId: "coder", channel: "review" });
-    await repo.appendMessage(id, { role: "assistant", content: "hi", agentId: "coder", channel: "review", messageType: "status" });
+    await repo.appendMessage(id, {
+      role: "assistant",
+      content: "hi",
+      agentId: "coder",
+      channel: "review",
+      messageType: "status",
+    });
     await repo.appendMessage(id, { role: "user", content: "other agent", agentId: "tester" });
 
     const list = await connectJson(server.url, "floe.v1.ConversationService/ListConversations", {});
@@ -28,12 +37,18 @@ describe.each(DIALECTS)("conversations on %s", (dialect) => {
     expect(list.body.conversations[0].messageCount).toBe(4);
 
     const got = await connectJson(server.url, "floe.v1.ConversationService/GetConversation", { conversation_id: id });
-    expect(got.body.messages.map((m: { content: string }) => m.content)).toEqual(["be brief", "hello", "hi", "other agent"]);
+    expect(got.body.messages.map((m: { content: string }) => m.content)).toEqual([
+      "be brief",
+      "hello",
+      "hi",
+      "other agent",
+    ]);
 
     const history = (filter: object) =>
-      connectJson(server.url, "floe.v1.ConversationService/GetConversationHistory", { conversation_id: id, ...filter }).then((r) =>
-        (r.body.messages ?? []).map((m: { content: string }) => m.content),
-      );
+      connectJson(server.url, "floe.v1.ConversationService/GetConversationHistory", {
+        conversation_id: id,
+        ...filter,
+      }).then((r) => (r.body.messages ?? []).map((m: { content: string }) => m.content));
     expect(await history({})).toEqual(["be brief", "hello", "hi", "other agent"]);
     expect(await history({ include_system: false })).toEqual(["hello", "hi", "other agent"]);
     expect(await history({ limit: 2 })).toEqual(["hi", "other agent"]);
@@ -41,7 +56,9 @@ describe.each(DIALECTS)("conversations on %s", (dialect) => {
     expect(await history({ channel: "review" })).toEqual(["hello", "hi"]);
     expect(await history({ message_type: "status" })).toEqual(["hi"]);
 
-    const del = await connectJson(server.url, "floe.v1.ConversationService/DeleteConversation", { conversation_id: id });
+    const del = await connectJson(server.url, "floe.v1.ConversationService/DeleteConversation", {
+      conversation_id: id,
+    });
     expect(del.status).toBe(200);
     const again = await connectJson(server.url, "floe.v1.ConversationService/GetConversation", { conversation_id: id });
     expect(again.status).toBe(404);
@@ -53,13 +70,23 @@ describe.each(DIALECTS)("conversations on %s", (dialect) => {
   it("keeps conversations and messages across a restart", async () => {
     env = await createTestEnv(dialect);
     const first = await env.start();
-    const client = createClient(ConversationService, createConnectTransport({ baseUrl: first.url, httpVersion: "1.1", useBinaryFormat: true }));
+    const client = createClient(
+      ConversationService,
+      createConnectTransport({ baseUrl: first.url, httpVersion: "1.1", useBinaryFormat: true }),
+    );
     const { conversation } = await client.createConversation({ name: "durable" });
-    await first.app.conversations.appendMessage(conversation!.id, { role: "user", content: "remember me", agentId: "default" });
+    await first.app.conversations.appendMessage(conversation!.id, {
+      role: "user",
+      content: "remember me",
+      agentId: "default",
+    });
     await first.close();
 
     const second = await env.start();
-    const client2 = createClient(ConversationService, createConnectTransport({ baseUrl: second.url, httpVersion: "2" }));
+    const client2 = createClient(
+      ConversationService,
+      createConnectTransport({ baseUrl: second.url, httpVersion: "2" }),
+    );
     const got = await client2.getConversation({ conversationId: conversation!.id });
     expect(got.conversation?.name).toBe("durable");
     expect(got.messages.map((m) => m.content)).toEqual(["remember me"]);

@@ -9,7 +9,10 @@ import { collect, kinds } from "./support/chat-env.js";
 import { reply, startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai.js";
 import { createTestEnv, DIALECTS, type TestEnv } from "./support/test-server.js";
 
-const PNG_1x1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+const PNG_1x1 = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 describe("engine: models, vision, agents, offline, durability", () => {
   let env: TestEnv;
@@ -57,7 +60,9 @@ describe("engine: models, vision, agents, offline, durability", () => {
     const user = req.messages.at(-1);
     expect(user.content[0]).toEqual({ type: "text", text: "what is this?" });
     expect(user.content[1].image_url.url).toBe(`data:image/png;base64,${PNG_1x1.toString("base64")}`);
-    const refused = await chat.sendMessage({ chat: { text: "and this?", imagePath: "shot.png" } }).catch((e: unknown) => ConnectError.from(e));
+    const refused = await chat
+      .sendMessage({ chat: { text: "and this?", imagePath: "shot.png" } })
+      .catch((e: unknown) => ConnectError.from(e));
     expect((refused as ConnectError).code).toBe(Code.InvalidArgument);
     expect((refused as ConnectError).rawMessage).toContain("does not accept images");
     expect(fake.requests).toHaveLength(1);
@@ -83,7 +88,10 @@ describe("engine: models, vision, agents, offline, durability", () => {
     env = await createTestEnv();
     writeFileSync(join(env.workspace, "README.txt"), "hello");
     const server = await env.start();
-    const models = await createClient(ModelService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" })).listModels({});
+    const models = await createClient(
+      ModelService,
+      createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }),
+    ).listModels({});
     expect(models.models.map((m) => [m.config?.id, m.config?.offline])).toEqual([["offline", true]]);
     const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }));
     const events = await collect(chat.streamMessage({ chat: { text: "what is here?", includeReasoning: true } }));
@@ -119,7 +127,13 @@ describe("engine: models, vision, agents, offline, durability", () => {
       if (r.event!.kind.case === "complete") break;
     }
     expect(replayed.map((e) => [Number(e.seq), e.kind.case])).toEqual(live.map((e) => [Number(e.seq), e.kind.case]));
-    const history = await second.app.conversations.history(live[0]!.conversationId, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" });
+    const history = await second.app.conversations.history(live[0]!.conversationId, {
+      includeSystem: true,
+      limit: 0,
+      agentId: "",
+      channel: "",
+      messageType: "",
+    });
     expect(history.map((m) => m.role)).toEqual(["user", "assistant", "tool", "assistant"]);
     expect((await second.app.usage.breakdown()).total).toEqual({ prompt: 18, completion: 8 });
   });

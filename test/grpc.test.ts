@@ -12,7 +12,11 @@ import {
   GetConversationResponseSchema,
 } from "../gen/floe/v1/conversation_pb.js";
 import { ModelService } from "../gen/floe/v1/model_pb.js";
-import { HealthCheckRequestSchema, HealthCheckResponseSchema, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
+import {
+  HealthCheckRequestSchema,
+  HealthCheckResponseSchema,
+  HealthCheckResponse_ServingStatus,
+} from "../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ServerReflectionAlpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { connectJson, createTestEnv, type TestEnv } from "./support/test-server.js";
@@ -23,11 +27,17 @@ const run = promisify(execFile);
 function grpcJsUnary(address: string, path: string, request: Uint8Array): Promise<Buffer> {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   return new Promise<Buffer>((resolve, reject) => {
-    client.makeUnaryRequest(path, (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, request, (err, res) => {
-      client.close();
-      if (err) reject(err);
-      else resolve(res!);
-    });
+    client.makeUnaryRequest(
+      path,
+      (b: Uint8Array) => Buffer.from(b),
+      (b: Buffer) => b,
+      request,
+      (err, res) => {
+        client.close();
+        if (err) reject(err);
+        else resolve(res!);
+      },
+    );
   });
 }
 
@@ -39,9 +49,16 @@ describe("gRPC, gRPC-Web and reflection on the shared port", () => {
     env = await createTestEnv();
     const server = await env.start();
     const req = toBinary(HealthCheckRequestSchema, create(HealthCheckRequestSchema, {}));
-    const res = fromBinary(HealthCheckResponseSchema, await grpcJsUnary(`127.0.0.1:${server.port}`, "/grpc.health.v1.Health/Check", req));
+    const res = fromBinary(
+      HealthCheckResponseSchema,
+      await grpcJsUnary(`127.0.0.1:${server.port}`, "/grpc.health.v1.Health/Check", req),
+    );
     expect(res.status).toBe(HealthCheckResponse_ServingStatus.SERVING);
-    const unknown = grpcJsUnary(`127.0.0.1:${server.port}`, "/grpc.health.v1.Health/Check", toBinary(HealthCheckRequestSchema, create(HealthCheckRequestSchema, { service: "nope.Service" })));
+    const unknown = grpcJsUnary(
+      `127.0.0.1:${server.port}`,
+      "/grpc.health.v1.Health/Check",
+      toBinary(HealthCheckRequestSchema, create(HealthCheckRequestSchema, { service: "nope.Service" })),
+    );
     await expect(unknown).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
   });
 
@@ -62,11 +79,20 @@ describe("gRPC, gRPC-Web and reflection on the shared port", () => {
       const list = responses[0]!.messageResponse;
       expect(list.case).toBe("listServicesResponse");
       const names = list.case === "listServicesResponse" ? list.value.service.map((s) => s.name) : [];
-      expect(names).toEqual(expect.arrayContaining(["floe.v1.ChatService", "floe.v1.ConversationService", "floe.v1.SystemService", "grpc.health.v1.Health"]));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          "floe.v1.ChatService",
+          "floe.v1.ConversationService",
+          "floe.v1.SystemService",
+          "grpc.health.v1.Health",
+        ]),
+      );
       const files = responses[1]!.messageResponse;
       expect(files.case).toBe("fileDescriptorResponse");
       // conversation.proto plus its import common.proto (and that one's imports).
-      expect(files.case === "fileDescriptorResponse" && files.value.fileDescriptorProto.length).toBeGreaterThanOrEqual(2);
+      expect(files.case === "fileDescriptorResponse" && files.value.fileDescriptorProto.length).toBeGreaterThanOrEqual(
+        2,
+      );
       expect(responses[2]!.messageResponse.case).toBe("errorResponse");
     }
   });
@@ -74,23 +100,46 @@ describe("gRPC, gRPC-Web and reflection on the shared port", () => {
   it("creates a conversation with Connect JSON that gRPC clients in Node and Python read back", async () => {
     env = await createTestEnv();
     const server = await env.start();
-    const created = await connectJson(server.url, "floe.v1.ConversationService/CreateConversation", { name: "cross-protocol" });
+    const created = await connectJson(server.url, "floe.v1.ConversationService/CreateConversation", {
+      name: "cross-protocol",
+    });
     const id = created.body.conversation.id as string;
 
-    const viaConnectGrpc = await createClient(ConversationService, createGrpcTransport({ baseUrl: server.url })).getConversation({ conversationId: id });
+    const viaConnectGrpc = await createClient(
+      ConversationService,
+      createGrpcTransport({ baseUrl: server.url }),
+    ).getConversation({ conversationId: id });
     expect(viaConnectGrpc.conversation?.name).toBe("cross-protocol");
 
-    const reqBytes = toBinary(GetConversationRequestSchema, create(GetConversationRequestSchema, { conversationId: id }));
-    const viaGrpcJs = fromBinary(GetConversationResponseSchema, await grpcJsUnary(`127.0.0.1:${server.port}`, "/floe.v1.ConversationService/GetConversation", reqBytes));
+    const reqBytes = toBinary(
+      GetConversationRequestSchema,
+      create(GetConversationRequestSchema, { conversationId: id }),
+    );
+    const viaGrpcJs = fromBinary(
+      GetConversationResponseSchema,
+      await grpcJsUnary(`127.0.0.1:${server.port}`, "/floe.v1.ConversationService/GetConversation", reqBytes),
+    );
     expect(viaGrpcJs.conversation?.name).toBe("cross-protocol");
 
     const script = fileURLToPath(new URL("./support/python-grpc-call.py", import.meta.url));
-    const { stdout } = await run("/usr/bin/python3", [script, `127.0.0.1:${server.port}`, "/floe.v1.ConversationService/GetConversation", Buffer.from(reqBytes).toString("hex")]);
+    const { stdout } = await run("/usr/bin/python3", [
+      script,
+      `127.0.0.1:${server.port}`,
+      "/floe.v1.ConversationService/GetConversation",
+      Buffer.from(reqBytes).toString("hex"),
+    ]);
     const viaPython = fromBinary(GetConversationResponseSchema, Buffer.from(stdout.trim(), "hex"));
     expect(viaPython.conversation?.id).toBe(id);
     expect(viaPython.conversation?.name).toBe("cross-protocol");
 
-    const missing = await run("/usr/bin/python3", [script, `127.0.0.1:${server.port}`, "/floe.v1.ConversationService/GetConversation", Buffer.from(toBinary(GetConversationRequestSchema, create(GetConversationRequestSchema, { conversationId: "nope" }))).toString("hex")]);
+    const missing = await run("/usr/bin/python3", [
+      script,
+      `127.0.0.1:${server.port}`,
+      "/floe.v1.ConversationService/GetConversation",
+      Buffer.from(
+        toBinary(GetConversationRequestSchema, create(GetConversationRequestSchema, { conversationId: "nope" })),
+      ).toString("hex"),
+    ]);
     expect(missing.stdout).toMatch(/^ERROR NOT_FOUND conversation "nope" not found/);
   });
 

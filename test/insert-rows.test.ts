@@ -8,7 +8,15 @@ import type { UsageTable } from "../src/store/schema.js";
 import { createThrowawayDatabase, type ThrowawayDatabase } from "./support/postgres.js";
 import { DIALECTS } from "./support/test-server.js";
 
-const usage = (id: string, prompt: number): UsageTable => ({ id, conversation_id: "c", agent_id: "a", model: "m", prompt_tokens: prompt, completion_tokens: prompt * 2, created_at: `t${id}` });
+const usage = (id: string, prompt: number): UsageTable => ({
+  id,
+  conversation_id: "c",
+  agent_id: "a",
+  model: "m",
+  prompt_tokens: prompt,
+  completion_tokens: prompt * 2,
+  created_at: `t${id}`,
+});
 
 describe.each(DIALECTS)("insertRows reuses compiled inserts on %s", (dialect) => {
   let open: OpenDatabase | undefined;
@@ -56,7 +64,17 @@ describe.each(DIALECTS)("insertRows reuses compiled inserts on %s", (dialect) =>
 
   it("leaves a column with an undefined value to its default, before and after the shape is cached", async () => {
     const { db } = await database();
-    const run = (id: string, result?: string) => ({ id, conversation_id: "c", agent_id: "a", request_id: "", request_hash: "", status: "running", result: result as string, created_at: "t", ended_at: "" });
+    const run = (id: string, result?: string) => ({
+      id,
+      conversation_id: "c",
+      agent_id: "a",
+      request_id: "",
+      request_hash: "",
+      status: "running",
+      result: result as string,
+      created_at: "t",
+      ended_at: "",
+    });
     await insertRows(db, "runs", [run("r1", "kept")]);
     await insertRows(db, "runs", [run("r2", undefined)]);
     await insertRows(db, "runs", [run("r3", "also kept")]);

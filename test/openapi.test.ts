@@ -47,14 +47,18 @@ describe("OpenAPI document and pages", () => {
     const result = await new Validator().validate(doc);
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
-    const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => [m, path] as [string, string]));
+    const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => [m, path] as [string, string]),
+    );
     expect(listed).toEqual(expect.arrayContaining(EXPECTED));
     for (const [method, path] of listed) {
       const url = path.replace(/\{([^}]+)\}/g, ":$1");
       expect(c.server.fastify.hasRoute({ method: method.toUpperCase() as "GET", url }), `${method} ${path}`).toBe(true);
     }
     // Message shapes come from the proto descriptors.
-    expect(doc.components.schemas["floe.v1.SendMessageResponse"].properties.action_results.items.$ref).toBe("#/components/schemas/floe.v1.ActionResult");
+    expect(doc.components.schemas["floe.v1.SendMessageResponse"].properties.action_results.items.$ref).toBe(
+      "#/components/schemas/floe.v1.ActionResult",
+    );
   });
 
   it("serves Swagger UI at /api/docs and ReDoc at /api/redoc, with no external assets", async () => {

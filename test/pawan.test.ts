@@ -6,11 +6,21 @@ import { createCompatEnv, type CompatEnv } from "./support/compat-env.js";
 import { reply } from "./support/fake-openai.js";
 
 /** POSTs to an SSE route and parses the stream with eventsource-parser; also returns comment lines. */
-async function sse(url: string, body: unknown, headers: Record<string, string> = {}, stopAfter?: (e: EventSourceMessage) => boolean) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+async function sse(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  stopAfter?: (e: EventSourceMessage) => boolean,
+) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   const events: EventSourceMessage[] = [];
   const comments: string[] = [];
-  if (!res.headers.get("content-type")?.startsWith("text/event-stream")) return { res, events, comments, text: await res.text() };
+  if (!res.headers.get("content-type")?.startsWith("text/event-stream"))
+    return { res, events, comments, text: await res.text() };
   const parser = createParser({ onEvent: (e) => events.push(e), onComment: (c) => comments.push(c) });
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
@@ -34,13 +44,26 @@ describe("Pawan REST and SSE, at the root and under /api", () => {
     c = await createCompatEnv({ FLOE_AGENT_ID: "pawan@testhost" });
     for (const prefix of ["", "/api"]) {
       const h = await c.call("GET", `${prefix}/health`);
-      expect(h.body).toEqual({ status: "ok", version: expect.stringMatching(/^\d+\.\d+\.\d+/), uptime_secs: expect.any(Number), agent_id: "pawan@testhost" });
+      expect(h.body).toEqual({
+        status: "ok",
+        version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+        uptime_secs: expect.any(Number),
+        agent_id: "pawan@testhost",
+      });
       const a = await c.call("GET", `${prefix}/agents`);
       expect(a.body).toEqual({ self: "pawan@testhost", peers: [] });
       const m = await c.call("GET", `${prefix}/models`);
-      expect(m.body).toEqual({ models: [{ name: "openai/gpt-4", provider: "openai", is_default: true }, { name: "anthropic/claude-3-sonnet-20240229", provider: "anthropic", is_default: false }] });
+      expect(m.body).toEqual({
+        models: [
+          { name: "openai/gpt-4", provider: "openai", is_default: true },
+          { name: "anthropic/claude-3-sonnet-20240229", provider: "anthropic", is_default: false },
+        ],
+      });
     }
-    writeFileSync(join(c.env.workspace, "aegis-net.toml"), '[peers.agent1]\nip = "192.168.1.100"\ngroups = ["production"]\n\n[peers.agent2]\nip = "192.168.1.101"\ngroups = ["development"]\n');
+    writeFileSync(
+      join(c.env.workspace, "aegis-net.toml"),
+      '[peers.agent1]\nip = "192.168.1.100"\ngroups = ["production"]\n\n[peers.agent2]\nip = "192.168.1.101"\ngroups = ["development"]\n',
+    );
     const peers = await c.call("GET", "/agents");
     expect(peers.body.peers).toEqual([
       { name: "agent1", agent_id: "pawan@agent1", ip: "192.168.1.100", groups: ["production"] },
@@ -53,28 +76,62 @@ describe("Pawan REST and SSE, at the root and under /api", () => {
 
   it("chats, with model as a real override, and continues a session through its id", async () => {
     c = await createCompatEnv();
-    c.fake.enqueue(reply.toolCalls([{ name: "list_files", args: {} }]), reply.text("I'll help you fix the failing test."));
-    const first = await c.call("POST", "/chat", { message: "Fix the failing test in src/lib.rs", model: "claude-3-sonnet" });
-    expect(first.body).toEqual({ session_id: expect.any(String), content: "I'll help you fix the failing test.", iterations: 2, tool_calls: 1 });
+    c.fake.enqueue(
+      reply.toolCalls([{ name: "list_files", args: {} }]),
+      reply.text("I'll help you fix the failing test."),
+    );
+    const first = await c.call("POST", "/chat", {
+      message: "Fix the failing test in src/lib.rs",
+      model: "claude-3-sonnet",
+    });
+    expect(first.body).toEqual({
+      session_id: expect.any(String),
+      content: "I'll help you fix the failing test.",
+      iterations: 2,
+      tool_calls: 1,
+    });
     expect(c.fake.requests[0]!.model).toBe("anthropic/claude-3-sonnet-20240229");
     await c.call("POST", "/api/chat", { message: "and now?", session_id: first.body.session_id });
-    expect(c.fake.requests.at(-1)!.messages.filter((m: { role: string }) => m.role === "user").map((m: { content: string }) => m.content)).toEqual(["Fix the failing test in src/lib.rs", "and now?"]);
+    expect(
+      c.fake.requests
+        .at(-1)!
+        .messages.filter((m: { role: string }) => m.role === "user")
+        .map((m: { content: string }) => m.content),
+    ).toEqual(["Fix the failing test in src/lib.rs", "and now?"]);
     const mine = await c.call("POST", "/chat", { message: "hello", session_id: "my-session" });
     expect(mine.body.session_id).toBe("my-session");
   });
 
   it("streams SSE exactly as documented, with ids, and continues through done.session_id", async () => {
     c = await createCompatEnv();
-    c.fake.enqueue(reply.toolCalls([{ name: "read_file", args: { path: "main.py" } }]), reply.text("The agent loop works by iterating.", { delayMs: 5 }));
+    c.fake.enqueue(
+      reply.toolCalls([{ name: "read_file", args: { path: "main.py" } }]),
+      reply.text("The agent loop works by iterating.", { delayMs: 5 }),
+    );
     const { res, events } = await sse(`${c.server.url}/chat/stream`, { message: "Explain how the agent loop works" });
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const names = events.map((e) => e.event);
     expect(names.filter((n, i) => n !== names[i - 1])).toEqual(["tool_start", "tool_complete", "token", "done"]);
     expect(JSON.parse(events[0]!.data)).toEqual({ name: "read_file" });
-    expect(JSON.parse(events[1]!.data)).toEqual({ name: "read_file", success: true, duration_ms: expect.any(Number), result_preview: "def main():\n    pass\n" });
-    expect(events.filter((e) => e.event === "token").map((e) => JSON.parse(e.data).content).join("")).toBe("The agent loop works by iterating.");
+    expect(JSON.parse(events[1]!.data)).toEqual({
+      name: "read_file",
+      success: true,
+      duration_ms: expect.any(Number),
+      result_preview: "def main():\n    pass\n",
+    });
+    expect(
+      events
+        .filter((e) => e.event === "token")
+        .map((e) => JSON.parse(e.data).content)
+        .join(""),
+    ).toBe("The agent loop works by iterating.");
     const done = JSON.parse(events.at(-1)!.data);
-    expect(done).toEqual({ session_id: expect.any(String), content: "The agent loop works by iterating.", iterations: 2, tool_calls: 1 });
+    expect(done).toEqual({
+      session_id: expect.any(String),
+      content: "The agent loop works by iterating.",
+      iterations: 2,
+      tool_calls: 1,
+    });
     const ids = events.map((e) => Number(e.id));
     expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
 
@@ -82,7 +139,11 @@ describe("Pawan REST and SSE, at the root and under /api", () => {
     const second = await sse(`${c.server.url}/api/chat/stream`, { message: "go on", session_id: done.session_id });
     expect(JSON.parse(second.events.at(-1)!.data)).toMatchObject({ session_id: done.session_id, content: "continued" });
     const session = await c.call("GET", `/sessions/${done.session_id}`);
-    expect(session.body.messages.filter((m: { role: string }) => m.role === "user").map((m: { content: string }) => m.content)).toEqual(["Explain how the agent loop works", "go on"]);
+    expect(
+      session.body.messages
+        .filter((m: { role: string }) => m.role === "user")
+        .map((m: { content: string }) => m.content),
+    ).toEqual(["Explain how the agent loop works", "go on"]);
   });
 
   it("resumes a dropped stream with Last-Event-ID, and sends keep-alive comments while idle", async () => {
@@ -91,12 +152,23 @@ describe("Pawan REST and SSE, at the root and under /api", () => {
     // An idle stretch longer than the heartbeat interval (300 ms here), late in the answer.
     slow.steps.splice(slow.steps.length - 4, 0, { delayMs: 800 });
     c.fake.enqueue(slow);
-    const first = await sse(`${c.server.url}/chat/stream`, { message: "count" }, {}, (e) => e.event === "token" && JSON.parse(e.data).content.includes("two"));
-    const seen = first.events.filter((e) => e.event === "token").map((e) => JSON.parse(e.data).content).join("");
+    const first = await sse(
+      `${c.server.url}/chat/stream`,
+      { message: "count" },
+      {},
+      (e) => e.event === "token" && JSON.parse(e.data).content.includes("two"),
+    );
+    const seen = first.events
+      .filter((e) => e.event === "token")
+      .map((e) => JSON.parse(e.data).content)
+      .join("");
     const lastId = first.events.at(-1)!.id!;
     const sessionId = (await c.call("GET", "/sessions")).body[0].id;
     const rest = await sse(`${c.server.url}/chat/stream`, { session_id: sessionId }, { "last-event-id": lastId });
-    const resumedText = rest.events.filter((e) => e.event === "token").map((e) => JSON.parse(e.data).content).join("");
+    const resumedText = rest.events
+      .filter((e) => e.event === "token")
+      .map((e) => JSON.parse(e.data).content)
+      .join("");
     expect(seen + resumedText).toBe("one two three four five six seven eight nine ten");
     expect(rest.events.at(-1)!.event).toBe("done");
     expect(Number(rest.events[0]!.id)).toBeGreaterThan(Number(lastId));
@@ -111,9 +183,17 @@ describe("Pawan REST and SSE, at the root and under /api", () => {
     const id = created.body.session_id;
     expect(created.body).toEqual({ session_id: expect.any(String) });
     const list = await c.call("GET", "/sessions");
-    expect(list.body).toEqual([{ id, model: "openai/gpt-4", created_at: expect.any(String), updated_at: expect.any(String), message_count: 0 }]);
+    expect(list.body).toEqual([
+      { id, model: "openai/gpt-4", created_at: expect.any(String), updated_at: expect.any(String), message_count: 0 },
+    ]);
     const got = await c.call("GET", `/api/sessions/${id}`);
-    expect(got.body).toEqual({ id, model: "openai/gpt-4", created_at: expect.any(String), updated_at: expect.any(String), messages: [] });
+    expect(got.body).toEqual({
+      id,
+      model: "openai/gpt-4",
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+      messages: [],
+    });
     await c.server.close();
     const again = await c.env.start({ env: { FLOE_MODEL_MAX_RETRIES: "0" } });
     const after = await fetch(`${again.url}/sessions/${id}`);
@@ -129,9 +209,17 @@ describe("Pawan REST and SSE, at the root and under /api", () => {
       expect(r.status, bad).toBe(400);
       expect((await r.json()).error).toContain("is not a valid id");
     }
-    const badResume = await fetch(`${again.url}/chat/stream`, { method: "POST", headers: { "content-type": "application/json", "last-event-id": "3" }, body: JSON.stringify({ session_id: "../x" }) });
+    const badResume = await fetch(`${again.url}/chat/stream`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "last-event-id": "3" },
+      body: JSON.stringify({ session_id: "../x" }),
+    });
     expect(badResume.status).toBe(400);
-    const badChat = await fetch(`${again.url}/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ message: "x", session_id: "../../etc" }) });
+    const badChat = await fetch(`${again.url}/chat`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ message: "x", session_id: "../../etc" }),
+    });
     expect(badChat.status).toBe(400);
   });
 

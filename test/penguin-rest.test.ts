@@ -14,7 +14,10 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     c = await createCompatEnv();
     const conv = await c.call("POST", "/api/v1/conversations/create", {});
     expect(conv.status).toBe(200);
-    c.fake.enqueue(reply.toolCalls([{ name: "read_file", args: { path: "main.py" } }]), reply.text("I can help you with Python development.", { reasoning: "First, I'll analyze." }));
+    c.fake.enqueue(
+      reply.toolCalls([{ name: "read_file", args: { path: "main.py" } }]),
+      reply.text("I can help you with Python development.", { reasoning: "First, I'll analyze." }),
+    );
     const res = await c.call("POST", "/api/v1/chat/message", {
       text: "Hello, how can you help me with Python development?",
       conversation_id: conv.body.conversation_id,
@@ -35,9 +38,14 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     });
     const sent = c.fake.requests[0]!;
     expect(sent.messages[0]).toEqual({ role: "system", content: "You are a code expert." });
-    expect(sent.messages.map((m: { content: unknown }) => JSON.stringify(m.content)).join("\n")).toContain("print('two')");
+    expect(sent.messages.map((m: { content: unknown }) => JSON.stringify(m.content)).join("\n")).toContain(
+      "print('two')",
+    );
     expect(sent.messages.at(-1).content[1].type).toBe("image_url");
-    const noReasoning = await c.call("POST", "/api/v1/chat/message", { text: "again", conversation_id: conv.body.conversation_id });
+    const noReasoning = await c.call("POST", "/api/v1/chat/message", {
+      text: "again",
+      conversation_id: conv.body.conversation_id,
+    });
     expect(noReasoning.body.reasoning).toBe("");
   });
 
@@ -47,14 +55,42 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     const id = created.body.conversation_id;
     expect(created.body).toMatchObject({ id, name: "Debug Session", agent_id: "default", message_count: 0 });
     await c.server.app.conversations.appendMessage(id, { role: "system", content: "sys", agentId: "default" });
-    await c.server.app.conversations.appendMessage(id, { role: "user", content: "u1", agentId: "code-expert", channel: "code-review" });
-    await c.server.app.conversations.appendMessage(id, { role: "assistant", content: "a1", agentId: "default", messageType: "status" });
+    await c.server.app.conversations.appendMessage(id, {
+      role: "user",
+      content: "u1",
+      agentId: "code-expert",
+      channel: "code-review",
+    });
+    await c.server.app.conversations.appendMessage(id, {
+      role: "assistant",
+      content: "a1",
+      agentId: "default",
+      messageType: "status",
+    });
     const list = await c.call("GET", "/api/v1/conversations");
     expect(list.body.conversations.map((x: { id: string }) => x.id)).toEqual([id]);
     const got = await c.call("GET", `/api/v1/conversations/${id}`);
-    expect(got.body).toMatchObject({ id, name: "Debug Session", messages: [{ role: "system" }, { role: "user" }, { role: "assistant" }] });
-    expect(got.body.messages[1]).toEqual({ id: any(String), role: "user", content: "u1", timestamp: any(String), agent_id: "code-expert", channel: "code-review", message_type: "message", tool_calls: [], tool_call_id: "", metadata: {} });
-    const hist = (q: string) => c.call("GET", `/api/v1/conversations/${id}/history${q}`).then((r) => r.body.messages.map((m: { content: string }) => m.content));
+    expect(got.body).toMatchObject({
+      id,
+      name: "Debug Session",
+      messages: [{ role: "system" }, { role: "user" }, { role: "assistant" }],
+    });
+    expect(got.body.messages[1]).toEqual({
+      id: any(String),
+      role: "user",
+      content: "u1",
+      timestamp: any(String),
+      agent_id: "code-expert",
+      channel: "code-review",
+      message_type: "message",
+      tool_calls: [],
+      tool_call_id: "",
+      metadata: {},
+    });
+    const hist = (q: string) =>
+      c
+        .call("GET", `/api/v1/conversations/${id}/history${q}`)
+        .then((r) => r.body.messages.map((m: { content: string }) => m.content));
     expect(await hist("")).toEqual(["sys", "u1", "a1"]);
     expect(await hist("?include_system=false")).toEqual(["u1", "a1"]);
     expect(await hist("?limit=1")).toEqual(["a1"]);
@@ -70,13 +106,42 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     c = await createCompatEnv();
     const models = await c.call("GET", "/api/v1/models");
     expect(models.body.models).toEqual([
-      { id: "gpt-4", name: "openai/gpt-4", provider: "openai", vision_enabled: true, max_output_tokens: 8000, current: true, offline: false },
-      { id: "claude-3-sonnet", name: "anthropic/claude-3-sonnet-20240229", provider: "anthropic", vision_enabled: false, max_output_tokens: 4096, current: false, offline: false },
+      {
+        id: "gpt-4",
+        name: "openai/gpt-4",
+        provider: "openai",
+        vision_enabled: true,
+        max_output_tokens: 8000,
+        current: true,
+        offline: false,
+      },
+      {
+        id: "claude-3-sonnet",
+        name: "anthropic/claude-3-sonnet-20240229",
+        provider: "anthropic",
+        vision_enabled: false,
+        max_output_tokens: 4096,
+        current: false,
+        offline: false,
+      },
     ]);
     const load = await c.call("POST", "/api/v1/models/load", { model_id: "claude-3-sonnet" });
-    expect(load.body).toEqual({ status: "success", model_id: "claude-3-sonnet", current_model: "anthropic/claude-3-sonnet-20240229", message: "Successfully loaded model: claude-3-sonnet" });
+    expect(load.body).toEqual({
+      status: "success",
+      model_id: "claude-3-sonnet",
+      current_model: "anthropic/claude-3-sonnet-20240229",
+      message: "Successfully loaded model: claude-3-sonnet",
+    });
     const current = await c.call("GET", "/api/v1/models/current");
-    expect(current.body).toMatchObject({ model: "anthropic/claude-3-sonnet-20240229", provider: "anthropic", client_preference: "openai", max_output_tokens: 4096, temperature: 0.7, streaming_enabled: true, vision_enabled: false });
+    expect(current.body).toMatchObject({
+      model: "anthropic/claude-3-sonnet-20240229",
+      provider: "anthropic",
+      client_preference: "openai",
+      max_output_tokens: 4096,
+      temperature: 0.7,
+      streaming_enabled: true,
+      vision_enabled: false,
+    });
     const unknown = await c.call("POST", "/api/v1/models/load", { model_id: "gpt-5" });
     expect(unknown.status).toBe(404);
     expect(unknown.body.detail).toContain('model "gpt-5" is not configured');
@@ -88,12 +153,28 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     expect(noKey.status).toBe(409);
     expect(noKey.body.detail).toContain("OPENROUTER_API_KEY");
     await c.server.close();
-    const server = await c.env.start({ env: { OPENROUTER_API_KEY: "or-key", FLOE_OPENROUTER_BASE_URL: c.fake.url, OPENROUTER_SITE_TITLE: "Floe tests" } });
+    const server = await c.env.start({
+      env: { OPENROUTER_API_KEY: "or-key", FLOE_OPENROUTER_BASE_URL: c.fake.url, OPENROUTER_SITE_TITLE: "Floe tests" },
+    });
     const res = await fetch(`${server.url}/api/v1/models/discover`);
     expect(await res.json()).toEqual({
       models: [
-        { id: "fake/model-a", name: "Fake A", provider: "fake", context_length: 200000, max_output_tokens: 4096, pricing: { prompt: "0.000015", completion: "0.000075" } },
-        { id: "fake/model-b", name: "Fake B", provider: "fake", context_length: 128000, max_output_tokens: 0, pricing: { prompt: "0.00001", completion: "0.00003" } },
+        {
+          id: "fake/model-a",
+          name: "Fake A",
+          provider: "fake",
+          context_length: 200000,
+          max_output_tokens: 4096,
+          pricing: { prompt: "0.000015", completion: "0.000075" },
+        },
+        {
+          id: "fake/model-b",
+          name: "Fake B",
+          provider: "fake",
+          context_length: 128000,
+          max_output_tokens: 0,
+          pricing: { prompt: "0.00001", completion: "0.00003" },
+        },
       ],
     });
   });
@@ -104,13 +185,31 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     const other = join(ws, "other-project");
     mkdirSync(other);
     const cfg = await c.call("GET", "/api/v1/system/config");
-    expect(cfg.body).toEqual({ status: "success", config: { project_root: ws, workspace_root: ws, execution_mode: "project", active_root: ws } });
+    expect(cfg.body).toEqual({
+      status: "success",
+      config: { project_root: ws, workspace_root: ws, execution_mode: "project", active_root: ws },
+    });
     const pr = await c.call("POST", "/api/v1/system/config/project-root", { path: other });
-    expect(pr.body).toEqual({ status: "success", message: `Project root set to ${other}`, path: other, active_root: other });
+    expect(pr.body).toEqual({
+      status: "success",
+      message: `Project root set to ${other}`,
+      path: other,
+      active_root: other,
+    });
     const wr = await c.call("POST", "/api/v1/system/config/workspace-root", { path: ws });
-    expect(wr.body).toEqual({ status: "success", message: `Workspace root set to ${ws}`, path: ws, active_root: other });
+    expect(wr.body).toEqual({
+      status: "success",
+      message: `Workspace root set to ${ws}`,
+      path: ws,
+      active_root: other,
+    });
     const mode = await c.call("POST", "/api/v1/system/config/execution-mode", { path: "workspace" });
-    expect(mode.body).toEqual({ status: "success", message: `Execution mode set to workspace: ${ws}`, execution_mode: "workspace", active_root: ws });
+    expect(mode.body).toEqual({
+      status: "success",
+      message: `Execution mode set to workspace: ${ws}`,
+      execution_mode: "workspace",
+      active_root: ws,
+    });
     const badMode = await c.call("POST", "/api/v1/system/config/execution-mode", { path: "sideways" });
     expect(badMode.status).toBe(400);
     expect(badMode.body.detail).toContain("must be 'project' or 'workspace'");
@@ -138,8 +237,22 @@ describe("Penguin /api/v1 REST, over the same services", () => {
       initialization: { core_initialized: true, fast_startup_enabled: true },
     });
     const caps = await c.call("GET", "/api/v1/capabilities");
-    expect(Object.keys(caps.body.capabilities).sort()).toEqual(["checkpoint_management", "context_files", "file_upload", "model_switching", "multi_modal", "run_mode", "streaming_enabled", "task_execution", "vision_enabled", "websocket_support"]);
-    expect(caps.body).toMatchObject({ current_model: { model: "openai/gpt-4", provider: "openai", vision_enabled: true }, api_version: "v1" });
+    expect(Object.keys(caps.body.capabilities).sort()).toEqual([
+      "checkpoint_management",
+      "context_files",
+      "file_upload",
+      "model_switching",
+      "multi_modal",
+      "run_mode",
+      "streaming_enabled",
+      "task_execution",
+      "vision_enabled",
+      "websocket_support",
+    ]);
+    expect(caps.body).toMatchObject({
+      current_model: { model: "openai/gpt-4", provider: "openai", vision_enabled: true },
+      api_version: "v1",
+    });
 
     c.fake.enqueue(reply.text("counted", { usage: [100, 50] }));
     await c.call("POST", "/api/v1/chat/message", { text: "count me" });
@@ -168,10 +281,15 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     expect(wrongType.status).toBe(422);
     expect(wrongType.body.detail).toContain("max_iterations");
     const unknown = await c.call("GET", "/api/v1/conversations/does-not-exist");
-    expect(unknown).toMatchObject({ status: 404, body: { detail: expect.stringContaining('conversation "does-not-exist" not found') } });
+    expect(unknown).toMatchObject({
+      status: 404,
+      body: { detail: expect.stringContaining('conversation "does-not-exist" not found') },
+    });
     const unknownChat = await c.call("POST", "/api/v1/chat/message", { text: "x", conversation_id: "nope" });
     expect(unknownChat.status).toBe(404);
-    const wrongCt = await c.call("POST", "/api/v1/chat/message", "text=hi", { "content-type": "application/x-www-form-urlencoded" });
+    const wrongCt = await c.call("POST", "/api/v1/chat/message", "text=hi", {
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect(wrongCt.status).toBe(415);
     expect(wrongCt.body).toEqual({ detail: expect.stringContaining("unsupported content type") });
     const health = await c.call("GET", "/health");
@@ -180,9 +298,15 @@ describe("Penguin /api/v1 REST, over the same services", () => {
 
   it("answers CORS preflights with the configured origins", async () => {
     c = await createCompatEnv({ PENGUIN_CORS_ORIGINS: "http://localhost:3000,https://myapp.com" });
-    const ok = await fetch(`${c.server.url}/api/v1/models`, { method: "OPTIONS", headers: { origin: "https://myapp.com", "access-control-request-method": "GET" } });
+    const ok = await fetch(`${c.server.url}/api/v1/models`, {
+      method: "OPTIONS",
+      headers: { origin: "https://myapp.com", "access-control-request-method": "GET" },
+    });
     expect(ok.headers.get("access-control-allow-origin")).toBe("https://myapp.com");
-    const no = await fetch(`${c.server.url}/api/v1/models`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "GET" } });
+    const no = await fetch(`${c.server.url}/api/v1/models`, {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "GET" },
+    });
     expect(no.headers.get("access-control-allow-origin")).toBeNull();
   });
 });

@@ -31,7 +31,15 @@ async function connect(url: string, headers: Record<string, string> = {}) {
   return { ws, frames, until, send: (m: unknown) => ws.send(typeof m === "string" ? m : JSON.stringify(m)) };
 }
 
-const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ chunk: { id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] } });
+const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+  chunk: {
+    id: "c",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "m",
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  },
+});
 
 describe("Penguin WebSocket /api/v1/chat/stream", () => {
   let c: CompatEnv;
@@ -42,7 +50,13 @@ describe("Penguin WebSocket /api/v1/chat/stream", () => {
     c = await createCompatEnv();
     c.fake.enqueue(reply.text("abcdefghij", { chunkSize: 1, delayMs: 25 }));
     const s = await connect(wsUrl());
-    s.send({ text: "Explain this code", agent_id: "code-expert", include_reasoning: true, max_iterations: 5, context_files: ["main.py"] });
+    s.send({
+      text: "Explain this code",
+      agent_id: "code-expert",
+      include_reasoning: true,
+      max_iterations: 5,
+      context_files: ["main.py"],
+    });
     await s.until((f) => f.some((x) => x.event === "complete"));
     const tokens = s.frames.filter((f) => f.event === "token").map((f) => f.data.token);
     expect(tokens).toEqual(["abcde", "fghij"]);
@@ -52,7 +66,15 @@ describe("Penguin WebSocket /api/v1/chat/stream", () => {
     expect(s.frames.find((f) => f.event === "progress")!.data).toEqual({ iteration: 1, max_iterations: 5 });
     expect(s.frames.at(-1)!.data).toMatchObject({ response: "abcdefghij", action_results: [], reasoning: "" });
 
-    const pause: Reply = { steps: [chunk({ role: "assistant", content: "" }), chunk({ content: "ab" }), { delayMs: 300 }, chunk({ content: "cdefg" }), chunk({}, "stop")] };
+    const pause: Reply = {
+      steps: [
+        chunk({ role: "assistant", content: "" }),
+        chunk({ content: "ab" }),
+        { delayMs: 300 },
+        chunk({ content: "cdefg" }),
+        chunk({}, "stop"),
+      ],
+    };
     c.fake.enqueue(pause);
     const before = s.frames.length;
     s.send({ text: "again", conversation_id: s.frames[0]!.data.conversation_id });
@@ -66,19 +88,35 @@ describe("Penguin WebSocket /api/v1/chat/stream", () => {
 
   it("flushes pending tokens before a reasoning chunk and sends reasoning only when asked", async () => {
     c = await createCompatEnv();
-    const mixed = (): Reply => ({ steps: [chunk({ role: "assistant", content: "" }), chunk({ content: "ab" }), chunk({ reasoning_content: "think" }), chunk({ content: "cd" }), chunk({}, "stop")] });
+    const mixed = (): Reply => ({
+      steps: [
+        chunk({ role: "assistant", content: "" }),
+        chunk({ content: "ab" }),
+        chunk({ reasoning_content: "think" }),
+        chunk({ content: "cd" }),
+        chunk({}, "stop"),
+      ],
+    });
     c.fake.enqueue(mixed(), mixed());
     const s = await connect(wsUrl());
     s.send({ text: "with reasoning", include_reasoning: true });
     await s.until((f) => f.some((x) => x.event === "complete"));
-    const seq = s.frames.filter((f) => f.event === "token" || f.event === "reasoning").map((f) => `${f.event}:${f.data.token}`);
+    const seq = s.frames
+      .filter((f) => f.event === "token" || f.event === "reasoning")
+      .map((f) => `${f.event}:${f.data.token}`);
     expect(seq).toEqual(["token:ab", "reasoning:think", "token:cd"]);
     expect(s.frames.at(-1)!.data.reasoning).toBe("think");
     const n = s.frames.length;
     s.send({ text: "without reasoning" });
     await s.until((f) => f.slice(n).some((x) => x.event === "complete"));
     expect(s.frames.slice(n).some((f) => f.event === "reasoning")).toBe(false);
-    expect(s.frames.slice(n).filter((f) => f.event === "token").map((f) => f.data.token).join("")).toBe("abcd");
+    expect(
+      s.frames
+        .slice(n)
+        .filter((f) => f.event === "token")
+        .map((f) => f.data.token)
+        .join(""),
+    ).toBe("abcd");
   });
 
   it("handles several messages in order, answers bad input with error frames and stays open", async () => {
@@ -111,13 +149,19 @@ describe("Penguin WebSocket /api/v1/chat/stream", () => {
     a.send({ text: "long one" });
     await a.until((f) => f.filter((x) => x.event === "token").length >= 2);
     a.ws.terminate();
-    const got = a.frames.filter((f) => f.event === "token").map((f) => f.data.token).join("");
+    const got = a.frames
+      .filter((f) => f.event === "token")
+      .map((f) => f.data.token)
+      .join("");
     const lastSeq = Math.max(...a.frames.filter((f) => f.seq).map((f) => f.seq!));
     const conversationId = a.frames[0]!.data.conversation_id;
     const b = await connect(wsUrl());
     b.send({ resume: { conversation_id: conversationId, after_seq: lastSeq } });
     await b.until((f) => f.some((x) => x.event === "complete"));
-    const rest = b.frames.filter((f) => f.event === "token").map((f) => f.data.token).join("");
+    const rest = b.frames
+      .filter((f) => f.event === "token")
+      .map((f) => f.data.token)
+      .join("");
     expect(got + rest).toBe("0123456789abcdefghijklmnopqrstuvwxyz");
     expect(b.frames.every((f) => !f.seq || f.seq > lastSeq)).toBe(true);
   });

@@ -30,7 +30,12 @@ describe("run lifecycle: failures, cancel, resume", () => {
 
   it.each([
     ["an upstream 500", () => reply.httpError(500, "boom"), "unavailable", /HTTP 500/],
-    ["an upstream 429", () => reply.httpError(429, "slow down", { "retry-after-ms": "1" }), "resource_exhausted", /HTTP 429/],
+    [
+      "an upstream 429",
+      () => reply.httpError(429, "slow down", { "retry-after-ms": "1" }),
+      "resource_exhausted",
+      /HTTP 429/,
+    ],
     ["a mid-stream disconnect", () => reply.disconnectMidStream(), "unavailable", /./],
     ["a malformed chunk", () => reply.malformed(), "", /malformed|JSON|Unexpected|Expected/i],
     ["a timeout", () => reply.hang(3000), "deadline_exceeded", /timed out/],
@@ -45,7 +50,13 @@ describe("run lifecycle: failures, cancel, resume", () => {
     expect(err.message).toMatch(message);
     if (code) expect(err.code).toBe(code);
     // Never presented as an answer: nothing was stored as an assistant message.
-    const history = await c.server.app.conversations.history(events[0]!.conversationId, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" });
+    const history = await c.server.app.conversations.history(events[0]!.conversationId, {
+      includeSystem: true,
+      limit: 0,
+      agentId: "",
+      channel: "",
+      messageType: "",
+    });
     expect(history.map((m) => m.role)).toEqual(["user"]);
     // The conversation is free again.
     c.fake.enqueue(reply.text("recovered"));
@@ -102,7 +113,10 @@ describe("run lifecycle: failures, cancel, resume", () => {
     const seqs = all.map((e) => Number(e.seq));
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
-    const text = all.filter((e) => e.kind.case === "token").map((e) => (e.kind.value as { token: string }).token).join("");
+    const text = all
+      .filter((e) => e.kind.case === "token")
+      .map((e) => (e.kind.value as { token: string }).token)
+      .join("");
     expect(text).toBe("a long answer streamed slowly to the client");
     expect(kinds(all).filter((k) => k === "complete")).toHaveLength(1);
   });
@@ -118,7 +132,10 @@ describe("run lifecycle: failures, cancel, resume", () => {
     }
     const abort = new AbortController();
     const got: Event[] = [];
-    for await (const r of c.chat.subscribe({ conversationId: first.conversationId, afterSeq: 1n }, { signal: abort.signal })) {
+    for await (const r of c.chat.subscribe(
+      { conversationId: first.conversationId, afterSeq: 1n },
+      { signal: abort.signal },
+    )) {
       got.push(r.event!);
       if (r.event!.kind.case === "heartbeat") break;
     }
@@ -134,7 +151,11 @@ describe("run lifecycle: failures, cancel, resume", () => {
   it("cancels during a long execute_command, killing its process group, with one cancelled event", async () => {
     c = await createChatEnv();
     const root = c.server.app.runtime.activeRoot;
-    c.fake.enqueue(reply.toolCalls([{ name: "execute_command", args: { command: "echo $$ > shell.pid; sleep 60 & echo $! > child.pid; wait" } }]));
+    c.fake.enqueue(
+      reply.toolCalls([
+        { name: "execute_command", args: { command: "echo $$ > shell.pid; sleep 60 & echo $! > child.pid; wait" } },
+      ]),
+    );
     const stream = c.chat.streamMessage({ chat: { text: "run it" } });
     const events: Event[] = [];
     let runId = "";
@@ -142,7 +163,9 @@ describe("run lifecycle: failures, cancel, resume", () => {
       events.push(r.event!);
       runId = r.event!.runId;
       if (r.event!.kind.case === "toolStart") {
-        await waitFor(() => existsSync(join(root, "child.pid")) && readFileSync(join(root, "child.pid"), "utf8").trim() !== "");
+        await waitFor(
+          () => existsSync(join(root, "child.pid")) && readFileSync(join(root, "child.pid"), "utf8").trim() !== "",
+        );
         const first = await c.chat.cancelRun({ runId });
         expect(first).toMatchObject({ runId, status: "cancelled", cancelled: true });
       }
@@ -182,7 +205,10 @@ describe("run lifecycle: failures, cancel, resume", () => {
     let runId = "";
     let conversationId = "";
     try {
-      for await (const r of c.chat.streamMessage({ chat: { text: "go", cancelOnDisconnect: true } }, { signal: abort.signal })) {
+      for await (const r of c.chat.streamMessage(
+        { chat: { text: "go", cancelOnDisconnect: true } },
+        { signal: abort.signal },
+      )) {
         runId = r.event!.runId;
         conversationId = r.event!.conversationId;
         if (r.event!.kind.case === "token") abort.abort();
@@ -192,7 +218,10 @@ describe("run lifecycle: failures, cancel, resume", () => {
     }
     await waitFor(() => c.server.app.runs.activeRuns(conversationId).length === 0);
     const replay = await c.server.app.events.replay(conversationId, 0);
-    expect(replay.filter((e) => e.runId === runId).at(-1)!.kind).toMatchObject({ case: "cancelled", value: { reason: "client disconnected" } });
+    expect(replay.filter((e) => e.runId === runId).at(-1)!.kind).toMatchObject({
+      case: "cancelled",
+      value: { reason: "client disconnected" },
+    });
   });
 
   it("denies every path escape with a clear tool error", async () => {
@@ -217,7 +246,9 @@ describe("run lifecycle: failures, cancel, resume", () => {
       reply.text("done"),
     );
     const events = await collect(c.chat.streamMessage({ chat: { text: "try to escape" } }));
-    const results = events.filter((e) => e.kind.case === "toolComplete").map((e) => e.kind.value as { success: boolean; resultPreview: string });
+    const results = events
+      .filter((e) => e.kind.case === "toolComplete")
+      .map((e) => e.kind.value as { success: boolean; resultPreview: string });
     expect(results).toHaveLength(8);
     for (const r of results.slice(0, 7)) {
       expect(r.success).toBe(false);

@@ -6,14 +6,21 @@ import { envelope } from "../src/server/envelope.js";
 import { reply } from "./support/fake-openai.js";
 import { createChatEnv, type ChatEnv } from "./support/chat-env.js";
 
-const chatRequest = (text: string) => envelope(0, toBinary(StreamMessageRequestSchema, create(StreamMessageRequestSchema, { chat: { text, maxIterations: 1 } })));
+const chatRequest = (text: string) =>
+  envelope(
+    0,
+    toBinary(StreamMessageRequestSchema, create(StreamMessageRequestSchema, { chat: { text, maxIterations: 1 } })),
+  );
 
 /** A Connect server-stream call over HTTP/1.1 whose request body the test writes by hand. */
 function openStream(url: string) {
   const frames: { flags: number; data: Buffer }[] = [];
   let pending = Buffer.alloc(0);
   let onFrame: (() => void) | undefined;
-  const req = http.request(`${url}/floe.v1.ChatService/StreamMessage`, { method: "POST", headers: { "content-type": "application/connect+proto", "connect-protocol-version": "1" } });
+  const req = http.request(`${url}/floe.v1.ChatService/StreamMessage`, {
+    method: "POST",
+    headers: { "content-type": "application/connect+proto", "connect-protocol-version": "1" },
+  });
   const ended = new Promise<number>((resolve, reject) => {
     req.on("response", (res) => {
       res.on("data", (chunk: Buffer) => {
@@ -30,8 +37,12 @@ function openStream(url: string) {
     req.on("error", reject);
   });
   const firstFrame = () => new Promise<void>((resolve) => (frames.length > 0 ? resolve() : (onFrame = resolve)));
-  const events = () => frames.filter((f) => f.flags === 0).map((f) => fromBinary(StreamMessageResponseSchema, f.data).event?.kind.case);
-  const endStream = () => JSON.parse(frames.find((f) => f.flags === 2)?.data.toString() ?? "null") as { error?: { code: string; message: string } } | null;
+  const events = () =>
+    frames.filter((f) => f.flags === 0).map((f) => fromBinary(StreamMessageResponseSchema, f.data).event?.kind.case);
+  const endStream = () =>
+    JSON.parse(frames.find((f) => f.flags === 2)?.data.toString() ?? "null") as {
+      error?: { code: string; message: string };
+    } | null;
   return { req, ended, firstFrame, events, endStream };
 }
 
@@ -61,7 +72,10 @@ describe("Connect server streams on Floe's fast path", () => {
     await s.firstFrame();
     s.req.end(chatRequest("again"));
     expect(await s.ended).toBe(200);
-    expect(s.endStream()?.error).toMatchObject({ code: "invalid_argument", message: expect.stringContaining("extra input message") });
+    expect(s.endStream()?.error).toMatchObject({
+      code: "invalid_argument",
+      message: expect.stringContaining("extra input message"),
+    });
     // The first message's run still ran to its end: nothing half-done is left.
     expect(s.events()).toContain("complete");
   });

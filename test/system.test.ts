@@ -22,17 +22,29 @@ describe("system, runtime config, models and health", () => {
     const sys = createClient(SystemService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }));
 
     const initial = await sys.getRuntimeConfig({});
-    expect(initial.config).toMatchObject({ projectRoot: project, workspaceRoot: env.workspace, executionMode: "project", activeRoot: project });
+    expect(initial.config).toMatchObject({
+      projectRoot: project,
+      workspaceRoot: env.workspace,
+      executionMode: "project",
+      activeRoot: project,
+    });
 
     const ws = await sys.setWorkspaceRoot({ path: other });
-    expect(ws).toMatchObject({ status: "success", path: other, activeRoot: project, message: `Workspace root set to ${other}` });
+    expect(ws).toMatchObject({
+      status: "success",
+      path: other,
+      activeRoot: project,
+      message: `Workspace root set to ${other}`,
+    });
     const mode = await sys.setExecutionMode({ mode: "workspace" });
     expect(mode).toMatchObject({ executionMode: "workspace", activeRoot: other });
     const pr = await sys.setProjectRoot({ path: env.workspace });
     expect(pr.activeRoot).toBe(other);
     expect(seen).toEqual([`project:${project}`, `workspace:${other}`, `workspace:${other}`]);
 
-    const badPath = await connectJson(server.url, "floe.v1.SystemService/SetWorkspaceRoot", { path: join(env.workspace, "missing") });
+    const badPath = await connectJson(server.url, "floe.v1.SystemService/SetWorkspaceRoot", {
+      path: join(env.workspace, "missing"),
+    });
     expect(badPath.status).toBe(400);
     expect(badPath.body.message).toMatch(/does not exist: give an existing directory/);
     const file = join(env.workspace, "a-file");
@@ -50,7 +62,11 @@ describe("system, runtime config, models and health", () => {
     env = await createTestEnv();
     const server = await env.start({ env: { FLOE_AGENT_ID: "floe@test-box" } });
     const info = await connectJson(server.url, "floe.v1.SystemService/GetInfo", {});
-    expect(info.body).toMatchObject({ engineAvailable: true, currentModel: { model: "floe/offline", provider: "offline" }, memoryProvider: { initialized: true, providerType: "sqlite" } });
+    expect(info.body).toMatchObject({
+      engineAvailable: true,
+      currentModel: { model: "floe/offline", provider: "offline" },
+      memoryProvider: { initialized: true, providerType: "sqlite" },
+    });
     const status = await connectJson(server.url, "floe.v1.SystemService/GetStatus", {});
     expect(status.body.status).toBe("active");
     expect(Date.parse(status.body.timestamp)).toBeGreaterThan(0);
@@ -86,7 +102,12 @@ describe("system, runtime config, models and health", () => {
       ["vision", false, false],
     ]);
     const load = await connectJson(server.url, "floe.v1.ModelService/LoadModel", { model_id: "vision" });
-    expect(load.body).toEqual({ status: "success", modelId: "vision", currentModel: "acme/vision-2", message: "Successfully loaded model: vision" });
+    expect(load.body).toEqual({
+      status: "success",
+      modelId: "vision",
+      currentModel: "acme/vision-2",
+      message: "Successfully loaded model: vision",
+    });
     const current = await connectJson(server.url, "floe.v1.ModelService/GetCurrentModel", {});
     expect(current.body).toMatchObject({ id: "vision", model: "acme/vision-2", visionEnabled: true, temperature: 0.2 });
     const missing = await connectJson(server.url, "floe.v1.ModelService/LoadModel", { model_id: "nope" });

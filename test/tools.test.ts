@@ -49,7 +49,10 @@ describe("workspace tools through the agent loop", () => {
     expect(results[6]!.result.split("\n")).toEqual(expect.arrayContaining(["notes.md", "out/", "src/"]));
     expect(results[7]!.result).toBe("src/a.ts");
     expect(results[8]!.result.split("\n")).toEqual(["notes.md:1: TODO: fix", "src/a.ts:2: const y = 20;"]);
-    expect(results[9]).toMatchObject({ status: "error", result: expect.stringContaining("invalid regular expression") });
+    expect(results[9]).toMatchObject({
+      status: "error",
+      result: expect.stringContaining("invalid regular expression"),
+    });
     expect(results[10]).toMatchObject({ status: "error", result: "nope.txt does not exist" });
     expect(results[11]).toMatchObject({ status: "error", result: "hi\n\n[exit 3]" });
     expect(results[12]).toMatchObject({ status: "error", result: expect.stringContaining("unknown tool") });
@@ -60,7 +63,9 @@ describe("workspace tools through the agent loop", () => {
     const gate: PermissionGate = {
       async decide(req) {
         asked.push(req);
-        return req.operation === "process.execute" ? { result: "deny", reason: "commands are off in this test" } : { result: "allow" };
+        return req.operation === "process.execute"
+          ? { result: "deny", reason: "commands are off in this test" }
+          : { result: "allow" };
       },
     };
     c = await createChatEnv({ start: { permissionGate: gate } });
@@ -91,6 +96,9 @@ describe("workspace tools through the agent loop", () => {
     ]);
     expect(results[0]!.result.length).toBeLessThan(21_000);
     expect(results[0]!.result).toMatch(/…\[truncated: 30000 more characters not shown\]$/);
-    expect(results[1]).toMatchObject({ status: "error", result: expect.stringContaining("timed out after 1s and was killed") });
+    expect(results[1]).toMatchObject({
+      status: "error",
+      result: expect.stringContaining("timed out after 1s and was killed"),
+    });
   });
 });

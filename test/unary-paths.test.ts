@@ -62,9 +62,13 @@ describe("the unary fast path and connect-fastify agree", () => {
     const server = await env.start();
     const client = createClient(ConversationService, createGrpcTransport({ baseUrl: server.url }));
     for (const timeoutMs of [undefined, 10_000]) {
-      const err = await client.getConversation({ conversationId: "nope" }, { timeoutMs }).catch((e: unknown) => ConnectError.from(e));
+      const err = await client
+        .getConversation({ conversationId: "nope" }, { timeoutMs })
+        .catch((e: unknown) => ConnectError.from(e));
       expect((err as ConnectError).code).toBe(Code.NotFound);
-      expect((err as ConnectError).rawMessage).toBe('conversation "nope" not found: list conversations with ConversationService.ListConversations');
+      expect((err as ConnectError).rawMessage).toBe(
+        'conversation "nope" not found: list conversations with ConversationService.ListConversations',
+      );
     }
   });
 
@@ -73,7 +77,10 @@ describe("the unary fast path and connect-fastify agree", () => {
     const server = await env.start({ env: { FLOE_HEARTBEAT_MS: "100" } });
     const { ChatService } = await import("../gen/floe/v1/chat_pb.js");
     for (const useBinaryFormat of [true, false]) {
-      const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1", useBinaryFormat }));
+      const chat = createClient(
+        ChatService,
+        createConnectTransport({ baseUrl: server.url, httpVersion: "1.1", useBinaryFormat }),
+      );
       const done = await chat.sendMessage({ chat: { text: "hello offline" } });
       const read = async (timeoutMs?: number) => {
         const kinds: string[] = [];

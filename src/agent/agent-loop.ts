@@ -51,9 +51,17 @@ export interface RunOutcome {
  * exactly one. `firstTurn` is the first model request when the run manager
  * already sent it.
  */
-export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: AbortSignal, firstTurn?: OpenedTurn): Promise<RunOutcome> {
+export async function runAgentLoop(
+  input: RunInput,
+  deps: RunDeps,
+  signal: AbortSignal,
+  firstTurn?: OpenedTurn,
+): Promise<RunOutcome> {
   const { log, conversations } = deps;
-  const deltas = new DeltaCoalescer((kind, token) => void log.append(input.conversationId, input.runId, input.profile.id, { case: kind, value: { token } }));
+  const deltas = new DeltaCoalescer(
+    (kind, token) =>
+      void log.append(input.conversationId, input.runId, input.profile.id, { case: kind, value: { token } }),
+  );
   const emit = (kind: Parameters<EventLog["append"]>[3]) => {
     deltas.flush();
     return log.append(input.conversationId, input.runId, input.profile.id, kind);
@@ -72,7 +80,8 @@ export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: Abort
   for (let iteration = 1; iteration <= input.maxIterations; iteration++) {
     emit({ case: "progress", value: { iteration, maxIterations: input.maxIterations } });
     deltas.startTurn();
-    const opened = iteration === 1 && firstTurn ? firstTurn : deps.provider.open({ model: input.model, messages, tools, signal });
+    const opened =
+      iteration === 1 && firstTurn ? firstTurn : deps.provider.open({ model: input.model, messages, tools, signal });
     const turn = await opened.read({
       onToken: (t) => deltas.push("token", t),
       onReasoning: (t) => deltas.push("reasoning", t),
@@ -86,11 +95,28 @@ export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: Abort
 
     if (turn.toolCalls.length === 0) {
       await conversations.appendMessage(input.conversationId, { role: "assistant", content: turn.content, agentId });
-      return { status: "completed", response: turn.content, reasoning, actionResults, iterations: iteration, toolCalls: toolCallCount, usage };
+      return {
+        status: "completed",
+        response: turn.content,
+        reasoning,
+        actionResults,
+        iterations: iteration,
+        toolCalls: toolCallCount,
+        usage,
+      };
     }
 
-    const openaiCalls = turn.toolCalls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: c.arguments } }));
-    await conversations.appendMessage(input.conversationId, { role: "assistant", content: turn.content, agentId, toolCalls: openaiCalls as unknown as JsonObject[] });
+    const openaiCalls = turn.toolCalls.map((c) => ({
+      id: c.id,
+      type: "function" as const,
+      function: { name: c.name, arguments: c.arguments },
+    }));
+    await conversations.appendMessage(input.conversationId, {
+      role: "assistant",
+      content: turn.content,
+      agentId,
+      toolCalls: openaiCalls as unknown as JsonObject[],
+    });
     messages.push({ role: "assistant", content: turn.content || null, tool_calls: openaiCalls });
 
     for (const call of turn.toolCalls) {
@@ -103,15 +129,35 @@ export async function runAgentLoop(input: RunInput, deps: RunDeps, signal: Abort
       const shown = truncate(result);
       emit({
         case: "toolComplete",
-        value: { name: call.name, success: status === "completed", durationMs: BigInt(Math.round(performance.now() - started)), resultPreview: shown.slice(0, 200), toolCallId: call.id },
+        value: {
+          name: call.name,
+          success: status === "completed",
+          durationMs: BigInt(Math.round(performance.now() - started)),
+          resultPreview: shown.slice(0, 200),
+          toolCallId: call.id,
+        },
       });
       actionResults.push(create(ActionResultSchema, { action: call.name, result: shown, status }));
-      await conversations.appendMessage(input.conversationId, { role: "tool", content: shown, agentId, toolCallId: call.id, messageType: "action" });
+      await conversations.appendMessage(input.conversationId, {
+        role: "tool",
+        content: shown,
+        agentId,
+        toolCallId: call.id,
+        messageType: "action",
+      });
       messages.push({ role: "tool", tool_call_id: call.id, content: shown });
     }
   }
   // The limit ended the run while tools were still being called: keep what was produced.
-  return { status: "max_iterations", response: answerParts.join("\n\n"), reasoning, actionResults, iterations: input.maxIterations, toolCalls: toolCallCount, usage };
+  return {
+    status: "max_iterations",
+    response: answerParts.join("\n\n"),
+    reasoning,
+    actionResults,
+    iterations: input.maxIterations,
+    toolCalls: toolCallCount,
+    usage,
+  };
 }
 
 async function runTool(
@@ -123,17 +169,29 @@ async function runTool(
   signal: AbortSignal,
 ): Promise<{ status: "completed" | "error" | "denied"; result: string }> {
   const tool = tools.get(name);
-  if (!tool) return { status: "error", result: `unknown tool ${JSON.stringify(name)}; available: ${[...tools.keys()].join(", ")}` };
+  if (!tool)
+    return {
+      status: "error",
+      result: `unknown tool ${JSON.stringify(name)}; available: ${[...tools.keys()].join(", ")}`,
+    };
   let args: Record<string, unknown>;
   try {
     const parsed: unknown = rawArgs.trim() ? JSON.parse(rawArgs) : {};
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("arguments must be a JSON object");
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+      throw new Error("arguments must be a JSON object");
     args = parsed as Record<string, unknown>;
   } catch (e) {
     return { status: "error", result: `invalid arguments for ${name}: ${(e as Error).message}` };
   }
   const decision = await deps.gate.decide(
-    { toolName: name, operation: tool.operation, resource: tool.resource(args), agentId: input.profile.id, conversationId: input.conversationId, runId: input.runId },
+    {
+      toolName: name,
+      operation: tool.operation,
+      resource: tool.resource(args),
+      agentId: input.profile.id,
+      conversationId: input.conversationId,
+      runId: input.runId,
+    },
     signal,
   );
   if (decision.result === "deny") return { status: "denied", result: `permission denied: ${decision.reason}` };

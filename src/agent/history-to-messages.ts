@@ -15,7 +15,11 @@ export function historyToMessages(history: readonly ChatMessage[]): ChatCompleti
       case "assistant":
         out.push(
           m.toolCalls.length
-            ? { role: "assistant", content: m.content || null, tool_calls: m.toolCalls as unknown as ChatCompletionMessageToolCall[] }
+            ? {
+                role: "assistant",
+                content: m.content || null,
+                tool_calls: m.toolCalls as unknown as ChatCompletionMessageToolCall[],
+              }
             : { role: "assistant", content: m.content },
         );
         break;

@@ -21,11 +21,21 @@ interface CatalogueEntry {
  */
 export async function discoverModels(config: FloeConfig, signal?: AbortSignal): Promise<DiscoveredModel[]> {
   const { apiKey, baseUrl, siteUrl, siteTitle } = config.openrouter;
-  if (!apiKey) throw new ConnectError("model discovery needs OPENROUTER_API_KEY (or FLOE_OPENROUTER_API_KEY): set it and restart", Code.FailedPrecondition);
+  if (!apiKey)
+    throw new ConnectError(
+      "model discovery needs OPENROUTER_API_KEY (or FLOE_OPENROUTER_API_KEY): set it and restart",
+      Code.FailedPrecondition,
+    );
   const headers: Record<string, string> = {};
   if (siteUrl) headers["HTTP-Referer"] = siteUrl;
   if (siteTitle) headers["X-Title"] = siteTitle;
-  const client = new OpenAI({ apiKey, baseURL: baseUrl, maxRetries: config.modelMaxRetries, timeout: config.modelTimeoutMs, defaultHeaders: headers });
+  const client = new OpenAI({
+    apiKey,
+    baseURL: baseUrl,
+    maxRetries: config.modelMaxRetries,
+    timeout: config.modelTimeoutMs,
+    defaultHeaders: headers,
+  });
   const out: DiscoveredModel[] = [];
   try {
     for await (const m of client.models.list({ signal })) {

@@ -32,7 +32,10 @@ export class ModelRegistry {
     if (!id) throw new ConnectError("model_id is required: give the id of a configured model", Code.InvalidArgument);
     const model = this.find(id);
     if (!model) {
-      throw new ConnectError(`model ${JSON.stringify(id)} is not configured (available: ${this.models.map((m) => m.id).join(", ")})`, Code.NotFound);
+      throw new ConnectError(
+        `model ${JSON.stringify(id)} is not configured (available: ${this.models.map((m) => m.id).join(", ")})`,
+        Code.NotFound,
+      );
     }
     this.currentId = model.id;
     return model;

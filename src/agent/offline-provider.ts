@@ -23,17 +23,32 @@ export class OfflineProvider implements ModelProvider {
       }
     };
     if (last?.role === "tool") {
-      const listing = String(last.content ?? "").split("\n").filter(Boolean);
+      const listing = String(last.content ?? "")
+        .split("\n")
+        .filter(Boolean);
       const answer = `This is Floe's offline model: no model is configured, so I cannot think for real. I did call a tool, though: the workspace root holds ${listing.length} entr${listing.length === 1 ? "y" : "ies"}${listing.length ? ` (${listing.slice(0, 5).join(", ")}${listing.length > 5 ? ", …" : ""})` : ""}. Configure a model in floe.yaml or set OPENAI_API_KEY to get real answers.`;
       await stream(answer, on.onToken);
-      return { content: answer, reasoning: "", toolCalls: [], usage: { prompt: 0, completion: 0 }, finishReason: "stop" };
+      return {
+        content: answer,
+        reasoning: "",
+        toolCalls: [],
+        usage: { prompt: 0, completion: 0 },
+        finishReason: "stop",
+      };
     }
     const reasoning = "No model is configured, so the offline model shows the flow: first a tool call, then an answer.";
     await stream(reasoning, on.onReasoning);
     if (canList) {
-      return { content: "", reasoning, toolCalls: [{ id: "offline_call_1", name: "list_files", arguments: '{"path":"."}' }], usage: { prompt: 0, completion: 0 }, finishReason: "tool_calls" };
+      return {
+        content: "",
+        reasoning,
+        toolCalls: [{ id: "offline_call_1", name: "list_files", arguments: '{"path":"."}' }],
+        usage: { prompt: 0, completion: 0 },
+        finishReason: "tool_calls",
+      };
     }
-    const answer = "This is Floe's offline model. Configure a model in floe.yaml or set OPENAI_API_KEY to get real answers.";
+    const answer =
+      "This is Floe's offline model. Configure a model in floe.yaml or set OPENAI_API_KEY to get real answers.";
     await stream(answer, on.onToken);
     return { content: answer, reasoning, toolCalls: [], usage: { prompt: 0, completion: 0 }, finishReason: "stop" };
   }

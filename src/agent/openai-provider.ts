@@ -4,7 +4,14 @@ import type { Stream } from "openai/core/streaming";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import type { FloeConfig } from "../config/floe-config.js";
-import type { ModelCall, ModelProvider, ModelStreamHandlers, ModelTurn, OpenedTurn, ToolCallRequest } from "./model-provider.js";
+import type {
+  ModelCall,
+  ModelProvider,
+  ModelStreamHandlers,
+  ModelTurn,
+  OpenedTurn,
+  ToolCallRequest,
+} from "./model-provider.js";
 import { ThinkSplitter } from "./think-splitter.js";
 import { createUpstreamFetch, ON_DISPATCH } from "./upstream-fetch.js";
 
@@ -42,7 +49,8 @@ export class OpenAIProvider implements ModelProvider {
       if (openrouter && this.config.openrouter.siteTitle) headers["X-Title"] = this.config.openrouter.siteTitle;
       c = new OpenAI({
         apiKey: openrouter && this.config.openrouter.apiKey ? this.config.openrouter.apiKey : apiKey,
-        baseURL: model.baseUrl || this.config.openai.baseUrl || (openrouter ? this.config.openrouter.baseUrl : undefined),
+        baseURL:
+          model.baseUrl || this.config.openai.baseUrl || (openrouter ? this.config.openrouter.baseUrl : undefined),
         maxRetries: this.opts.maxRetries,
         timeout: this.opts.timeoutMs,
         defaultHeaders: headers,
@@ -75,7 +83,11 @@ export class OpenAIProvider implements ModelProvider {
     return { sent, read: (on) => this.read(request, call, on) };
   }
 
-  private async read(request: Promise<ChatCompletionStream>, call: ModelCall, on: ModelStreamHandlers): Promise<ModelTurn> {
+  private async read(
+    request: Promise<ChatCompletionStream>,
+    call: ModelCall,
+    on: ModelStreamHandlers,
+  ): Promise<ModelTurn> {
     try {
       const turn = await this.stream(await request, on);
       // The SDK ends an aborted stream quietly; a cancelled run must not look complete.
@@ -104,7 +116,8 @@ export class OpenAIProvider implements ModelProvider {
     let usage = { prompt: 0, completion: 0 };
     let finishReason = "";
     for await (const chunk of stream) {
-      if (chunk.usage) usage = { prompt: chunk.usage.prompt_tokens ?? 0, completion: chunk.usage.completion_tokens ?? 0 };
+      if (chunk.usage)
+        usage = { prompt: chunk.usage.prompt_tokens ?? 0, completion: chunk.usage.completion_tokens ?? 0 };
       const choice = chunk.choices?.[0];
       if (!choice) continue;
       const delta = (choice.delta ?? {}) as Delta;
@@ -123,7 +136,9 @@ export class OpenAIProvider implements ModelProvider {
       if (choice.finish_reason) finishReason = choice.finish_reason;
     }
     splitter.end();
-    const toolCalls: ToolCallRequest[] = calls.filter(Boolean).map((c, i) => ({ id: c.id || `call_${i}`, name: c.name, arguments: c.arguments }));
+    const toolCalls: ToolCallRequest[] = calls
+      .filter(Boolean)
+      .map((c, i) => ({ id: c.id || `call_${i}`, name: c.name, arguments: c.arguments }));
     return { content, reasoning, toolCalls, usage, finishReason };
   }
 }
@@ -133,12 +148,24 @@ export class OpenAIProvider implements ModelProvider {
  * the run then ends with an error event, never with the failure as an answer.
  */
 export function upstreamError(e: unknown): ConnectError {
-  if (e instanceof OpenAI.APIConnectionTimeoutError) return new ConnectError("model request timed out: the upstream did not answer in time", Code.DeadlineExceeded);
-  if (e instanceof OpenAI.APIConnectionError) return new ConnectError(`could not reach the model endpoint: ${e.message}`, Code.Unavailable);
+  if (e instanceof OpenAI.APIConnectionTimeoutError)
+    return new ConnectError("model request timed out: the upstream did not answer in time", Code.DeadlineExceeded);
+  if (e instanceof OpenAI.APIConnectionError)
+    return new ConnectError(`could not reach the model endpoint: ${e.message}`, Code.Unavailable);
   if (e instanceof OpenAI.APIError && typeof e.status === "number") {
-    const code = e.status === 429 ? Code.ResourceExhausted : e.status >= 500 ? Code.Unavailable : e.status === 401 || e.status === 403 ? Code.Unauthenticated : e.status === 404 ? Code.NotFound : Code.InvalidArgument;
+    const code =
+      e.status === 429
+        ? Code.ResourceExhausted
+        : e.status >= 500
+          ? Code.Unavailable
+          : e.status === 401 || e.status === 403
+            ? Code.Unauthenticated
+            : e.status === 404
+              ? Code.NotFound
+              : Code.InvalidArgument;
     return new ConnectError(`model request failed with HTTP ${e.status}: ${e.message}`, code);
   }
-  if (e instanceof SyntaxError) return new ConnectError(`the model endpoint sent a malformed stream chunk: ${e.message}`, Code.DataLoss);
+  if (e instanceof SyntaxError)
+    return new ConnectError(`the model endpoint sent a malformed stream chunk: ${e.message}`, Code.DataLoss);
   return new ConnectError(`model stream failed: ${e instanceof Error ? e.message : String(e)}`, Code.Unavailable);
 }

@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { create, fromJsonString, toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { FastifyBaseLogger } from "fastify";
-import { ChatRequestSchema, SendMessageResponseSchema, type ChatRequest, type SendMessageResponse } from "../../gen/floe/v1/chat_pb.js";
+import {
+  ChatRequestSchema,
+  SendMessageResponseSchema,
+  type ChatRequest,
+  type SendMessageResponse,
+} from "../../gen/floe/v1/chat_pb.js";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import type { RuntimeConfig } from "../config/runtime-config.js";
 import type { EventLog } from "../events/event-log.js";
@@ -112,11 +117,18 @@ export class RunManager {
     if (!text) throw new ConnectError("text is required: send the message content", Code.InvalidArgument);
     const maxIterations = req.maxIterations ?? DEFAULT_MAX_ITERATIONS;
     if (!Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > MAX_ITERATIONS_LIMIT) {
-      throw new ConnectError(`max_iterations must be between 1 and ${MAX_ITERATIONS_LIMIT}, got ${maxIterations}`, Code.InvalidArgument);
+      throw new ConnectError(
+        `max_iterations must be between 1 and ${MAX_ITERATIONS_LIMIT}, got ${maxIterations}`,
+        Code.InvalidArgument,
+      );
     }
     const agentId = req.agentId.trim() || "default";
     const profile = d.profiles(agentId);
-    if (!profile) throw new ConnectError(`agent ${JSON.stringify(agentId)} not found: create it with AgentService.CreateAgent or omit agent_id`, Code.NotFound);
+    if (!profile)
+      throw new ConnectError(
+        `agent ${JSON.stringify(agentId)} not found: create it with AgentService.CreateAgent or omit agent_id`,
+        Code.NotFound,
+      );
 
     const requestId = req.requestId.trim();
     // Only a request id is ever compared with its payload.
@@ -125,7 +137,10 @@ export class RunManager {
       const existing = await d.runs.byRequestId(requestId);
       if (existing) {
         if (existing.request_hash !== hash) {
-          throw new ConnectError(`request_id ${JSON.stringify(requestId)} was already used for a different request; use a new request_id`, Code.AlreadyExists);
+          throw new ConnectError(
+            `request_id ${JSON.stringify(requestId)} was already used for a different request; use a new request_id`,
+            Code.AlreadyExists,
+          );
         }
         const live = this.byId.get(existing.id);
         if (live) return { ...live, replayed: true };
@@ -136,7 +151,15 @@ export class RunManager {
           startedAt: existing.created_at,
           replayed: true,
           afterSeq: 0,
-          done: Promise.resolve(existing.result ? fromJsonString(SendMessageResponseSchema, existing.result) : create(SendMessageResponseSchema, { runId: existing.id, conversationId: existing.conversation_id, status: existing.status })),
+          done: Promise.resolve(
+            existing.result
+              ? fromJsonString(SendMessageResponseSchema, existing.result)
+              : create(SendMessageResponseSchema, {
+                  runId: existing.id,
+                  conversationId: existing.conversation_id,
+                  status: existing.status,
+                }),
+          ),
         };
       }
     }
@@ -144,7 +167,9 @@ export class RunManager {
     const model = this.resolveModel(req.model.trim(), profile);
     const root = d.runtime.activeRoot;
     const workspace = d.runtime.snapshot.workspaceRoot;
-    const imageDataUrl = req.imagePath.trim() ? readImage(req.imagePath.trim(), model, root, join(workspace, "uploads")) : "";
+    const imageDataUrl = req.imagePath.trim()
+      ? readImage(req.imagePath.trim(), model, root, join(workspace, "uploads"))
+      : "";
     const contextFiles = readContextFiles(req.contextFiles, root, join(workspace, "context"));
 
     let conversationId = req.conversationId.trim();
@@ -160,7 +185,10 @@ export class RunManager {
         isNew = true;
         await d.log.prepare(conversationId);
       } else {
-        throw new ConnectError(`conversation ${JSON.stringify(conversationId)} not found: omit conversation_id to start a new one`, Code.NotFound);
+        throw new ConnectError(
+          `conversation ${JSON.stringify(conversationId)} not found: omit conversation_id to start a new one`,
+          Code.NotFound,
+        );
       }
     }
 
@@ -174,7 +202,17 @@ export class RunManager {
 
     const id = randomUUID();
     const startedAt = new Date().toISOString();
-    const params: RunParams = { req, text, profile, model, tools: toolsFor(profile.defaultTools), root, imageDataUrl, contextFiles, maxIterations };
+    const params: RunParams = {
+      req,
+      text,
+      profile,
+      model,
+      tools: toolsFor(profile.defaultTools),
+      root,
+      imageDataUrl,
+      contextFiles,
+      maxIterations,
+    };
     let resolve!: (r: SendMessageResponse) => void;
     const done = new Promise<SendMessageResponse>((r) => (resolve = r));
     const run: LiveRun = {
@@ -215,7 +253,19 @@ export class RunManager {
         const message = userMessage(text, agentId, req);
         if (isNew) await conversations.create(text.slice(0, 60), agentId, model.name, conversationId, message);
         else if (!busy) await conversations.appendMessage(conversationId, message);
-        await d.runs.within(trx).insert({ id, conversation_id: conversationId, agent_id: agentId, request_id: requestId, request_hash: hash, status: busy ? "queued" : "running", result: "", created_at: startedAt, ended_at: "" });
+        await d.runs
+          .within(trx)
+          .insert({
+            id,
+            conversation_id: conversationId,
+            agent_id: agentId,
+            request_id: requestId,
+            request_hash: hash,
+            status: busy ? "queued" : "running",
+            result: "",
+            created_at: startedAt,
+            ended_at: "",
+          });
       });
     } catch (e) {
       // Not acknowledged: the request sent upstream, if any, is abandoned.
@@ -225,38 +275,64 @@ export class RunManager {
       else this.active.delete(conversationId);
       throw e;
     }
-    if (busy) d.log.append(conversationId, id, agentId, { case: "queued", value: { position: queue.indexOf(run) + 1 } });
+    if (busy)
+      d.log.append(conversationId, id, agentId, { case: "queued", value: { position: queue.indexOf(run) + 1 } });
     else run.start(first);
     return run;
   }
 
   /** The conversation so far, before this run's user message is stored. */
   private priorMessages(conversationId: string): Promise<ChatMessage[]> {
-    return this.deps.conversations.history(conversationId, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" });
+    return this.deps.conversations.history(conversationId, {
+      includeSystem: true,
+      limit: 0,
+      agentId: "",
+      channel: "",
+      messageType: "",
+    });
   }
 
   private openFirstTurn(run: LiveRun, p: RunParams, prior: ChatMessage[]): FirstTurn {
-    const messages = buildPrompt({ systemPrompt: p.profile.systemPrompt, prior, contextFiles: p.contextFiles, context: p.req.context, text: p.text, imageDataUrl: p.imageDataUrl });
-    const turn = this.deps.providerFor(p.model).open({ model: p.model, messages, tools: asOpenAITools(p.tools), signal: run.controller.signal });
+    const messages = buildPrompt({
+      systemPrompt: p.profile.systemPrompt,
+      prior,
+      contextFiles: p.contextFiles,
+      context: p.req.context,
+      text: p.text,
+      imageDataUrl: p.imageDataUrl,
+    });
+    const turn = this.deps
+      .providerFor(p.model)
+      .open({ model: p.model, messages, tools: asOpenAITools(p.tools), signal: run.controller.signal });
     return { messages, turn };
   }
 
   /** Cancels a run, or the active run of a conversation. Idempotent. */
-  async cancel(runId: string, conversationId: string, reason = "cancelled by request"): Promise<{ runId: string; status: string; cancelled: boolean }> {
+  async cancel(
+    runId: string,
+    conversationId: string,
+    reason = "cancelled by request",
+  ): Promise<{ runId: string; status: string; cancelled: boolean }> {
     const run = runId ? this.byId.get(runId) : this.active.get(conversationId);
     if (run) {
       const q = this.queued.get(run.conversationId);
       const i = q?.indexOf(run) ?? -1;
       if (i >= 0) {
         q!.splice(i, 1);
-        await this.finish(run, "cancelled", create(SendMessageResponseSchema, { runId: run.id, conversationId: run.conversationId, status: "cancelled" }), { case: "cancelled", value: { reason } });
+        await this.finish(
+          run,
+          "cancelled",
+          create(SendMessageResponseSchema, { runId: run.id, conversationId: run.conversationId, status: "cancelled" }),
+          { case: "cancelled", value: { reason } },
+        );
       } else {
         run.controller.abort(new ConnectError(reason, Code.Canceled));
         await run.done;
       }
       return { runId: run.id, status: "cancelled", cancelled: true };
     }
-    if (!runId) throw new ConnectError(`conversation ${JSON.stringify(conversationId)} has no active run`, Code.NotFound);
+    if (!runId)
+      throw new ConnectError(`conversation ${JSON.stringify(conversationId)} has no active run`, Code.NotFound);
     const row = await this.deps.runs.byId(runId);
     if (!row) throw new ConnectError(`run ${JSON.stringify(runId)} not found`, Code.NotFound);
     return { runId, status: row.status, cancelled: false };
@@ -274,8 +350,18 @@ export class RunManager {
     const open = await d.runs.openRuns();
     for (const r of open) {
       await d.log.prepare(r.conversation_id);
-      d.log.append(r.conversation_id, r.id, r.agent_id, { case: "error", value: { message: "the run was interrupted by a server restart; send the message again", code: "aborted" } });
-      await d.runs.finish(r.id, "error", toJsonString(SendMessageResponseSchema, create(SendMessageResponseSchema, { runId: r.id, conversationId: r.conversation_id, status: "error" })));
+      d.log.append(r.conversation_id, r.id, r.agent_id, {
+        case: "error",
+        value: { message: "the run was interrupted by a server restart; send the message again", code: "aborted" },
+      });
+      await d.runs.finish(
+        r.id,
+        "error",
+        toJsonString(
+          SendMessageResponseSchema,
+          create(SendMessageResponseSchema, { runId: r.id, conversationId: r.conversation_id, status: "error" }),
+        ),
+      );
     }
     await d.log.flush();
   }
@@ -303,9 +389,21 @@ export class RunManager {
         await d.conversations.appendMessage(run.conversationId, userMessage(p.text, run.agentId, p.req));
         first = this.openFirstTurn(run, p, prior);
       }
-      d.log.append(run.conversationId, run.id, run.agentId, { case: "start", value: { model: p.model.name, requestId: p.req.requestId } });
+      d.log.append(run.conversationId, run.id, run.agentId, {
+        case: "start",
+        value: { model: p.model.name, requestId: p.req.requestId },
+      });
       const outcome: RunOutcome = await runAgentLoop(
-        { runId: run.id, conversationId: run.conversationId, profile: p.profile, model: p.model, messages: first.messages, maxIterations: p.maxIterations, tools: p.tools, root: p.root },
+        {
+          runId: run.id,
+          conversationId: run.conversationId,
+          profile: p.profile,
+          model: p.model,
+          messages: first.messages,
+          maxIterations: p.maxIterations,
+          tools: p.tools,
+          root: p.root,
+        },
         { log: d.log, conversations: d.conversations, usage: d.usage, provider: d.providerFor(p.model), gate: d.gate },
         signal,
         first.turn,
@@ -325,22 +423,56 @@ export class RunManager {
       });
       await this.finish(run, outcome.status, result, {
         case: "complete",
-        value: { response: outcome.response, actionResults: outcome.actionResults, reasoning: outcome.reasoning, iterations: outcome.iterations, toolCalls: outcome.toolCalls, status: outcome.status, usage },
+        value: {
+          response: outcome.response,
+          actionResults: outcome.actionResults,
+          reasoning: outcome.reasoning,
+          iterations: outcome.iterations,
+          toolCalls: outcome.toolCalls,
+          status: outcome.status,
+          usage,
+        },
       });
     } catch (e) {
       if (signal.aborted) {
         const reason = ConnectError.from(signal.reason).rawMessage;
-        await this.finish(run, "cancelled", create(SendMessageResponseSchema, { runId: run.id, conversationId: run.conversationId, status: "cancelled", model: p.model.name }), { case: "cancelled", value: { reason } });
+        await this.finish(
+          run,
+          "cancelled",
+          create(SendMessageResponseSchema, {
+            runId: run.id,
+            conversationId: run.conversationId,
+            status: "cancelled",
+            model: p.model.name,
+          }),
+          { case: "cancelled", value: { reason } },
+        );
       } else {
         const { message, code } = describeFailure(e);
         d.logger.warn({ runId: run.id, err: e }, "run failed");
-        await this.finish(run, "error", create(SendMessageResponseSchema, { runId: run.id, conversationId: run.conversationId, status: "error", response: "", model: p.model.name }), { case: "error", value: { message, code } });
+        await this.finish(
+          run,
+          "error",
+          create(SendMessageResponseSchema, {
+            runId: run.id,
+            conversationId: run.conversationId,
+            status: "error",
+            response: "",
+            model: p.model.name,
+          }),
+          { case: "error", value: { message, code } },
+        );
       }
     }
   }
 
   /** Emits the single terminal event, records the result, and starts the next queued run. */
-  private async finish(run: LiveRun, status: string, result: SendMessageResponse, terminal: Parameters<EventLog["append"]>[3]): Promise<void> {
+  private async finish(
+    run: LiveRun,
+    status: string,
+    result: SendMessageResponse,
+    terminal: Parameters<EventLog["append"]>[3],
+  ): Promise<void> {
     const d = this.deps;
     d.log.append(run.conversationId, run.id, run.agentId, terminal);
     try {
@@ -374,5 +506,8 @@ function requestHash(req: ChatRequest): string {
 /** The terminal error event's message and code (a Connect code name). */
 function describeFailure(e: unknown): { message: string; code: string } {
   const err = ConnectError.from(e);
-  return { message: err.rawMessage, code: Code[err.code].replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase()) };
+  return {
+    message: err.rawMessage,
+    code: Code[err.code].replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase()),
+  };
 }

@@ -26,7 +26,10 @@ export function statusOf(err: ConnectError): number {
 export function sendCompatError(reply: FastifyReply, style: ErrorStyle, e: unknown): FastifyReply {
   const err = ConnectError.from(e);
   const message = err.rawMessage;
-  return reply.code(statusOf(err)).type("application/json").send(style === "penguin" ? { detail: message } : { error: message });
+  return reply
+    .code(statusOf(err))
+    .type("application/json")
+    .send(style === "penguin" ? { detail: message } : { error: message });
 }
 
 /** Maps fastify's own request errors (bad JSON, wrong media type, size) onto codes. */
@@ -36,10 +39,15 @@ export function fastifyErrorToConnect(err: Error & { statusCode?: number; code?:
     case 413:
       return new ConnectError(`request body too large: ${err.message}`, Code.ResourceExhausted);
     case 415:
-      return Object.assign(new ConnectError(`unsupported content type: send application/json (${err.message})`, Code.InvalidArgument), { httpStatus: 415 });
+      return Object.assign(
+        new ConnectError(`unsupported content type: send application/json (${err.message})`, Code.InvalidArgument),
+        { httpStatus: 415 },
+      );
     case 400:
       return new ConnectError(`malformed request: ${err.message}`, Code.InvalidArgument);
     default:
-      return (err.statusCode ?? 500) < 500 ? new ConnectError(err.message, Code.InvalidArgument) : new ConnectError(err.message, Code.Internal);
+      return (err.statusCode ?? 500) < 500
+        ? new ConnectError(err.message, Code.InvalidArgument)
+        : new ConnectError(err.message, Code.Internal);
   }
 }

@@ -27,12 +27,21 @@ function value(field: DescField, v: unknown): JsonValue {
       return message(field.message, v);
     case "list":
       return (v as unknown[]).map((x) =>
-        field.listKind === "scalar" ? scalar(field.scalar, x) : field.listKind === "enum" ? (field.enum.values.find((e) => e.number === x)?.name ?? (x as number)) : message(field.message, x),
+        field.listKind === "scalar"
+          ? scalar(field.scalar, x)
+          : field.listKind === "enum"
+            ? (field.enum.values.find((e) => e.number === x)?.name ?? (x as number))
+            : message(field.message, x),
       );
     case "map": {
       const out: JsonObject = {};
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        out[k] = field.mapKind === "scalar" ? scalar(field.scalar, x) : field.mapKind === "enum" ? (x as number) : message(field.message, x);
+        out[k] =
+          field.mapKind === "scalar"
+            ? scalar(field.scalar, x)
+            : field.mapKind === "enum"
+              ? (x as number)
+              : message(field.message, x);
       }
       return out;
     }
@@ -41,7 +50,8 @@ function value(field: DescField, v: unknown): JsonValue {
 
 function message(desc: DescMessage, v: unknown): JsonValue {
   // Struct and Value fields hold plain JSON already.
-  if (desc.typeName === "google.protobuf.Struct" || desc.typeName === "google.protobuf.Value") return (v ?? {}) as JsonValue;
+  if (desc.typeName === "google.protobuf.Struct" || desc.typeName === "google.protobuf.Value")
+    return (v ?? {}) as JsonValue;
   return toDocJson(desc, v as AnyMessage);
 }
 
@@ -60,7 +70,14 @@ export function toDocJson(desc: DescMessage, msg: AnyMessage | undefined): JsonO
     }
     const v = msg?.[field.localName];
     if (v === undefined) {
-      out[field.name] = field.fieldKind === "message" || field.proto.proto3Optional ? null : field.fieldKind === "list" ? [] : field.fieldKind === "map" ? {} : defaultOf(field);
+      out[field.name] =
+        field.fieldKind === "message" || field.proto.proto3Optional
+          ? null
+          : field.fieldKind === "list"
+            ? []
+            : field.fieldKind === "map"
+              ? {}
+              : defaultOf(field);
       continue;
     }
     out[field.name] = value(field, v);

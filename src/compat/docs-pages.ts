@@ -20,6 +20,9 @@ export async function registerDocsPages(fastify: FastifyInstance, document: Reco
   fastify.get("/api/redoc", async (_req, reply) => reply.type("text/html; charset=utf-8").send(REDOC_PAGE));
   fastify.get("/api/redoc/redoc.standalone.js", async (_req, reply) => {
     redocJs ??= readFileSync(require.resolve("redoc/bundles/redoc.standalone.js"), "utf8");
-    return reply.type("application/javascript; charset=utf-8").header("cache-control", "public, max-age=86400").send(redocJs);
+    return reply
+      .type("application/javascript; charset=utf-8")
+      .header("cache-control", "public, max-age=86400")
+      .send(redocJs);
   });
 }

@@ -31,9 +31,21 @@ export class SchemaBook {
       case "message":
         return { anyOf: [this.ref(f.message), { type: "null" }] };
       case "list":
-        return { type: "array", items: f.listKind === "scalar" ? scalar(f.scalar) : f.listKind === "enum" ? { type: "string" } : this.ref(f.message) };
+        return {
+          type: "array",
+          items:
+            f.listKind === "scalar"
+              ? scalar(f.scalar)
+              : f.listKind === "enum"
+                ? { type: "string" }
+                : this.ref(f.message),
+        };
       case "map":
-        return { type: "object", additionalProperties: f.mapKind === "scalar" ? scalar(f.scalar) : f.mapKind === "enum" ? { type: "string" } : this.ref(f.message) };
+        return {
+          type: "object",
+          additionalProperties:
+            f.mapKind === "scalar" ? scalar(f.scalar) : f.mapKind === "enum" ? { type: "string" } : this.ref(f.message),
+        };
     }
   }
 }

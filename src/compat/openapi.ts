@@ -20,7 +20,12 @@ export function buildOpenApi(routes: readonly RouteDoc[], version: string): Reco
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = r.url.replace(/:([A-Za-z_]+)/g, "{$1}");
-    const params = [...r.url.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const params = [...r.url.matchAll(/:([A-Za-z_]+)/g)].map((m) => ({
+      name: m[1],
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
     const query = Object.entries(r.query ?? {}).map(([name, s]) => ({ name, in: "query", required: false, schema: s }));
     const status = String(r.status ?? 200);
     const ok = r.produces
@@ -35,7 +40,9 @@ export function buildOpenApi(routes: readonly RouteDoc[], version: string): Reco
       tags: [r.tag],
       operationId: `${r.method.toString().toLowerCase()}${path.replace(/[^A-Za-z0-9]+/g, "_")}`,
       ...(params.length + query.length ? { parameters: [...params, ...query] } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(r.body) } } } } : {}),
+      ...(r.body
+        ? { requestBody: { required: true, content: { "application/json": { schema: schema(r.body) } } } }
+        : {}),
       responses: { [status]: ok, "4XX": error, "5XX": error },
     };
   }
@@ -44,7 +51,8 @@ export function buildOpenApi(routes: readonly RouteDoc[], version: string): Reco
     info: {
       title: "Floe legacy JSON API",
       version,
-      description: "Penguin-style /api/v1 routes and Pawan-style routes (also under /api). The full API is the Connect/gRPC contract in proto/floe/v1; WebSocket routes: /api/v1/chat/stream.",
+      description:
+        "Penguin-style /api/v1 routes and Pawan-style routes (also under /api). The full API is the Connect/gRPC contract in proto/floe/v1; WebSocket routes: /api/v1/chat/stream.",
     },
     paths,
     components: { schemas: book.components },

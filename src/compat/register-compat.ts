@@ -32,7 +32,11 @@ export function websocketOriginCheck(config: FloeConfig): (req: FastifyRequest) 
 }
 
 /** The Penguin and Pawan surfaces, and their OpenAPI document and pages. */
-export async function registerCompat(fastify: FastifyInstance, invoker: InProcessInvoker, config: FloeConfig): Promise<void> {
+export async function registerCompat(
+  fastify: FastifyInstance,
+  invoker: InProcessInvoker,
+  config: FloeConfig,
+): Promise<void> {
   await fastify.register(fastifyWebsocket, { options: { maxPayload: config.maxBodyBytes } });
   const router = new CompatRouter();
   await fastify.register(async (scope) => {

@@ -16,15 +16,39 @@ const TOOL_NAMES = ALL_TOOLS.map((t) => t.name);
 export const CONFIG_FILE_NAME = "floe.yaml";
 
 const FILE_KEYS = new Set([
-  "host", "port", "workspace", "project_root", "execution_mode", "database_url", "debug",
-  "cors_origins", "api_keys", "allow_public_without_keys", "default_model", "models",
-  "agent_id", "aegis_net_file", "max_body_bytes", "heartbeat_ms", "event_retention", "model_max_retries",
-  "model_timeout_ms", "agents",
+  "host",
+  "port",
+  "workspace",
+  "project_root",
+  "execution_mode",
+  "database_url",
+  "debug",
+  "cors_origins",
+  "api_keys",
+  "allow_public_without_keys",
+  "default_model",
+  "models",
+  "agent_id",
+  "aegis_net_file",
+  "max_body_bytes",
+  "heartbeat_ms",
+  "event_retention",
+  "model_max_retries",
+  "model_timeout_ms",
+  "agents",
 ]);
 const AGENT_KEYS = new Set(["id", "system_prompt", "default_tools", "model"]);
 const MODEL_KEYS = new Set([
-  "id", "name", "provider", "base_url", "api_key_env", "vision_enabled", "max_output_tokens",
-  "context_window", "temperature", "reasoning_enabled",
+  "id",
+  "name",
+  "provider",
+  "base_url",
+  "api_key_env",
+  "vision_enabled",
+  "max_output_tokens",
+  "context_window",
+  "temperature",
+  "reasoning_enabled",
 ]);
 
 type Raw = Record<string, unknown>;
@@ -44,7 +68,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const src = existsSync(configFile) ? configFile : "defaults";
 
   // One reader per setting: flag, else env, else file, else default.
-  const pick = <T>(key: EnvKey, fileKey: string, parseValue: (v: unknown, source: string, name: string) => T, fallback: T, flag?: unknown): T => {
+  const pick = <T>(
+    key: EnvKey,
+    fileKey: string,
+    parseValue: (v: unknown, source: string, name: string) => T,
+    fallback: T,
+    flag?: unknown,
+  ): T => {
     if (flag !== undefined) return parseValue(flag, "flag", `--${fileKey}`);
     const e = readEnv(env, key);
     if (e) return parseValue(e.value, "env", e.name);
@@ -57,11 +87,17 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const openaiBaseUrl = pick("openaiBaseUrl", "__none", str, "");
   const openaiApiKey = pick("openaiApiKey", "__none", str, "");
   if (models.length === 0) {
-    models.push(openaiApiKey || openaiBaseUrl ? envModel(env.FLOE_MODEL?.trim() || "gpt-4o-mini", openaiBaseUrl) : offlineModel());
+    models.push(
+      openaiApiKey || openaiBaseUrl ? envModel(env.FLOE_MODEL?.trim() || "gpt-4o-mini", openaiBaseUrl) : offlineModel(),
+    );
   }
   const defaultModel = pick("defaultModel", "default_model", str, models[0]!.id);
   if (!models.some((m) => m.id === defaultModel)) {
-    throw new ConfigError("default_model", src, `"${defaultModel}" is not the id of a configured model (have: ${models.map((m) => m.id).join(", ")})`);
+    throw new ConfigError(
+      "default_model",
+      src,
+      `"${defaultModel}" is not the id of a configured model (have: ${models.map((m) => m.id).join(", ")})`,
+    );
   }
 
   return {
@@ -110,7 +146,8 @@ function readConfigFile(path: string): Raw {
     throw new ConfigError("(yaml)", path, `not valid YAML: ${first}`);
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new ConfigError("(root)", path, "must be a mapping of keys to values");
+  if (typeof doc !== "object" || Array.isArray(doc))
+    throw new ConfigError("(root)", path, "must be a mapping of keys to values");
   for (const key of Object.keys(doc)) {
     if (!FILE_KEYS.has(key)) throw new ConfigError(key, path, `unknown key (known: ${[...FILE_KEYS].join(", ")})`);
   }
@@ -122,10 +159,12 @@ function parseModels(value: unknown, source: string): ModelConfig[] {
   const seen = new Set<string>();
   return value.map((item, i) => {
     const at = `models[${i}]`;
-    if (typeof item !== "object" || item === null || Array.isArray(item)) throw new ConfigError(at, source, "must be a mapping");
+    if (typeof item !== "object" || item === null || Array.isArray(item))
+      throw new ConfigError(at, source, "must be a mapping");
     const m = item as Raw;
     for (const key of Object.keys(m)) {
-      if (!MODEL_KEYS.has(key)) throw new ConfigError(`${at}.${key}`, source, `unknown key (known: ${[...MODEL_KEYS].join(", ")})`);
+      if (!MODEL_KEYS.has(key))
+        throw new ConfigError(`${at}.${key}`, source, `unknown key (known: ${[...MODEL_KEYS].join(", ")})`);
     }
     const id = m.id === undefined ? "" : str(m.id, source, `${at}.id`);
     if (!id) throw new ConfigError(`${at}.id`, source, "is required");
@@ -139,10 +178,13 @@ function parseModels(value: unknown, source: string): ModelConfig[] {
       baseUrl: m.base_url === undefined ? "" : str(m.base_url, source, `${at}.base_url`),
       apiKeyEnv: m.api_key_env === undefined ? "OPENAI_API_KEY" : str(m.api_key_env, source, `${at}.api_key_env`),
       visionEnabled: m.vision_enabled === undefined ? false : bool(m.vision_enabled, source, `${at}.vision_enabled`),
-      maxOutputTokens: m.max_output_tokens === undefined ? 4096 : positiveInt(m.max_output_tokens, source, `${at}.max_output_tokens`),
-      maxContextWindowTokens: m.context_window === undefined ? 128000 : positiveInt(m.context_window, source, `${at}.context_window`),
+      maxOutputTokens:
+        m.max_output_tokens === undefined ? 4096 : positiveInt(m.max_output_tokens, source, `${at}.max_output_tokens`),
+      maxContextWindowTokens:
+        m.context_window === undefined ? 128000 : positiveInt(m.context_window, source, `${at}.context_window`),
       temperature: m.temperature === undefined ? 0.7 : temperature(m.temperature, source, `${at}.temperature`),
-      reasoningEnabled: m.reasoning_enabled === undefined ? false : bool(m.reasoning_enabled, source, `${at}.reasoning_enabled`),
+      reasoningEnabled:
+        m.reasoning_enabled === undefined ? false : bool(m.reasoning_enabled, source, `${at}.reasoning_enabled`),
     });
   });
 }
@@ -151,25 +193,41 @@ function parseAgents(value: unknown, source: string, models: ModelConfig[]): Age
   if (!Array.isArray(value)) throw new ConfigError("agents", source, "must be a list of agents");
   return value.map((item, i) => {
     const at = `agents[${i}]`;
-    if (typeof item !== "object" || item === null || Array.isArray(item)) throw new ConfigError(at, source, "must be a mapping");
+    if (typeof item !== "object" || item === null || Array.isArray(item))
+      throw new ConfigError(at, source, "must be a mapping");
     const a = item as Raw;
     for (const key of Object.keys(a)) {
-      if (!AGENT_KEYS.has(key)) throw new ConfigError(`${at}.${key}`, source, `unknown key (known: ${[...AGENT_KEYS].join(", ")})`);
+      if (!AGENT_KEYS.has(key))
+        throw new ConfigError(`${at}.${key}`, source, `unknown key (known: ${[...AGENT_KEYS].join(", ")})`);
     }
     const id = a.id === undefined ? "" : str(a.id, source, `${at}.id`);
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw new ConfigError(`${at}.id`, source, "is required: 1-64 letters, digits, '.', '_' or '-'");
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id))
+      throw new ConfigError(`${at}.id`, source, "is required: 1-64 letters, digits, '.', '_' or '-'");
     const modelId = a.model === undefined ? "" : str(a.model, source, `${at}.model`);
-    if (modelId && !models.some((m) => m.id === modelId)) throw new ConfigError(`${at}.model`, source, `"${modelId}" is not the id of a configured model`);
+    if (modelId && !models.some((m) => m.id === modelId))
+      throw new ConfigError(`${at}.model`, source, `"${modelId}" is not the id of a configured model`);
     const tools = a.default_tools === undefined ? [] : list(a.default_tools, source, `${at}.default_tools`);
     const unknown = tools.filter((t) => !TOOL_NAMES.includes(t));
-    if (unknown.length) throw new ConfigError(`${at}.default_tools`, source, `unknown tool(s) ${unknown.join(", ")} (known: ${TOOL_NAMES.join(", ")})`);
-    return { id, systemPrompt: a.system_prompt === undefined ? DEFAULT_SYSTEM_PROMPT : str(a.system_prompt, source, `${at}.system_prompt`), defaultTools: tools, modelId };
+    if (unknown.length)
+      throw new ConfigError(
+        `${at}.default_tools`,
+        source,
+        `unknown tool(s) ${unknown.join(", ")} (known: ${TOOL_NAMES.join(", ")})`,
+      );
+    return {
+      id,
+      systemPrompt:
+        a.system_prompt === undefined ? DEFAULT_SYSTEM_PROMPT : str(a.system_prompt, source, `${at}.system_prompt`),
+      defaultTools: tools,
+      modelId,
+    };
   });
 }
 
 function nonNegativeInt(v: unknown, source: string, key: string): number {
   const n = typeof v === "number" ? v : Number(String(v).trim());
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(key, source, `must be a non-negative integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new ConfigError(key, source, `must be a non-negative integer, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -181,19 +239,22 @@ function str(v: unknown, source: string, key: string): string {
 
 function port(v: unknown, source: string, key: string): number {
   const n = typeof v === "number" ? v : Number(String(v).trim());
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(key, source, `must be a port number 0-65535, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ConfigError(key, source, `must be a port number 0-65535, got ${JSON.stringify(v)}`);
   return n;
 }
 
 function positiveInt(v: unknown, source: string, key: string): number {
   const n = typeof v === "number" ? v : Number(String(v).trim());
-  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(key, source, `must be a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new ConfigError(key, source, `must be a positive integer, got ${JSON.stringify(v)}`);
   return n;
 }
 
 function temperature(v: unknown, source: string, key: string): number {
   const n = typeof v === "number" ? v : Number(String(v).trim());
-  if (!Number.isFinite(n) || n < 0 || n > 2) throw new ConfigError(key, source, `must be a number from 0 to 2, got ${JSON.stringify(v)}`);
+  if (!Number.isFinite(n) || n < 0 || n > 2)
+    throw new ConfigError(key, source, `must be a number from 0 to 2, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -207,7 +268,10 @@ function bool(v: unknown, source: string, key: string): boolean {
 
 function list(v: unknown, source: string, key: string): string[] {
   if (Array.isArray(v)) return v.map((x, i) => str(x, source, `${key}[${i}]`)).filter(Boolean);
-  return str(v, source, key).split(",").map((s) => s.trim()).filter(Boolean);
+  return str(v, source, key)
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function mode(v: unknown, source: string, key: string): ExecutionMode {
@@ -219,5 +283,9 @@ function mode(v: unknown, source: string, key: string): ExecutionMode {
 function dbUrl(v: unknown, source: string, key: string): string {
   const s = str(v, source, key);
   if (s === "" || /^postgres(ql)?:\/\//.test(s) || /^sqlite:/.test(s) || isAbsolute(s)) return s;
-  throw new ConfigError(key, source, `must be a postgres:// URL, a sqlite: URL or an absolute path, got ${JSON.stringify(v)}`);
+  throw new ConfigError(
+    key,
+    source,
+    `must be a postgres:// URL, a sqlite: URL or an absolute path, got ${JSON.stringify(v)}`,
+  );
 }

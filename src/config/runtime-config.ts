@@ -9,7 +9,10 @@ export interface RuntimeConfigState {
   executionMode: ExecutionMode;
 }
 
-export type RuntimeConfigObserver = (next: Readonly<RuntimeConfigState>, previous: Readonly<RuntimeConfigState>) => void;
+export type RuntimeConfigObserver = (
+  next: Readonly<RuntimeConfigState>,
+  previous: Readonly<RuntimeConfigState>,
+) => void;
 
 /**
  * The roots and mode that may change while the server runs. Components that
@@ -53,7 +56,10 @@ export class RuntimeConfig {
 
   setExecutionMode(mode: string): ExecutionMode {
     if (mode !== "project" && mode !== "workspace") {
-      throw new ConnectError(`invalid execution mode ${JSON.stringify(mode)}: must be 'project' or 'workspace'`, Code.InvalidArgument);
+      throw new ConnectError(
+        `invalid execution mode ${JSON.stringify(mode)}: must be 'project' or 'workspace'`,
+        Code.InvalidArgument,
+      );
     }
     this.update({ executionMode: mode });
     return mode;
@@ -67,14 +73,22 @@ export class RuntimeConfig {
 }
 
 function existingDirectory(path: string, field: string): string {
-  if (!path || !path.trim()) throw new ConnectError(`${field} is required: give an existing directory`, Code.InvalidArgument);
+  if (!path || !path.trim())
+    throw new ConnectError(`${field} is required: give an existing directory`, Code.InvalidArgument);
   const abs = resolve(path.trim());
   let isDir = false;
   try {
     isDir = statSync(abs).isDirectory();
   } catch {
-    throw new ConnectError(`${field} ${JSON.stringify(abs)} does not exist: give an existing directory`, Code.InvalidArgument);
+    throw new ConnectError(
+      `${field} ${JSON.stringify(abs)} does not exist: give an existing directory`,
+      Code.InvalidArgument,
+    );
   }
-  if (!isDir) throw new ConnectError(`${field} ${JSON.stringify(abs)} is not a directory: give an existing directory`, Code.InvalidArgument);
+  if (!isDir)
+    throw new ConnectError(
+      `${field} ${JSON.stringify(abs)} is not a directory: give an existing directory`,
+      Code.InvalidArgument,
+    );
   return abs;
 }

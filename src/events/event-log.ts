@@ -81,11 +81,23 @@ export class EventLog {
   }
 
   /** Numbers, publishes and queues an event. The conversation must be prepared. */
-  append(conversationId: string, runId: string, agentId: string, kind: MessageInitShape<typeof EventSchema>["kind"]): Event {
+  append(
+    conversationId: string,
+    runId: string,
+    agentId: string,
+    kind: MessageInitShape<typeof EventSchema>["kind"],
+  ): Event {
     const seq = this.nextSeq.get(conversationId);
     if (seq === undefined) throw new Error(`event log: conversation ${conversationId} was not prepared`);
     this.nextSeq.set(conversationId, seq + 1);
-    const event = create(EventSchema, { seq: BigInt(seq), conversationId, runId, agentId, timestamp: new Date().toISOString(), kind });
+    const event = create(EventSchema, {
+      seq: BigInt(seq),
+      conversationId,
+      runId,
+      agentId,
+      timestamp: new Date().toISOString(),
+      kind,
+    });
     this.pending.push({ conversationId, seq, event });
     this.remember(conversationId, event);
     this.bus.emit(conversationId, event);
@@ -160,7 +172,12 @@ export class EventLog {
         const latest = new Map<string, number>();
         for (const p of batch) latest.set(p.conversationId, p.seq);
         for (const [id, seq] of latest) {
-          await trx.updateTable("conversations").set({ last_seq: seq }).where("id", "=", id).where("last_seq", "<", seq).execute();
+          await trx
+            .updateTable("conversations")
+            .set({ last_seq: seq })
+            .where("id", "=", id)
+            .where("last_seq", "<", seq)
+            .execute();
         }
       });
     } catch (e) {
@@ -180,7 +197,8 @@ export class EventLog {
   private async prune(conversations: Set<string>): Promise<void> {
     for (const id of conversations) {
       const keepFrom = this.latestSeq(id) - this.opts.retention + 1;
-      if (keepFrom > 1) await this.db.deleteFrom("events").where("conversation_id", "=", id).where("seq", "<", keepFrom).execute();
+      if (keepFrom > 1)
+        await this.db.deleteFrom("events").where("conversation_id", "=", id).where("seq", "<", keepFrom).execute();
     }
   }
 
@@ -232,5 +250,12 @@ export class EventLog {
 
 function toRow(p: { conversationId: string; seq: number; event: Event }): EventsTable {
   const e = p.event;
-  return { conversation_id: p.conversationId, seq: p.seq, run_id: e.runId, kind: e.kind.case ?? "", payload: toJsonString(EventSchema, e), created_at: e.timestamp };
+  return {
+    conversation_id: p.conversationId,
+    seq: p.seq,
+    run_id: e.runId,
+    kind: e.kind.case ?? "",
+    payload: toJsonString(EventSchema, e),
+    created_at: e.timestamp,
+  };
 }

@@ -39,12 +39,23 @@ export async function* subscribe(log: EventLog, o: SubscribeOptions): AsyncGener
     await log.prepare(o.conversationId);
     if (!o.skipSnapshot) {
       const snap = await o.snapshot();
-      yield create(EventSchema, { ...base, timestamp: now(), kind: { case: "snapshot", value: create(SnapshotEventSchema, { ...snap, latestSeq: BigInt(log.latestSeq(o.conversationId)) }) } });
+      yield create(EventSchema, {
+        ...base,
+        timestamp: now(),
+        kind: {
+          case: "snapshot",
+          value: create(SnapshotEventSchema, { ...snap, latestSeq: BigInt(log.latestSeq(o.conversationId)) }),
+        },
+      });
     }
     let last = o.afterSeq;
     const { events, gapOldest } = await log.readFrom(o.conversationId, o.afterSeq);
     if (gapOldest !== undefined) {
-      yield create(EventSchema, { ...base, timestamp: now(), kind: { case: "gap", value: { requestedAfterSeq: BigInt(o.afterSeq), oldestAvailableSeq: BigInt(gapOldest) } } });
+      yield create(EventSchema, {
+        ...base,
+        timestamp: now(),
+        kind: { case: "gap", value: { requestedAfterSeq: BigInt(o.afterSeq), oldestAvailableSeq: BigInt(gapOldest) } },
+      });
     }
     const emit = function* (e: Event): Generator<Event, boolean> {
       const seq = Number(e.seq);
@@ -69,7 +80,11 @@ export async function* subscribe(log: EventLog, o: SubscribeOptions): AsyncGener
       });
       wake = undefined;
       if (idle && !o.signal.aborted && buffered.length === 0) {
-        yield create(EventSchema, { ...base, timestamp: now(), kind: { case: "heartbeat", value: { latestSeq: BigInt(log.latestSeq(o.conversationId)) } } });
+        yield create(EventSchema, {
+          ...base,
+          timestamp: now(),
+          kind: { case: "heartbeat", value: { latestSeq: BigInt(log.latestSeq(o.conversationId)) } },
+        });
       }
     }
   } finally {

@@ -1,4 +1,12 @@
-import { create, isMessage, type DescMessage, type DescMethod, type DescService, type JsonWriteOptions, type Message } from "@bufbuild/protobuf";
+import {
+  create,
+  isMessage,
+  type DescMessage,
+  type DescMethod,
+  type DescService,
+  type JsonWriteOptions,
+  type Message,
+} from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
 import { endStreamFlag, endStreamToJson } from "@connectrpc/connect/protocol-connect";
@@ -17,7 +25,11 @@ import { FastCall } from "./lazy-call.js";
  * response message written to the socket as soon as it is yielded. Streams
  * carry run events, so this path sets Floe's time to first token.
  */
-export function registerConnectStreamFastPath(fastify: FastifyInstance, bindings: readonly ServiceBinding[], opts: FastPathOptions): void {
+export function registerConnectStreamFastPath(
+  fastify: FastifyInstance,
+  bindings: readonly ServiceBinding[],
+  opts: FastPathOptions,
+): void {
   for (const { service, impl } of bindings) {
     for (const method of service.methods) {
       if (method.methodKind !== "server_streaming") continue;
@@ -25,7 +37,10 @@ export function registerConnectStreamFastPath(fastify: FastifyInstance, bindings
       const route: StreamRoute = {
         service,
         method,
-        serialization: createMethodSerializationLookup(method, undefined, opts.jsonOptions, { readMaxBytes: opts.readMaxBytes, writeMaxBytes: 0xffffffff }),
+        serialization: createMethodSerializationLookup(method, undefined, opts.jsonOptions, {
+          readMaxBytes: opts.readMaxBytes,
+          writeMaxBytes: 0xffffffff,
+        }),
         invoke: streamChain(opts.interceptors, service, method, fn),
         opts,
       };
@@ -57,7 +72,9 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
   const sendHeaders = () => {
     if (headersSent) return;
     headersSent = true;
-    const headers: Record<string, string> = { "content-type": binary ? "application/connect+proto" : "application/connect+json" };
+    const headers: Record<string, string> = {
+      "content-type": binary ? "application/connect+proto" : "application/connect+json",
+    };
     for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = String(v);
     call.peekResponseHeader()?.forEach((v, k) => (headers[k] = v));
     raw.writeHead(200, headers);
@@ -67,9 +84,13 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
   try {
     const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
     if (body.length < 5 || body.readUInt32BE(1) !== body.length - 5) {
-      throw new ConnectError("invalid Connect stream request: expected exactly one length-prefixed message", Code.InvalidArgument);
+      throw new ConnectError(
+        "invalid Connect stream request: expected exactly one length-prefixed message",
+        Code.InvalidArgument,
+      );
     }
-    if (body[0] !== 0) throw new ConnectError("compressed request messages are not supported on this path", Code.Internal);
+    if (body[0] !== 0)
+      throw new ConnectError("compressed request messages are not supported on this path", Code.Internal);
     const input = r.serialization.getI(binary).parse(body.subarray(5));
     const res = await r.invoke(streamRequest(call, input));
     for await (const message of res.message) {
@@ -93,9 +114,17 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
   } finally {
     call.done();
   }
-  if (!error && receivedExtraInput(req.raw)) error = new ConnectError("protocol error: received extra input message for server-streaming method", Code.InvalidArgument);
+  if (!error && receivedExtraInput(req.raw))
+    error = new ConnectError(
+      "protocol error: received extra input message for server-streaming method",
+      Code.InvalidArgument,
+    );
   if (raw.destroyed) return;
   sendHeaders();
-  const end = endStreamToJson(call.peekResponseTrailer() ?? new Headers(), error, r.opts.jsonOptions as Partial<JsonWriteOptions>);
+  const end = endStreamToJson(
+    call.peekResponseTrailer() ?? new Headers(),
+    error,
+    r.opts.jsonOptions as Partial<JsonWriteOptions>,
+  );
   raw.end(envelope(endStreamFlag, Buffer.from(JSON.stringify(end))));
 }

@@ -2,7 +2,12 @@ import type { ServerHttp2Stream } from "node:http2";
 import type { DescMessage, DescMethod, DescService, JsonWriteOptions } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
-import { codeToHttpStatus, endStreamFlag, endStreamToJson, errorToJsonBytes } from "@connectrpc/connect/protocol-connect";
+import {
+  codeToHttpStatus,
+  endStreamFlag,
+  endStreamToJson,
+  errorToJsonBytes,
+} from "@connectrpc/connect/protocol-connect";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceBinding } from "../services/registry.js";
@@ -24,14 +29,31 @@ import { readFirstEnvelope } from "./first-envelope.js";
  * streams, GET, compressed bodies, deadlines) takes connect-fastify's routes.
  */
 /** Registers the fast path for every unary method of `bindings`. */
-export async function connectUnaryFastPath(fastify: FastifyInstance, bindings: readonly ServiceBinding[], opts: FastPathOptions): Promise<void> {
+export async function connectUnaryFastPath(
+  fastify: FastifyInstance,
+  bindings: readonly ServiceBinding[],
+  opts: FastPathOptions,
+): Promise<void> {
   const passThrough = (_req: FastifyRequest, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser(["application/json", "application/proto", "application/grpc", "application/grpc+proto"], { parseAs: "buffer", bodyLimit: opts.readMaxBytes + 5 }, passThrough);
-  fastify.addContentTypeParser(["application/connect+proto", "application/connect+json"], readFirstEnvelope(opts.readMaxBytes));
+  fastify.addContentTypeParser(
+    ["application/json", "application/proto", "application/grpc", "application/grpc+proto"],
+    { parseAs: "buffer", bodyLimit: opts.readMaxBytes + 5 },
+    passThrough,
+  );
+  fastify.addContentTypeParser(
+    ["application/connect+proto", "application/connect+json"],
+    readFirstEnvelope(opts.readMaxBytes),
+  );
   fastify.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-    const code = err.statusCode === 413 ? Code.ResourceExhausted : (err.statusCode ?? 500) < 500 ? Code.InvalidArgument : Code.Internal;
-    const message = err.statusCode === 413 ? `message size is larger than configured readMaxBytes ${opts.readMaxBytes}` : err.message;
+    const code =
+      err.statusCode === 413
+        ? Code.ResourceExhausted
+        : (err.statusCode ?? 500) < 500
+          ? Code.InvalidArgument
+          : Code.Internal;
+    const message =
+      err.statusCode === 413 ? `message size is larger than configured readMaxBytes ${opts.readMaxBytes}` : err.message;
     const error = new ConnectError(message, code);
     const ct = String(req.headers["content-type"]);
     if (ct.startsWith("application/grpc")) return sendGrpcError(reply, error);
@@ -44,7 +66,10 @@ export async function connectUnaryFastPath(fastify: FastifyInstance, bindings: r
     for (const method of service.methods) {
       if (method.methodKind !== "unary") continue;
       const fn = (impl as unknown as Record<string, AnyImpl>)[method.localName]!.bind(impl);
-      const serialization = createMethodSerializationLookup(method, undefined, opts.jsonOptions, { readMaxBytes: opts.readMaxBytes, writeMaxBytes: 0xffffffff });
+      const serialization = createMethodSerializationLookup(method, undefined, opts.jsonOptions, {
+        readMaxBytes: opts.readMaxBytes,
+        writeMaxBytes: 0xffffffff,
+      });
       const invoke = chain(opts.interceptors, service, method, fn);
       const path = `/${service.typeName}/${method.name}`;
       const route: MethodRoute = { service, method, serialization, invoke, opts };
@@ -53,7 +78,10 @@ export async function connectUnaryFastPath(fastify: FastifyInstance, bindings: r
           method: "POST",
           url: path,
           constraints: { [CONNECT_UNARY_CONSTRAINT]: format },
-          handler: format === "grpc" ? (req, reply) => handleGrpc(req, reply, route) : (req, reply) => handle(req, reply, format === "proto", route),
+          handler:
+            format === "grpc"
+              ? (req, reply) => handleGrpc(req, reply, route)
+              : (req, reply) => handle(req, reply, format === "proto", route),
         });
       }
     }
@@ -69,7 +97,12 @@ interface MethodRoute {
   opts: FastPathOptions;
 }
 
-async function handle(req: FastifyRequest, reply: FastifyReply, binary: boolean, { service, method, serialization, invoke, opts }: MethodRoute): Promise<void> {
+async function handle(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  binary: boolean,
+  { service, method, serialization, invoke, opts }: MethodRoute,
+): Promise<void> {
   const call = new FastCall(service, method, req, reply, opts.contextValues(req));
   try {
     const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
@@ -80,7 +113,8 @@ async function handle(req: FastifyRequest, reply: FastifyReply, binary: boolean,
     reply.code(200).header("content-type", binary ? "application/proto" : "application/json");
     await reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
-    const err = e instanceof ConnectError ? e : new ConnectError("internal error", Code.Internal, undefined, undefined, e);
+    const err =
+      e instanceof ConnectError ? e : new ConnectError("internal error", Code.Internal, undefined, undefined, e);
     call.writeHeaders(reply);
     await sendError(reply, err, opts.jsonOptions);
   } finally {
@@ -89,12 +123,19 @@ async function handle(req: FastifyRequest, reply: FastifyReply, binary: boolean,
 }
 
 /** gRPC unary over HTTP/2: one length-prefixed message in, one out, status in trailers. */
-async function handleGrpc(req: FastifyRequest, reply: FastifyReply, { service, method, serialization, invoke, opts }: MethodRoute): Promise<void> {
+async function handleGrpc(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  { service, method, serialization, invoke, opts }: MethodRoute,
+): Promise<void> {
   const call = new FastCall(service, method, req, reply, opts.contextValues(req), "grpc");
   try {
     const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
     if (body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) {
-      throw new ConnectError("invalid gRPC request: expected exactly one uncompressed length-prefixed message", Code.InvalidArgument);
+      throw new ConnectError(
+        "invalid gRPC request: expected exactly one uncompressed length-prefixed message",
+        Code.InvalidArgument,
+      );
     }
     const input = serialization.getI(true).parse(body.subarray(5));
     const res = await invoke(new FastUnaryRequest(call, input));
@@ -110,14 +151,22 @@ async function handleGrpc(req: FastifyRequest, reply: FastifyReply, { service, m
     raw.addTrailers(trailers);
     raw.end(frame);
   } catch (e) {
-    await sendGrpcError(reply, e instanceof ConnectError ? e : new ConnectError("internal error", Code.Internal, undefined, undefined, e));
+    await sendGrpcError(
+      reply,
+      e instanceof ConnectError ? e : new ConnectError("internal error", Code.Internal, undefined, undefined, e),
+    );
   } finally {
     call.done();
   }
 }
 
 /** A Connect stream that ends at once with the error in its end-stream message. */
-function sendConnectStreamError(reply: FastifyReply, err: ConnectError, contentType: string, jsonOptions: Partial<JsonWriteOptions>): void {
+function sendConnectStreamError(
+  reply: FastifyReply,
+  err: ConnectError,
+  contentType: string,
+  jsonOptions: Partial<JsonWriteOptions>,
+): void {
   const json = Buffer.from(JSON.stringify(endStreamToJson(new Headers(), err, jsonOptions)));
   const frame = envelope(endStreamFlag, json);
   reply.hijack();
@@ -144,6 +193,8 @@ function sendGrpcError(reply: FastifyReply, err: ConnectError): void {
 function sendError(reply: FastifyReply, err: ConnectError, jsonOptions: Partial<JsonWriteOptions>) {
   err.metadata.forEach((value, key) => void reply.header(key, value));
   const bytes = errorToJsonBytes(err, jsonOptions);
-  return reply.code(codeToHttpStatus(err.code)).header("content-type", "application/json").send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return reply
+    .code(codeToHttpStatus(err.code))
+    .header("content-type", "application/json")
+    .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
-

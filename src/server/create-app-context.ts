@@ -17,15 +17,35 @@ import { RunRepository } from "../store/run-repository.js";
 import { UsageRepository } from "../store/usage-repository.js";
 
 /** Wires the domain: repositories, event log, model providers and the run manager. */
-export function createAppContext(config: FloeConfig, database: OpenDatabase, log: FastifyBaseLogger, env: NodeJS.ProcessEnv, gate: PermissionGate = allowAllGate): AppContext {
+export function createAppContext(
+  config: FloeConfig,
+  database: OpenDatabase,
+  log: FastifyBaseLogger,
+  env: NodeJS.ProcessEnv,
+  gate: PermissionGate = allowAllGate,
+): AppContext {
   const conversations = new ConversationRepository(database.db);
   const usage = new UsageRepository(database.db);
-  const events = new EventLog(database.db, log, { flushIntervalMs: 20, maxBatch: 500, retention: config.eventRetention });
+  const events = new EventLog(database.db, log, {
+    flushIntervalMs: 20,
+    maxBatch: 500,
+    retention: config.eventRetention,
+  });
   const models = new ModelRegistry(config.models, config.defaultModel);
-  const runtime = new RuntimeConfig({ projectRoot: config.projectRoot, workspaceRoot: config.workspace, executionMode: config.executionMode });
-  const openai = new OpenAIProvider(config, env, { maxRetries: config.modelMaxRetries, timeoutMs: config.modelTimeoutMs });
+  const runtime = new RuntimeConfig({
+    projectRoot: config.projectRoot,
+    workspaceRoot: config.workspace,
+    executionMode: config.executionMode,
+  });
+  const openai = new OpenAIProvider(config, env, {
+    maxRetries: config.modelMaxRetries,
+    timeoutMs: config.modelTimeoutMs,
+  });
   const offline = new OfflineProvider();
-  const profiles = new Map<string, AgentProfile>([["default", defaultProfile()], ...config.agents.map((a) => [a.id, a] as const)]);
+  const profiles = new Map<string, AgentProfile>([
+    ["default", defaultProfile()],
+    ...config.agents.map((a) => [a.id, a] as const),
+  ]);
   const runs = new RunManager({
     db: database.db,
     log: events,

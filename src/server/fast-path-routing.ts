@@ -56,5 +56,3 @@ export interface FastPathOptions {
   readMaxBytes: number;
   jsonOptions: Partial<JsonReadOptions & JsonWriteOptions>;
 }
-
-

@@ -18,7 +18,11 @@ export function receivedExtraInput(raw: object): boolean {
  * and dropped meanwhile, so the connection stays usable.
  */
 export function readFirstEnvelope(maxBytes: number) {
-  return (req: { raw: IncomingMessage | object }, payload: Readable, done: (err: Error | null, body?: Buffer) => void): void => {
+  return (
+    req: { raw: IncomingMessage | object },
+    payload: Readable,
+    done: (err: Error | null, body?: Buffer) => void,
+  ): void => {
     let buf: Buffer = Buffer.alloc(0);
     let delivered = false;
     const deliver = (err: Error | null, body?: Buffer) => {
@@ -34,7 +38,12 @@ export function readFirstEnvelope(maxBytes: number) {
       buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
       if (buf.length < 5) return;
       const length = buf.readUInt32BE(1);
-      if (length > maxBytes) deliver(Object.assign(new Error(`message size ${length} is larger than configured readMaxBytes ${maxBytes}`), { statusCode: 413 }));
+      if (length > maxBytes)
+        deliver(
+          Object.assign(new Error(`message size ${length} is larger than configured readMaxBytes ${maxBytes}`), {
+            statusCode: 413,
+          }),
+        );
       else if (buf.length >= 5 + length) deliver(null, buf);
     });
     payload.on("end", () => deliver(null, buf));

@@ -1,4 +1,12 @@
-import { create, type DescMessage, type DescMethod, type DescService, type Message, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import {
+  create,
+  type DescMessage,
+  type DescMethod,
+  type DescService,
+  type Message,
+  type MessageInitShape,
+  type MessageShape,
+} from "@bufbuild/protobuf";
 import type { ContextValues, Interceptor, StreamRequest, StreamResponse } from "@connectrpc/connect";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ServiceBinding } from "../services/registry.js";
@@ -25,8 +33,10 @@ export class InProcessInvoker {
     for (const { service, impl } of bindings) {
       for (const method of service.methods) {
         const fn = (impl as unknown as Record<string, AnyImpl>)[method.localName]!.bind(impl);
-        if (method.methodKind === "unary") this.unaryInvokers.set(key(method), chain(interceptors, service, method, fn));
-        if (method.methodKind === "server_streaming") this.streamInvokers.set(key(method), streamChain(interceptors, service, method, fn as unknown as StreamImpl));
+        if (method.methodKind === "unary")
+          this.unaryInvokers.set(key(method), chain(interceptors, service, method, fn));
+        if (method.methodKind === "server_streaming")
+          this.streamInvokers.set(key(method), streamChain(interceptors, service, method, fn as unknown as StreamImpl));
       }
     }
   }
@@ -88,7 +98,12 @@ function key(method: DescMethod): string {
   return `${method.parent.typeName}/${method.name}`;
 }
 
-export function streamChain(interceptors: Interceptor[], service: DescService, method: DescMethod, fn: StreamImpl): StreamInvoke {
+export function streamChain(
+  interceptors: Interceptor[],
+  service: DescService,
+  method: DescMethod,
+  fn: StreamImpl,
+): StreamInvoke {
   const inner = async (req: StreamRequest): Promise<StreamResponse> => {
     const call = (req as unknown as { call: FastCall }).call;
     let first: Message | undefined;
@@ -100,7 +115,14 @@ export function streamChain(interceptors: Interceptor[], service: DescService, m
     const message = (async function* () {
       for await (const m of out) yield m as never;
     })();
-    return { stream: true, service, method, header: call.responseHeader, trailer: call.responseTrailer, message } as StreamResponse;
+    return {
+      stream: true,
+      service,
+      method,
+      header: call.responseHeader,
+      trailer: call.responseTrailer,
+      message,
+    } as StreamResponse;
   };
   let next = inner as unknown as StreamInvoke;
   for (let i = interceptors.length - 1; i >= 0; i--) next = interceptors[i]!(next as never) as never;

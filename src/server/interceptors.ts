@@ -3,7 +3,9 @@ import { Code, ConnectError, createContextKey, type Interceptor } from "@connect
 import type { FastifyBaseLogger } from "fastify";
 
 /** The request's logger, handed to handlers through contextValues. */
-export const kLogger = createContextKey<FastifyBaseLogger | undefined>(undefined, { description: "fastify request logger" });
+export const kLogger = createContextKey<FastifyBaseLogger | undefined>(undefined, {
+  description: "fastify request logger",
+});
 
 /** Services that answer without an API key, so probes and tooling work. */
 const OPEN_SERVICES = new Set(["grpc.health.v1.Health", "floe.v1.HealthService"]);
@@ -23,7 +25,8 @@ export function errorInterceptor(fallback: FastifyBaseLogger): Interceptor {
       const rpc = `${req.service.typeName}/${req.method.name}`;
       if (err.code === Code.Internal || err.code === Code.Unknown || err.code === Code.DataLoss) {
         log.error({ rpc, err: e }, "rpc failed");
-        if (!(e instanceof ConnectError)) throw new ConnectError(`internal error in ${rpc}: ${err.rawMessage}`, Code.Internal);
+        if (!(e instanceof ConnectError))
+          throw new ConnectError(`internal error in ${rpc}: ${err.rawMessage}`, Code.Internal);
       } else if (err.code !== Code.Canceled) {
         log.debug({ rpc, code: Code[err.code], msg: err.rawMessage }, "rpc error");
       }
@@ -41,7 +44,10 @@ export function authInterceptor(keys: readonly string[]): Interceptor {
   const accepted = keys.map((k) => Buffer.from(k));
   return (next) => async (req) => {
     if (accepted.length > 0 && !OPEN_SERVICES.has(req.service.typeName) && !isAuthorized(req.header, accepted)) {
-      throw new ConnectError("missing or invalid API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'", Code.Unauthenticated);
+      throw new ConnectError(
+        "missing or invalid API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+        Code.Unauthenticated,
+      );
     }
     return next(req);
   };

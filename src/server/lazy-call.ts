@@ -1,5 +1,20 @@
-import { create, isMessage, type DescMessage, type DescMethod, type DescService, type Message } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ContextValues, type HandlerContext, type Interceptor, type UnaryRequest, type UnaryResponse } from "@connectrpc/connect";
+import {
+  create,
+  isMessage,
+  type DescMessage,
+  type DescMethod,
+  type DescService,
+  type Message,
+} from "@bufbuild/protobuf";
+import {
+  Code,
+  ConnectError,
+  type ContextValues,
+  type HandlerContext,
+  type Interceptor,
+  type UnaryRequest,
+  type UnaryResponse,
+} from "@connectrpc/connect";
 import { trailerMux } from "@connectrpc/connect/protocol-connect";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
@@ -13,7 +28,14 @@ export function chain(interceptors: Interceptor[], service: DescService, method:
     const call = (req as FastUnaryRequest).call;
     const out = await fn(req.message, call);
     const message = isMessage(out, method.output) ? out : create(method.output as DescMessage, out as never);
-    return { stream: false, service, method, header: call.responseHeader, trailer: call.responseTrailer, message } as UnaryResponse;
+    return {
+      stream: false,
+      service,
+      method,
+      header: call.responseHeader,
+      trailer: call.responseTrailer,
+      message,
+    } as UnaryResponse;
   };
   let next = inner as unknown as (req: UnaryRequest) => Promise<UnaryResponse>;
   for (let i = interceptors.length - 1; i >= 0; i--) next = interceptors[i]!(next as never) as never;

@@ -11,6 +11,8 @@ export function isLoopbackHost(host: string): boolean {
  */
 export function isAllowedHostHeader(hostHeader: string | undefined): boolean {
   if (!hostHeader) return true;
-  const withoutPort = hostHeader.startsWith("[") ? hostHeader.slice(0, hostHeader.indexOf("]") + 1) : hostHeader.split(":")[0]!;
+  const withoutPort = hostHeader.startsWith("[")
+    ? hostHeader.slice(0, hostHeader.indexOf("]") + 1)
+    : hostHeader.split(":")[0]!;
   return isLoopbackHost(withoutPort);
 }

@@ -2,7 +2,10 @@ import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
 
-type Handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+type Handler = (
+  req: http.IncomingMessage | http2.Http2ServerRequest,
+  res: http.ServerResponse | http2.Http2ServerResponse,
+) => void;
 
 /** The HTTP/2 client connection preface starts with these bytes. */
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
@@ -37,7 +40,10 @@ export class OnePortServer extends net.Server {
       });
       (handler as http.RequestListener)(req, res);
     });
-    this.h2 = http2.createServer({}, handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+    this.h2 = http2.createServer(
+      {},
+      handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
+    );
     this.h1.on("upgrade", (...args) => this.emit("upgrade", ...args));
     this.h1.on("clientError", (_err, socket) => socket.destroy());
     this.h2.on("session", (session: http2.ServerHttp2Session) => {

@@ -48,7 +48,11 @@ export interface FloeServer {
 export async function startServer(options: StartOptions = {}): Promise<FloeServer> {
   const config: FloeConfig = { ...loadConfig(options, options.env ?? process.env), ...options.overrides };
   if (!isLoopbackHost(config.host) && config.apiKeys.length === 0 && !config.allowPublicWithoutKeys) {
-    throw new ConfigError("host", "startup", `refusing to bind ${config.host} without API keys: set FLOE_API_KEYS, or FLOE_ALLOW_PUBLIC_WITHOUT_KEYS=true to accept the risk`);
+    throw new ConfigError(
+      "host",
+      "startup",
+      `refusing to bind ${config.host} without API keys: set FLOE_API_KEYS, or FLOE_ALLOW_PUBLIC_WITHOUT_KEYS=true to accept the risk`,
+    );
   }
   mkdirSync(config.workspace, { recursive: true });
   const fastify = Fastify({
@@ -60,7 +64,10 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     serverFactory: (handler) => new OnePortServer(handler as never) as never,
   }) as unknown as FastifyInstance;
   const database = await openDatabase(config.databaseUrl, config.workspace, (err) =>
-    fastify.log.warn({ err: err.message }, "a Postgres connection was closed by the server; the pool reconnects on the next query"),
+    fastify.log.warn(
+      { err: err.message },
+      "a Postgres connection was closed by the server; the pool reconnects on the next query",
+    ),
   );
   const app = createAppContext(config, database, fastify.log, options.env ?? process.env, options.permissionGate);
   await app.runs.recoverInterrupted();
@@ -70,7 +77,9 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     fastify.addHook("onRequest", async (req, reply) => {
       const host = (req.headers[":authority"] as string | undefined) ?? req.headers.host;
       if (!isAllowedHostHeader(host)) {
-        await reply.code(403).send({ error: `Host ${JSON.stringify(host)} is not allowed while Floe is bound to loopback` });
+        await reply
+          .code(403)
+          .send({ error: `Host ${JSON.stringify(host)} is not allowed while Floe is bound to loopback` });
       }
     });
   }
@@ -90,7 +99,14 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
     exposedHeaders: ["grpc-status", "grpc-message", "grpc-status-details-bin", "connect-protocol-version"],
   });
-  await fastify.register(async (scope) => connectUnaryFastPath(scope, bindings, { interceptors, contextValues, readMaxBytes: config.maxBodyBytes, jsonOptions }));
+  await fastify.register(async (scope) =>
+    connectUnaryFastPath(scope, bindings, {
+      interceptors,
+      contextValues,
+      readMaxBytes: config.maxBodyBytes,
+      jsonOptions,
+    }),
+  );
   await fastify.register(fastifyConnectPlugin, {
     routes: (router) => registerRoutes(router, bindings),
     interceptors,

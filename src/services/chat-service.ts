@@ -13,7 +13,7 @@ function isTerminal(e: Event): boolean {
 }
 
 function requireChat(chat: ChatRequest | undefined): ChatRequest {
-  if (!chat) throw new ConnectError("chat is required: send {\"chat\": {\"text\": \"…\"}}", Code.InvalidArgument);
+  if (!chat) throw new ConnectError('chat is required: send {"chat": {"text": "…"}}', Code.InvalidArgument);
   return chat;
 }
 
@@ -32,7 +32,12 @@ function cancelOnDisconnect(app: AppContext, run: RunHandle, chat: ChatRequest, 
 }
 
 /** A run's events, from its first to its terminal one, with heartbeats while idle. */
-export function runEvents(app: AppContext, run: RunHandle, includeReasoning: boolean, signal: AbortSignal): AsyncGenerator<Event> {
+export function runEvents(
+  app: AppContext,
+  run: RunHandle,
+  includeReasoning: boolean,
+  signal: AbortSignal,
+): AsyncGenerator<Event> {
   return subscribe(app.events, {
     conversationId: run.conversationId,
     afterSeq: run.afterSeq,
@@ -70,7 +75,8 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
     async *subscribe(req, ctx) {
       const conversationId = validConversationId(requireField(req.conversationId, "conversation_id"));
       const conv = await app.conversations.get(conversationId);
-      if (!conv) throw notFound("conversation", conversationId, "list conversations with ConversationService.ListConversations");
+      if (!conv)
+        throw notFound("conversation", conversationId, "list conversations with ConversationService.ListConversations");
       if (req.afterSeq < 0n) throw new ConnectError("after_seq must not be negative", Code.InvalidArgument);
       const events = subscribe(app.events, {
         conversationId,
@@ -79,7 +85,9 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
         heartbeatMs: app.config.heartbeatMs,
         filter: (e) => req.includeReasoning || e.kind.case !== "reasoning",
         snapshot: async () => ({
-          activeRuns: app.runs.activeRuns(conversationId).map((r) => ({ runId: r.id, agentId: r.agentId, startedAt: r.startedAt })),
+          activeRuns: app.runs
+            .activeRuns(conversationId)
+            .map((r) => ({ runId: r.id, agentId: r.agentId, startedAt: r.startedAt })),
           pendingApprovals: [],
           messageCount: (await app.conversations.get(conversationId))?.messageCount ?? conv.messageCount,
         }),
@@ -87,7 +95,8 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
       for await (const event of events) yield { event };
     },
     async cancelRun(req) {
-      if (!req.runId.trim() && !req.conversationId.trim()) throw new ConnectError("run_id or conversation_id is required", Code.InvalidArgument);
+      if (!req.runId.trim() && !req.conversationId.trim())
+        throw new ConnectError("run_id or conversation_id is required", Code.InvalidArgument);
       const conversationId = req.conversationId.trim();
       return app.runs.cancel(req.runId.trim(), conversationId && validConversationId(conversationId));
     },

@@ -14,7 +14,11 @@ export function conversationService(app: AppContext): ServiceImpl<typeof Convers
   };
   return {
     async createConversation(req) {
-      const conversation = await repo.create(req.name.trim() || "New conversation", req.agentId.trim() || "default", app.models.current.name);
+      const conversation = await repo.create(
+        req.name.trim() || "New conversation",
+        req.agentId.trim() || "default",
+        app.models.current.name,
+      );
       return { conversation };
     },
     async listConversations(req) {
@@ -22,7 +26,13 @@ export function conversationService(app: AppContext): ServiceImpl<typeof Convers
     },
     async getConversation(req) {
       const conversation = await mustGet(req.conversationId);
-      const messages = await repo.history(conversation.id, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" });
+      const messages = await repo.history(conversation.id, {
+        includeSystem: true,
+        limit: 0,
+        agentId: "",
+        channel: "",
+        messageType: "",
+      });
       return { conversation, messages };
     },
     async getConversationHistory(req) {

@@ -42,7 +42,8 @@ export class HealthStatus {
 export function grpcHealthService(health: HealthStatus): ServiceImpl<typeof Health> {
   return {
     check(req) {
-      if (!health.knows(req.service)) throw new ConnectError(`unknown service ${JSON.stringify(req.service)}`, Code.NotFound);
+      if (!health.knows(req.service))
+        throw new ConnectError(`unknown service ${JSON.stringify(req.service)}`, Code.NotFound);
       return { status: health.status() };
     },
     async *watch(req, ctx: HandlerContext) {

@@ -11,7 +11,11 @@ export function modelService(app: AppContext): ServiceImpl<typeof ModelService> 
     },
     listModels() {
       const current = reg.current.id;
-      return { models: reg.list().map((config) => ({ config, current: config.id === current, isDefault: config.id === reg.defaultId })) };
+      return {
+        models: reg
+          .list()
+          .map((config) => ({ config, current: config.id === current, isDefault: config.id === reg.defaultId })),
+      };
     },
     getCurrentModel() {
       const m = reg.current;

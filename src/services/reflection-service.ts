@@ -50,18 +50,32 @@ export class ReflectionIndex {
 
   answer(req: Request): Response["messageResponse"] {
     const q = req.messageRequest;
-    const error = (code: number, msg: string): Response["messageResponse"] => ({ case: "errorResponse", value: create(v1.ErrorResponseSchema, { errorCode: code, errorMessage: msg }) });
+    const error = (code: number, msg: string): Response["messageResponse"] => ({
+      case: "errorResponse",
+      value: create(v1.ErrorResponseSchema, { errorCode: code, errorMessage: msg }),
+    });
     const files = (f: DescFile | undefined, what: string): Response["messageResponse"] =>
-      f ? { case: "fileDescriptorResponse", value: create(v1.FileDescriptorResponseSchema, { fileDescriptorProto: this.withDependencies(f) }) } : error(NOT_FOUND, `${what} not found`);
+      f
+        ? {
+            case: "fileDescriptorResponse",
+            value: create(v1.FileDescriptorResponseSchema, { fileDescriptorProto: this.withDependencies(f) }),
+          }
+        : error(NOT_FOUND, `${what} not found`);
     switch (q.case) {
       case "listServices":
-        return { case: "listServicesResponse", value: create(v1.ListServiceResponseSchema, { service: this.serviceNames.map((name) => ({ name })) }) };
+        return {
+          case: "listServicesResponse",
+          value: create(v1.ListServiceResponseSchema, { service: this.serviceNames.map((name) => ({ name })) }),
+        };
       case "fileByFilename":
         return files(this.byName.get(q.value), `file ${q.value}`);
       case "fileContainingSymbol":
         return files(this.bySymbol.get(q.value.replace(/^\./, "")), `symbol ${q.value}`);
       case "allExtensionNumbersOfType":
-        return { case: "allExtensionNumbersResponse", value: create(v1.ExtensionNumberResponseSchema, { baseTypeName: q.value, extensionNumber: [] }) };
+        return {
+          case: "allExtensionNumbersResponse",
+          value: create(v1.ExtensionNumberResponseSchema, { baseTypeName: q.value, extensionNumber: [] }),
+        };
       case "fileContainingExtension":
         return error(NOT_FOUND, `extension ${q.value.containingType}(${q.value.extensionNumber}) not found`);
       default:
@@ -88,11 +102,17 @@ export function reflectionServiceV1alpha(index: ReflectionIndex): ServiceImpl<ty
   return {
     async *serverReflectionInfo(requests) {
       for await (const alphaReq of requests) {
-        const req = fromBinaryAs(v1.ServerReflectionRequestSchema, toBinary(v1alpha.ServerReflectionRequestSchema, alphaReq));
-        const res = create(v1.ServerReflectionResponseSchema, { validHost: req.host, originalRequest: req, messageResponse: index.answer(req) });
+        const req = fromBinaryAs(
+          v1.ServerReflectionRequestSchema,
+          toBinary(v1alpha.ServerReflectionRequestSchema, alphaReq),
+        );
+        const res = create(v1.ServerReflectionResponseSchema, {
+          validHost: req.host,
+          originalRequest: req,
+          messageResponse: index.answer(req),
+        });
         yield fromBinaryAs(v1alpha.ServerReflectionResponseSchema, toBinary(v1.ServerReflectionResponseSchema, res));
       }
     },
   };
 }
-

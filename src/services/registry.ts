@@ -37,9 +37,21 @@ export interface ServiceBinding {
 
 /** Every floe.v1 service: the API. */
 export const FLOE_SERVICES: readonly DescService[] = [
-  ChatService, ConversationService, AgentService, MessageService, TelemetryService, CoordinatorService,
-  ProjectService, CheckpointService, ModelService, SystemService, SecurityService, UploadService,
-  HealthService, PeerService, GitHubService,
+  ChatService,
+  ConversationService,
+  AgentService,
+  MessageService,
+  TelemetryService,
+  CoordinatorService,
+  ProjectService,
+  CheckpointService,
+  ModelService,
+  SystemService,
+  SecurityService,
+  UploadService,
+  HealthService,
+  PeerService,
+  GitHubService,
 ];
 
 function bind<S extends DescService>(service: S, impl: ServiceImpl<S>): ServiceBinding {

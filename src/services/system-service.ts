@@ -28,7 +28,12 @@ export function systemService(app: AppContext): ServiceImpl<typeof SystemService
   return {
     async getTokenUsage(req) {
       const u = await app.usage.breakdown(req.conversationId.trim());
-      return { total: counts(u.total), perConversation: asMap(u.perConversation), perAgent: asMap(u.perAgent), perModel: asMap(u.perModel) };
+      return {
+        total: counts(u.total),
+        perConversation: asMap(u.perConversation),
+        perAgent: asMap(u.perAgent),
+        perModel: asMap(u.perModel),
+      };
     },
     async listContextFiles() {
       const dir = contextDir();
@@ -47,11 +52,19 @@ export function systemService(app: AppContext): ServiceImpl<typeof SystemService
       const [file] = readContextFiles([filePath], rt.activeRoot, contextDir());
       let conversationId = req.conversationId.trim();
       if (conversationId) {
-        if (!(await app.conversations.get(conversationId))) throw notFound("conversation", conversationId, "omit conversation_id to use the most recent one");
+        if (!(await app.conversations.get(conversationId)))
+          throw notFound("conversation", conversationId, "omit conversation_id to use the most recent one");
       } else {
-        conversationId = (await app.conversations.list(1, ""))[0]?.id ?? (await app.conversations.create("Context", "default", app.models.current.name)).id;
+        conversationId =
+          (await app.conversations.list(1, ""))[0]?.id ??
+          (await app.conversations.create("Context", "default", app.models.current.name)).id;
       }
-      await app.conversations.appendMessage(conversationId, { role: "system", content: `Context file ${file!.path}:\n\n${file!.content}`, agentId: "default", messageType: "status" });
+      await app.conversations.appendMessage(conversationId, {
+        role: "system",
+        content: `Context file ${file!.path}:\n\n${file!.content}`,
+        agentId: "default",
+        messageType: "status",
+      });
       return { status: "success", filePath, conversationId, chars: BigInt(file!.content.length) };
     },
     getRuntimeConfig() {
@@ -67,7 +80,12 @@ export function systemService(app: AppContext): ServiceImpl<typeof SystemService
     },
     setExecutionMode(req) {
       const mode = rt.setExecutionMode(requireField(req.mode, "mode", "give 'project' or 'workspace'"));
-      return { status: "success", message: `Execution mode set to ${mode}: ${rt.activeRoot}`, executionMode: mode, activeRoot: rt.activeRoot };
+      return {
+        status: "success",
+        message: `Execution mode set to ${mode}: ${rt.activeRoot}`,
+        executionMode: mode,
+        activeRoot: rt.activeRoot,
+      };
     },
     async getInfo() {
       const m = app.models.current;
@@ -77,7 +95,11 @@ export function systemService(app: AppContext): ServiceImpl<typeof SystemService
         engineAvailable: true,
         checkpointsEnabled: false,
         currentModel: { model: m.name, provider: m.provider, streamingEnabled: true, visionEnabled: m.visionEnabled },
-        conversationManager: { active: true, currentSessionId: latest?.id ?? "", totalMessages: BigInt(await app.conversations.totalMessages()) },
+        conversationManager: {
+          active: true,
+          currentSessionId: latest?.id ?? "",
+          totalMessages: BigInt(await app.conversations.totalMessages()),
+        },
         toolManager: { active: TOOL_COUNT > 0, totalTools: TOOL_COUNT },
         memoryProvider: { initialized: true, providerType: app.database.dialect },
       };
@@ -91,7 +113,10 @@ export function systemService(app: AppContext): ServiceImpl<typeof SystemService
         runmodeStatus: busy ? "RunMode active." : "RunMode idle.",
         continuousMode: false,
         streamingActive: busy,
-        tokenUsage: { total: { input: BigInt(total.prompt), output: BigInt(total.completion) }, session: { input: BigInt(session.prompt), output: BigInt(session.completion) } },
+        tokenUsage: {
+          total: { input: BigInt(total.prompt), output: BigInt(total.completion) },
+          session: { input: BigInt(session.prompt), output: BigInt(session.completion) },
+        },
         timestamp: new Date().toISOString(),
         initialization: { coreInitialized: true, fastStartupEnabled: true },
       };

@@ -36,7 +36,13 @@ export class ConversationRepository {
   }
 
   /** Creates a conversation, with its first message when given (one insert each, no counter update). */
-  async create(name: string, agentId: string, model = "", id: string = randomUUID(), first?: NewMessage): Promise<Conversation> {
+  async create(
+    name: string,
+    agentId: string,
+    model = "",
+    id: string = randomUUID(),
+    first?: NewMessage,
+  ): Promise<Conversation> {
     const now = new Date().toISOString();
     const row: ConversationsTable = {
       id,
@@ -79,7 +85,8 @@ export class ConversationRepository {
 
   /** Appends a message and bumps the conversation's counters atomically. */
   async appendMessage(conversationId: string, m: NewMessage): Promise<ChatMessage> {
-    const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>) => (this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn));
+    const inTransaction = <T>(fn: (trx: Kysely<Database>) => Promise<T>) =>
+      this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn);
     return inTransaction(async (trx) => {
       const now = new Date().toISOString();
       const conv = await trx
@@ -105,7 +112,10 @@ export class ConversationRepository {
   }
 
   async totalMessages(): Promise<number> {
-    const r = await this.db.selectFrom("conversations").select((eb) => eb.fn.sum<number | string>("message_count").as("n")).executeTakeFirst();
+    const r = await this.db
+      .selectFrom("conversations")
+      .select((eb) => eb.fn.sum<number | string>("message_count").as("n"))
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 }

@@ -22,7 +22,11 @@ export interface OpenDatabase {
  * pooled Postgres connections the server ended (a restart, a failover, an
  * administrator); the pool opens new ones on the next query.
  */
-export async function openDatabase(url: string, workspace: string, onConnectionLost: (err: Error) => void = () => {}): Promise<OpenDatabase> {
+export async function openDatabase(
+  url: string,
+  workspace: string,
+  onConnectionLost: (err: Error) => void = () => {},
+): Promise<OpenDatabase> {
   let dialect: Dialect;
   let name: DialectName;
   let location: string;

@@ -14,7 +14,11 @@ const compiledByDialect = new WeakMap<DialectAdapter, Map<string, string | null>
  * parameters were exactly the rows' values in column order, which is checked
  * on the first build; other shapes are built every time.
  */
-export async function insertRows<T extends Table>(db: Kysely<Database>, table: T, rows: readonly Insertable<Database[T]>[]): Promise<void> {
+export async function insertRows<T extends Table>(
+  db: Kysely<Database>,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0] as object).join(",");
   const uniform = rows.every((r) => Object.keys(r as object).join(",") === columns);
@@ -29,7 +33,10 @@ export async function insertRows<T extends Table>(db: Kysely<Database>, table: T
     await db.executeQuery(CompiledQuery.raw(sql, values));
     return;
   }
-  const compiled = db.insertInto(table).values(rows as never).compile();
+  const compiled = db
+    .insertInto(table)
+    .values(rows as never)
+    .compile();
   if (sql === undefined) cache.set(key, sameValues(compiled.parameters, values) ? compiled.sql : null);
   await db.executeQuery(compiled);
 }

@@ -25,7 +25,11 @@ export class RunRepository {
   }
 
   async finish(id: string, status: string, result: string): Promise<void> {
-    await this.db.updateTable("runs").set({ status, result, ended_at: new Date().toISOString() }).where("id", "=", id).execute();
+    await this.db
+      .updateTable("runs")
+      .set({ status, result, ended_at: new Date().toISOString() })
+      .where("id", "=", id)
+      .execute();
   }
 
   async setStatus(id: string, status: string): Promise<void> {

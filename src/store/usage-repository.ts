@@ -19,9 +19,23 @@ export interface UsageBreakdown {
 export class UsageRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async record(conversationId: string, agentId: string, model: string, prompt: number, completion: number): Promise<void> {
+  async record(
+    conversationId: string,
+    agentId: string,
+    model: string,
+    prompt: number,
+    completion: number,
+  ): Promise<void> {
     if (prompt === 0 && completion === 0) return;
-    const row = { id: randomUUID(), conversation_id: conversationId, agent_id: agentId, model, prompt_tokens: prompt, completion_tokens: completion, created_at: new Date().toISOString() };
+    const row = {
+      id: randomUUID(),
+      conversation_id: conversationId,
+      agent_id: agentId,
+      model,
+      prompt_tokens: prompt,
+      completion_tokens: completion,
+      created_at: new Date().toISOString(),
+    };
     await insertRows(this.db, "usage", [row]);
   }
 

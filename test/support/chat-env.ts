@@ -15,12 +15,21 @@ export interface ChatEnv {
 }
 
 /** A Floe server whose model is the fake upstream, with a generated Connect client. */
-export async function createChatEnv(opts: { dialect?: DialectUnderTest; env?: Record<string, string>; start?: StartOptions } = {}): Promise<ChatEnv> {
+export async function createChatEnv(
+  opts: { dialect?: DialectUnderTest; env?: Record<string, string>; start?: StartOptions } = {},
+): Promise<ChatEnv> {
   const fake = await startFakeOpenAI();
   const env = await createTestEnv(opts.dialect ?? "sqlite");
   const server = await env.start({
     ...opts.start,
-    env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "test-key", FLOE_MODEL: "fake-model", FLOE_MODEL_MAX_RETRIES: "0", FLOE_HEARTBEAT_MS: "200", ...opts.env },
+    env: {
+      OPENAI_BASE_URL: fake.url,
+      OPENAI_API_KEY: "test-key",
+      FLOE_MODEL: "fake-model",
+      FLOE_MODEL_MAX_RETRIES: "0",
+      FLOE_HEARTBEAT_MS: "200",
+      ...opts.env,
+    },
   });
   const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "2" }));
   return {

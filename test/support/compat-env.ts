@@ -4,14 +4,22 @@ import type { FloeServer } from "../../src/server/start-server.js";
 import { startFakeOpenAI, type FakeOpenAI } from "./fake-openai.js";
 import { createTestEnv, type TestEnv } from "./test-server.js";
 
-export const PNG_1x1 = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+export const PNG_1x1 = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 export interface CompatEnv {
   env: TestEnv;
   fake: FakeOpenAI;
   server: FloeServer;
   /** GET or POST JSON; returns status, parsed body and headers. */
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   cleanup(): Promise<void>;
 }
 
@@ -46,13 +54,23 @@ export async function createCompatEnv(extraEnv: Record<string, string> = {}): Pr
   writeFileSync(join(env.workspace, "path", "to", "file2.py"), "print('two')\n");
   writeFileSync(join(env.workspace, "main.py"), "def main():\n    pass\n");
   writeFileSync(join(env.workspace, "image.png"), PNG_1x1);
-  const server = await env.start({ env: { FLOE_MODEL_MAX_RETRIES: "0", FLOE_HEARTBEAT_MS: "300", FLOE_AEGIS_NET_FILE: join(env.workspace, "aegis-net.toml"), ...extraEnv } });
+  const server = await env.start({
+    env: {
+      FLOE_MODEL_MAX_RETRIES: "0",
+      FLOE_HEARTBEAT_MS: "300",
+      FLOE_AEGIS_NET_FILE: join(env.workspace, "aegis-net.toml"),
+      ...extraEnv,
+    },
+  });
   return {
     env,
     fake,
     server,
     async call(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers } };
+      const init: RequestInit = {
+        method,
+        headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+      };
       if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
       const res = await fetch(`${server.url}${path}`, init);
       const text = await res.text();

@@ -30,16 +30,29 @@ function split(text: string, size: number): string[] {
 /** Builders for common replies. */
 export const reply = {
   /** Streams `text` in chunks of `chunkSize` characters, then usage. */
-  text(text: string, opts: { chunkSize?: number; usage?: [number, number]; delayMs?: number; reasoning?: string; reasoningField?: "reasoning_content" | "reasoning" } = {}): Reply {
+  text(
+    text: string,
+    opts: {
+      chunkSize?: number;
+      usage?: [number, number];
+      delayMs?: number;
+      reasoning?: string;
+      reasoningField?: "reasoning_content" | "reasoning";
+    } = {},
+  ): Reply {
     const steps: Step[] = [{ chunk: base({ role: "assistant", content: "" }) }];
-    if (opts.reasoning) for (const r of split(opts.reasoning, opts.chunkSize ?? 4)) steps.push({ chunk: base({ [opts.reasoningField ?? "reasoning_content"]: r }) });
+    if (opts.reasoning)
+      for (const r of split(opts.reasoning, opts.chunkSize ?? 4))
+        steps.push({ chunk: base({ [opts.reasoningField ?? "reasoning_content"]: r }) });
     for (const piece of split(text, opts.chunkSize ?? 4)) {
       if (opts.delayMs) steps.push({ delayMs: opts.delayMs });
       steps.push({ chunk: base({ content: piece }) });
     }
     steps.push({ chunk: base({}, "stop") });
     const [p, c] = opts.usage ?? [11, 7];
-    steps.push({ chunk: { ...base({}), choices: [], usage: { prompt_tokens: p, completion_tokens: c, total_tokens: p + c } } });
+    steps.push({
+      chunk: { ...base({}), choices: [], usage: { prompt_tokens: p, completion_tokens: c, total_tokens: p + c } },
+    });
     return { steps };
   },
   /** One or more tool calls, with arguments split across chunks. */
@@ -47,11 +60,29 @@ export const reply = {
     const steps: Step[] = [{ chunk: base({ role: "assistant", content: null }) }];
     calls.forEach((c, index) => {
       const args = JSON.stringify(c.args);
-      steps.push({ chunk: base({ tool_calls: [{ index, id: c.id ?? `call_${index}_${c.name}`, type: "function", function: { name: c.name, arguments: "" } }] }) });
-      for (const part of split(args, 5)) steps.push({ chunk: base({ tool_calls: [{ index, function: { arguments: part } }] }) });
+      steps.push({
+        chunk: base({
+          tool_calls: [
+            {
+              index,
+              id: c.id ?? `call_${index}_${c.name}`,
+              type: "function",
+              function: { name: c.name, arguments: "" },
+            },
+          ],
+        }),
+      });
+      for (const part of split(args, 5))
+        steps.push({ chunk: base({ tool_calls: [{ index, function: { arguments: part } }] }) });
     });
     steps.push({ chunk: base({}, "tool_calls") });
-    steps.push({ chunk: { ...base({}), choices: [], usage: { prompt_tokens: usage[0], completion_tokens: usage[1], total_tokens: usage[0] + usage[1] } } });
+    steps.push({
+      chunk: {
+        ...base({}),
+        choices: [],
+        usage: { prompt_tokens: usage[0], completion_tokens: usage[1], total_tokens: usage[0] + usage[1] },
+      },
+    });
     return { steps };
   },
   httpError(status: number, message = "upstream failure", headers: Record<string, string> = {}): Reply {
@@ -63,11 +94,24 @@ export const reply = {
     return { steps: [{ disconnect: true }] };
   },
   disconnectMidStream(text = "partial"): Reply {
-    return { steps: [{ chunk: base({ role: "assistant", content: "" }) }, { chunk: base({ content: text }) }, { delayMs: 20 }, { disconnect: true }] };
+    return {
+      steps: [
+        { chunk: base({ role: "assistant", content: "" }) },
+        { chunk: base({ content: text }) },
+        { delayMs: 20 },
+        { disconnect: true },
+      ],
+    };
   },
   /** Sends a chunk that is not JSON. */
   malformed(): Reply {
-    return { steps: [{ chunk: base({ content: "ok so far" }) }, { raw: "data: {this is not json\n\n" }, { chunk: base({}, "stop") }] };
+    return {
+      steps: [
+        { chunk: base({ content: "ok so far" }) },
+        { raw: "data: {this is not json\n\n" },
+        { chunk: base({}, "stop") },
+      ],
+    };
   },
   /** Never answers within `ms` (for timeouts). */
   hang(ms: number): Reply {
@@ -103,8 +147,26 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         JSON.stringify({
           object: "list",
           data: [
-            { id: "fake/model-a", object: "model", created: 1, owned_by: "fake", name: "Fake A", context_length: 200000, top_provider: { max_completion_tokens: 4096 }, pricing: { prompt: "0.000015", completion: "0.000075" } },
-            { id: "fake/model-b", object: "model", created: 1, owned_by: "fake", name: "Fake B", context_length: 128000, top_provider: { max_completion_tokens: null }, pricing: { prompt: "0.00001", completion: "0.00003" } },
+            {
+              id: "fake/model-a",
+              object: "model",
+              created: 1,
+              owned_by: "fake",
+              name: "Fake A",
+              context_length: 200000,
+              top_provider: { max_completion_tokens: 4096 },
+              pricing: { prompt: "0.000015", completion: "0.000075" },
+            },
+            {
+              id: "fake/model-b",
+              object: "model",
+              created: 1,
+              owned_by: "fake",
+              name: "Fake B",
+              context_length: 128000,
+              top_provider: { max_completion_tokens: null },
+              pricing: { prompt: "0.00001", completion: "0.00003" },
+            },
           ],
         }),
       );
@@ -151,7 +213,16 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       }
     }
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ id: "chatcmpl-fake", object: "chat.completion", created: 1, model: "fake-model", choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }], usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 } }));
+    res.end(
+      JSON.stringify({
+        id: "chatcmpl-fake",
+        object: "chat.completion",
+        created: 1,
+        model: "fake-model",
+        choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+        usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
+      }),
+    );
   });
   await new Promise<void>((f) => server.listen(0, "127.0.0.1", f));
   const { port } = server.address() as AddressInfo;

@@ -49,7 +49,12 @@ export async function createTestEnv(dialect: DialectUnderTest = "sqlite"): Promi
 }
 
 /** POSTs a Connect JSON unary call with fetch; returns status and parsed body. */
-export async function connectJson(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+export async function connectJson(
+  baseUrl: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${baseUrl}/${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },

@@ -29,12 +29,19 @@ function realpathOfExistingPrefix(p: string): string {
  * real path, so a link inside the root that points outside does not pass.
  */
 export function confinePath(root: string, requested: string): string {
-  if (typeof requested !== "string" || requested.includes("\0")) throw new ToolError("path must be a string without NUL bytes");
+  if (typeof requested !== "string" || requested.includes("\0"))
+    throw new ToolError("path must be a string without NUL bytes");
   const realRoot = realpathSync(root);
   const abs = resolve(realRoot, requested || ".");
-  if (!inside(realRoot, abs)) throw new ToolError(`path ${JSON.stringify(requested)} is outside the workspace root ${realRoot}; use a path inside it`);
+  if (!inside(realRoot, abs))
+    throw new ToolError(
+      `path ${JSON.stringify(requested)} is outside the workspace root ${realRoot}; use a path inside it`,
+    );
   const real = realpathOfExistingPrefix(abs);
-  if (!inside(realRoot, real)) throw new ToolError(`path ${JSON.stringify(requested)} resolves through a symlink to ${real}, outside the workspace root; access denied`);
+  if (!inside(realRoot, real))
+    throw new ToolError(
+      `path ${JSON.stringify(requested)} resolves through a symlink to ${real}, outside the workspace root; access denied`,
+    );
   return real;
 }
 

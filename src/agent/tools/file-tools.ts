@@ -18,7 +18,8 @@ async function readText(path: string, shown: string): Promise<string> {
 
 export const readFileTool: Tool = {
   name: "read_file",
-  description: "Read a text file inside the workspace. Lines are numbered from 1; use offset and limit to page through large files.",
+  description:
+    "Read a text file inside the workspace. Lines are numbered from 1; use offset and limit to page through large files.",
   parameters: {
     type: "object",
     properties: {
@@ -37,7 +38,9 @@ export const readFileTool: Tool = {
     const limit = int(args, "limit", 2000) || 2000;
     const slice = lines.slice(offset - 1, offset - 1 + limit);
     const more = lines.length - (offset - 1 + slice.length);
-    return slice.join("\n") + (more > 0 ? `\n…[${more} more lines: continue with offset ${offset + slice.length}]` : "");
+    return (
+      slice.join("\n") + (more > 0 ? `\n…[${more} more lines: continue with offset ${offset + slice.length}]` : "")
+    );
   },
 };
 
@@ -62,7 +65,8 @@ export const writeFileTool: Tool = {
 
 export const editFileTool: Tool = {
   name: "edit_file",
-  description: "Replace exact text in a file. Fails if old_text is missing, or appears more than once unless replace_all is true.",
+  description:
+    "Replace exact text in a file. Fails if old_text is missing, or appears more than once unless replace_all is true.",
   parameters: {
     type: "object",
     properties: {
@@ -84,8 +88,15 @@ export const editFileTool: Tool = {
     const text = await readText(path, shown);
     const count = text.split(oldText).length - 1;
     if (count === 0) throw new ToolError(`old_text was not found in ${shown}; read the file and copy the text exactly`);
-    if (count > 1 && args.replace_all !== true) throw new ToolError(`old_text appears ${count} times in ${shown}; add context to make it unique or set replace_all`);
-    await writeFile(path, args.replace_all === true ? text.split(oldText).join(newText) : text.replace(oldText, () => newText), "utf8");
+    if (count > 1 && args.replace_all !== true)
+      throw new ToolError(
+        `old_text appears ${count} times in ${shown}; add context to make it unique or set replace_all`,
+      );
+    await writeFile(
+      path,
+      args.replace_all === true ? text.split(oldText).join(newText) : text.replace(oldText, () => newText),
+      "utf8",
+    );
     return `replaced ${args.replace_all === true ? count : 1} occurrence(s) in ${shown}`;
   },
 };

@@ -12,7 +12,10 @@ export const findFilesTool: Tool = {
   description: "Find files by glob pattern (for example **/*.ts) inside the workspace.",
   parameters: {
     type: "object",
-    properties: { pattern: { type: "string" }, path: { type: "string", description: "Directory to search (default the root)" } },
+    properties: {
+      pattern: { type: "string" },
+      path: { type: "string", description: "Directory to search (default the root)" },
+    },
     required: ["pattern"],
   },
   operation: "filesystem.read",
@@ -53,7 +56,9 @@ export const grepSearchTool: Tool = {
     const cwd = confinePath(ctx.root, str(args, "path", false) || ".");
     const max = int(args, "max_results", 200) || 200;
     const isIncluded = picomatch(include, { dot: false });
-    const files = (await glob("**/*", { cwd, ignore: IGNORE, followSymbolicLinks: false, onlyFiles: true })).filter((f) => isIncluded(f)).sort();
+    const files = (await glob("**/*", { cwd, ignore: IGNORE, followSymbolicLinks: false, onlyFiles: true }))
+      .filter((f) => isIncluded(f))
+      .sort();
     const out: string[] = [];
     for (const f of files) {
       if (ctx.signal.aborted) break;

@@ -26,13 +26,17 @@ function killGroup(pid: number): void {
 
 export const executeCommandTool: Tool = {
   name: "execute_command",
-  description: "Run a shell command (bash -c) in a directory inside the workspace. Output is capped; the command is killed on timeout.",
+  description:
+    "Run a shell command (bash -c) in a directory inside the workspace. Output is capped; the command is killed on timeout.",
   parameters: {
     type: "object",
     properties: {
       command: { type: "string" },
       cwd: { type: "string", description: "Working directory relative to the root (default the root)" },
-      timeout_seconds: { type: "integer", description: `Kill after this many seconds (default ${DEFAULT_TIMEOUT_S}, at most ${MAX_TIMEOUT_S})` },
+      timeout_seconds: {
+        type: "integer",
+        description: `Kill after this many seconds (default ${DEFAULT_TIMEOUT_S}, at most ${MAX_TIMEOUT_S})`,
+      },
     },
     required: ["command"],
   },
@@ -44,7 +48,12 @@ export const executeCommandTool: Tool = {
     const timeoutS = Math.min(int(args, "timeout_seconds", DEFAULT_TIMEOUT_S) || DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S);
     if (ctx.signal.aborted) return Promise.reject(new ToolError("cancelled before start"));
     return new Promise<string>((resolve, reject) => {
-      const child = spawn("/bin/bash", ["-c", command], { cwd, detached: true, stdio: ["ignore", "pipe", "pipe"], env: process.env });
+      const child = spawn("/bin/bash", ["-c", command], {
+        cwd,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: process.env,
+      });
       let out = "";
       let dropped = 0;
       const collect = (d: Buffer) => {
@@ -73,7 +82,8 @@ export const executeCommandTool: Tool = {
         clearTimeout(timer);
         ctx.signal.removeEventListener("abort", onAbort);
         const tail = dropped > 0 ? `\n…[output capped: ${dropped} more characters dropped]` : "";
-        if (ended === "timeout") return reject(new ToolError(`command timed out after ${timeoutS}s and was killed\n${out}${tail}`));
+        if (ended === "timeout")
+          return reject(new ToolError(`command timed out after ${timeoutS}s and was killed\n${out}${tail}`));
         if (ended === "cancelled") return reject(new ToolError(`command cancelled and killed\n${out}${tail}`));
         const status = code === 0 ? "" : `\n[exit ${code ?? signal}]`;
         if (code !== 0) return reject(new ToolError(`${out}${tail}${status}`));

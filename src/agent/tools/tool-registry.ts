@@ -5,7 +5,15 @@ import { executeCommandTool } from "./shell-tool.js";
 import type { Tool } from "./tool.js";
 
 /** Every built-in tool, by name. */
-export const ALL_TOOLS: readonly Tool[] = [readFileTool, writeFileTool, editFileTool, listFilesTool, findFilesTool, grepSearchTool, executeCommandTool];
+export const ALL_TOOLS: readonly Tool[] = [
+  readFileTool,
+  writeFileTool,
+  editFileTool,
+  listFilesTool,
+  findFilesTool,
+  grepSearchTool,
+  executeCommandTool,
+];
 
 const BY_NAME = new Map(ALL_TOOLS.map((t) => [t.name, t]));
 
@@ -16,5 +24,8 @@ export function toolsFor(defaultTools: readonly string[]): Tool[] {
 }
 
 export function asOpenAITools(tools: readonly Tool[]): ChatCompletionTool[] {
-  return tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } }));
+  return tools.map((t) => ({
+    type: "function",
+    function: { name: t.name, description: t.description, parameters: t.parameters },
+  }));
 }

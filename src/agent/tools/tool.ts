@@ -32,6 +32,7 @@ export function str(args: Record<string, unknown>, key: string, required = true)
 export function int(args: Record<string, unknown>, key: string, fallback: number): number {
   const v = args[key];
   if (v === undefined || v === null) return fallback;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new TypeError(`argument "${key}" must be a non-negative integer`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+    throw new TypeError(`argument "${key}" must be a non-negative integer`);
   return v;
 }

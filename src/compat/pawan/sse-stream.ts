@@ -13,9 +13,19 @@ export function pawanSse(e: Event, toolCalls: { n: number }): string | undefined
       toolCalls.n++;
       return frame("tool_start", { name: e.kind.value.name });
     case "toolComplete":
-      return frame("tool_complete", { name: e.kind.value.name, success: e.kind.value.success, duration_ms: Number(e.kind.value.durationMs), result_preview: e.kind.value.resultPreview });
+      return frame("tool_complete", {
+        name: e.kind.value.name,
+        success: e.kind.value.success,
+        duration_ms: Number(e.kind.value.durationMs),
+        result_preview: e.kind.value.resultPreview,
+      });
     case "complete":
-      return frame("done", { session_id: e.conversationId, content: e.kind.value.response, iterations: e.kind.value.iterations, tool_calls: e.kind.value.toolCalls });
+      return frame("done", {
+        session_id: e.conversationId,
+        content: e.kind.value.response,
+        iterations: e.kind.value.iterations,
+        tool_calls: e.kind.value.toolCalls,
+      });
     case "error":
       return frame("error", { message: e.kind.value.message });
     case "cancelled":
@@ -29,7 +39,11 @@ export function pawanSse(e: Event, toolCalls: { n: number }): string | undefined
 
 /** Starts an SSE response on a hijacked reply (headers CORS hooks set are kept). */
 export function openSse(reply: FastifyReply): (chunk: string) => void {
-  const headers: Record<string, string> = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", "x-accel-buffering": "no" };
+  const headers: Record<string, string> = {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    "x-accel-buffering": "no",
+  };
   for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = String(v);
   reply.hijack();
   reply.raw.writeHead(200, headers);

@@ -17,7 +17,11 @@ type Frame = { event: string; data: Record<string, unknown>; seq?: number };
  * fields) or `{"resume": {"conversation_id", "after_seq"}}`; messages are
  * handled in order and the socket stays open. Bad input gets an `error` frame.
  */
-export function registerPenguinChatSocket(fastify: FastifyInstance, inv: InProcessInvoker, originAllowed: (req: FastifyRequest) => boolean): void {
+export function registerPenguinChatSocket(
+  fastify: FastifyInstance,
+  inv: InProcessInvoker,
+  originAllowed: (req: FastifyRequest) => boolean,
+): void {
   fastify.get("/api/v1/chat/stream", { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {
     if (!originAllowed(req)) {
       socket.close(1008, "origin not allowed");
@@ -30,14 +34,17 @@ export function registerPenguinChatSocket(fastify: FastifyInstance, inv: InProce
     };
     let queue = Promise.resolve();
     socket.on("message", (raw) => {
-      queue = queue.then(() => handle(String(raw)).catch((e: unknown) => send({ event: "error", data: { message: (e as Error).message } })));
+      queue = queue.then(() =>
+        handle(String(raw)).catch((e: unknown) => send({ event: "error", data: { message: (e as Error).message } })),
+      );
     });
 
     async function handle(text: string): Promise<void> {
       let msg: Record<string, unknown>;
       try {
         const parsed: unknown = JSON.parse(text);
-        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("expected a JSON object");
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+          throw new Error("expected a JSON object");
         msg = parsed as Record<string, unknown>;
       } catch (e) {
         send({ event: "error", data: { message: `invalid JSON message: ${(e as Error).message}` } });
@@ -46,12 +53,23 @@ export function registerPenguinChatSocket(fastify: FastifyInstance, inv: InProce
       const reply = { raw: req.raw } as never;
       if (msg.resume !== undefined) {
         const r = msg.resume as { conversation_id?: unknown; after_seq?: unknown };
-        if (typeof r !== "object" || r === null || typeof r.conversation_id !== "string" || (r.after_seq !== undefined && typeof r.after_seq !== "number")) {
-          send({ event: "error", data: { message: "resume needs {\"conversation_id\": string, \"after_seq\": number}" } });
+        if (
+          typeof r !== "object" ||
+          r === null ||
+          typeof r.conversation_id !== "string" ||
+          (r.after_seq !== undefined && typeof r.after_seq !== "number")
+        ) {
+          send({ event: "error", data: { message: 'resume needs {"conversation_id": string, "after_seq": number}' } });
           return;
         }
         const afterSeq = BigInt(r.after_seq ?? 0);
-        const events = inv.stream(ChatService.method.subscribe, { conversationId: r.conversation_id, afterSeq, includeReasoning: true }, req, reply, closed.signal);
+        const events = inv.stream(
+          ChatService.method.subscribe,
+          { conversationId: r.conversation_id, afterSeq, includeReasoning: true },
+          req,
+          reply,
+          closed.signal,
+        );
         await relay(events, true, resumeEnd(afterSeq));
         return;
       }
@@ -66,10 +84,17 @@ export function registerPenguinChatSocket(fastify: FastifyInstance, inv: InProce
         send({ event: "error", data: { message: (e as Error).message } });
         return;
       }
-      await relay(inv.stream(ChatService.method.streamMessage, { chat }, req, reply, closed.signal), chat.includeReasoning);
+      await relay(
+        inv.stream(ChatService.method.streamMessage, { chat }, req, reply, closed.signal),
+        chat.includeReasoning,
+      );
     }
 
-    async function relay(events: AsyncIterable<{ event?: Event }>, includeReasoning: boolean, end?: (e: Event) => boolean): Promise<void> {
+    async function relay(
+      events: AsyncIterable<{ event?: Event }>,
+      includeReasoning: boolean,
+      end?: (e: Event) => boolean,
+    ): Promise<void> {
       const tokens = new TokenCoalescer((token, seq) => send({ event: "token", data: { token }, seq: Number(seq) }));
       const out = (event: string, data: Record<string, unknown>, e: Event) => {
         tokens.flush();
@@ -99,17 +124,30 @@ export function registerPenguinChatSocket(fastify: FastifyInstance, inv: InProce
               out("tool_start", { name: k.value.name, arguments: k.value.arguments }, e);
               break;
             case "toolComplete":
-              out("tool_complete", { name: k.value.name, success: k.value.success, duration_ms: Number(k.value.durationMs), result_preview: k.value.resultPreview }, e);
+              out(
+                "tool_complete",
+                {
+                  name: k.value.name,
+                  success: k.value.success,
+                  duration_ms: Number(k.value.durationMs),
+                  result_preview: k.value.resultPreview,
+                },
+                e,
+              );
               break;
             case "complete":
-              out("complete", {
-                response: k.value.response,
-                action_results: k.value.actionResults.map((a) => toDocJson(ActionResultSchema, a)),
-                reasoning: includeReasoning ? k.value.reasoning : "",
-                conversation_id: e.conversationId,
-                iterations: k.value.iterations,
-                status: k.value.status,
-              }, e);
+              out(
+                "complete",
+                {
+                  response: k.value.response,
+                  action_results: k.value.actionResults.map((a) => toDocJson(ActionResultSchema, a)),
+                  reasoning: includeReasoning ? k.value.reasoning : "",
+                  conversation_id: e.conversationId,
+                  iterations: k.value.iterations,
+                  status: k.value.status,
+                },
+                e,
+              );
               break;
             case "error":
               out("error", { message: k.value.message, code: k.value.code }, e);
@@ -118,7 +156,14 @@ export function registerPenguinChatSocket(fastify: FastifyInstance, inv: InProce
               out("cancelled", { reason: k.value.reason }, e);
               break;
             case "gap":
-              out("gap", { requested_after_seq: Number(k.value.requestedAfterSeq), oldest_available_seq: Number(k.value.oldestAvailableSeq) }, e);
+              out(
+                "gap",
+                {
+                  requested_after_seq: Number(k.value.requestedAfterSeq),
+                  oldest_available_seq: Number(k.value.oldestAvailableSeq),
+                },
+                e,
+              );
               break;
             default:
               break;
