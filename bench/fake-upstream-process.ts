@@ -1,4 +1,4 @@
-import { startFakeOpenAI, type Reply } from "../test/support/fake-openai.js";
+import { type Reply, startFakeOpenAI } from "../test/support/fake-openai.js";
 
 /**
  * The fake OpenAI-compatible upstream in its own process, as a real upstream

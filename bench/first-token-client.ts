@@ -1,7 +1,7 @@
 import http from "node:http";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { StreamMessageRequestSchema, StreamMessageResponseSchema } from "../gen/floe/v1/chat_pb.js";
-import { envelope } from "../src/server/envelope.js";
+import { envelope } from "../src/server/fast-path/index.js";
 
 /**
  * One minimal HTTP/1.1 streaming client for both sides of the time-to-first-

@@ -1,6 +1,6 @@
 import http2 from "node:http2";
 import autocannon from "autocannon";
-import { envelope } from "../src/server/envelope.js";
+import { envelope } from "../src/server/fast-path/index.js";
 
 export interface LoadResult {
   requests: number;

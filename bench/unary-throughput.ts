@@ -1,6 +1,6 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { GetCurrentModelRequestSchema } from "../gen/floe/v1/model_pb.js";
-import { grpcFrame, loadHttp1, loadHttp2, type LoadResult } from "./load.js";
+import { grpcFrame, type LoadResult, loadHttp1, loadHttp2 } from "./load.js";
 import { spawnBenchServer } from "./spawn-server.js";
 
 export interface UnaryThroughput {

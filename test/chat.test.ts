@@ -1,9 +1,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConnectError, Code } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { afterEach, describe, expect, it } from "vitest";
+import { RequestError_Reason, RequestErrorSchema } from "../gen/floe/v1/common_pb.js";
+import { type ChatEnv, collect, createChatEnv, kinds } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
-import { collect, createChatEnv, kinds, type ChatEnv } from "./support/chat-env.js";
 import { DIALECTS } from "./support/test-server.js";
 
 describe("chat through the agent engine", () => {
@@ -214,5 +215,15 @@ describe("chat through the agent engine", () => {
       expect((err as ConnectError).code).toBe(code);
       expect((err as ConnectError).rawMessage).toContain(msg);
     }
+    // The one check of the text, in ChatService, names the field for every surface to render.
+    const empty = await c.chat.sendMessage({ chat: { text: "" } }).catch((e: unknown) => ConnectError.from(e));
+    expect((empty as ConnectError).findDetails(RequestErrorSchema)).toEqual([
+      expect.objectContaining({
+        reason: RequestError_Reason.INVALID_FIELD,
+        fieldViolations: [
+          expect.objectContaining({ field: "text", description: "is required: send the message content" }),
+        ],
+      }),
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createFloeClient } from "../clients/floe-client.js";
-import { createChatEnv, type ChatEnv } from "./support/chat-env.js";
+import { type ChatEnv, createChatEnv } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
 
 describe("the high-level Node client", () => {

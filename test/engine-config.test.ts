@@ -1,12 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ConnectError, Code, createClient } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatService } from "../gen/floe/v1/chat_pb.js";
 import { ModelService } from "../gen/floe/v1/model_pb.js";
 import { collect, kinds } from "./support/chat-env.js";
-import { reply, startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai.js";
+import { type FakeOpenAI, reply, startFakeOpenAI } from "./support/fake-openai.js";
 import { createTestEnv, DIALECTS, type TestEnv } from "./support/test-server.js";
 
 const PNG_1x1 = Buffer.from(

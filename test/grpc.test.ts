@@ -14,8 +14,8 @@ import {
 import { ModelService } from "../gen/floe/v1/model_pb.js";
 import {
   HealthCheckRequestSchema,
-  HealthCheckResponseSchema,
   HealthCheckResponse_ServingStatus,
+  HealthCheckResponseSchema,
 } from "../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ServerReflectionAlpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";

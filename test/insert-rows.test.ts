@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase, type OpenDatabase } from "../src/store/database.js";
+import { type OpenDatabase, openDatabase } from "../src/store/database.js";
 import { insertRows } from "../src/store/insert-rows.js";
 import type { UsageTable } from "../src/store/schema.js";
 import { createThrowawayDatabase, type ThrowawayDatabase } from "./support/postgres.js";

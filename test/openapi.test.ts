@@ -1,6 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterEach, describe, expect, it } from "vitest";
-import { createCompatEnv, type CompatEnv } from "./support/compat-env.js";
+import { type CompatEnv, createCompatEnv } from "./support/compat-env.js";
 
 /** Every JSON route issue 4 maps, as the reference documents name them. */
 const EXPECTED: [string, string][] = [

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { afterEach, describe, expect, it } from "vitest";
-import { createCompatEnv, type CompatEnv } from "./support/compat-env.js";
+import { type CompatEnv, createCompatEnv } from "./support/compat-env.js";
 import { reply } from "./support/fake-openai.js";
 
 /** POSTs to an SSE route and parses the stream with eventsource-parser; also returns comment lines. */
@@ -228,7 +228,7 @@ describe("Pawan REST and SSE, at the root and under /api", () => {
     const malformed = await c.call("POST", "/chat", "{nope");
     expect(malformed).toMatchObject({ status: 400, body: { error: expect.stringContaining("JSON") } });
     const missing = await c.call("POST", "/chat", { session_id: "s1" });
-    expect(missing).toMatchObject({ status: 422, body: { error: "message is required: a non-empty string" } });
+    expect(missing).toMatchObject({ status: 422, body: { error: "message is required: send the message content" } });
     const unknown = await c.call("GET", "/sessions/unknown-session");
     expect(unknown).toMatchObject({ status: 404, body: { error: expect.stringContaining("not found") } });
     const ct = await c.call("POST", "/chat", "hello", { "content-type": "text/plain" });

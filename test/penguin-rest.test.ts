@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createCompatEnv, type CompatEnv } from "./support/compat-env.js";
+import { type CompatEnv, createCompatEnv } from "./support/compat-env.js";
 import { reply } from "./support/fake-openai.js";
 
 const any = (t: unknown) => expect.any(t as never);
@@ -276,7 +276,7 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     expect(malformed.status).toBe(422);
     expect(malformed.body).toEqual({ detail: expect.stringContaining("JSON") });
     const missing = await c.call("POST", "/api/v1/chat/message", { conversation_id: "x" });
-    expect(missing).toMatchObject({ status: 422, body: { detail: "field required: text" } });
+    expect(missing).toMatchObject({ status: 422, body: { detail: "text is required: send the message content" } });
     const wrongType = await c.call("POST", "/api/v1/chat/message", { text: "x", max_iterations: "many" });
     expect(wrongType.status).toBe(422);
     expect(wrongType.body.detail).toContain("max_iterations");

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { createCompatEnv, type CompatEnv } from "./support/compat-env.js";
-import { reply, type Reply } from "./support/fake-openai.js";
+import { type CompatEnv, createCompatEnv } from "./support/compat-env.js";
+import { type Reply, reply } from "./support/fake-openai.js";
 
 type Frame = { event: string; data: Record<string, any>; seq?: number; at: number };
 
@@ -131,7 +131,7 @@ describe("Penguin WebSocket /api/v1/chat/stream", () => {
     await s.until((f) => f.filter((x) => x.event === "complete").length === 2);
     const errors = s.frames.filter((f) => f.event === "error").map((f) => f.data.message);
     expect(errors[0]).toMatch(/^invalid JSON message/);
-    expect(errors[1]).toBe("text is required: a non-empty string");
+    expect(errors[1]).toBe("text is required: send the message content");
     expect(errors[2]).toContain("max_iterations");
     const completes = s.frames.filter((f) => f.event === "complete").map((f) => f.data.response);
     expect(completes).toEqual(["first", "second"]);

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ConnectError, Code } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Event } from "../gen/floe/v1/events_pb.js";
-import { collect, createChatEnv, kinds, type ChatEnv } from "./support/chat-env.js";
+import { type ChatEnv, collect, createChatEnv, kinds } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
 
 function alive(pid: number): boolean {

@@ -2,9 +2,9 @@ import http from "node:http";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { afterEach, describe, expect, it } from "vitest";
 import { StreamMessageRequestSchema, StreamMessageResponseSchema } from "../gen/floe/v1/chat_pb.js";
-import { envelope } from "../src/server/envelope.js";
+import { envelope } from "../src/server/fast-path/index.js";
+import { type ChatEnv, createChatEnv } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
-import { createChatEnv, type ChatEnv } from "./support/chat-env.js";
 
 const chatRequest = (text: string) =>
   envelope(

@@ -1,10 +1,9 @@
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { collect, createChatEnv, type ChatEnv } from "./support/chat-env.js";
-import { reply } from "./support/fake-openai.js";
 import type { PermissionGate, PermissionRequest } from "../src/security/permission-gate.js";
-import { existsSync } from "node:fs";
+import { type ChatEnv, collect, createChatEnv } from "./support/chat-env.js";
+import { reply } from "./support/fake-openai.js";
 
 describe("workspace tools through the agent loop", () => {
   let c: ChatEnv;

@@ -1,4 +1,4 @@
-import { createClient, ConnectError, Code } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConversationService } from "../gen/floe/v1/conversation_pb.js";

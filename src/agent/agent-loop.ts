@@ -1,37 +1,29 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
-import { ActionResultSchema, type ActionResult, type ModelConfig } from "../../gen/floe/v1/common_pb.js";
-import type { EventLog } from "../events/event-log.js";
-import type { PermissionGate } from "../security/permission-gate.js";
+import { type ActionResult, ActionResultSchema } from "../../gen/floe/v1/common_pb.js";
 import type { ConversationRepository } from "../store/conversation-repository.js";
 import type { UsageRepository } from "../store/usage-repository.js";
-import type { AgentProfile } from "./agent-profile.js";
-import { DeltaCoalescer } from "./delta-coalescer.js";
-import type { ModelProvider, OpenedTurn } from "./model-provider.js";
-import type { Tool } from "./tools/tool.js";
-import { ToolError } from "./tools/tool-error.js";
-import { asOpenAITools } from "./tools/tool-registry.js";
+import type { ModelTurn, OpenedTurn, ToolCallRequest } from "./model-provider.js";
+import type { RunEventWriter } from "./run-event-writer.js";
+import { callTool, type ToolCallScope } from "./tool-call.js";
 import { truncate } from "./tools/truncate.js";
 
-/** Everything one run needs, resolved and validated before it starts. */
-export interface RunInput {
-  runId: string;
+/** What the loop works with; the run executor builds it. */
+export interface LoopContext {
   conversationId: string;
-  profile: AgentProfile;
-  model: ModelConfig;
+  agentId: string;
+  modelName: string;
   /** The prompt (see buildPrompt); the loop appends to it. */
   messages: ChatCompletionMessageParam[];
   maxIterations: number;
-  tools: Tool[];
-  root: string;
-}
-
-export interface RunDeps {
-  log: EventLog;
+  /** The first model request, already sent. */
+  firstTurn: OpenedTurn;
+  /** Sends the next model request: the executor is the only code that opens one. */
+  openTurn: (messages: ChatCompletionMessageParam[]) => OpenedTurn;
+  events: RunEventWriter;
   conversations: ConversationRepository;
   usage: UsageRepository;
-  provider: ModelProvider;
-  gate: PermissionGate;
+  tools: Omit<ToolCallScope, "events">;
 }
 
 export interface RunOutcome {
@@ -46,160 +38,95 @@ export interface RunOutcome {
 
 /**
  * The agent loop: up to `maxIterations` model calls on the prompt, running
- * the tools each asks for. Emits the run's events after its start, except the
- * terminal one, which the run manager owns so that every run ends with
- * exactly one. `firstTurn` is the first model request when the run manager
- * already sent it.
+ * the tools each asks for. Writes the run's events after its start, except
+ * the terminal one, which the executor writes so that every run ends with
+ * exactly one.
  */
-export async function runAgentLoop(
-  input: RunInput,
-  deps: RunDeps,
-  signal: AbortSignal,
-  firstTurn?: OpenedTurn,
-): Promise<RunOutcome> {
-  const { log, conversations } = deps;
-  const deltas = new DeltaCoalescer(
-    (kind, token) =>
-      void log.append(input.conversationId, input.runId, input.profile.id, { case: kind, value: { token } }),
-  );
-  const emit = (kind: Parameters<EventLog["append"]>[3]) => {
-    deltas.flush();
-    return log.append(input.conversationId, input.runId, input.profile.id, kind);
+export async function runAgentLoop(c: LoopContext): Promise<RunOutcome> {
+  const out: RunOutcome = {
+    status: "completed",
+    response: "",
+    reasoning: "",
+    actionResults: [],
+    iterations: 0,
+    toolCalls: 0,
+    usage: { prompt: 0, completion: 0 },
   };
-  const agentId = input.profile.id;
-
-  const messages = input.messages;
-  const tools = asOpenAITools(input.tools);
-  const byName = new Map(input.tools.map((t) => [t.name, t]));
-  const actionResults: ActionResult[] = [];
-  const usage = { prompt: 0, completion: 0 };
-  let reasoning = "";
   const answerParts: string[] = [];
-  let toolCallCount = 0;
-
-  for (let iteration = 1; iteration <= input.maxIterations; iteration++) {
-    emit({ case: "progress", value: { iteration, maxIterations: input.maxIterations } });
-    deltas.startTurn();
-    const opened =
-      iteration === 1 && firstTurn ? firstTurn : deps.provider.open({ model: input.model, messages, tools, signal });
-    const turn = await opened.read({
-      onToken: (t) => deltas.push("token", t),
-      onReasoning: (t) => deltas.push("reasoning", t),
-    });
-    deltas.flush();
-    usage.prompt += turn.usage.prompt;
-    usage.completion += turn.usage.completion;
-    reasoning += turn.reasoning;
-    await deps.usage.record(input.conversationId, agentId, input.model.name, turn.usage.prompt, turn.usage.completion);
+  for (let iteration = 1; iteration <= c.maxIterations; iteration++) {
+    out.iterations = iteration;
+    c.events.emit({ case: "progress", value: { iteration, maxIterations: c.maxIterations } });
+    const turn = await readTurn(c, iteration === 1 ? c.firstTurn : c.openTurn(c.messages), out);
     if (turn.content) answerParts.push(turn.content);
-
     if (turn.toolCalls.length === 0) {
-      await conversations.appendMessage(input.conversationId, { role: "assistant", content: turn.content, agentId });
-      return {
-        status: "completed",
-        response: turn.content,
-        reasoning,
-        actionResults,
-        iterations: iteration,
-        toolCalls: toolCallCount,
-        usage,
-      };
-    }
-
-    const openaiCalls = turn.toolCalls.map((c) => ({
-      id: c.id,
-      type: "function" as const,
-      function: { name: c.name, arguments: c.arguments },
-    }));
-    await conversations.appendMessage(input.conversationId, {
-      role: "assistant",
-      content: turn.content,
-      agentId,
-      toolCalls: openaiCalls as unknown as JsonObject[],
-    });
-    messages.push({ role: "assistant", content: turn.content || null, tool_calls: openaiCalls });
-
-    for (const call of turn.toolCalls) {
-      if (signal.aborted) throw signal.reason;
-      toolCallCount++;
-      emit({ case: "toolStart", value: { name: call.name, toolCallId: call.id, arguments: call.arguments } });
-      const started = performance.now();
-      const { status, result } = await runTool(call.name, call.arguments, byName, input, deps, signal);
-      if (signal.aborted) throw signal.reason;
-      const shown = truncate(result);
-      emit({
-        case: "toolComplete",
-        value: {
-          name: call.name,
-          success: status === "completed",
-          durationMs: BigInt(Math.round(performance.now() - started)),
-          resultPreview: shown.slice(0, 200),
-          toolCallId: call.id,
-        },
+      await c.conversations.appendMessage(c.conversationId, {
+        role: "assistant",
+        content: turn.content,
+        agentId: c.agentId,
       });
-      actionResults.push(create(ActionResultSchema, { action: call.name, result: shown, status }));
-      await conversations.appendMessage(input.conversationId, {
-        role: "tool",
-        content: shown,
-        agentId,
-        toolCallId: call.id,
-        messageType: "action",
-      });
-      messages.push({ role: "tool", tool_call_id: call.id, content: shown });
+      return { ...out, response: turn.content };
     }
+    await recordToolRequest(c, turn);
+    for (const call of turn.toolCalls) await runToolCall(c, call, out);
   }
   // The limit ended the run while tools were still being called: keep what was produced.
-  return {
-    status: "max_iterations",
-    response: answerParts.join("\n\n"),
-    reasoning,
-    actionResults,
-    iterations: input.maxIterations,
-    toolCalls: toolCallCount,
-    usage,
-  };
+  return { ...out, status: "max_iterations", response: answerParts.join("\n\n") };
 }
 
-async function runTool(
-  name: string,
-  rawArgs: string,
-  tools: Map<string, Tool>,
-  input: RunInput,
-  deps: RunDeps,
-  signal: AbortSignal,
-): Promise<{ status: "completed" | "error" | "denied"; result: string }> {
-  const tool = tools.get(name);
-  if (!tool)
-    return {
-      status: "error",
-      result: `unknown tool ${JSON.stringify(name)}; available: ${[...tools.keys()].join(", ")}`,
-    };
-  let args: Record<string, unknown>;
-  try {
-    const parsed: unknown = rawArgs.trim() ? JSON.parse(rawArgs) : {};
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
-      throw new Error("arguments must be a JSON object");
-    args = parsed as Record<string, unknown>;
-  } catch (e) {
-    return { status: "error", result: `invalid arguments for ${name}: ${(e as Error).message}` };
-  }
-  const decision = await deps.gate.decide(
-    {
-      toolName: name,
-      operation: tool.operation,
-      resource: tool.resource(args),
-      agentId: input.profile.id,
-      conversationId: input.conversationId,
-      runId: input.runId,
+/** Reads one model turn, streaming its deltas and recording its usage. */
+async function readTurn(c: LoopContext, opened: OpenedTurn, out: RunOutcome): Promise<ModelTurn> {
+  c.events.startTurn();
+  const turn = await opened.read({ onToken: (t) => c.events.token(t), onReasoning: (t) => c.events.reasoning(t) });
+  c.events.flush();
+  out.usage.prompt += turn.usage.prompt;
+  out.usage.completion += turn.usage.completion;
+  out.reasoning += turn.reasoning;
+  await c.usage.record(c.conversationId, c.agentId, c.modelName, turn.usage.prompt, turn.usage.completion);
+  return turn;
+}
+
+/** Stores the assistant's tool request and adds it to the prompt. */
+async function recordToolRequest(c: LoopContext, turn: ModelTurn): Promise<void> {
+  const calls = turn.toolCalls.map((t) => ({
+    id: t.id,
+    type: "function" as const,
+    function: { name: t.name, arguments: t.arguments },
+  }));
+  await c.conversations.appendMessage(c.conversationId, {
+    role: "assistant",
+    content: turn.content,
+    agentId: c.agentId,
+    toolCalls: calls as unknown as JsonObject[],
+  });
+  c.messages.push({ role: "assistant", content: turn.content || null, tool_calls: calls });
+}
+
+async function runToolCall(c: LoopContext, call: ToolCallRequest, out: RunOutcome): Promise<void> {
+  const { signal } = c.tools;
+  if (signal.aborted) throw signal.reason;
+  out.toolCalls++;
+  c.events.emit({ case: "toolStart", value: { name: call.name, toolCallId: call.id, arguments: call.arguments } });
+  const started = performance.now();
+  const { status, result } = await callTool(call, { ...c.tools, events: c.events });
+  if (signal.aborted) throw signal.reason;
+  const shown = truncate(result);
+  c.events.emit({
+    case: "toolComplete",
+    value: {
+      name: call.name,
+      success: status === "completed",
+      durationMs: BigInt(Math.round(performance.now() - started)),
+      resultPreview: shown.slice(0, 200),
+      toolCallId: call.id,
     },
-    signal,
-  );
-  if (decision.result === "deny") return { status: "denied", result: `permission denied: ${decision.reason}` };
-  try {
-    return { status: "completed", result: await tool.run(args, { root: input.root, signal }) };
-  } catch (e) {
-    if (e instanceof ToolError || e instanceof TypeError) return { status: "error", result: e.message };
-    const err = e as NodeJS.ErrnoException;
-    return { status: "error", result: `${name} failed: ${err.code ? `${err.code}: ` : ""}${err.message}` };
-  }
+  });
+  out.actionResults.push(create(ActionResultSchema, { action: call.name, result: shown, status }));
+  await c.conversations.appendMessage(c.conversationId, {
+    role: "tool",
+    content: shown,
+    agentId: c.agentId,
+    toolCallId: call.id,
+    messageType: "action",
+  });
+  c.messages.push({ role: "tool", tool_call_id: call.id, content: shown });
 }

@@ -3,7 +3,7 @@ import { extname, isAbsolute, join, relative, resolve } from "node:path";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import { confinePath } from "./tools/confine-path.js";
-import { ToolError } from "./tools/tool-error.js";
+import type { ToolError } from "./tools/tool-error.js";
 import { truncate } from "./tools/truncate.js";
 
 const IMAGE_TYPES: Record<string, string> = {

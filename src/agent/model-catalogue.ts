@@ -1,9 +1,9 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import OpenAI from "openai";
-import { DiscoveredModelSchema, type DiscoveredModel } from "../../gen/floe/v1/model_pb.js";
-import type { FloeConfig } from "../config/floe-config.js";
+import { type DiscoveredModel, DiscoveredModelSchema } from "../../gen/floe/v1/model_pb.js";
 import { upstreamError } from "./openai-provider.js";
+import type { ProviderSettings } from "./provider-settings.js";
 
 /** The fields OpenRouter's catalogue adds to an OpenAI model entry. */
 interface CatalogueEntry {
@@ -19,7 +19,7 @@ interface CatalogueEntry {
  * on the OpenRouter base URL). Needs OPENROUTER_API_KEY; upstream failures
  * keep the code the model calls use.
  */
-export async function discoverModels(config: FloeConfig, signal?: AbortSignal): Promise<DiscoveredModel[]> {
+export async function discoverModels(config: ProviderSettings, signal?: AbortSignal): Promise<DiscoveredModel[]> {
   const { apiKey, baseUrl, siteUrl, siteTitle } = config.openrouter;
   if (!apiKey)
     throw new ConnectError(
@@ -32,8 +32,8 @@ export async function discoverModels(config: FloeConfig, signal?: AbortSignal): 
   const client = new OpenAI({
     apiKey,
     baseURL: baseUrl,
-    maxRetries: config.modelMaxRetries,
-    timeout: config.modelTimeoutMs,
+    maxRetries: config.maxRetries,
+    timeout: config.timeoutMs,
     defaultHeaders: headers,
   });
   const out: DiscoveredModel[] = [];

@@ -29,7 +29,6 @@ export class ModelRegistry {
 
   /** Makes `id` current; NotFound names the ids that exist. */
   load(id: string): ModelConfig {
-    if (!id) throw new ConnectError("model_id is required: give the id of a configured model", Code.InvalidArgument);
     const model = this.find(id);
     if (!model) {
       throw new ConnectError(

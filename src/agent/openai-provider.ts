@@ -3,7 +3,6 @@ import OpenAI from "openai";
 import type { Stream } from "openai/core/streaming";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
-import type { FloeConfig } from "../config/floe-config.js";
 import type {
   ModelCall,
   ModelProvider,
@@ -12,15 +11,9 @@ import type {
   OpenedTurn,
   ToolCallRequest,
 } from "./model-provider.js";
+import type { ProviderSettings } from "./provider-settings.js";
 import { ThinkSplitter } from "./think-splitter.js";
 import { createUpstreamFetch, ON_DISPATCH } from "./upstream-fetch.js";
-
-export interface OpenAIProviderOptions {
-  /** Retries for 429, 5xx and connection errors; the SDK backs off exponentially and honours Retry-After. */
-  maxRetries: number;
-  /** Per-request timeout in milliseconds. */
-  timeoutMs: number;
-}
 
 type ChatCompletionStream = Stream<ChatCompletionChunk>;
 type Delta = ChatCompletionChunk.Choice.Delta & { reasoning_content?: string | null; reasoning?: string | null };
@@ -34,9 +27,8 @@ export class OpenAIProvider implements ModelProvider {
   private readonly fetch = createUpstreamFetch();
 
   constructor(
-    private readonly config: FloeConfig,
+    private readonly config: ProviderSettings,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly opts: OpenAIProviderOptions,
   ) {}
 
   private client(model: ModelConfig): OpenAI {
@@ -51,8 +43,8 @@ export class OpenAIProvider implements ModelProvider {
         apiKey: openrouter && this.config.openrouter.apiKey ? this.config.openrouter.apiKey : apiKey,
         baseURL:
           model.baseUrl || this.config.openai.baseUrl || (openrouter ? this.config.openrouter.baseUrl : undefined),
-        maxRetries: this.opts.maxRetries,
-        timeout: this.opts.timeoutMs,
+        maxRetries: this.config.maxRetries,
+        timeout: this.config.timeoutMs,
         defaultHeaders: headers,
         fetch: this.fetch,
       });

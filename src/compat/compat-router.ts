@@ -1,6 +1,6 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
-import { sendCompatError, type ErrorStyle } from "./compat-error.js";
+import { type ErrorTable, sendTableError } from "./error-table.js";
 import type { JsonSchema } from "./json-schema.js";
 
 /** What a compat route documents about itself, for /openapi.json. */
@@ -26,12 +26,13 @@ export interface RouteSpec extends RouteDoc {
 
 /**
  * Registers legacy JSON routes. A route only translates: JSON in, a call to
- * the service through the invoker, JSON out. Errors take the surface's shape.
+ * the service through the invoker, JSON out. Errors take the surface's shape,
+ * from its error table.
  */
 export class CompatRouter {
   readonly docs: RouteDoc[] = [];
 
-  add(fastify: FastifyInstance, style: ErrorStyle, spec: RouteSpec): void {
+  add(fastify: FastifyInstance, errors: ErrorTable, spec: RouteSpec): void {
     const { handler, ...doc } = spec;
     this.docs.push(doc);
     fastify.route({
@@ -47,7 +48,7 @@ export class CompatRouter {
             req.log.warn({ err: e }, "error after the response started");
             return reply;
           }
-          return sendCompatError(reply, style, e);
+          return sendTableError(reply, errors, e);
         }
       },
     });

@@ -1,6 +1,6 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { RouteDoc } from "./compat-router.js";
-import { SchemaBook, type JsonSchema } from "./json-schema.js";
+import { type JsonSchema, SchemaBook } from "./json-schema.js";
 
 function isDesc(x: unknown): x is DescMessage {
   return typeof x === "object" && x !== null && (x as { kind?: string }).kind === "message" && "typeName" in x;

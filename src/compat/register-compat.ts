@@ -1,57 +1,39 @@
 import fastifyWebsocket from "@fastify/websocket";
-import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { FloeConfig } from "../config/floe-config.js";
-import type { InProcessInvoker } from "../server/in-process-invoker.js";
-import { isLoopbackHost } from "../server/loopback.js";
+import type { FastifyInstance } from "fastify";
+import type { RequestGuards } from "../security/index.js";
+import { type FastifyRequestError, fastifyErrorToConnect } from "../server/fast-path/index.js";
 import { FLOE_VERSION } from "../version.js";
-import { fastifyErrorToConnect, sendCompatError } from "./compat-error.js";
 import { CompatRouter } from "./compat-router.js";
 import { registerDocsPages } from "./docs-pages.js";
+import { sendTableError } from "./error-table.js";
+import type { InProcessInvoker } from "./in-process-invoker.js";
 import { buildOpenApi } from "./openapi.js";
+import { PAWAN_ERRORS } from "./pawan/pawan-errors.js";
 import { registerPawan } from "./pawan/routes.js";
 import { registerPenguinChatSocket } from "./penguin/chat-socket.js";
+import { PENGUIN_ERRORS } from "./penguin/penguin-errors.js";
 import { registerPenguinRest } from "./penguin/rest-routes.js";
 
-/**
- * WebSocket pages may only be opened from an allowed origin: no Origin (not a
- * browser), a loopback origin, the server's own host, or one of the configured
- * CORS origins (`*` allows any).
- */
-export function websocketOriginCheck(config: FloeConfig): (req: FastifyRequest) => boolean {
-  return (req) => {
-    const origin = req.headers.origin;
-    if (!origin) return true;
-    if (config.corsOrigins.includes("*") || config.corsOrigins.includes(origin)) return true;
-    try {
-      const u = new URL(origin);
-      return isLoopbackHost(u.hostname) || u.host === req.headers.host;
-    } catch {
-      return false;
-    }
-  };
+export interface CompatOptions {
+  invoker: InProcessInvoker;
+  guards: RequestGuards;
+  maxBodyBytes: number;
 }
 
 /** The Penguin and Pawan surfaces, and their OpenAPI document and pages. */
-export async function registerCompat(
-  fastify: FastifyInstance,
-  invoker: InProcessInvoker,
-  config: FloeConfig,
-): Promise<void> {
-  await fastify.register(fastifyWebsocket, { options: { maxPayload: config.maxBodyBytes } });
+export async function registerCompat(fastify: FastifyInstance, o: CompatOptions): Promise<void> {
+  await fastify.register(fastifyWebsocket, { options: { maxPayload: o.maxBodyBytes } });
   const router = new CompatRouter();
   await fastify.register(async (scope) => {
     // JSON only: anything else is 415, not a string body.
     scope.removeContentTypeParser(["text/plain"]);
-    scope.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-      const penguin = req.url.startsWith("/api/v1");
-      const e = fastifyErrorToConnect(err);
-      // FastAPI answers undecodable JSON with 422; Axum (Pawan) with 400.
-      if (penguin && err.statusCode === 400) Object.assign(e, { httpStatus: 422 });
-      return sendCompatError(reply, penguin ? "penguin" : "pawan", e);
+    scope.setErrorHandler((err: FastifyRequestError, req, reply) => {
+      const table = req.url.startsWith("/api/v1") ? PENGUIN_ERRORS : PAWAN_ERRORS;
+      return sendTableError(reply, table, fastifyErrorToConnect(err, o.maxBodyBytes));
     });
-    registerPenguinRest(scope, router, invoker);
-    registerPawan(scope, router, invoker);
-    registerPenguinChatSocket(scope, invoker, websocketOriginCheck(config));
+    registerPenguinRest(scope, router, o.invoker);
+    registerPawan(scope, router, o.invoker);
+    registerPenguinChatSocket(scope, o.invoker, o.guards);
   });
   await registerDocsPages(fastify, buildOpenApi(router.docs, FLOE_VERSION));
 }

@@ -1,32 +1,33 @@
-import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
+import { type DescMessage, fromJson, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
 import type { FastifyRequest } from "fastify";
-import { BodyError } from "./compat-error.js";
+import { invalidBody, invalidField } from "../services/request-errors.js";
 
 /** The JSON body as an object; a missing body counts as `{}`. */
 export function bodyObject(req: FastifyRequest): Record<string, unknown> {
   const b = req.body;
   if (b === undefined || b === null || b === "") return {};
-  if (typeof b !== "object" || Array.isArray(b)) throw new BodyError("request body must be a JSON object");
+  if (typeof b !== "object" || Array.isArray(b)) throw invalidBody("request body must be a JSON object");
   return b as Record<string, unknown>;
 }
 
 /**
  * A documented JSON body as a proto message. Field names are the documented
  * snake_case names; unknown fields are ignored, as the reference servers do;
- * a wrong type is a 422 naming the field.
+ * a wrong type is an invalid body naming the field.
  */
 export function parseAs<D extends DescMessage>(desc: D, json: Record<string, unknown>): MessageShape<D> {
   try {
     return fromJson(desc, json as JsonValue, { ignoreUnknownFields: true });
   } catch (e) {
-    throw new BodyError(`invalid request body: ${(e as Error).message}`);
+    throw invalidBody(`invalid request body: ${(e as Error).message}`);
   }
 }
 
-export function requireString(json: Record<string, unknown>, field: string): string {
+/** A string field of a documented body; "" when absent (the service decides whether it is required). */
+export function optionalString(json: Record<string, unknown>, field: string): string {
   const v = json[field];
-  if (v === undefined || v === null) throw new BodyError(`field required: ${field}`);
-  if (typeof v !== "string") throw new BodyError(`${field} must be a string`);
+  if (v === undefined || v === null) return "";
+  if (typeof v !== "string") throw invalidField(field, "must be a string");
   return v;
 }
 
@@ -45,7 +46,7 @@ export function queryInt(req: FastifyRequest, name: string, fallback: number): n
   const v = one(req, name);
   if (v === undefined || v === "") return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new BodyError(`query parameter ${name} must be an integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n)) throw invalidBody(`query parameter ${name} must be an integer, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -54,5 +55,5 @@ export function queryBool(req: FastifyRequest, name: string): boolean | undefine
   if (v === undefined || v === "") return undefined;
   if (["true", "1", "yes", "on"].includes(v)) return true;
   if (["false", "0", "no", "off"].includes(v)) return false;
-  throw new BodyError(`query parameter ${name} must be true or false, got ${JSON.stringify(v)}`);
+  throw invalidBody(`query parameter ${name} must be true or false, got ${JSON.stringify(v)}`);
 }

@@ -1,5 +1,5 @@
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
-import type { AgentProfile } from "../agent/agent-profile.js";
+import type { AgentProfile } from "../domain/agent-profile.js";
 
 /** `project`: tools work in the project root; `workspace`: in the workspace root. */
 export type ExecutionMode = "project" | "workspace";

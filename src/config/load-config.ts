@@ -3,15 +3,13 @@ import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { parse as parseYaml } from "yaml";
-import { ModelConfigSchema, type ModelConfig } from "../../gen/floe/v1/common_pb.js";
+import { type ModelConfig, ModelConfigSchema } from "../../gen/floe/v1/common_pb.js";
+import { type AgentProfile, DEFAULT_SYSTEM_PROMPT } from "../domain/agent-profile.js";
+import { TOOL_NAMES } from "../domain/tool-names.js";
 import { ConfigError } from "./config-error.js";
-import { readEnv, type EnvKey } from "./env-names.js";
+import { type EnvKey, readEnv } from "./env-names.js";
 import type { ConfigFlags, ExecutionMode, FloeConfig } from "./floe-config.js";
 import { envModel, offlineModel } from "./model-defaults.js";
-import { DEFAULT_SYSTEM_PROMPT, type AgentProfile } from "../agent/agent-profile.js";
-import { ALL_TOOLS } from "../agent/tools/tool-registry.js";
-
-const TOOL_NAMES = ALL_TOOLS.map((t) => t.name);
 
 export const CONFIG_FILE_NAME = "floe.yaml";
 
@@ -207,7 +205,7 @@ function parseAgents(value: unknown, source: string, models: ModelConfig[]): Age
     if (modelId && !models.some((m) => m.id === modelId))
       throw new ConfigError(`${at}.model`, source, `"${modelId}" is not the id of a configured model`);
     const tools = a.default_tools === undefined ? [] : list(a.default_tools, source, `${at}.default_tools`);
-    const unknown = tools.filter((t) => !TOOL_NAMES.includes(t));
+    const unknown = tools.filter((t) => !(TOOL_NAMES as readonly string[]).includes(t));
     if (unknown.length)
       throw new ConfigError(
         `${at}.default_tools`,

@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { ModelConfigSchema, type ModelConfig } from "../../gen/floe/v1/common_pb.js";
+import { type ModelConfig, ModelConfigSchema } from "../../gen/floe/v1/common_pb.js";
 
 /** Id of the built-in model that needs no upstream, for a first try. */
 export const OFFLINE_MODEL_ID = "offline";

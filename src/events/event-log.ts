@@ -1,12 +1,15 @@
 import { EventEmitter } from "node:events";
-import { create, fromJsonString, toJsonString, type MessageInitShape } from "@bufbuild/protobuf";
-import type { FastifyBaseLogger } from "fastify";
+import { create, fromJsonString, type MessageInitShape, toJsonString } from "@bufbuild/protobuf";
 import type { Kysely } from "kysely";
-import { EventSchema, type Event } from "../../gen/floe/v1/events_pb.js";
+import { type Event, EventSchema } from "../../gen/floe/v1/events_pb.js";
+import type { Logger } from "../domain/logger.js";
 import { insertRows } from "../store/insert-rows.js";
 import type { Database, EventsTable } from "../store/schema.js";
 
 export type EventKind = Event["kind"];
+
+/** An event payload as `append` takes it: a oneof case and its init shape. */
+export type EventKindInit = MessageInitShape<typeof EventSchema>["kind"];
 
 const RECENT_PER_CONVERSATION = 2000;
 const RECENT_CONVERSATIONS = 256;
@@ -45,7 +48,7 @@ export class EventLog {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: Logger,
     private readonly opts: EventLogOptions,
   ) {
     this.bus.setMaxListeners(0);
@@ -81,12 +84,7 @@ export class EventLog {
   }
 
   /** Numbers, publishes and queues an event. The conversation must be prepared. */
-  append(
-    conversationId: string,
-    runId: string,
-    agentId: string,
-    kind: MessageInitShape<typeof EventSchema>["kind"],
-  ): Event {
+  append(conversationId: string, runId: string, agentId: string, kind: EventKindInit): Event {
     const seq = this.nextSeq.get(conversationId);
     if (seq === undefined) throw new Error(`event log: conversation ${conversationId} was not prepared`);
     this.nextSeq.set(conversationId, seq + 1);

@@ -1,6 +1,7 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { EventSchema, SnapshotEventSchema, type Event } from "../../gen/floe/v1/events_pb.js";
-import type { EventLog } from "./event-log.js";
+import { type Event, EventSchema, SnapshotEventSchema } from "../../gen/floe/v1/events_pb.js";
+import { caughtUp } from "./caught-up.js";
+import type { EventKindInit, EventLog } from "./event-log.js";
 
 export interface SubscribeOptions {
   conversationId: string;
@@ -16,6 +17,12 @@ export interface SubscribeOptions {
   filter?: (e: Event) => boolean;
   /** Skip the snapshot (a run stream opens with its start event instead). */
   skipSnapshot?: boolean;
+  /**
+   * End once caught up: every event up to the snapshot's latest seq, and the
+   * terminal event of every run active at the snapshot (see caughtUp).
+   * Needs the snapshot.
+   */
+  endAfterLiveRuns?: boolean;
 }
 
 /**
@@ -25,70 +32,87 @@ export interface SubscribeOptions {
  * replay and live meet. A cursor older than retention yields a `gap` first.
  */
 export async function* subscribe(log: EventLog, o: SubscribeOptions): AsyncGenerator<Event> {
-  const buffered: Event[] = [];
-  let wake: (() => void) | undefined;
-  const stop = log.listen(o.conversationId, (e) => {
-    buffered.push(e);
-    wake?.();
-  });
-  const onAbort = () => wake?.();
-  o.signal.addEventListener("abort", onAbort);
-  const base = { conversationId: o.conversationId, timestamp: "" };
-  const now = () => new Date().toISOString();
+  const live = new LiveBuffer(log, o.conversationId, o.signal);
+  const unstamped = (kind: EventKindInit) =>
+    create(EventSchema, { conversationId: o.conversationId, timestamp: new Date().toISOString(), kind });
+  const ended = o.endAfterLiveRuns ? caughtUp(BigInt(o.afterSeq)) : undefined;
+  const until = (e: Event) => (o.until?.(e) ?? false) || (ended?.(e) ?? false);
   try {
     await log.prepare(o.conversationId);
     if (!o.skipSnapshot) {
       const snap = await o.snapshot();
-      yield create(EventSchema, {
-        ...base,
-        timestamp: now(),
-        kind: {
-          case: "snapshot",
-          value: create(SnapshotEventSchema, { ...snap, latestSeq: BigInt(log.latestSeq(o.conversationId)) }),
-        },
-      });
+      const latestSeq = BigInt(log.latestSeq(o.conversationId));
+      const snapshot = unstamped({ case: "snapshot", value: create(SnapshotEventSchema, { ...snap, latestSeq }) });
+      yield snapshot;
+      if (ended?.(snapshot)) return;
     }
     let last = o.afterSeq;
     const { events, gapOldest } = await log.readFrom(o.conversationId, o.afterSeq);
     if (gapOldest !== undefined) {
-      yield create(EventSchema, {
-        ...base,
-        timestamp: now(),
-        kind: { case: "gap", value: { requestedAfterSeq: BigInt(o.afterSeq), oldestAvailableSeq: BigInt(gapOldest) } },
-      });
+      const gap = { requestedAfterSeq: BigInt(o.afterSeq), oldestAvailableSeq: BigInt(gapOldest) };
+      yield unstamped({ case: "gap", value: gap });
     }
     const emit = function* (e: Event): Generator<Event, boolean> {
       const seq = Number(e.seq);
       if (seq <= last) return false;
       last = seq;
       if (!o.filter || o.filter(e)) yield e;
-      return o.until?.(e) ?? false;
+      return until(e);
     };
     for (const e of events) {
       if (yield* emit(e)) return;
     }
     while (!o.signal.aborted) {
-      while (buffered.length > 0) {
-        if (yield* emit(buffered.shift()!)) return;
+      for (let e = live.next(); e; e = live.next()) {
+        if (yield* emit(e)) return;
       }
-      const idle = await new Promise<boolean>((resolve) => {
-        const t = setTimeout(() => resolve(true), o.heartbeatMs);
-        wake = () => {
-          clearTimeout(t);
-          resolve(false);
-        };
-      });
-      wake = undefined;
-      if (idle && !o.signal.aborted && buffered.length === 0) {
-        yield create(EventSchema, {
-          ...base,
-          timestamp: now(),
-          kind: { case: "heartbeat", value: { latestSeq: BigInt(log.latestSeq(o.conversationId)) } },
-        });
+      if (await live.idle(o.heartbeatMs)) {
+        yield unstamped({ case: "heartbeat", value: { latestSeq: BigInt(log.latestSeq(o.conversationId)) } });
       }
     }
   } finally {
-    stop();
-    o.signal.removeEventListener("abort", onAbort);
+    live.close();
+  }
+}
+
+/** Live events buffered from the moment of subscribing, so that none is missed while the replay is read. */
+class LiveBuffer {
+  private readonly buffered: Event[] = [];
+  private wake: (() => void) | undefined;
+  private readonly stop: () => void;
+  private readonly onAbort = () => this.wake?.();
+
+  constructor(
+    log: EventLog,
+    conversationId: string,
+    private readonly signal: AbortSignal,
+  ) {
+    this.stop = log.listen(conversationId, (e) => {
+      this.buffered.push(e);
+      this.wake?.();
+    });
+    signal.addEventListener("abort", this.onAbort);
+  }
+
+  next(): Event | undefined {
+    return this.buffered.shift();
+  }
+
+  /** Waits for an event or the abort; true when `ms` passed with neither (time for a heartbeat). */
+  async idle(ms: number): Promise<boolean> {
+    const timedOut = await new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(true), ms);
+      this.wake = () => {
+        clearTimeout(t);
+        resolve(false);
+      };
+    });
+    this.wake = undefined;
+    return timedOut && !this.signal.aborted && this.buffered.length === 0;
+  }
+
+  close(): void {
+    this.stop();
+    this.signal.removeEventListener("abort", this.onAbort);
   }
 }

@@ -9,7 +9,14 @@ export interface PermissionRequest {
   runId: string;
 }
 
-export type PermissionDecision = { result: "allow" } | { result: "deny"; reason: string };
+/**
+ * `ask` means a human must decide: the run executor then waits on the run's
+ * approval seam (see `RunSeams.awaitDecision`), and denies when it has none.
+ */
+export type PermissionDecision =
+  | { result: "allow" }
+  | { result: "deny"; reason: string }
+  | { result: "ask"; reason: string };
 
 /**
  * The single seam every tool call passes before it runs. The permission

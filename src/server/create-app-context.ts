@@ -1,73 +1,86 @@
 import { hostname } from "node:os";
-import type { FastifyBaseLogger } from "fastify";
-import { defaultProfile, type AgentProfile } from "../agent/agent-profile.js";
 import type { ModelProvider } from "../agent/model-provider.js";
 import { ModelRegistry } from "../agent/model-registry.js";
 import { OfflineProvider } from "../agent/offline-provider.js";
 import { OpenAIProvider } from "../agent/openai-provider.js";
-import { RunManager } from "../agent/run-manager.js";
+import type { ProviderSettings } from "../agent/provider-settings.js";
+import { RunExecutor } from "../agent/run-executor.js";
+import { RunRegistry } from "../agent/run-registry.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import { RuntimeConfig } from "../config/runtime-config.js";
+import { type AgentProfile, defaultProfile } from "../domain/agent-profile.js";
+import type { Logger } from "../domain/logger.js";
 import { EventLog } from "../events/event-log.js";
 import { allowAllGate, type PermissionGate } from "../security/permission-gate.js";
 import type { AppContext } from "../services/app-context.js";
+import { ChatRunStarter } from "../services/chat-run-starter.js";
 import { ConversationRepository } from "../store/conversation-repository.js";
 import type { OpenDatabase } from "../store/database.js";
 import { RunRepository } from "../store/run-repository.js";
+import { RunStartStore } from "../store/run-start-store.js";
 import { UsageRepository } from "../store/usage-repository.js";
 
-/** Wires the domain: repositories, event log, model providers and the run manager. */
+/** Wires the domain: repositories, event log, model providers and the run engine. */
 export function createAppContext(
   config: FloeConfig,
   database: OpenDatabase,
-  log: FastifyBaseLogger,
+  log: Logger,
   env: NodeJS.ProcessEnv,
   gate: PermissionGate = allowAllGate,
 ): AppContext {
-  const conversations = new ConversationRepository(database.db);
-  const usage = new UsageRepository(database.db);
-  const events = new EventLog(database.db, log, {
-    flushIntervalMs: 20,
-    maxBatch: 500,
-    retention: config.eventRetention,
-  });
+  const { db } = database;
+  const conversations = new ConversationRepository(db);
+  const usage = new UsageRepository(db);
+  const runRecords = new RunRepository(db);
+  const events = new EventLog(db, log, { flushIntervalMs: 20, maxBatch: 500, retention: config.eventRetention });
   const models = new ModelRegistry(config.models, config.defaultModel);
   const runtime = new RuntimeConfig({
     projectRoot: config.projectRoot,
     workspaceRoot: config.workspace,
     executionMode: config.executionMode,
   });
-  const openai = new OpenAIProvider(config, env, {
+  const providers: ProviderSettings = {
+    openai: config.openai,
+    openrouter: config.openrouter,
     maxRetries: config.modelMaxRetries,
     timeoutMs: config.modelTimeoutMs,
-  });
+  };
+  const openai = new OpenAIProvider(providers, env);
   const offline = new OfflineProvider();
   const profiles = new Map<string, AgentProfile>([
     ["default", defaultProfile()],
     ...config.agents.map((a) => [a.id, a] as const),
   ]);
-  const runs = new RunManager({
-    db: database.db,
-    log: events,
+  const executor = new RunExecutor({
+    events,
     conversations,
-    runs: new RunRepository(database.db),
+    runs: runRecords,
     usage,
-    models,
-    runtime,
     gate,
     providerFor: (m): ModelProvider => (m.offline ? offline : openai),
-    profiles: (id) => profiles.get(id),
     logger: log,
+  });
+  const runs = new RunRegistry({ executor, starts: new RunStartStore(db), runs: runRecords });
+  const chat = new ChatRunStarter({
+    runtime,
+    models,
+    conversations,
+    events,
+    runs,
+    runRecords,
+    profiles: (id) => profiles.get(id),
   });
   return {
     config,
     runtime,
     models,
+    providers,
     database,
     conversations,
     usage,
     events,
     runs,
+    chat,
     log,
     startedAt: Date.now(),
     agentId: config.agentId || `floe@${hostname()}`,

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import { Code, ConnectError, createContextKey, type Interceptor } from "@connectrpc/connect";
 import type { FastifyBaseLogger } from "fastify";
 
@@ -6,9 +5,6 @@ import type { FastifyBaseLogger } from "fastify";
 export const kLogger = createContextKey<FastifyBaseLogger | undefined>(undefined, {
   description: "fastify request logger",
 });
-
-/** Services that answer without an API key, so probes and tooling work. */
-const OPEN_SERVICES = new Set(["grpc.health.v1.Health", "floe.v1.HealthService"]);
 
 /**
  * Turns anything thrown into a ConnectError and logs through pino: expected
@@ -33,30 +29,4 @@ export function errorInterceptor(fallback: FastifyBaseLogger): Interceptor {
       throw err;
     }
   };
-}
-
-/**
- * API-key auth: `Authorization: Bearer KEY` or `X-API-Key: KEY`. With no keys
- * configured it lets everything through (the server then refuses to bind a
- * public address, see startServer).
- */
-export function authInterceptor(keys: readonly string[]): Interceptor {
-  const accepted = keys.map((k) => Buffer.from(k));
-  return (next) => async (req) => {
-    if (accepted.length > 0 && !OPEN_SERVICES.has(req.service.typeName) && !isAuthorized(req.header, accepted)) {
-      throw new ConnectError(
-        "missing or invalid API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-        Code.Unauthenticated,
-      );
-    }
-    return next(req);
-  };
-}
-
-export function isAuthorized(header: Headers, accepted: readonly Buffer[]): boolean {
-  const auth = header.get("authorization");
-  const given = auth?.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : header.get("x-api-key")?.trim();
-  if (!given) return false;
-  const g = Buffer.from(given);
-  return accepted.some((k) => k.length === g.length && timingSafeEqual(k, g));
 }

@@ -1,24 +1,34 @@
 import { setMaxListeners } from "node:events";
 import { mkdirSync } from "node:fs";
-import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { Code, ConnectError, createContextValues } from "@connectrpc/connect";
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from "fastify";
+import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
+import fastifyCors from "@fastify/cors";
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from "fastify";
+import { InProcessInvoker } from "../compat/in-process-invoker.js";
+import { registerCompat } from "../compat/register-compat.js";
 import { ConfigError } from "../config/config-error.js";
 import type { ConfigFlags, FloeConfig } from "../config/floe-config.js";
 import { loadConfig } from "../config/load-config.js";
+import {
+  authInterceptor,
+  hostGuardHook,
+  isLoopbackHost,
+  type PermissionGate,
+  RequestGuards,
+} from "../security/index.js";
 import type { AppContext } from "../services/app-context.js";
-import { createAppContext } from "./create-app-context.js";
-import { createServiceBindings, registerRoutes } from "../services/registry.js";
-import type { PermissionGate } from "../security/permission-gate.js";
+import { createServiceBindings, registerRoutes, type ServiceBinding } from "../services/registry.js";
 import { openDatabase } from "../store/database.js";
-import { connectUnaryFastPath } from "./connect-unary-fast-path.js";
-import { CONNECT_UNARY_CONSTRAINT, connectUnaryConstraint } from "./fast-path-routing.js";
-import { authInterceptor, errorInterceptor, kLogger } from "./interceptors.js";
-import { isAllowedHostHeader, isLoopbackHost } from "./loopback.js";
+import { createAppContext } from "./create-app-context.js";
+import {
+  bindMethods,
+  FAST_PATH_CONSTRAINT,
+  FastPathCounters,
+  fastPathConstraint,
+  registerFastPath,
+} from "./fast-path/index.js";
+import { errorInterceptor, kLogger } from "./interceptors.js";
 import { OnePortServer } from "./one-port-server.js";
-import { InProcessInvoker } from "./in-process-invoker.js";
-import { registerCompat } from "../compat/register-compat.js";
-import fastifyCors from "@fastify/cors";
 
 export interface StartOptions extends ConfigFlags {
   /** Environment to read instead of process.env (tests pass their own). */
@@ -31,6 +41,11 @@ export interface StartOptions extends ConfigFlags {
   configure?: (fastify: FastifyInstance) => void | Promise<void>;
   /** Decides every tool call (default: allow all, until the permission engine lands). */
   permissionGate?: PermissionGate;
+  /**
+   * Serve eligible Connect and gRPC calls on Floe's fast path (default true).
+   * False sends every call through connect-fastify: a diagnostic switch.
+   */
+  fastPath?: boolean;
 }
 
 export interface FloeServer {
@@ -40,13 +55,16 @@ export interface FloeServer {
   config: FloeConfig;
   app: AppContext;
   fastify: FastifyInstance;
+  /** Calls each fast-path route has served (all zero with `fastPath: false`). */
+  fastPath: FastPathCounters;
   /** Graceful: stops accepting, ends streams, closes the database. Idempotent. */
   close(): Promise<void>;
 }
 
 /** Starts Floe: config, storage (migrated), every service on one port. */
 export async function startServer(options: StartOptions = {}): Promise<FloeServer> {
-  const config: FloeConfig = { ...loadConfig(options, options.env ?? process.env), ...options.overrides };
+  const env = options.env ?? process.env;
+  const config: FloeConfig = { ...loadConfig(options, env), ...options.overrides };
   if (!isLoopbackHost(config.host) && config.apiKeys.length === 0 && !config.allowPublicWithoutKeys) {
     throw new ConfigError(
       "host",
@@ -55,71 +73,19 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     );
   }
   mkdirSync(config.workspace, { recursive: true });
-  const fastify = Fastify({
-    logger: { level: options.logLevel ?? (config.debug ? "debug" : "info") },
-    bodyLimit: config.maxBodyBytes,
-    // A log line per request costs more than a small RPC; DEBUG turns it on.
-    logController: new LogController({ disableRequestLogging: !config.debug }),
-    routerOptions: { constraints: { [CONNECT_UNARY_CONSTRAINT]: connectUnaryConstraint } },
-    serverFactory: (handler) => new OnePortServer(handler as never) as never,
-  }) as unknown as FastifyInstance;
+  const fastify = createFastify(config, options.logLevel);
   const database = await openDatabase(config.databaseUrl, config.workspace, (err) =>
     fastify.log.warn(
       { err: err.message },
       "a Postgres connection was closed by the server; the pool reconnects on the next query",
     ),
   );
-  const app = createAppContext(config, database, fastify.log, options.env ?? process.env, options.permissionGate);
+  const app = createAppContext(config, database, fastify.log, env, options.permissionGate);
   await app.runs.recoverInterrupted();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
-
-  if (isLoopbackHost(config.host)) {
-    fastify.addHook("onRequest", async (req, reply) => {
-      const host = (req.headers[":authority"] as string | undefined) ?? req.headers.host;
-      if (!isAllowedHostHeader(host)) {
-        await reply
-          .code(403)
-          .send({ error: `Host ${JSON.stringify(host)} is not allowed while Floe is bound to loopback` });
-      }
-    });
-  }
-
   const { bindings, health } = createServiceBindings(app);
-  // Every in-flight call listens on this signal; many concurrent streams are normal, not a leak.
-  const shutdown = new AbortController();
-  setMaxListeners(0, shutdown.signal);
-  fastify.addHook("preClose", async () => shutdown.abort(new ConnectError("server shutting down", Code.Unavailable)));
-  const interceptors = [errorInterceptor(fastify.log), authInterceptor(config.apiKeys)];
-  const contextValues = (req: FastifyRequest) => createContextValues().set(kLogger, req.log);
-  // A misspelt field is an error the caller should see, not a silently ignored value.
-  const jsonOptions = { ignoreUnknownFields: false };
-  await fastify.register(fastifyCors, {
-    origin: config.corsOrigins.includes("*") ? true : config.corsOrigins,
-    credentials: true,
-    methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    exposedHeaders: ["grpc-status", "grpc-message", "grpc-status-details-bin", "connect-protocol-version"],
-  });
-  await fastify.register(async (scope) =>
-    connectUnaryFastPath(scope, bindings, {
-      interceptors,
-      contextValues,
-      readMaxBytes: config.maxBodyBytes,
-      jsonOptions,
-    }),
-  );
-  await fastify.register(fastifyConnectPlugin, {
-    routes: (router) => registerRoutes(router, bindings),
-    interceptors,
-    contextValues,
-    readMaxBytes: config.maxBodyBytes,
-    jsonOptions,
-    shutdownSignal: shutdown.signal,
-    grpcWeb: true,
-    connect: true,
-    grpc: true,
-  });
-
-  await registerCompat(fastify, new InProcessInvoker(bindings, interceptors, contextValues), config);
+  const counters = new FastPathCounters();
+  await registerSurfaces(fastify, config, bindings, counters, options.fastPath ?? true);
   await options.configure?.(fastify);
   await fastify.listen({ host: config.host, port: config.port });
   const address = fastify.server.address();
@@ -133,6 +99,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     config,
     app,
     fastify,
+    fastPath: counters,
     close() {
       closing ??= (async () => {
         health.shutdown();
@@ -144,4 +111,64 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
       return closing;
     },
   };
+}
+
+function createFastify(config: FloeConfig, logLevel: string | undefined): FastifyInstance {
+  return Fastify({
+    logger: { level: logLevel ?? (config.debug ? "debug" : "info") },
+    bodyLimit: config.maxBodyBytes,
+    // A log line per request costs more than a small RPC; DEBUG turns it on.
+    logController: new LogController({ disableRequestLogging: !config.debug }),
+    routerOptions: { constraints: { [FAST_PATH_CONSTRAINT]: fastPathConstraint } },
+    serverFactory: (handler) => new OnePortServer(handler as never) as never,
+  }) as unknown as FastifyInstance;
+}
+
+/**
+ * Every surface on the one fastify instance: the guards, CORS, the fast path,
+ * connect-fastify (Connect, gRPC, gRPC-Web) and the legacy JSON routes, all
+ * calling the services through one interceptor chain.
+ */
+async function registerSurfaces(
+  fastify: FastifyInstance,
+  config: FloeConfig,
+  bindings: readonly ServiceBinding[],
+  counters: FastPathCounters,
+  fastPath: boolean,
+): Promise<void> {
+  const guards = new RequestGuards(config);
+  fastify.addHook("onRequest", hostGuardHook(guards));
+  // Every in-flight call listens on this signal; many concurrent streams are normal, not a leak.
+  const shutdown = new AbortController();
+  setMaxListeners(0, shutdown.signal);
+  fastify.addHook("preClose", async () => shutdown.abort(new ConnectError("server shutting down", Code.Unavailable)));
+  const interceptors = [errorInterceptor(fastify.log), authInterceptor(guards)];
+  const contextValues = (req: FastifyRequest) => createContextValues().set(kLogger, req.log);
+  // A misspelt field is an error the caller should see, not a silently ignored value.
+  const jsonOptions = { ignoreUnknownFields: false };
+  const readMaxBytes = config.maxBodyBytes;
+  const chains = bindMethods(bindings, interceptors);
+  await fastify.register(fastifyCors, {
+    origin: config.corsOrigins.includes("*") ? true : config.corsOrigins,
+    credentials: true,
+    methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    exposedHeaders: ["grpc-status", "grpc-message", "grpc-status-details-bin", "connect-protocol-version"],
+  });
+  if (fastPath) {
+    const opts = { chains, contextValues, readMaxBytes, jsonOptions, counters };
+    await fastify.register(async (scope) => registerFastPath(scope, opts));
+  }
+  await fastify.register(fastifyConnectPlugin, {
+    routes: (router) => registerRoutes(router, bindings),
+    interceptors,
+    contextValues,
+    readMaxBytes,
+    jsonOptions,
+    shutdownSignal: shutdown.signal,
+    grpcWeb: true,
+    connect: true,
+    grpc: true,
+  });
+  const invoker = new InProcessInvoker(chains, contextValues);
+  await registerCompat(fastify, { invoker, guards, maxBodyBytes: config.maxBodyBytes });
 }

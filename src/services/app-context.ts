@@ -1,24 +1,31 @@
-import type { FastifyBaseLogger } from "fastify";
+import type { ModelRegistry } from "../agent/model-registry.js";
+import type { ProviderSettings } from "../agent/provider-settings.js";
+import type { RunRegistry } from "../agent/run-registry.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import type { RuntimeConfig } from "../config/runtime-config.js";
-import type { ModelRegistry } from "../agent/model-registry.js";
-import type { OpenDatabase } from "../store/database.js";
-import type { ConversationRepository } from "../store/conversation-repository.js";
-import type { UsageRepository } from "../store/usage-repository.js";
+import type { Logger } from "../domain/logger.js";
 import type { EventLog } from "../events/event-log.js";
-import type { RunManager } from "../agent/run-manager.js";
+import type { ConversationRepository } from "../store/conversation-repository.js";
+import type { OpenDatabase } from "../store/database.js";
+import type { UsageRepository } from "../store/usage-repository.js";
+import type { ChatRunStarter } from "./chat-run-starter.js";
 
 /** What the service implementations share: configuration, state and storage. */
 export interface AppContext {
   config: FloeConfig;
   runtime: RuntimeConfig;
   models: ModelRegistry;
+  /** What model discovery needs from the configuration. */
+  providers: ProviderSettings;
   database: OpenDatabase;
   conversations: ConversationRepository;
   usage: UsageRepository;
   events: EventLog;
-  runs: RunManager;
-  log: FastifyBaseLogger;
+  /** Live runs: the active one per conversation, queues, cancel. */
+  runs: RunRegistry;
+  /** Starts runs under ChatService's rules; later capabilities pass their seams to it. */
+  chat: ChatRunStarter;
+  log: Logger;
   startedAt: number;
   /** Pawan-style agent id: FLOE_AGENT_ID, else `floe@<hostname>`. */
   agentId: string;

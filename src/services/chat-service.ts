@@ -1,16 +1,11 @@
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
-import { ChatService, type ChatRequest } from "../../gen/floe/v1/chat_pb.js";
+import type { ChatRequest, ChatService } from "../../gen/floe/v1/chat_pb.js";
 import type { Event } from "../../gen/floe/v1/events_pb.js";
-import type { RunHandle } from "../agent/run-manager.js";
+import type { RunHandle } from "../agent/run.js";
+import { isTerminal } from "../events/caught-up.js";
 import { subscribe } from "../events/subscription.js";
 import type { AppContext } from "./app-context.js";
 import { notFound, requireField, validConversationId } from "./require.js";
-
-const TERMINAL = new Set(["complete", "error", "cancelled"]);
-
-function isTerminal(e: Event): boolean {
-  return TERMINAL.has(e.kind.case ?? "");
-}
 
 function requireChat(chat: ChatRequest | undefined): ChatRequest {
   if (!chat) throw new ConnectError('chat is required: send {"chat": {"text": "…"}}', Code.InvalidArgument);
@@ -54,7 +49,7 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
   return {
     async sendMessage(req, ctx) {
       const chat = requireChat(req.chat);
-      const run = await app.runs.start(chat);
+      const run = await app.chat.start(chat);
       const release = cancelOnDisconnect(app, run, chat, ctx);
       try {
         return await run.done;
@@ -64,7 +59,7 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
     },
     async *streamMessage(req, ctx) {
       const chat = requireChat(req.chat);
-      const run = await app.runs.start(chat);
+      const run = await app.chat.start(chat);
       const release = cancelOnDisconnect(app, run, chat, ctx);
       try {
         for await (const event of runEvents(app, run, chat.includeReasoning, ctx.signal)) yield { event };
@@ -75,14 +70,16 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
     async *subscribe(req, ctx) {
       const conversationId = validConversationId(requireField(req.conversationId, "conversation_id"));
       const conv = await app.conversations.get(conversationId);
-      if (!conv)
+      if (!conv) {
         throw notFound("conversation", conversationId, "list conversations with ConversationService.ListConversations");
+      }
       if (req.afterSeq < 0n) throw new ConnectError("after_seq must not be negative", Code.InvalidArgument);
       const events = subscribe(app.events, {
         conversationId,
         afterSeq: Number(req.afterSeq),
         signal: ctx.signal,
         heartbeatMs: app.config.heartbeatMs,
+        endAfterLiveRuns: req.endAfterLiveRuns,
         filter: (e) => req.includeReasoning || e.kind.case !== "reasoning",
         snapshot: async () => ({
           activeRuns: app.runs
@@ -95,8 +92,9 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
       for await (const event of events) yield { event };
     },
     async cancelRun(req) {
-      if (!req.runId.trim() && !req.conversationId.trim())
+      if (!req.runId.trim() && !req.conversationId.trim()) {
         throw new ConnectError("run_id or conversation_id is required", Code.InvalidArgument);
+      }
       const conversationId = req.conversationId.trim();
       return app.runs.cancel(req.runId.trim(), conversationId && validConversationId(conversationId));
     },

@@ -1,8 +1,10 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import { ConversationService } from "../../gen/floe/v1/conversation_pb.js";
+import type { ConversationService } from "../../gen/floe/v1/conversation_pb.js";
 import type { AppContext } from "./app-context.js";
 import { limitField, notFound, requireField, validConversationId } from "./require.js";
 
+/** At most this many conversations per list; 0 lists up to it, as the legacy surfaces' "list all" does. */
+const MAX_LIST = 1000;
 const LIST_HINT = "list conversations with ConversationService.ListConversations";
 
 export function conversationService(app: AppContext): ServiceImpl<typeof ConversationService> {
@@ -22,7 +24,7 @@ export function conversationService(app: AppContext): ServiceImpl<typeof Convers
       return { conversation };
     },
     async listConversations(req) {
-      return { conversations: await repo.list(limitField(req.limit, "limit", 100, 1000), req.agentId.trim()) };
+      return { conversations: await repo.list(limitField(req.limit, "limit", MAX_LIST, MAX_LIST), req.agentId.trim()) };
     },
     async getConversation(req) {
       const conversation = await mustGet(req.conversationId);

@@ -1,5 +1,5 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import { HealthService } from "../../gen/floe/v1/health_pb.js";
+import type { HealthService } from "../../gen/floe/v1/health_pb.js";
 import { FLOE_VERSION } from "../version.js";
 import type { AppContext } from "./app-context.js";
 

@@ -1,13 +1,14 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import { ModelService } from "../../gen/floe/v1/model_pb.js";
-import type { AppContext } from "./app-context.js";
+import type { ModelService } from "../../gen/floe/v1/model_pb.js";
 import { discoverModels } from "../agent/model-catalogue.js";
+import type { AppContext } from "./app-context.js";
+import { requireField } from "./require.js";
 
 export function modelService(app: AppContext): ServiceImpl<typeof ModelService> {
   const reg = app.models;
   return {
     async discoverModels(_req, ctx) {
-      return { models: await discoverModels(app.config, ctx.signal) };
+      return { models: await discoverModels(app.providers, ctx.signal) };
     },
     listModels() {
       const current = reg.current.id;
@@ -33,7 +34,7 @@ export function modelService(app: AppContext): ServiceImpl<typeof ModelService> 
       };
     },
     loadModel(req) {
-      const m = reg.load(req.modelId.trim());
+      const m = reg.load(requireField(req.modelId, "model_id", "give the id of a configured model"));
       return { status: "success", modelId: m.id, currentModel: m.name, message: `Successfully loaded model: ${m.id}` };
     },
   };

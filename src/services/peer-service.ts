@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { parse as parseToml } from "smol-toml";
-import { PeerService, type Peer } from "../../gen/floe/v1/peer_pb.js";
+import type { Peer, PeerService } from "../../gen/floe/v1/peer_pb.js";
 import type { AppContext } from "./app-context.js";
 
 /**

@@ -1,4 +1,4 @@
-import { create, fromBinary as fromBinaryAs, toBinary, type DescFile, type DescService } from "@bufbuild/protobuf";
+import { create, type DescFile, type DescService, fromBinary as fromBinaryAs, toBinary } from "@bufbuild/protobuf";
 import { nestedTypes } from "@bufbuild/protobuf/reflect";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";

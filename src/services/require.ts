@@ -1,9 +1,10 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { invalidField } from "./request-errors.js";
 
-/** Throws InvalidArgument when a required string field is empty. */
+/** Throws InvalidArgument, naming the field, when a required string field is empty. */
 export function requireField(value: string, field: string, hint = ""): string {
   const v = value.trim();
-  if (!v) throw new ConnectError(`${field} is required${hint ? `: ${hint}` : ""}`, Code.InvalidArgument);
+  if (!v) throw invalidField(field, `is required${hint ? `: ${hint}` : ""}`);
   return v;
 }
 

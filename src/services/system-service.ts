@@ -1,18 +1,18 @@
-import type { ServiceImpl } from "@connectrpc/connect";
-import { SystemService } from "../../gen/floe/v1/system_pb.js";
-import { FLOE_VERSION } from "../version.js";
-import { ALL_TOOLS } from "../agent/tools/tool-registry.js";
-import type { AppContext } from "./app-context.js";
-import { notFound, requireField } from "./require.js";
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
+import type { ServiceImpl } from "@connectrpc/connect";
 import { glob } from "tinyglobby";
+import type { SystemService } from "../../gen/floe/v1/system_pb.js";
 import { readContextFiles } from "../agent/chat-input.js";
+import { TOOL_NAMES } from "../domain/tool-names.js";
 import type { UsageTotals } from "../store/usage-repository.js";
+import { FLOE_VERSION } from "../version.js";
+import type { AppContext } from "./app-context.js";
+import { notFound, requireField } from "./require.js";
 
 /** Number of tools the agent engine offers; reported by diagnostics. */
-const TOOL_COUNT = ALL_TOOLS.length;
+const TOOL_COUNT = TOOL_NAMES.length;
 
 export function systemService(app: AppContext): ServiceImpl<typeof SystemService> {
   const rt = app.runtime;

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import type { Kysely, Selectable } from "kysely";
-import { ChatMessageSchema, type ChatMessage } from "../../gen/floe/v1/common_pb.js";
-import { ConversationSchema, type Conversation } from "../../gen/floe/v1/conversation_pb.js";
+import { type ChatMessage, ChatMessageSchema } from "../../gen/floe/v1/common_pb.js";
+import { type Conversation, ConversationSchema } from "../../gen/floe/v1/conversation_pb.js";
 import { insertRows } from "./insert-rows.js";
 import type { ConversationsTable, Database, MessagesTable } from "./schema.js";
 
@@ -29,11 +29,6 @@ export interface NewMessage {
 /** Conversations and their messages. Returns proto messages, never rows. */
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>) {}
-
-  /** The same repository inside `trx`, so that several writes commit together. */
-  within(trx: Kysely<Database>): ConversationRepository {
-    return new ConversationRepository(trx);
-  }
 
   /** Creates a conversation, with its first message when given (one insert each, no counter update). */
   async create(

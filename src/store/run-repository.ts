@@ -8,10 +8,6 @@ export type RunRow = Selectable<RunsTable>;
 export class RunRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  within(trx: Kysely<Database>): RunRepository {
-    return new RunRepository(trx);
-  }
-
   async insert(row: RunsTable): Promise<void> {
     await insertRows(this.db, "runs", [row]);
   }

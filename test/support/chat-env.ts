@@ -1,9 +1,9 @@
-import { createClient, type Client } from "@connectrpc/connect";
+import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { ChatService } from "../../gen/floe/v1/chat_pb.js";
 import type { Event } from "../../gen/floe/v1/events_pb.js";
 import type { FloeServer, StartOptions } from "../../src/server/start-server.js";
-import { startFakeOpenAI, type FakeOpenAI } from "./fake-openai.js";
+import { type FakeOpenAI, startFakeOpenAI } from "./fake-openai.js";
 import { createTestEnv, type DialectUnderTest, type TestEnv } from "./test-server.js";
 
 export interface ChatEnv {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FloeServer } from "../../src/server/start-server.js";
-import { startFakeOpenAI, type FakeOpenAI } from "./fake-openai.js";
+import { type FakeOpenAI, startFakeOpenAI } from "./fake-openai.js";
 import { createTestEnv, type TestEnv } from "./test-server.js";
 
 export const PNG_1x1 = Buffer.from(

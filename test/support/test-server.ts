@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer, type FloeServer, type StartOptions } from "../../src/server/start-server.js";
+import { type FloeServer, type StartOptions, startServer } from "../../src/server/start-server.js";
 import { createThrowawayDatabase, type ThrowawayDatabase } from "./postgres.js";
 
 export type DialectUnderTest = "sqlite" | "postgres";

@@ -2,8 +2,8 @@
 // @generated from file floe/v1/common.proto (package floe.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
 
@@ -11,7 +11,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/common.proto.
  */
 export const file_floe_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChRmbG9lL3YxL2NvbW1vbi5wcm90bxIHZmxvZS52MSI+CgxBY3Rpb25SZXN1bHQSDgoGYWN0aW9uGAEgASgJEg4KBnJlc3VsdBgCIAEoCRIOCgZzdGF0dXMYAyABKAkiMQoLVG9rZW5Db3VudHMSDgoGcHJvbXB0GAEgASgDEhIKCmNvbXBsZXRpb24YAiABKAMi9wEKC01vZGVsQ29uZmlnEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmlkZXIYAyABKAkSEAoIYmFzZV91cmwYBCABKAkSEwoLYXBpX2tleV9lbnYYBSABKAkSFgoOdmlzaW9uX2VuYWJsZWQYBiABKAgSGQoRbWF4X291dHB1dF90b2tlbnMYByABKAUSIQoZbWF4X2NvbnRleHRfd2luZG93X3Rva2VucxgIIAEoBRITCgt0ZW1wZXJhdHVyZRgJIAEoARIZChFyZWFzb25pbmdfZW5hYmxlZBgKIAEoCBIPCgdvZmZsaW5lGAsgASgIIvIBCgtDaGF0TWVzc2FnZRIKCgJpZBgBIAEoCRIMCgRyb2xlGAIgASgJEg8KB2NvbnRlbnQYAyABKAkSEQoJdGltZXN0YW1wGAQgASgJEhAKCGFnZW50X2lkGAUgASgJEg8KB2NoYW5uZWwYBiABKAkSFAoMbWVzc2FnZV90eXBlGAcgASgJEisKCnRvb2xfY2FsbHMYCCADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhQKDHRvb2xfY2FsbF9pZBgJIAEoCRIpCghtZXRhZGF0YRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3RiBnByb3RvMw", [file_google_protobuf_struct]);
+  fileDesc("ChRmbG9lL3YxL2NvbW1vbi5wcm90bxIHZmxvZS52MSI+CgxBY3Rpb25SZXN1bHQSDgoGYWN0aW9uGAEgASgJEg4KBnJlc3VsdBgCIAEoCRIOCgZzdGF0dXMYAyABKAkiMQoLVG9rZW5Db3VudHMSDgoGcHJvbXB0GAEgASgDEhIKCmNvbXBsZXRpb24YAiABKAMi9wEKC01vZGVsQ29uZmlnEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmlkZXIYAyABKAkSEAoIYmFzZV91cmwYBCABKAkSEwoLYXBpX2tleV9lbnYYBSABKAkSFgoOdmlzaW9uX2VuYWJsZWQYBiABKAgSGQoRbWF4X291dHB1dF90b2tlbnMYByABKAUSIQoZbWF4X2NvbnRleHRfd2luZG93X3Rva2VucxgIIAEoBRITCgt0ZW1wZXJhdHVyZRgJIAEoARIZChFyZWFzb25pbmdfZW5hYmxlZBgKIAEoCBIPCgdvZmZsaW5lGAsgASgIIvIBCgtDaGF0TWVzc2FnZRIKCgJpZBgBIAEoCRIMCgRyb2xlGAIgASgJEg8KB2NvbnRlbnQYAyABKAkSEQoJdGltZXN0YW1wGAQgASgJEhAKCGFnZW50X2lkGAUgASgJEg8KB2NoYW5uZWwYBiABKAkSFAoMbWVzc2FnZV90eXBlGAcgASgJEisKCnRvb2xfY2FsbHMYCCADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhQKDHRvb2xfY2FsbF9pZBgJIAEoCRIpCghtZXRhZGF0YRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QihQIKDFJlcXVlc3RFcnJvchIsCgZyZWFzb24YASABKA4yHC5mbG9lLnYxLlJlcXVlc3RFcnJvci5SZWFzb24SMQoQZmllbGRfdmlvbGF0aW9ucxgCIAMoCzIXLmZsb2UudjEuRmllbGRWaW9sYXRpb24ikwEKBlJlYXNvbhIWChJSRUFTT05fVU5TUEVDSUZJRUQQABIZChVSRUFTT05fTUFMRk9STUVEX0JPRFkQARIYChRSRUFTT05fSU5WQUxJRF9GSUVMRBACEiEKHVJFQVNPTl9VTlNVUFBPUlRFRF9NRURJQV9UWVBFEAMSGQoVUkVBU09OX0JPRFlfVE9PX0xBUkdFEAQiNAoORmllbGRWaW9sYXRpb24SDQoFZmllbGQYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAliBnByb3RvMw", [file_google_protobuf_struct]);
 
 /**
  * The outcome of one tool call (an "action") inside an agent run, in the
@@ -251,4 +251,113 @@ export type ChatMessage = Message<"floe.v1.ChatMessage"> & {
  */
 export const ChatMessageSchema: GenMessage<ChatMessage> = /*@__PURE__*/
   messageDesc(file_floe_v1_common, 3);
+
+/**
+ * A detail of request errors: what in the request was wrong. Connect
+ * and gRPC clients find it in the error details; the JSON surfaces choose
+ * their documented status from it (FastAPI, for one, answers a field error
+ * with 422 and other bad requests with 400).
+ *
+ * @generated from message floe.v1.RequestError
+ */
+export type RequestError = Message<"floe.v1.RequestError"> & {
+  /**
+   * The kind of problem.
+   *
+   * @generated from field: floe.v1.RequestError.Reason reason = 1;
+   */
+  reason: RequestError_Reason;
+
+  /**
+   * The fields at fault.
+   *
+   * @generated from field: repeated floe.v1.FieldViolation field_violations = 2;
+   */
+  fieldViolations: FieldViolation[];
+};
+
+/**
+ * Describes the message floe.v1.RequestError.
+ * Use `create(RequestErrorSchema)` to create a new message.
+ */
+export const RequestErrorSchema: GenMessage<RequestError> = /*@__PURE__*/
+  messageDesc(file_floe_v1_common, 4);
+
+/**
+ * What kind of problem the request has.
+ *
+ * @generated from enum floe.v1.RequestError.Reason
+ */
+export enum RequestError_Reason {
+  /**
+   * Not given.
+   *
+   * @generated from enum value: REASON_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The body could not be decoded (for example malformed JSON).
+   *
+   * @generated from enum value: REASON_MALFORMED_BODY = 1;
+   */
+  MALFORMED_BODY = 1,
+
+  /**
+   * A field is missing or invalid; `field_violations` names it.
+   *
+   * @generated from enum value: REASON_INVALID_FIELD = 2;
+   */
+  INVALID_FIELD = 2,
+
+  /**
+   * The request's media type is not accepted.
+   *
+   * @generated from enum value: REASON_UNSUPPORTED_MEDIA_TYPE = 3;
+   */
+  UNSUPPORTED_MEDIA_TYPE = 3,
+
+  /**
+   * The body is larger than the server accepts (with ResourceExhausted).
+   *
+   * @generated from enum value: REASON_BODY_TOO_LARGE = 4;
+   */
+  BODY_TOO_LARGE = 4,
+}
+
+/**
+ * Describes the enum floe.v1.RequestError.Reason.
+ */
+export const RequestError_ReasonSchema: GenEnum<RequestError_Reason> = /*@__PURE__*/
+  enumDesc(file_floe_v1_common, 4, 0);
+
+/**
+ * One field at fault in a request.
+ *
+ * @generated from message floe.v1.FieldViolation
+ */
+export type FieldViolation = Message<"floe.v1.FieldViolation"> & {
+  /**
+   * The field, by its proto name (for example `text`). A surface that names
+   * the field differently (Pawan's `message`) shows its own name.
+   *
+   * @generated from field: string field = 1;
+   */
+  field: string;
+
+  /**
+   * What is wrong and how to fix it, after the field name (for example
+   * `is required: send the message content`).
+   *
+   * @generated from field: string description = 2;
+   */
+  description: string;
+};
+
+/**
+ * Describes the message floe.v1.FieldViolation.
+ * Use `create(FieldViolationSchema)` to create a new message.
+ */
+export const FieldViolationSchema: GenMessage<FieldViolation> = /*@__PURE__*/
+  messageDesc(file_floe_v1_common, 5);
 

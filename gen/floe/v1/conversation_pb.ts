@@ -140,7 +140,8 @@ export const CreateConversationResponseSchema: GenMessage<CreateConversationResp
  */
 export type ListConversationsRequest = Message<"floe.v1.ListConversationsRequest"> & {
   /**
-   * Maximum number of conversations (default 100, at most 1000).
+   * Maximum number of conversations, at most 1000; 0 (the default) lists up
+   * to 1000, as the legacy surfaces' "list all" does.
    *
    * @generated from field: int32 limit = 1;
    */

@@ -1,4 +1,5 @@
 import type { ChatCompletionTool } from "openai/resources/chat/completions";
+import { TOOL_NAMES } from "../../domain/tool-names.js";
 import { editFileTool, listFilesTool, readFileTool, writeFileTool } from "./file-tools.js";
 import { findFilesTool, grepSearchTool } from "./search-tools.js";
 import { executeCommandTool } from "./shell-tool.js";
@@ -16,6 +17,11 @@ export const ALL_TOOLS: readonly Tool[] = [
 ];
 
 const BY_NAME = new Map(ALL_TOOLS.map((t) => [t.name, t]));
+
+// The domain's tool names are what config validates against: they must match what is offered.
+if (ALL_TOOLS.length !== TOOL_NAMES.length || TOOL_NAMES.some((n) => !BY_NAME.has(n))) {
+  throw new Error(`tool registry and TOOL_NAMES disagree: ${ALL_TOOLS.map((t) => t.name).join(", ")}`);
+}
 
 /** The tools an agent is offered: its `default_tools`, or all when it names none. */
 export function toolsFor(defaultTools: readonly string[]): Tool[] {

@@ -3,38 +3,37 @@ import type { FastifyReply } from "fastify";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
 
 /** Pawan's SSE framing of one event; `undefined` for events Pawan does not show. */
-export function pawanSse(e: Event, toolCalls: { n: number }): string | undefined {
+export function pawanSse(e: Event): string | undefined {
   const id = e.seq > 0n ? String(e.seq) : undefined;
   const frame = (event: string, data: unknown) => encode({ event, data: JSON.stringify(data), id });
-  switch (e.kind.case) {
+  const k = e.kind;
+  switch (k.case) {
     case "token":
-      return frame("token", { content: e.kind.value.token });
+      return frame("token", { content: k.value.token });
     case "toolStart":
-      toolCalls.n++;
-      return frame("tool_start", { name: e.kind.value.name });
-    case "toolComplete":
-      return frame("tool_complete", {
-        name: e.kind.value.name,
-        success: e.kind.value.success,
-        duration_ms: Number(e.kind.value.durationMs),
-        result_preview: e.kind.value.resultPreview,
-      });
-    case "complete":
-      return frame("done", {
-        session_id: e.conversationId,
-        content: e.kind.value.response,
-        iterations: e.kind.value.iterations,
-        tool_calls: e.kind.value.toolCalls,
-      });
+      return frame("tool_start", { name: k.value.name });
+    case "toolComplete": {
+      const { name, success, durationMs, resultPreview } = k.value;
+      return frame("tool_complete", { name, success, duration_ms: Number(durationMs), result_preview: resultPreview });
+    }
+    case "complete": {
+      const { response, iterations, toolCalls } = k.value;
+      return frame("done", { session_id: e.conversationId, content: response, iterations, tool_calls: toolCalls });
+    }
     case "error":
-      return frame("error", { message: e.kind.value.message });
+      return frame("error", { message: k.value.message });
     case "cancelled":
-      return frame("error", { message: `cancelled: ${e.kind.value.reason}` });
+      return frame("error", { message: `cancelled: ${k.value.reason}` });
     case "heartbeat":
       return ": keep-alive\n\n";
     default:
       return undefined;
   }
+}
+
+/** An error after the stream started, as Pawan's `error` event. */
+export function pawanSseError(message: string): string {
+  return encode({ event: "error", data: JSON.stringify({ message }) });
 }
 
 /** Starts an SSE response on a hijacked reply (headers CORS hooks set are kept). */

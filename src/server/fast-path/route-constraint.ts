@@ -1,7 +1,4 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { JsonReadOptions, JsonWriteOptions } from "@bufbuild/protobuf";
-import type { ContextValues, Interceptor } from "@connectrpc/connect";
-import type { FastifyRequest } from "fastify";
 import type { ConstraintStrategy, Handler, HTTPVersion } from "find-my-way";
 
 /**
@@ -10,13 +7,14 @@ import type { ConstraintStrategy, Handler, HTTPVersion } from "find-my-way";
  * and deadlines. A route constraint picks them; every other request finds no
  * constrained route and takes connect-fastify's.
  */
-export const CONNECT_UNARY_CONSTRAINT = "connectUnary";
+export const FAST_PATH_CONSTRAINT = "floeFastPath";
 
-type Format = "json" | "proto" | "grpc" | "stream-json" | "stream-proto";
+/** The fast-path route a request takes, by protocol and codec. */
+export type FastPathFormat = "json" | "proto" | "grpc" | "stream-json" | "stream-proto";
 
 /** find-my-way strategy: derives the fast-path format of eligible requests, or nothing. */
-export const connectUnaryConstraint: ConstraintStrategy<HTTPVersion.V1, string> = {
-  name: CONNECT_UNARY_CONSTRAINT,
+export const fastPathConstraint: ConstraintStrategy<HTTPVersion.V1, string> = {
+  name: FAST_PATH_CONSTRAINT,
   storage() {
     const handlers = new Map<string, Handler<HTTPVersion.V1>>();
     return {
@@ -24,7 +22,7 @@ export const connectUnaryConstraint: ConstraintStrategy<HTTPVersion.V1, string> 
       set: (k: string, v: Handler<HTTPVersion.V1>) => void handlers.set(k, v),
     };
   },
-  deriveConstraint(req: { method?: string; headers: IncomingHttpHeaders; httpVersionMajor?: number }): Format {
+  deriveConstraint(req: { method?: string; headers: IncomingHttpHeaders; httpVersionMajor?: number }): FastPathFormat {
     if (req.method !== "POST") return undefined as never;
     const h = req.headers;
     const ct = h["content-type"];
@@ -49,10 +47,3 @@ export const connectUnaryConstraint: ConstraintStrategy<HTTPVersion.V1, string> 
   mustMatchWhenDerived: false,
   validate() {},
 };
-
-export interface FastPathOptions {
-  interceptors: Interceptor[];
-  contextValues: (req: FastifyRequest) => ContextValues;
-  readMaxBytes: number;
-  jsonOptions: Partial<JsonReadOptions & JsonWriteOptions>;
-}

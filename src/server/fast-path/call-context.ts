@@ -1,49 +1,25 @@
-import {
-  create,
-  isMessage,
-  type DescMessage,
-  type DescMethod,
-  type DescService,
-  type Message,
-} from "@bufbuild/protobuf";
-import {
-  Code,
-  ConnectError,
-  type ContextValues,
-  type HandlerContext,
-  type Interceptor,
-  type UnaryRequest,
-  type UnaryResponse,
-} from "@connectrpc/connect";
+import type { DescMethod, DescService, Message } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ContextValues, type HandlerContext, type StreamRequest } from "@connectrpc/connect";
 import { trailerMux } from "@connectrpc/connect/protocol-connect";
 import type { FastifyReply, FastifyRequest } from "fastify";
 
-export type AnyImpl = (req: Message, ctx: HandlerContext) => unknown;
+/**
+ * How a call learns that its client went away: the response closing
+ * (Connect, gRPC, REST), or a signal its caller owns (a WebSocket, an SSE
+ * stream that outlives the request).
+ */
+export type ClientGone =
+  | { response: { once(event: "close", listener: () => void): unknown } }
+  | { signal: AbortSignal };
 
-export type Invoke = (req: FastUnaryRequest) => Promise<UnaryResponse>;
+/** The protocol a call arrived on, as handlers see it in `ctx.protocolName`. */
+export type CallProtocol = "connect" | "grpc" | "compat";
 
-/** Composes interceptors once per method, in Connect's order (first is outermost). */
-export function chain(interceptors: Interceptor[], service: DescService, method: DescMethod, fn: AnyImpl): Invoke {
-  const inner = async (req: UnaryRequest): Promise<UnaryResponse> => {
-    const call = (req as FastUnaryRequest).call;
-    const out = await fn(req.message, call);
-    const message = isMessage(out, method.output) ? out : create(method.output as DescMessage, out as never);
-    return {
-      stream: false,
-      service,
-      method,
-      header: call.responseHeader,
-      trailer: call.responseTrailer,
-      message,
-    } as UnaryResponse;
-  };
-  let next = inner as unknown as (req: UnaryRequest) => Promise<UnaryResponse>;
-  for (let i = interceptors.length - 1; i >= 0; i--) next = interceptors[i]!(next as never) as never;
-  return next as unknown as Invoke;
-}
-
-/** A HandlerContext whose headers and signal are built on first use. */
-export class FastCall implements HandlerContext {
+/**
+ * A HandlerContext whose headers and signal are built on first use. Connect's
+ * universal handler builds them for every call; most small calls never look.
+ */
+export class CallContext implements HandlerContext {
   readonly requestMethod = "POST";
   private reqHeader?: Headers;
   private resHeader?: Headers;
@@ -55,11 +31,9 @@ export class FastCall implements HandlerContext {
     readonly service: DescService,
     readonly method: DescMethod,
     private readonly req: FastifyRequest,
-    private readonly reply: FastifyReply,
     readonly values: ContextValues,
-    readonly protocolName: "connect" | "grpc" | "compat" = "connect",
-    /** A signal the caller owns (WebSocket, SSE); otherwise the reply's close aborts. */
-    private readonly external?: AbortSignal,
+    readonly protocolName: CallProtocol,
+    private readonly gone: ClientGone,
   ) {}
 
   peekResponseHeader(): Headers | undefined {
@@ -88,20 +62,22 @@ export class FastCall implements HandlerContext {
   }
 
   get responseHeader(): Headers {
-    return (this.resHeader ??= new Headers());
+    this.resHeader ??= new Headers();
+    return this.resHeader;
   }
 
   get responseTrailer(): Headers {
-    return (this.resTrailer ??= new Headers());
+    this.resTrailer ??= new Headers();
+    return this.resTrailer;
   }
 
   /** Aborts when the client goes away mid-call, and (as in Connect) when the call ends. */
   get signal(): AbortSignal {
-    if (this.external) return this.external;
+    if ("signal" in this.gone) return this.gone.signal;
     if (!this.controller) {
       const c = new AbortController();
       this.controller = c;
-      this.reply.raw.once("close", () => {
+      this.gone.response.once("close", () => {
         if (!this.finished) c.abort(new ConnectError("client disconnected", Code.Canceled));
       });
     }
@@ -112,6 +88,7 @@ export class FastCall implements HandlerContext {
     return undefined;
   }
 
+  /** Copies response headers and trailers a handler set onto a unary reply. */
   writeHeaders(reply: FastifyReply): void {
     if (!this.resHeader && !this.resTrailer) return;
     trailerMux(this.responseHeader, this.responseTrailer).forEach((value, key) => void reply.header(key, value));
@@ -124,13 +101,13 @@ export class FastCall implements HandlerContext {
 }
 
 /** The UnaryRequest interceptors see; `header` and `signal` are lazy. */
-export class FastUnaryRequest {
+export class LazyUnaryRequest {
   readonly stream = false as const;
   readonly requestMethod = "POST";
   readonly init = {};
 
   constructor(
-    readonly call: FastCall,
+    readonly call: CallContext,
     readonly message: Message,
   ) {}
 
@@ -152,4 +129,26 @@ export class FastUnaryRequest {
   get contextValues() {
     return this.call.values;
   }
+}
+
+/** The StreamRequest interceptors see for a server stream's single input; header and signal are lazy. */
+export function lazyStreamRequest(call: CallContext, input: Message): StreamRequest {
+  return {
+    stream: true,
+    service: call.service,
+    method: call.method,
+    requestMethod: "POST",
+    url: call.url,
+    get signal() {
+      return call.signal;
+    },
+    get header() {
+      return call.requestHeader;
+    },
+    contextValues: call.values,
+    message: (async function* () {
+      yield input;
+    })(),
+    call,
+  } as unknown as StreamRequest;
 }

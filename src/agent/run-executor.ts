@@ -1,0 +1,180 @@
+import { setImmediate as nextCheckPhase } from "node:timers/promises";
+import { toJsonString } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
+import { SendMessageResponseSchema } from "../../gen/floe/v1/chat_pb.js";
+import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
+import type { Logger } from "../domain/logger.js";
+import type { EventLog } from "../events/event-log.js";
+import type { PermissionGate } from "../security/permission-gate.js";
+import type { ConversationRepository } from "../store/conversation-repository.js";
+import type { RunRepository, RunRow } from "../store/run-repository.js";
+import type { UsageRepository } from "../store/usage-repository.js";
+import { runAgentLoop } from "./agent-loop.js";
+import type { ModelProvider, OpenedTurn } from "./model-provider.js";
+import { buildPrompt } from "./prompt.js";
+import type { Run } from "./run.js";
+import { RunEventWriter } from "./run-event-writer.js";
+import { userMessageOf } from "./run-plan.js";
+import { completed, failed, type RunEnding, stopped } from "./run-result.js";
+import { asOpenAITools } from "./tools/tool-registry.js";
+
+/** A run's prompt and its first model request, sent while the run's rows are written. */
+export interface FirstTurn {
+  messages: ChatCompletionMessageParam[];
+  turn: OpenedTurn;
+}
+
+export interface RunExecutorDeps {
+  events: EventLog;
+  conversations: ConversationRepository;
+  runs: RunRepository;
+  usage: UsageRepository;
+  gate: PermissionGate;
+  providerFor: (model: ModelConfig) => ModelProvider;
+  logger: Logger;
+}
+
+/**
+ * Executes runs: the only code that calls the model and, through one
+ * RunEventWriter per run, the only writer of run events. Every run it
+ * executes ends with exactly one terminal event (complete, error or
+ * cancelled), written before its result is recorded.
+ */
+export class RunExecutor {
+  constructor(private readonly deps: RunExecutorDeps) {}
+
+  /**
+   * Sends a run's first model request before its rows are written: the
+   * upstream's latency hides that work. Resolves once the request has left.
+   */
+  async sendFirstTurn(run: Run): Promise<FirstTurn> {
+    const prior = run.plan.newConversation ? [] : await this.priorMessages(run.conversationId);
+    const first = this.openFirstTurn(run, prior);
+    await first.turn.sent;
+    // SQLite writes block the thread: let the request leave first.
+    await nextCheckPhase();
+    return first;
+  }
+
+  /** A run waits behind the conversation's active run. */
+  announceQueued(run: Run, position: number): void {
+    this.writer(run).emit({ case: "queued", value: { position } });
+  }
+
+  /** Runs to the end and returns the result. Never rejects. `first` is absent for a run that was queued. */
+  async execute(run: Run, first?: FirstTurn): Promise<RunEnding["result"]> {
+    const { plan } = run;
+    const events = this.writer(run);
+    try {
+      const opened = first ?? (await this.startQueued(run));
+      events.emit({
+        case: "start",
+        value: { model: plan.model.name, requestId: plan.requestId, parentRunId: plan.seams.parentRunId ?? "" },
+      });
+      const outcome = await runAgentLoop({
+        conversationId: run.conversationId,
+        agentId: run.agentId,
+        modelName: plan.model.name,
+        messages: opened.messages,
+        maxIterations: plan.maxIterations,
+        firstTurn: opened.turn,
+        openTurn: (messages) => this.openTurn(run, messages),
+        events,
+        conversations: this.deps.conversations,
+        usage: this.deps.usage,
+        tools: {
+          tools: new Map(plan.tools.map((t) => [t.name, t])),
+          root: plan.root,
+          gate: this.deps.gate,
+          seams: plan.seams,
+          who: { agentId: run.agentId, conversationId: run.conversationId, runId: run.id },
+          signal: run.signal,
+        },
+      });
+      return await this.end(run, completed(run, outcome), events);
+    } catch (e) {
+      if (run.signal.aborted) return this.end(run, stopped(run, run.signal.reason, plan.model.name), events);
+      this.deps.logger.warn({ runId: run.id, err: e }, "run failed");
+      return this.end(run, failed(run, e, plan.model.name), events);
+    }
+  }
+
+  /** Ends a queued run that never started. */
+  endQueued(run: Run, reason: string): Promise<RunEnding["result"]> {
+    return this.end(run, stopped(run, new ConnectError(reason, Code.Canceled)));
+  }
+
+  /** Ends runs a previous process left open, each with one terminal error event. */
+  async endInterrupted(rows: readonly RunRow[]): Promise<void> {
+    const reason = new ConnectError(
+      "the run was interrupted by a server restart; send the message again",
+      Code.Aborted,
+    );
+    for (const row of rows) {
+      const ending = failed({ id: row.id, conversationId: row.conversation_id }, reason);
+      await this.deps.events.prepare(row.conversation_id);
+      const at = { conversationId: row.conversation_id, runId: row.id, agentId: row.agent_id };
+      new RunEventWriter(this.deps.events, at).emit(ending.terminal);
+      await this.deps.runs.finish(row.id, ending.status, toJsonString(SendMessageResponseSchema, ending.result));
+    }
+    await this.deps.events.flush();
+  }
+
+  /** A queued run's turn came: the conversation now holds the runs before it. */
+  private async startQueued(run: Run): Promise<FirstTurn> {
+    await this.deps.runs.setStatus(run.id, "running");
+    const prior = await this.priorMessages(run.conversationId);
+    await this.deps.conversations.appendMessage(run.conversationId, userMessageOf(run.plan));
+    return this.openFirstTurn(run, prior);
+  }
+
+  private openFirstTurn(run: Run, prior: Awaited<ReturnType<RunExecutor["priorMessages"]>>): FirstTurn {
+    const p = run.plan;
+    const messages = buildPrompt({
+      systemPrompt: p.profile.systemPrompt,
+      prior,
+      contextFiles: p.contextFiles,
+      context: p.context,
+      text: p.text,
+      imageDataUrl: p.imageDataUrl,
+    });
+    return { messages, turn: this.openTurn(run, messages) };
+  }
+
+  private openTurn(run: Run, messages: ChatCompletionMessageParam[]): OpenedTurn {
+    const { model, tools } = run.plan;
+    return this.deps.providerFor(model).open({ model, messages, tools: asOpenAITools(tools), signal: run.signal });
+  }
+
+  /** The conversation so far, before this run's user message is stored. */
+  private priorMessages(conversationId: string) {
+    return this.deps.conversations.history(conversationId, {
+      includeSystem: true,
+      limit: 0,
+      agentId: "",
+      channel: "",
+      messageType: "",
+    });
+  }
+
+  /** Writes the single terminal event (after the run's pending deltas), then records the result durably. */
+  private async end(run: Run, ending: RunEnding, events = this.writer(run)): Promise<RunEnding["result"]> {
+    events.emit(ending.terminal);
+    try {
+      await this.deps.runs.finish(run.id, ending.status, toJsonString(SendMessageResponseSchema, ending.result));
+      await this.deps.events.flush();
+    } catch (e) {
+      this.deps.logger.error({ err: e, runId: run.id }, "could not record run result");
+    }
+    return ending.result;
+  }
+
+  private writer(run: Run): RunEventWriter {
+    return new RunEventWriter(this.deps.events, {
+      conversationId: run.conversationId,
+      runId: run.id,
+      agentId: run.agentId,
+    });
+  }
+}

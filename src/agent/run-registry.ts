@@ -1,0 +1,167 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { RunRepository } from "../store/run-repository.js";
+import type { RunStart, RunStartStore } from "../store/run-start-store.js";
+import { Run, type RunHandle } from "./run.js";
+import type { FirstTurn, RunExecutor } from "./run-executor.js";
+import { type RunPlan, userMessageOf } from "./run-plan.js";
+
+export interface RunRegistryDeps {
+  executor: RunExecutor;
+  /** The unit of work that records a run's start. */
+  starts: RunStartStore;
+  runs: RunRepository;
+}
+
+/**
+ * Knows which run is live in each conversation: one active run per
+ * conversation, the queue behind it, lookup by id, cancel and shutdown.
+ * The executor runs what the registry starts; the registry starts the next
+ * queued run when one ends.
+ */
+export class RunRegistry {
+  private readonly active = new Map<string, Run>();
+  private readonly queued = new Map<string, Run[]>();
+  private readonly byId = new Map<string, Run>();
+
+  constructor(private readonly deps: RunRegistryDeps) {}
+
+  /** Runs that a snapshot of `conversationId` reports: the active one, then the queue. */
+  activeRuns(conversationId: string): RunHandle[] {
+    const a = this.active.get(conversationId);
+    return [...(a ? [a] : []), ...(this.queued.get(conversationId) ?? [])];
+  }
+
+  /** A live (active or queued) run. */
+  find(runId: string): RunHandle | undefined {
+    return this.byId.get(runId);
+  }
+
+  get anyActive(): boolean {
+    return this.active.size > 0;
+  }
+
+  /**
+   * Starts a planned run, or queues it behind the conversation's active run
+   * when the plan allows. Resolves once the run's rows are committed.
+   */
+  async start(plan: RunPlan): Promise<RunHandle> {
+    const busy = this.active.get(plan.conversationId);
+    if (busy && !plan.queue) {
+      throw new ConnectError(
+        `conversation ${plan.conversationId} already has an active run (${busy.id}): wait for it to end, cancel it with CancelRun, or send with queue=true`,
+        Code.FailedPrecondition,
+      );
+    }
+    const run = new Run(plan);
+    // Claim the conversation before any await, so two concurrent sends cannot both start.
+    const queue = this.claim(run, busy !== undefined);
+    let first: FirstTurn | undefined;
+    try {
+      // Nothing reaches the client before the commit: the stream opens with the start event.
+      if (!busy) first = await this.deps.executor.sendFirstTurn(run);
+      await this.deps.starts.record(startRows(run, busy !== undefined));
+    } catch (e) {
+      // Not acknowledged: the request sent upstream, if any, is abandoned.
+      run.controller.abort(e);
+      this.unclaim(run, queue);
+      throw e;
+    }
+    if (queue) this.deps.executor.announceQueued(run, queue.indexOf(run) + 1);
+    else this.launch(run, first);
+    return run;
+  }
+
+  /** Cancels a run, or the active run of a conversation. Idempotent. */
+  async cancel(
+    runId: string,
+    conversationId: string,
+    reason = "cancelled by request",
+  ): Promise<{ runId: string; status: string; cancelled: boolean }> {
+    const run = runId ? this.byId.get(runId) : this.active.get(conversationId);
+    if (run) {
+      const queue = this.queued.get(run.conversationId);
+      const i = queue?.indexOf(run) ?? -1;
+      if (queue && i >= 0) {
+        queue.splice(i, 1);
+        const result = await this.deps.executor.endQueued(run, reason);
+        this.byId.delete(run.id);
+        run.settle(result);
+      } else {
+        run.controller.abort(new ConnectError(reason, Code.Canceled));
+        await run.done;
+      }
+      return { runId: run.id, status: "cancelled", cancelled: true };
+    }
+    if (!runId)
+      throw new ConnectError(`conversation ${JSON.stringify(conversationId)} has no active run`, Code.NotFound);
+    const row = await this.deps.runs.byId(runId);
+    if (!row) throw new ConnectError(`run ${JSON.stringify(runId)} not found`, Code.NotFound);
+    return { runId, status: row.status, cancelled: false };
+  }
+
+  /** Cancels every run (server shutdown) and waits for their terminal events. */
+  async shutdown(): Promise<void> {
+    const all = [...this.byId.values()];
+    await Promise.all(all.map((r) => this.cancel(r.id, "", "server shutting down").catch(() => undefined)));
+  }
+
+  /** Ends runs a previous process left open, each with one terminal error event. */
+  async recoverInterrupted(): Promise<void> {
+    await this.deps.executor.endInterrupted(await this.deps.runs.openRuns());
+  }
+
+  /** Returns the conversation's queue when the run had to wait, else undefined. */
+  private claim(run: Run, busy: boolean): Run[] | undefined {
+    this.byId.set(run.id, run);
+    if (!busy) {
+      this.active.set(run.conversationId, run);
+      return undefined;
+    }
+    const queue = this.queued.get(run.conversationId) ?? [];
+    queue.push(run);
+    this.queued.set(run.conversationId, queue);
+    return queue;
+  }
+
+  private unclaim(run: Run, queue: Run[] | undefined): void {
+    this.byId.delete(run.id);
+    if (queue) queue.splice(queue.indexOf(run), 1);
+    else this.active.delete(run.conversationId);
+  }
+
+  private launch(run: Run, first?: FirstTurn): void {
+    void this.deps.executor.execute(run, first).then((result) => {
+      this.byId.delete(run.id);
+      if (this.active.get(run.conversationId) === run) {
+        this.active.delete(run.conversationId);
+        const next = this.queued.get(run.conversationId)?.shift();
+        if (next) {
+          this.active.set(next.conversationId, next);
+          this.launch(next);
+        }
+      }
+      run.settle(result);
+    });
+  }
+}
+
+function startRows(run: Run, queued: boolean): RunStart {
+  const { plan } = run;
+  return {
+    conversation: plan.newConversation
+      ? { id: run.conversationId, name: plan.text.slice(0, 60), agentId: run.agentId, model: plan.model.name }
+      : undefined,
+    message: queued ? undefined : userMessageOf(plan),
+    run: {
+      id: run.id,
+      conversation_id: run.conversationId,
+      agent_id: run.agentId,
+      request_id: plan.requestId,
+      request_hash: plan.requestHash,
+      status: queued ? "queued" : "running",
+      result: "",
+      created_at: run.startedAt,
+      ended_at: "",
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+import type { PermissionDecision, PermissionGate, PermissionRequest } from "../security/permission-gate.js";
+import type { ToolCallRequest } from "./model-provider.js";
+import type { RunEventWriter } from "./run-event-writer.js";
+import type { RunSeams } from "./run-plan.js";
+import type { Tool } from "./tools/tool.js";
+import { ToolError } from "./tools/tool-error.js";
+
+export type ToolStatus = "completed" | "error" | "denied";
+
+/** What one tool call needs besides the call itself. */
+export interface ToolCallScope {
+  tools: ReadonlyMap<string, Tool>;
+  root: string;
+  gate: PermissionGate;
+  seams: RunSeams;
+  events: RunEventWriter;
+  who: Omit<PermissionRequest, "toolName" | "operation" | "resource">;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs one tool call: parses its arguments, asks the permission gate (and,
+ * when the gate asks, the run's approval seam), then runs the tool. Every
+ * failure becomes a result the model reads; nothing here throws but a cancel.
+ */
+export async function callTool(
+  call: ToolCallRequest,
+  s: ToolCallScope,
+): Promise<{ status: ToolStatus; result: string }> {
+  const tool = s.tools.get(call.name);
+  if (!tool) {
+    return {
+      status: "error",
+      result: `unknown tool ${JSON.stringify(call.name)}; available: ${[...s.tools.keys()].join(", ")}`,
+    };
+  }
+  let args: Record<string, unknown>;
+  try {
+    const parsed: unknown = call.arguments.trim() ? JSON.parse(call.arguments) : {};
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw new Error("arguments must be a JSON object");
+    }
+    args = parsed as Record<string, unknown>;
+  } catch (e) {
+    return { status: "error", result: `invalid arguments for ${call.name}: ${(e as Error).message}` };
+  }
+  const request = { ...s.who, toolName: call.name, operation: tool.operation, resource: tool.resource(args) };
+  const decision = await decide(request, s);
+  if (decision.result !== "allow") return { status: "denied", result: `permission denied: ${decision.reason}` };
+  try {
+    return { status: "completed", result: await tool.run(args, { root: s.root, signal: s.signal }) };
+  } catch (e) {
+    if (e instanceof ToolError || e instanceof TypeError) return { status: "error", result: e.message };
+    const err = e as NodeJS.ErrnoException;
+    return { status: "error", result: `${call.name} failed: ${err.code ? `${err.code}: ` : ""}${err.message}` };
+  }
+}
+
+/** The gate's answer; an `ask` waits on the approval seam, with its events on either side. */
+async function decide(request: PermissionRequest, s: ToolCallScope): Promise<PermissionDecision> {
+  const decision = await s.gate.decide(request, s.signal);
+  if (decision.result !== "ask") return decision;
+  const hook = s.seams.awaitDecision;
+  if (!hook)
+    return { result: "deny", reason: `${decision.reason} (needs a human decision, and this run has no approver)` };
+  const approvalId = randomUUID();
+  const { toolName, operation, resource } = request;
+  s.events.emit({
+    case: "approvalRequired",
+    value: { requestId: approvalId, toolName, operation, resource, reason: decision.reason },
+  });
+  const answer = await hook({ ...request, approvalId, reason: decision.reason }, s.signal);
+  if (s.signal.aborted) throw s.signal.reason;
+  const status = answer.result === "allow" ? "approved" : "denied";
+  s.events.emit({ case: "approvalResolved", value: { requestId: approvalId, status } });
+  return answer.result === "ask" ? { result: "deny", reason: answer.reason } : answer;
+}

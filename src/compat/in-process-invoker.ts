@@ -1,0 +1,61 @@
+import {
+  create,
+  type DescMessage,
+  type DescMethod,
+  type MessageInitShape,
+  type MessageShape,
+} from "@bufbuild/protobuf";
+import type { ContextValues } from "@connectrpc/connect";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import {
+  CallContext,
+  LazyUnaryRequest,
+  lazyStreamRequest,
+  type MethodChains,
+  methodKey,
+} from "../server/fast-path/index.js";
+
+/**
+ * Calls a service implementation in-process, through the same interceptor
+ * chain as the Connect and gRPC routes, with no serialization. The legacy
+ * JSON surfaces use it, so auth, validation, errors and logging are the same
+ * on every surface.
+ */
+export class InProcessInvoker {
+  constructor(
+    private readonly chains: MethodChains,
+    private readonly contextValues: (req: FastifyRequest) => ContextValues,
+  ) {}
+
+  /** A unary call for a REST route; the reply closing early cancels it. */
+  async unary<I extends DescMessage, O extends DescMessage>(
+    method: DescMethod & { input: I; output: O },
+    input: MessageInitShape<I>,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<MessageShape<O>> {
+    const { invoke } = this.chains.unary.get(methodKey(method))!;
+    const call = new CallContext(method.parent, method, req, this.contextValues(req), "compat", {
+      response: reply.raw,
+    });
+    try {
+      const res = await invoke(new LazyUnaryRequest(call, create(method.input, input as never)));
+      return res.message as MessageShape<O>;
+    } finally {
+      call.done();
+    }
+  }
+
+  /** A server stream; `signal` ends it (the client went away) and reaches the handler as ctx.signal. */
+  async *stream<I extends DescMessage, O extends DescMessage>(
+    method: DescMethod & { input: I; output: O },
+    input: MessageInitShape<I>,
+    req: FastifyRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<MessageShape<O>> {
+    const { invoke } = this.chains.stream.get(methodKey(method))!;
+    const call = new CallContext(method.parent, method, req, this.contextValues(req), "compat", { signal });
+    const res = await invoke(lazyStreamRequest(call, create(method.input, input as never)));
+    yield* res.message as AsyncIterable<MessageShape<O>>;
+  }
+}

@@ -1,0 +1,14 @@
+import { RequestError_Reason } from "../../services/request-errors.js";
+import { type ErrorTable, LEGACY_CODES } from "../error-table.js";
+
+/** Penguin answers as FastAPI does: `{"detail": "..."}`, and 422 for a body that fails validation. */
+export const PENGUIN_ERRORS: ErrorTable = {
+  codes: LEGACY_CODES,
+  reasons: {
+    [RequestError_Reason.MALFORMED_BODY]: 422,
+    [RequestError_Reason.INVALID_FIELD]: 422,
+    [RequestError_Reason.UNSUPPORTED_MEDIA_TYPE]: 415,
+    [RequestError_Reason.BODY_TOO_LARGE]: 413,
+  },
+  body: (err) => ({ detail: err.rawMessage }),
+};

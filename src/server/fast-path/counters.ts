@@ -1,0 +1,17 @@
+/**
+ * How many calls each fast-path route has served. A test that compares the
+ * fast path with connect-fastify reads these to prove which path answered:
+ * without them such a test stays green when the fast path is bypassed.
+ */
+export class FastPathCounters {
+  /** Connect unary calls (JSON or binary). */
+  unary = 0;
+  /** gRPC unary calls over HTTP/2. */
+  grpc = 0;
+  /** Connect server streams. */
+  stream = 0;
+
+  snapshot(): { unary: number; grpc: number; stream: number } {
+    return { unary: this.unary, grpc: this.grpc, stream: this.stream };
+  }
+}

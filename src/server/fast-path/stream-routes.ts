@@ -1,0 +1,140 @@
+import {
+  create,
+  type DescMessage,
+  type DescMethod,
+  type DescService,
+  isMessage,
+  type JsonWriteOptions,
+  type Message,
+} from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
+import { endStreamFlag, endStreamToJson } from "@connectrpc/connect/protocol-connect";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { CallContext, lazyStreamRequest } from "./call-context.js";
+import { envelope } from "./envelope.js";
+import { receivedExtraInput } from "./first-envelope.js";
+import type { StreamInvoke } from "./interceptor-chain.js";
+import type { FastPathOptions } from "./options.js";
+import { FAST_PATH_CONSTRAINT } from "./route-constraint.js";
+
+interface StreamRoute {
+  service: DescService;
+  method: DescMethod;
+  serialization: MethodSerializationLookup<DescMessage, DescMessage>;
+  invoke: StreamInvoke;
+  opts: FastPathOptions;
+}
+
+/**
+ * Connect server streams (`application/connect+proto|json`, one uncompressed
+ * request message, no deadline) served without the universal handler: the
+ * same serialization, interceptors and end-stream encoding, with each
+ * response message written to the socket as soon as it is yielded. Streams
+ * carry run events, so this path sets Floe's time to first token.
+ */
+export function registerStreamRoutes(fastify: FastifyInstance, opts: FastPathOptions): void {
+  for (const { service, method, invoke } of opts.chains.stream.values()) {
+    const limits = { readMaxBytes: opts.readMaxBytes, writeMaxBytes: 0xffffffff };
+    const serialization = createMethodSerializationLookup(method, undefined, opts.jsonOptions, limits);
+    const route: StreamRoute = { service, method, serialization, invoke, opts };
+    for (const format of ["stream-json", "stream-proto"] as const) {
+      fastify.route({
+        method: "POST",
+        url: `/${service.typeName}/${method.name}`,
+        constraints: { [FAST_PATH_CONSTRAINT]: format },
+        handler: (req, reply) => handleStream(req, reply, format === "stream-proto", route),
+      });
+    }
+  }
+}
+
+async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: boolean, r: StreamRoute): Promise<void> {
+  r.opts.counters.stream++;
+  const call = new CallContext(r.service, r.method, req, r.opts.contextValues(req), "connect", { response: reply.raw });
+  reply.hijack();
+  const out = new StreamWriter(reply, call, binary);
+  let error: ConnectError | undefined;
+  try {
+    const input = r.serialization.getI(binary).parse(singleMessage(req.body as Buffer | undefined));
+    const res = await r.invoke(lazyStreamRequest(call, input));
+    for await (const message of res.message) {
+      if (reply.raw.destroyed) break;
+      // Handlers may yield init shapes, as Connect allows.
+      const m = isMessage(message, r.method.output) ? message : create(r.method.output, message as never);
+      out.write(r.serialization.getO(binary).serialize(m as Message));
+    }
+  } catch (e) {
+    error = ConnectError.from(e);
+  } finally {
+    call.done();
+  }
+  if (!error && receivedExtraInput(req.raw)) {
+    error = new ConnectError(
+      "protocol error: received extra input message for server-streaming method",
+      Code.InvalidArgument,
+    );
+  }
+  out.end(error, r.opts.jsonOptions as Partial<JsonWriteOptions>);
+}
+
+/** The request message of a Connect stream: exactly one uncompressed envelope. */
+function singleMessage(body: Buffer | undefined): Uint8Array {
+  const b = body ?? Buffer.alloc(0);
+  if (b.length < 5 || b.readUInt32BE(1) !== b.length - 5) {
+    throw new ConnectError(
+      "invalid Connect stream request: expected exactly one length-prefixed message",
+      Code.InvalidArgument,
+    );
+  }
+  if (b[0] !== 0) throw new ConnectError("compressed request messages are not supported on this path", Code.Internal);
+  return b.subarray(5);
+}
+
+/** Writes a Connect stream response: headers before the first message, each message as it comes, then the end. */
+class StreamWriter {
+  private headersSent = false;
+  private corked = false;
+
+  constructor(
+    private readonly reply: FastifyReply,
+    private readonly call: CallContext,
+    private readonly binary: boolean,
+  ) {}
+
+  write(bytes: Uint8Array): void {
+    this.sendHeaders();
+    const raw = this.reply.raw;
+    // Messages yielded in the same tick leave in one write (one syscall), none later than this tick.
+    if (!this.corked && typeof raw.cork === "function") {
+      this.corked = true;
+      raw.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        raw.uncork();
+      });
+    }
+    raw.write(envelope(0, bytes));
+  }
+
+  end(error: ConnectError | undefined, jsonOptions: Partial<JsonWriteOptions>): void {
+    const raw = this.reply.raw;
+    if (raw.destroyed) return;
+    this.sendHeaders();
+    const end = endStreamToJson(this.call.peekResponseTrailer() ?? new Headers(), error, jsonOptions);
+    raw.end(envelope(endStreamFlag, Buffer.from(JSON.stringify(end))));
+  }
+
+  private sendHeaders(): void {
+    if (this.headersSent) return;
+    this.headersSent = true;
+    const headers: Record<string, string> = {
+      "content-type": this.binary ? "application/connect+proto" : "application/connect+json",
+    };
+    for (const [k, v] of Object.entries(this.reply.getHeaders())) if (v !== undefined) headers[k] = String(v);
+    this.call.peekResponseHeader()?.forEach((v, k) => {
+      headers[k] = v;
+    });
+    this.reply.raw.writeHead(200, headers);
+  }
+}

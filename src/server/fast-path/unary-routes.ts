@@ -1,0 +1,93 @@
+import type { DescMessage, DescMethod, DescService } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { CallContext, LazyUnaryRequest } from "./call-context.js";
+import { envelope } from "./envelope.js";
+import { sendConnectError, sendGrpcError } from "./error-responses.js";
+import type { UnaryInvoke } from "./interceptor-chain.js";
+import type { FastPathOptions } from "./options.js";
+import { FAST_PATH_CONSTRAINT } from "./route-constraint.js";
+
+/** What a unary route needs for one method, built once at registration. */
+interface UnaryRoute {
+  service: DescService;
+  method: DescMethod;
+  serialization: MethodSerializationLookup<DescMessage, DescMessage>;
+  invoke: UnaryInvoke;
+  opts: FastPathOptions;
+}
+
+/** Connect unary (JSON and binary) and gRPC unary routes for every unary method. */
+export function registerUnaryRoutes(fastify: FastifyInstance, opts: FastPathOptions): void {
+  for (const { service, method, invoke } of opts.chains.unary.values()) {
+    const limits = { readMaxBytes: opts.readMaxBytes, writeMaxBytes: 0xffffffff };
+    const serialization = createMethodSerializationLookup(method, undefined, opts.jsonOptions, limits);
+    const route: UnaryRoute = { service, method, serialization, invoke, opts };
+    for (const format of ["json", "proto", "grpc"] as const) {
+      fastify.route({
+        method: "POST",
+        url: `/${service.typeName}/${method.name}`,
+        constraints: { [FAST_PATH_CONSTRAINT]: format },
+        handler:
+          format === "grpc"
+            ? (req, reply) => handleGrpc(req, reply, route)
+            : (req, reply) => handleConnect(req, reply, format === "proto", route),
+      });
+    }
+  }
+}
+
+async function handleConnect(req: FastifyRequest, reply: FastifyReply, binary: boolean, r: UnaryRoute): Promise<void> {
+  r.opts.counters.unary++;
+  const call = new CallContext(r.service, r.method, req, r.opts.contextValues(req), "connect", { response: reply.raw });
+  try {
+    const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
+    const input = r.serialization.getI(binary).parse(body);
+    const res = await r.invoke(new LazyUnaryRequest(call, input));
+    const bytes = r.serialization.getO(binary).serialize(res.message);
+    call.writeHeaders(reply);
+    reply.code(200).header("content-type", binary ? "application/proto" : "application/json");
+    await reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    call.writeHeaders(reply);
+    await sendConnectError(reply, ConnectError.from(e), r.opts.jsonOptions);
+  } finally {
+    call.done();
+  }
+}
+
+/** gRPC unary over HTTP/2: one length-prefixed message in, one out, status in trailers. */
+async function handleGrpc(req: FastifyRequest, reply: FastifyReply, r: UnaryRoute): Promise<void> {
+  r.opts.counters.grpc++;
+  const call = new CallContext(r.service, r.method, req, r.opts.contextValues(req), "grpc", { response: reply.raw });
+  try {
+    const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
+    if (body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) {
+      throw new ConnectError(
+        "invalid gRPC request: expected exactly one uncompressed length-prefixed message",
+        Code.InvalidArgument,
+      );
+    }
+    const input = r.serialization.getI(true).parse(body.subarray(5));
+    const res = await r.invoke(new LazyUnaryRequest(call, input));
+    const frame = envelope(0, r.serialization.getO(true).serialize(res.message));
+    reply.hijack();
+    const raw = reply.raw;
+    const headers: Record<string, string> = { "content-type": "application/grpc+proto" };
+    call.peekResponseHeader()?.forEach((v, k) => {
+      headers[k] = v;
+    });
+    raw.writeHead(200, headers);
+    const trailers: Record<string, string> = { "grpc-status": "0" };
+    call.peekResponseTrailer()?.forEach((v, k) => {
+      trailers[k] = v;
+    });
+    raw.addTrailers(trailers);
+    raw.end(frame);
+  } catch (e) {
+    sendGrpcError(reply, ConnectError.from(e));
+  } finally {
+    call.done();
+  }
+}

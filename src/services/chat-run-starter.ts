@@ -1,0 +1,131 @@
+import { randomUUID } from "node:crypto";
+import { create, fromJsonString } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { type ChatRequest, SendMessageResponseSchema } from "../../gen/floe/v1/chat_pb.js";
+import type { ModelRegistry } from "../agent/model-registry.js";
+import type { RunHandle } from "../agent/run.js";
+import type { RunSeams } from "../agent/run-plan.js";
+import type { RunRegistry } from "../agent/run-registry.js";
+import { toolsFor } from "../agent/tools/tool-registry.js";
+import type { RuntimeConfig } from "../config/runtime-config.js";
+import type { AgentProfile } from "../domain/agent-profile.js";
+import type { EventLog } from "../events/event-log.js";
+import { validConversationId } from "../store/conversation-id.js";
+import type { ConversationRepository } from "../store/conversation-repository.js";
+import type { RunRepository } from "../store/run-repository.js";
+import { agentFor, attachmentsOf, modelFor, requestHash, validateChat } from "./chat-request.js";
+
+export interface ChatRunStarterDeps {
+  runtime: RuntimeConfig;
+  models: ModelRegistry;
+  conversations: ConversationRepository;
+  events: EventLog;
+  runs: RunRegistry;
+  runRecords: RunRepository;
+  profiles: (agentId: string) => AgentProfile | undefined;
+}
+
+/**
+ * ChatService's rules for starting a run: the request is validated, a reused
+ * request id answers with its run, and the conversation is chosen or
+ * created. Then the run registry starts the run. Anything that starts a run
+ * (a chat, and later a delegation or a task) comes through here, passing its
+ * seams: a parent run, a deadline, an approver.
+ */
+export class ChatRunStarter {
+  constructor(private readonly deps: ChatRunStarterDeps) {}
+
+  async start(chat: ChatRequest, seams: RunSeams = {}): Promise<RunHandle> {
+    const d = this.deps;
+    const { text, maxIterations } = validateChat(chat);
+    const profile = agentFor(chat, d.profiles);
+    const requestId = chat.requestId.trim();
+    // Only a request id is ever compared with its payload.
+    const hash = requestId ? requestHash(chat) : "";
+    if (requestId) {
+      const replayed = await this.replay(requestId, hash);
+      if (replayed) return replayed;
+    }
+    const model = modelFor(chat, profile, d.models);
+    const root = d.runtime.activeRoot;
+    const { imageDataUrl, contextFiles } = attachmentsOf(chat, model, root, d.runtime.snapshot.workspaceRoot);
+    const { conversationId, isNew } = await this.conversationFor(chat);
+    return d.runs.start({
+      runId: randomUUID(),
+      conversationId,
+      newConversation: isNew,
+      profile,
+      model,
+      tools: toolsFor(profile.defaultTools),
+      root,
+      text,
+      imageDataUrl,
+      contextFiles,
+      context: chat.context,
+      maxIterations,
+      includeReasoning: chat.includeReasoning,
+      requestId,
+      requestHash: hash,
+      queue: chat.queue,
+      afterSeq: d.events.latestSeq(conversationId),
+      startedAt: new Date().toISOString(),
+      seams,
+    });
+  }
+
+  /** The run a reused request id names; AlreadyExists when the payload differs. */
+  private async replay(requestId: string, hash: string): Promise<RunHandle | undefined> {
+    const existing = await this.deps.runRecords.byRequestId(requestId);
+    if (!existing) return undefined;
+    if (existing.request_hash !== hash) {
+      throw new ConnectError(
+        `request_id ${JSON.stringify(requestId)} was already used for a different request; use a new request_id`,
+        Code.AlreadyExists,
+      );
+    }
+    const live = this.deps.runs.find(existing.id);
+    if (live) return { ...handleOf(live), replayed: true };
+    const result = existing.result
+      ? fromJsonString(SendMessageResponseSchema, existing.result)
+      : create(SendMessageResponseSchema, {
+          runId: existing.id,
+          conversationId: existing.conversation_id,
+          status: existing.status,
+        });
+    return {
+      id: existing.id,
+      conversationId: existing.conversation_id,
+      agentId: existing.agent_id,
+      startedAt: existing.created_at,
+      replayed: true,
+      afterSeq: 0,
+      done: Promise.resolve(result),
+    };
+  }
+
+  /** The request's conversation, prepared for its events; a new one when it names none. */
+  private async conversationFor(chat: ChatRequest): Promise<{ conversationId: string; isNew: boolean }> {
+    const { conversations, events } = this.deps;
+    const requested = chat.conversationId.trim();
+    if (!requested) {
+      const conversationId = randomUUID();
+      events.prepareNew(conversationId);
+      return { conversationId, isNew: true };
+    }
+    const conversationId = validConversationId(requested);
+    const exists = (await conversations.get(conversationId)) !== undefined;
+    if (!exists && !chat.createConversation) {
+      throw new ConnectError(
+        `conversation ${JSON.stringify(conversationId)} not found: omit conversation_id to start a new one`,
+        Code.NotFound,
+      );
+    }
+    await events.prepare(conversationId);
+    return { conversationId, isNew: !exists };
+  }
+}
+
+function handleOf(h: RunHandle): RunHandle {
+  const { id, conversationId, agentId, startedAt, done, replayed, afterSeq } = h;
+  return { id, conversationId, agentId, startedAt, done, replayed, afterSeq };
+}
