@@ -1,8 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { connectJson, createTestEnv, type TestEnv } from "./support/test-server.js";
+import { connectJson, createTestEnv, fastPathProbe, NONE, type TestEnv } from "./support/test-server.js";
 
 const CREATE = "floe.v1.ConversationService/CreateConversation";
 
+/**
+ * Connect unary calls with bad input: each test also asserts which path
+ * answered (Floe's fast path, or connect-fastify for a media type the fast
+ * path does not take), so that it fails if the fast path is bypassed.
+ */
 describe("bad input gets a clear error and the server stays up", () => {
   let env: TestEnv;
   afterEach(async () => env?.cleanup());
@@ -16,28 +21,33 @@ describe("bad input gets a clear error and the server stays up", () => {
   it("rejects malformed JSON with invalid_argument", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const served = fastPathProbe(server);
     const res = await connectJson(server.url, CREATE, '{"name": "unterminated');
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("invalid_argument");
     expect(res.body.message).toMatch(/json|parse|unexpected/i);
+    expect(served(), "which path answered").toEqual({ ...NONE, unary: 1 });
     await stillServes(server.url);
   });
 
   it("rejects a wrong content type with 415", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const served = fastPathProbe(server);
     const res = await fetch(`${server.url}/${CREATE}`, {
       method: "POST",
       headers: { "content-type": "text/plain" },
       body: "{}",
     });
     expect(res.status).toBe(415);
+    expect(served(), "which path answered").toEqual(NONE);
     await stillServes(server.url);
   });
 
   it("rejects a wrong field type, naming the field", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const served = fastPathProbe(server);
     const res = await connectJson(server.url, CREATE, { name: { nested: true } });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("invalid_argument");
@@ -45,23 +55,27 @@ describe("bad input gets a clear error and the server stays up", () => {
     const unknownField = await connectJson(server.url, CREATE, { nmae: "typo" });
     expect(unknownField.status).toBe(400);
     expect(unknownField.body.message).toContain("nmae");
+    expect(served(), "which path answered").toEqual({ ...NONE, unary: 2 });
     await stillServes(server.url);
   });
 
   it("rejects an oversized body with resource_exhausted and stores nothing", async () => {
     env = await createTestEnv();
     const server = await env.start({ overrides: { maxBodyBytes: 1024 } });
+    const served = fastPathProbe(server);
     const res = await connectJson(server.url, CREATE, { name: "x".repeat(4096) });
     expect(res.status).toBe(429);
     expect(res.body.code).toBe("resource_exhausted");
     const list = await connectJson(server.url, "floe.v1.ConversationService/ListConversations", {});
     expect(list.body.conversations ?? []).toEqual([]);
+    expect(served(), "which path answered").toEqual({ ...NONE, rejected: 1, unary: 1 });
     await stillServes(server.url);
   });
 
   it("answers not_found for an unknown conversation id and invalid_argument for a missing one", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const served = fastPathProbe(server);
     for (const rpc of ["GetConversation", "GetConversationHistory", "DeleteConversation"]) {
       const res = await connectJson(server.url, `floe.v1.ConversationService/${rpc}`, {
         conversation_id: "does-not-exist",
@@ -78,15 +92,18 @@ describe("bad input gets a clear error and the server stays up", () => {
     const badLimit = await connectJson(server.url, "floe.v1.ConversationService/ListConversations", { limit: -1 });
     expect(badLimit.status).toBe(400);
     expect(badLimit.body.message).toContain("limit must be between 1 and 1000");
+    expect(served(), "which path answered").toEqual({ ...NONE, unary: 7 });
     await stillServes(server.url);
   });
 
   it("answers unimplemented, naming the capability, for RPCs of later capabilities", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const served = fastPathProbe(server);
     const res = await connectJson(server.url, "floe.v1.CheckpointService/GetCheckpointStats", {});
     expect(res.status).toBe(501);
     expect(res.body.message).toContain("checkpoints capability");
+    expect(served(), "which path answered").toEqual({ ...NONE, unary: 1 });
     await stillServes(server.url);
   });
 });

@@ -19,7 +19,7 @@ import {
 } from "../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ServerReflectionAlpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
-import { connectJson, createTestEnv, type TestEnv } from "./support/test-server.js";
+import { connectJson, createTestEnv, fastPathProbe, NONE, type TestEnv } from "./support/test-server.js";
 
 const run = promisify(execFile);
 
@@ -48,6 +48,7 @@ describe("gRPC, gRPC-Web and reflection on the shared port", () => {
   it("answers grpc.health.v1.Health/Check over gRPC (grpc-js)", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const served = fastPathProbe(server);
     const req = toBinary(HealthCheckRequestSchema, create(HealthCheckRequestSchema, {}));
     const res = fromBinary(
       HealthCheckResponseSchema,
@@ -60,11 +61,14 @@ describe("gRPC, gRPC-Web and reflection on the shared port", () => {
       toBinary(HealthCheckRequestSchema, create(HealthCheckRequestSchema, { service: "nope.Service" })),
     );
     await expect(unknown).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+    // gRPC unary over HTTP/2 without a deadline is Floe's fast path.
+    expect(served()).toEqual({ ...NONE, grpc: 2 });
   });
 
   it("lists the floe.v1 services through reflection v1 and v1alpha, with file descriptors", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const served = fastPathProbe(server);
     const transport = createGrpcTransport({ baseUrl: server.url });
     for (const svc of [ServerReflection, ServerReflectionAlpha]) {
       const client = createClient(svc, transport);
@@ -95,11 +99,14 @@ describe("gRPC, gRPC-Web and reflection on the shared port", () => {
       );
       expect(responses[2]!.messageResponse.case).toBe("errorResponse");
     }
+    // Bidi streams are connect-fastify's.
+    expect(served()).toEqual(NONE);
   });
 
   it("creates a conversation with Connect JSON that gRPC clients in Node and Python read back", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const served = fastPathProbe(server);
     const created = await connectJson(server.url, "floe.v1.ConversationService/CreateConversation", {
       name: "cross-protocol",
     });
@@ -141,15 +148,21 @@ describe("gRPC, gRPC-Web and reflection on the shared port", () => {
       ).toString("hex"),
     ]);
     expect(missing.stdout).toMatch(/^ERROR NOT_FOUND conversation "nope" not found/);
+    // The Connect JSON call and the gRPC calls of connect-node and grpc-js took the fast path; Python's
+    // two calls carry a deadline (grpc-timeout), so connect-fastify served them.
+    expect(served()).toEqual({ ...NONE, unary: 1, grpc: 2 });
   });
 
   it("serves gRPC-Web over HTTP/1.1 and Connect binary over HTTP/2", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const served = fastPathProbe(server);
     const web = createClient(ModelService, createGrpcWebTransport({ baseUrl: server.url, httpVersion: "1.1" }));
     const models = await web.listModels({});
     expect(models.models.map((m) => m.config?.id)).toEqual(["offline"]);
     const current = await web.getCurrentModel({});
     expect(current).toMatchObject({ id: "offline", offline: true, clientPreference: "openai" });
+    // gRPC-Web is connect-fastify's.
+    expect(served()).toEqual(NONE);
   });
 });

@@ -62,6 +62,7 @@ describe("Connect server streams on Floe's fast path", () => {
     expect(await s.ended).toBe(200);
     expect(s.events()).toContain("complete");
     expect(s.endStream()?.error).toBeUndefined();
+    expect(c.server.fastPath.snapshot()).toMatchObject({ stream: 1, rejected: 0 });
   });
 
   it("reports an extra request message as a protocol error", async () => {
@@ -78,6 +79,7 @@ describe("Connect server streams on Floe's fast path", () => {
     });
     // The first message's run still ran to its end: nothing half-done is left.
     expect(s.events()).toContain("complete");
+    expect(c.server.fastPath.snapshot()).toMatchObject({ stream: 1, rejected: 0 });
   });
 
   it("rejects a request message larger than the limit before reading it", async () => {
@@ -89,6 +91,8 @@ describe("Connect server streams on Floe's fast path", () => {
     await s.ended;
     expect(s.endStream()?.error).toMatchObject({ code: "resource_exhausted" });
     expect(s.events()).toEqual([]);
+    // Refused by the fast path's body reader before any handler ran.
+    expect(c.server.fastPath.snapshot()).toMatchObject({ stream: 0, rejected: 1 });
   });
 
   it("rejects a truncated request message", async () => {
@@ -98,5 +102,6 @@ describe("Connect server streams on Floe's fast path", () => {
     await s.ended;
     expect(s.endStream()?.error).toMatchObject({ code: "invalid_argument" });
     expect(c.fake.requests).toHaveLength(0);
+    expect(c.server.fastPath.snapshot()).toMatchObject({ stream: 1, rejected: 0 });
   });
 });

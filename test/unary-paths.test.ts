@@ -1,16 +1,19 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
+import { ChatService } from "../gen/floe/v1/chat_pb.js";
 import { ConversationService } from "../gen/floe/v1/conversation_pb.js";
 import { ModelService } from "../gen/floe/v1/model_pb.js";
-import { createTestEnv, type TestEnv } from "./support/test-server.js";
+import { createTestEnv, fastPathProbe, NONE, type TestEnv } from "./support/test-server.js";
 
 /**
- * Unary calls take Floe's fast path unless they carry a deadline or
- * compression; then connect-fastify serves them. A deadline header is how
- * these tests reach the second path. Both must behave the same.
+ * Unary calls and server streams take Floe's fast path unless they carry a
+ * deadline or compression; then connect-fastify serves them. A deadline is
+ * how these tests reach the second path. Both must behave the same, and each
+ * comparison asserts which path served each call (the server's fast-path
+ * counters), so that it fails when the fast path is bypassed.
  */
-describe("the unary fast path and connect-fastify agree", () => {
+describe("the fast path and connect-fastify agree", () => {
   let env: TestEnv;
   afterEach(async () => env?.cleanup());
 
@@ -22,6 +25,7 @@ describe("the unary fast path and connect-fastify agree", () => {
   it("returns identical Connect JSON for success, errors and bad input", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const served = fastPathProbe(server);
     const cases: [string, string][] = [
       ["floe.v1.ModelService/GetCurrentModel", "{}"],
       ["floe.v1.ConversationService/GetConversation", '{"conversation_id":"nope"}'],
@@ -32,7 +36,9 @@ describe("the unary fast path and connect-fastify agree", () => {
     ];
     for (const [path, body] of cases) {
       const fast = await post(`${server.url}/${path}`, body, {});
+      expect(served(), `fast path served ${path} ${body}`).toEqual({ ...NONE, unary: 1 });
       const slow = await post(`${server.url}/${path}`, body, { "connect-timeout-ms": "10000" });
+      expect(served(), `connect-fastify served ${path} ${body}`).toEqual(NONE);
       expect(fast, `${path} ${body}`).toEqual(slow);
     }
   });
@@ -40,12 +46,14 @@ describe("the unary fast path and connect-fastify agree", () => {
   it("applies the auth interceptor on both paths, for Connect and gRPC", async () => {
     env = await createTestEnv();
     const server = await env.start({ env: { FLOE_API_KEYS: "k1,k2" } });
+    const served = fastPathProbe(server);
     for (const [name, transport] of [
       ["connect", createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" })],
       ["grpc", createGrpcTransport({ baseUrl: server.url })],
     ] as const) {
       const client = createClient(ModelService, transport);
       for (const timeoutMs of [undefined, 10_000]) {
+        const route = timeoutMs ? NONE : { ...NONE, [name === "connect" ? "unary" : "grpc"]: 3 };
         const denied = await client.getCurrentModel({}, { timeoutMs }).catch((e: unknown) => ConnectError.from(e));
         expect(denied, `${name} timeout=${timeoutMs}`).toBeInstanceOf(ConnectError);
         expect((denied as ConnectError).code).toBe(Code.Unauthenticated);
@@ -53,6 +61,7 @@ describe("the unary fast path and connect-fastify agree", () => {
         expect(ok.id).toBe("offline");
         const viaHeader = await client.getCurrentModel({}, { timeoutMs, headers: { "x-api-key": "k1" } });
         expect(viaHeader.id).toBe("offline");
+        expect(served(), `${name} timeout=${timeoutMs}`).toEqual(route);
       }
     }
   });
@@ -60,11 +69,13 @@ describe("the unary fast path and connect-fastify agree", () => {
   it("answers gRPC unary errors with the right status on both paths", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const served = fastPathProbe(server);
     const client = createClient(ConversationService, createGrpcTransport({ baseUrl: server.url }));
     for (const timeoutMs of [undefined, 10_000]) {
       const err = await client
         .getConversation({ conversationId: "nope" }, { timeoutMs })
         .catch((e: unknown) => ConnectError.from(e));
+      expect(served()).toEqual(timeoutMs ? NONE : { ...NONE, grpc: 1 });
       expect((err as ConnectError).code).toBe(Code.NotFound);
       expect((err as ConnectError).rawMessage).toBe(
         'conversation "nope" not found: list conversations with ConversationService.ListConversations',
@@ -75,13 +86,14 @@ describe("the unary fast path and connect-fastify agree", () => {
   it("serves Connect server streams alike on both paths, errors included", async () => {
     env = await createTestEnv();
     const server = await env.start({ env: { FLOE_HEARTBEAT_MS: "100" } });
-    const { ChatService } = await import("../gen/floe/v1/chat_pb.js");
+    const served = fastPathProbe(server);
     for (const useBinaryFormat of [true, false]) {
       const chat = createClient(
         ChatService,
         createConnectTransport({ baseUrl: server.url, httpVersion: "1.1", useBinaryFormat }),
       );
       const done = await chat.sendMessage({ chat: { text: "hello offline" } });
+      expect(served()).toEqual({ ...NONE, unary: 1 });
       const read = async (timeoutMs?: number) => {
         const kinds: string[] = [];
         for await (const r of chat.subscribe({ conversationId: done.conversationId }, { timeoutMs })) {
@@ -91,7 +103,9 @@ describe("the unary fast path and connect-fastify agree", () => {
         return kinds;
       };
       const fast = await read();
+      expect(served()).toEqual({ ...NONE, stream: 1 });
       const slow = await read(10_000);
+      expect(served()).toEqual(NONE);
       expect(fast).toEqual(slow);
       expect(fast[0]).toBe("snapshot");
       expect(fast).toContain("complete");
@@ -100,7 +114,21 @@ describe("the unary fast path and connect-fastify agree", () => {
           for await (const _ of chat.subscribe({ conversationId: "missing" }, { timeoutMs })) void _;
         })().catch((e: unknown) => ConnectError.from(e));
         expect((err as ConnectError).code).toBe(Code.NotFound);
+        expect(served()).toEqual(timeoutMs ? NONE : { ...NONE, stream: 1 });
       }
     }
+  });
+
+  it("serves every call through connect-fastify, alike, when the fast path is off", async () => {
+    env = await createTestEnv();
+    const server = await env.start({ fastPath: false });
+    const served = fastPathProbe(server);
+    const models = createClient(ModelService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }));
+    expect((await models.getCurrentModel({})).id).toBe("offline");
+    const grpc = createClient(ModelService, createGrpcTransport({ baseUrl: server.url }));
+    expect((await grpc.getCurrentModel({})).id).toBe("offline");
+    const missing = await post(`${server.url}/floe.v1.ConversationService/GetConversation`, "{}", {});
+    expect(missing.status).toBe(400);
+    expect(served()).toEqual(NONE);
   });
 });

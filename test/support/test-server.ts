@@ -63,3 +63,28 @@ export async function connectJson(
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
+
+export type PathCounts = { unary: number; grpc: number; stream: number; rejected: number };
+
+/**
+ * Reports, on each call, how many calls each fast-path route served since
+ * the previous call. A test that compares the fast path with connect-fastify
+ * asserts with it which path answered, so that it fails when the fast path
+ * is bypassed.
+ */
+export function fastPathProbe(server: FloeServer): () => PathCounts {
+  let before = server.fastPath.snapshot();
+  return () => {
+    const now = server.fastPath.snapshot();
+    const served = {
+      unary: now.unary - before.unary,
+      grpc: now.grpc - before.grpc,
+      stream: now.stream - before.stream,
+      rejected: now.rejected - before.rejected,
+    };
+    before = now;
+    return served;
+  };
+}
+
+export const NONE: PathCounts = { unary: 0, grpc: 0, stream: 0, rejected: 0 };

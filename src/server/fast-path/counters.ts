@@ -10,8 +10,10 @@ export class FastPathCounters {
   grpc = 0;
   /** Connect server streams. */
   stream = 0;
+  /** Requests the fast path refused before a handler ran (a body too large, for one). */
+  rejected = 0;
 
-  snapshot(): { unary: number; grpc: number; stream: number } {
-    return { unary: this.unary, grpc: this.grpc, stream: this.stream };
+  snapshot(): { unary: number; grpc: number; stream: number; rejected: number } {
+    return { unary: this.unary, grpc: this.grpc, stream: this.stream, rejected: this.rejected };
   }
 }

@@ -29,6 +29,7 @@ export async function registerFastPath(fastify: FastifyInstance, opts: FastPathO
     readFirstEnvelope(opts.readMaxBytes),
   );
   fastify.setErrorHandler((err: FastifyRequestError, req, reply) => {
+    opts.counters.rejected++;
     const error = fastifyErrorToConnect(err, opts.readMaxBytes);
     const ct = String(req.headers["content-type"]);
     if (ct.startsWith("application/grpc")) return sendGrpcError(reply, error);
