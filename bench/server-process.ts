@@ -18,5 +18,5 @@ const server = await startServer({
     fastify.post("/bench/plain", async () => ({ model: "floe/offline", provider: "offline", streamingEnabled: true }));
   },
 });
-process.stdout.write(server.url + "\n");
+process.stdout.write(`${server.url}\n`);
 process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));

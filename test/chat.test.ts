@@ -115,7 +115,7 @@ describe("chat through the agent engine", () => {
     expect(usage.total).toMatchObject({ prompt: 70n, completion: 20n });
     expect(usage.perConversation[res.conversationId]).toMatchObject({ prompt: 70n, completion: 20n });
     expect(usage.perModel["fake-model"]).toMatchObject({ prompt: 70n });
-    expect(usage.perAgent["default"]).toMatchObject({ completion: 20n });
+    expect(usage.perAgent.default).toMatchObject({ completion: 20n });
   });
 
   it("sends context files and the context dictionary before the user's message, in order", async () => {

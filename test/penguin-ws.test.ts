@@ -12,7 +12,7 @@ async function connect(url: string, headers: Record<string, string> = {}) {
   const waiters: (() => void)[] = [];
   ws.on("message", (raw) => {
     frames.push({ ...JSON.parse(String(raw)), at: performance.now() });
-    waiters.splice(0).forEach((w) => w());
+    for (const w of waiters.splice(0)) w();
   });
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());

@@ -36,7 +36,11 @@ function openStream(url: string) {
     });
     req.on("error", reject);
   });
-  const firstFrame = () => new Promise<void>((resolve) => (frames.length > 0 ? resolve() : (onFrame = resolve)));
+  const firstFrame = () =>
+    new Promise<void>((resolve) => {
+      if (frames.length > 0) resolve();
+      else onFrame = resolve;
+    });
   const events = () =>
     frames.filter((f) => f.flags === 0).map((f) => fromBinary(StreamMessageResponseSchema, f.data).event?.kind.case);
   const endStream = () =>

@@ -26,7 +26,12 @@ export class OfflineProvider implements ModelProvider {
       const listing = String(last.content ?? "")
         .split("\n")
         .filter(Boolean);
-      const answer = `This is Floe's offline model: no model is configured, so I cannot think for real. I did call a tool, though: the workspace root holds ${listing.length} entr${listing.length === 1 ? "y" : "ies"}${listing.length ? ` (${listing.slice(0, 5).join(", ")}${listing.length > 5 ? ", …" : ""})` : ""}. Configure a model in floe.yaml or set OPENAI_API_KEY to get real answers.`;
+      const n = listing.length;
+      const shown = n ? ` (${listing.slice(0, 5).join(", ")}${n > 5 ? ", …" : ""})` : "";
+      const answer =
+        "This is Floe's offline model: no model is configured, so I cannot think for real. " +
+        `I did call a tool, though: the workspace root holds ${n} entr${n === 1 ? "y" : "ies"}${shown}. ` +
+        "Configure a model in floe.yaml or set OPENAI_API_KEY to get real answers.";
       await stream(answer, on.onToken);
       return {
         content: answer,

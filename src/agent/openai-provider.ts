@@ -120,7 +120,8 @@ export class OpenAIProvider implements ModelProvider {
       }
       if (delta.content) splitter.push(delta.content);
       for (const tc of delta.tool_calls ?? []) {
-        const slot = (calls[tc.index] ??= { id: "", name: "", arguments: "" });
+        calls[tc.index] ??= { id: "", name: "", arguments: "" };
+        const slot = calls[tc.index]!;
         if (tc.id) slot.id = tc.id;
         if (tc.function?.name) slot.name += tc.function.name;
         if (tc.function?.arguments) slot.arguments += tc.function.arguments;

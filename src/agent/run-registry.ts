@@ -48,7 +48,8 @@ export class RunRegistry {
     const busy = this.active.get(plan.conversationId);
     if (busy && !plan.queue) {
       throw new ConnectError(
-        `conversation ${plan.conversationId} already has an active run (${busy.id}): wait for it to end, cancel it with CancelRun, or send with queue=true`,
+        `conversation ${plan.conversationId} already has an active run (${busy.id}): ` +
+          "wait for it to end, cancel it with CancelRun, or send with queue=true",
         Code.FailedPrecondition,
       );
     }

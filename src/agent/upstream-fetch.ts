@@ -35,7 +35,9 @@ export function createUpstreamFetch(dispatcher: Agent = new Agent()): Fetch {
       return response;
     }
     const headers: Record<string, string> = {};
-    new Headers(init?.headers).forEach((v, k) => (headers[k] = v));
+    new Headers(init?.headers).forEach((v, k) => {
+      headers[k] = v;
+    });
     const method = init?.method ?? "GET";
     const pending = request(typeof input === "string" ? input : input.href, {
       method: method as "GET",

@@ -35,7 +35,8 @@ export function buildOpenApi(routes: readonly RouteDoc[], version: string): Reco
         : { description: "No Content" };
     const style = r.url.startsWith("/api/v1") ? "penguin" : "pawan";
     const error = { description: "Error", content: { "application/json": { schema: errorSchemas[style] } } };
-    (paths[path] ??= {})[r.method.toString().toLowerCase()] = {
+    paths[path] ??= {};
+    paths[path][r.method.toString().toLowerCase()] = {
       summary: r.summary,
       tags: [r.tag],
       operationId: `${r.method.toString().toLowerCase()}${path.replace(/[^A-Za-z0-9]+/g, "_")}`,
@@ -52,7 +53,8 @@ export function buildOpenApi(routes: readonly RouteDoc[], version: string): Reco
       title: "Floe legacy JSON API",
       version,
       description:
-        "Penguin-style /api/v1 routes and Pawan-style routes (also under /api). The full API is the Connect/gRPC contract in proto/floe/v1; WebSocket routes: /api/v1/chat/stream.",
+        "Penguin-style /api/v1 routes and Pawan-style routes (also under /api). " +
+        "The full API is the Connect/gRPC contract in proto/floe/v1; WebSocket routes: /api/v1/chat/stream.",
     },
     paths,
     components: { schemas: book.components },

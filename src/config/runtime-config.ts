@@ -73,8 +73,7 @@ export class RuntimeConfig {
 }
 
 function existingDirectory(path: string, field: string): string {
-  if (!path || !path.trim())
-    throw new ConnectError(`${field} is required: give an existing directory`, Code.InvalidArgument);
+  if (!path?.trim()) throw new ConnectError(`${field} is required: give an existing directory`, Code.InvalidArgument);
   const abs = resolve(path.trim());
   let isDir = false;
   try {

@@ -28,9 +28,9 @@ export class ReflectionIndex {
         this.bySymbol.set(t.typeName, file);
         if (t.kind === "service") for (const m of t.methods) this.bySymbol.set(`${t.typeName}.${m.name}`, file);
       }
-      file.dependencies.forEach(visit);
+      for (const dep of file.dependencies) visit(dep);
     };
-    services.forEach((s) => visit(s.file));
+    for (const s of services) visit(s.file);
     this.serviceNames = services.map((s) => s.typeName);
   }
 

@@ -14,7 +14,16 @@ import { notFound, requireField } from "./require.js";
 /** Number of tools the agent engine offers; reported by diagnostics. */
 const TOOL_COUNT = TOOL_NAMES.length;
 
-export function systemService(app: AppContext): ServiceImpl<typeof SystemService> {
+type SystemImpl = ServiceImpl<typeof SystemService>;
+
+/** SystemService: the runtime roots, context files and diagnostics (info, status, capabilities, usage). */
+export function systemService(app: AppContext): SystemImpl {
+  return { ...rootHandlers(app), ...contextFileHandlers(app), ...diagnosticHandlers(app) };
+}
+
+function rootHandlers(
+  app: AppContext,
+): Pick<SystemImpl, "getRuntimeConfig" | "setProjectRoot" | "setWorkspaceRoot" | "setExecutionMode"> {
   const rt = app.runtime;
   const runtimeConfig = () => ({
     projectRoot: rt.snapshot.projectRoot,
@@ -22,19 +31,34 @@ export function systemService(app: AppContext): ServiceImpl<typeof SystemService
     executionMode: rt.snapshot.executionMode,
     activeRoot: rt.activeRoot,
   });
-  const contextDir = () => join(rt.snapshot.workspaceRoot, "context");
-  const counts = (t: UsageTotals) => ({ prompt: BigInt(t.prompt), completion: BigInt(t.completion) });
-  const asMap = (m: Map<string, UsageTotals>) => Object.fromEntries([...m].map(([k, v]) => [k, counts(v)]));
   return {
-    async getTokenUsage(req) {
-      const u = await app.usage.breakdown(req.conversationId.trim());
+    getRuntimeConfig() {
+      return { status: "success", config: runtimeConfig() };
+    },
+    setProjectRoot(req) {
+      const path = rt.setProjectRoot(requireField(req.path, "path", "give an existing directory"));
+      return { status: "success", message: `Project root set to ${path}`, path, activeRoot: rt.activeRoot };
+    },
+    setWorkspaceRoot(req) {
+      const path = rt.setWorkspaceRoot(requireField(req.path, "path", "give an existing directory"));
+      return { status: "success", message: `Workspace root set to ${path}`, path, activeRoot: rt.activeRoot };
+    },
+    setExecutionMode(req) {
+      const mode = rt.setExecutionMode(requireField(req.mode, "mode", "give 'project' or 'workspace'"));
       return {
-        total: counts(u.total),
-        perConversation: asMap(u.perConversation),
-        perAgent: asMap(u.perAgent),
-        perModel: asMap(u.perModel),
+        status: "success",
+        message: `Execution mode set to ${mode}: ${rt.activeRoot}`,
+        executionMode: mode,
+        activeRoot: rt.activeRoot,
       };
     },
+  };
+}
+
+function contextFileHandlers(app: AppContext): Pick<SystemImpl, "listContextFiles" | "loadContextFile"> {
+  const rt = app.runtime;
+  const contextDir = () => join(rt.snapshot.workspaceRoot, "context");
+  return {
     async listContextFiles() {
       const dir = contextDir();
       if (!existsSync(dir)) return { files: [] };
@@ -67,24 +91,22 @@ export function systemService(app: AppContext): ServiceImpl<typeof SystemService
       });
       return { status: "success", filePath, conversationId, chars: BigInt(file!.content.length) };
     },
-    getRuntimeConfig() {
-      return { status: "success", config: runtimeConfig() };
-    },
-    setProjectRoot(req) {
-      const path = rt.setProjectRoot(requireField(req.path, "path", "give an existing directory"));
-      return { status: "success", message: `Project root set to ${path}`, path, activeRoot: rt.activeRoot };
-    },
-    setWorkspaceRoot(req) {
-      const path = rt.setWorkspaceRoot(requireField(req.path, "path", "give an existing directory"));
-      return { status: "success", message: `Workspace root set to ${path}`, path, activeRoot: rt.activeRoot };
-    },
-    setExecutionMode(req) {
-      const mode = rt.setExecutionMode(requireField(req.mode, "mode", "give 'project' or 'workspace'"));
+  };
+}
+
+function diagnosticHandlers(
+  app: AppContext,
+): Pick<SystemImpl, "getTokenUsage" | "getInfo" | "getStatus" | "getCapabilities"> {
+  const counts = (t: UsageTotals) => ({ prompt: BigInt(t.prompt), completion: BigInt(t.completion) });
+  const asMap = (m: Map<string, UsageTotals>) => Object.fromEntries([...m].map(([k, v]) => [k, counts(v)]));
+  return {
+    async getTokenUsage(req) {
+      const u = await app.usage.breakdown(req.conversationId.trim());
       return {
-        status: "success",
-        message: `Execution mode set to ${mode}: ${rt.activeRoot}`,
-        executionMode: mode,
-        activeRoot: rt.activeRoot,
+        total: counts(u.total),
+        perConversation: asMap(u.perConversation),
+        perAgent: asMap(u.perAgent),
+        perModel: asMap(u.perModel),
       };
     },
     async getInfo() {

@@ -27,7 +27,10 @@ export async function insertRows<T extends Table>(
   const key = uniform && !values.includes(undefined) ? `${table}\u0000${columns}\u0000${rows.length}` : "";
   const adapter = db.getExecutor().adapter;
   let cache = compiledByDialect.get(adapter);
-  if (!cache) compiledByDialect.set(adapter, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    compiledByDialect.set(adapter, cache);
+  }
   const sql = key ? cache.get(key) : null;
   if (sql) {
     await db.executeQuery(CompiledQuery.raw(sql, values));
