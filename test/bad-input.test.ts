@@ -106,4 +106,25 @@ describe("bad input gets a clear error and the server stays up", () => {
     expect(served(), "which path answered").toEqual({ ...NONE, unary: 1 });
     await stillServes(server.url);
   });
+
+  it("answers a legacy body over the limit with 413 in each surface's shape, and stores nothing", async () => {
+    env = await createTestEnv();
+    const server = await env.start({ overrides: { maxBodyBytes: 1024 } });
+    const big = JSON.stringify({ text: "x".repeat(4096), message: "x".repeat(4096) });
+    const post = async (path: string) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: big,
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const limit = expect.stringContaining("larger than the limit of 1024 bytes");
+    expect(await post("/api/v1/chat/message")).toEqual({ status: 413, body: { detail: limit } });
+    expect(await post("/chat")).toEqual({ status: 413, body: { error: limit } });
+    expect(await post("/api/chat")).toEqual({ status: 413, body: { error: limit } });
+    const list = await connectJson(server.url, "floe.v1.ConversationService/ListConversations", {});
+    expect(list.body.conversations ?? []).toEqual([]);
+    await stillServes(server.url);
+  });
 });

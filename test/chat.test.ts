@@ -226,4 +226,42 @@ describe("chat through the agent engine", () => {
       }),
     ]);
   });
+
+  it("ends a subscription with end_after_live_runs once it has caught up and the live runs have ended", async () => {
+    c = await createChatEnv();
+    c.fake.enqueue(reply.text("first answer"));
+    const first = await c.chat.sendMessage({ chat: { text: "first" } });
+    const conversationId = first.conversationId;
+    // Nothing live: the replay, then the end.
+    const idle = await collect(c.chat.subscribe({ conversationId, afterSeq: 0n, endAfterLiveRuns: true }));
+    expect(kinds(idle)[0]).toBe("snapshot");
+    expect(kinds(idle).at(-1)).toBe("complete");
+    const latest = idle[0]!.kind.case === "snapshot" ? idle[0]!.kind.value.latestSeq : -1n;
+    expect(idle.at(-1)!.seq).toBe(latest);
+    // Already caught up: the snapshot alone.
+    const none = await collect(c.chat.subscribe({ conversationId, afterSeq: latest, endAfterLiveRuns: true }));
+    expect(kinds(none)).toEqual(["snapshot"]);
+    // A run live at subscribe time: followed to its terminal event, then the end.
+    c.fake.enqueue(reply.text("a slower second answer", { delayMs: 30, chunkSize: 3 }));
+    const stream = c.chat.streamMessage({ chat: { text: "second", conversationId } });
+    const running = stream[Symbol.asyncIterator]();
+    const start = (await running.next()).value!.event!;
+    const live = await collect(c.chat.subscribe({ conversationId, afterSeq: latest, endAfterLiveRuns: true }));
+    const snapshot = live[0]!.kind;
+    expect(snapshot).toMatchObject({ case: "snapshot", value: { activeRuns: [{ runId: start.runId }] } });
+    expect(live.at(-1)!.kind).toMatchObject({ case: "complete", value: { response: "a slower second answer" } });
+    expect(live.at(-1)!.runId).toBe(start.runId);
+    for (let r = await running.next(); !r.done; r = await running.next());
+    // Without the option the stream follows live events: a heartbeat arrives instead of an end.
+    const follow = c.chat.subscribe({ conversationId, afterSeq: latest })[Symbol.asyncIterator]();
+    let sawHeartbeat = false;
+    for (let r = await follow.next(); !r.done; r = await follow.next()) {
+      if (r.value.event?.kind.case === "heartbeat") {
+        sawHeartbeat = true;
+        break;
+      }
+    }
+    await follow.return?.(undefined);
+    expect(sawHeartbeat).toBe(true);
+  });
 });
