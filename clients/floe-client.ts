@@ -1,21 +1,23 @@
-import { createClient, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { type Client, createClient, type Interceptor, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
-import { ChatService, type ChatRequest, type SendMessageResponse } from "../gen/floe/v1/chat_pb.js";
+import type { ChatRequestSchema } from "../gen/floe/v1/chat_pb.js";
+import { type ChatRequest, ChatService, type SendMessageResponse } from "../gen/floe/v1/chat_pb.js";
 import { ConversationService } from "../gen/floe/v1/conversation_pb.js";
 import type { Event } from "../gen/floe/v1/events_pb.js";
 import { HealthService } from "../gen/floe/v1/health_pb.js";
 import { ModelService } from "../gen/floe/v1/model_pb.js";
 import { SystemService } from "../gen/floe/v1/system_pb.js";
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import type { ChatRequestSchema } from "../gen/floe/v1/chat_pb.js";
 
 export interface FloeClientOptions {
   /** For example `http://127.0.0.1:8000`. */
   baseUrl: string;
   /** Sent as `Authorization: Bearer <key>` when the server has API keys. */
   apiKey?: string;
-  /** `connect` (default; HTTP/1.1 or HTTP/2) or `grpc` (HTTP/2). */
+  /** `connect` (default) or `grpc` (always HTTP/2). */
   protocol?: "connect" | "grpc";
+  /** HTTP version of the Connect protocol: `2` (default, cleartext prior knowledge) or `1.1`. */
+  httpVersion?: "1.1" | "2";
 }
 
 export interface FloeClient {
@@ -43,7 +45,12 @@ export function createFloeClient(o: FloeClientOptions): FloeClient {
   const transport: Transport =
     o.protocol === "grpc"
       ? createGrpcTransport({ baseUrl: o.baseUrl, interceptors: [auth] })
-      : createConnectTransport({ baseUrl: o.baseUrl, httpVersion: "2", useBinaryFormat: true, interceptors: [auth] });
+      : createConnectTransport({
+          baseUrl: o.baseUrl,
+          httpVersion: o.httpVersion ?? "2",
+          useBinaryFormat: true,
+          interceptors: [auth],
+        });
   const chat = createClient(ChatService, transport);
   return {
     chat,

@@ -8,9 +8,18 @@ describe("the high-level Node client", () => {
   afterEach(async () => c?.cleanup());
 
   it("asks, streams tokens and reads history, over Connect and gRPC, with an API key", async () => {
-    c = await createChatEnv({ env: { FLOE_API_KEYS: "secret" } });
-    for (const protocol of ["connect", "grpc"] as const) {
-      const floe = createFloeClient({ baseUrl: c.server.url, apiKey: "secret", protocol });
+    const versions = new Set<string>();
+    c = await createChatEnv({
+      env: { FLOE_API_KEYS: "secret" },
+      start: { configure: (f) => void f.addHook("onRequest", async (req) => void versions.add(req.raw.httpVersion)) },
+    });
+    const variants = [
+      { protocol: "connect" },
+      { protocol: "connect", httpVersion: "1.1" },
+      { protocol: "grpc" },
+    ] as const;
+    for (const variant of variants) {
+      const floe = createFloeClient({ baseUrl: c.server.url, apiKey: "secret", ...variant });
       c.fake.enqueue(reply.text("asked"));
       const res = await floe.ask("hello");
       expect(res.response).toBe("asked");
@@ -24,6 +33,8 @@ describe("the high-level Node client", () => {
       const history = await floe.conversations.getConversationHistory({ conversationId: res.conversationId });
       expect(history.messages.map((m) => m.content)).toEqual(["hello", "asked", "more", "streamed text"]);
     }
+    // The Connect variants used the HTTP version asked for.
+    expect([...versions].sort()).toEqual(["1.1", "2.0"]);
     const anonymous = createFloeClient({ baseUrl: c.server.url });
     await expect(anonymous.ask("no key")).rejects.toThrow(/API key/);
   });
