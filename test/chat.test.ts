@@ -70,13 +70,7 @@ describe("chat through the agent engine", () => {
       expect(second.messages.at(-1)).toMatchObject({ role: "tool", content: "hi there\n" });
       expect(c.fake.requests[0]!.stream_options).toEqual({ include_usage: true });
 
-      const history = await c.server.app.conversations.history(events[0]!.conversationId, {
-        includeSystem: true,
-        limit: 0,
-        agentId: "",
-        channel: "",
-        messageType: "",
-      });
+      const history = await c.server.app.conversations.all(events[0]!.conversationId);
       expect(history.map((m) => m.role)).toEqual(["user", "assistant", "tool", "assistant"]);
       expect(history.at(-1)!.content).toBe("The file says hi.");
     },
@@ -165,13 +159,7 @@ describe("chat through the agent engine", () => {
     expect(b.runId).toBe(a.runId);
     expect(b.response).toBe("once");
     expect(c.fake.requests).toHaveLength(1);
-    const history = await c.server.app.conversations.history(a.conversationId, {
-      includeSystem: true,
-      limit: 0,
-      agentId: "",
-      channel: "",
-      messageType: "",
-    });
+    const history = await c.server.app.conversations.all(a.conversationId);
     expect(history.filter((m) => m.role === "user")).toHaveLength(1);
     const conflict = await c.chat
       .sendMessage({ chat: { text: "different", requestId: "req-1" } })

@@ -127,13 +127,7 @@ describe("engine: models, vision, agents, offline, durability", () => {
       if (r.event!.kind.case === "complete") break;
     }
     expect(replayed.map((e) => [Number(e.seq), e.kind.case])).toEqual(live.map((e) => [Number(e.seq), e.kind.case]));
-    const history = await second.app.conversations.history(live[0]!.conversationId, {
-      includeSystem: true,
-      limit: 0,
-      agentId: "",
-      channel: "",
-      messageType: "",
-    });
+    const history = await second.app.conversations.all(live[0]!.conversationId);
     expect(history.map((m) => m.role)).toEqual(["user", "assistant", "tool", "assistant"]);
     expect((await second.app.usage.breakdown()).total).toEqual({ prompt: 18, completion: 8 });
   });

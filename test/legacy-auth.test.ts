@@ -1,52 +1,11 @@
-import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { afterEach, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { type CompatEnv, createCompatEnv } from "./support/compat-env.js";
 import { reply } from "./support/fake-openai.js";
+import { postSse as sse } from "./support/sse-client.js";
+import { connectWs as connect } from "./support/ws-client.js";
 
 const KEYS = { FLOE_API_KEYS: "k1,k2" };
 const KEY_MESSAGE = /API key/;
-
-type Frame = { event: string; data: Record<string, any>; seq?: number };
-
-/** A WebSocket client that records every frame; `headers` go on the upgrade request. */
-async function connect(url: string, headers: Record<string, string> = {}) {
-  const ws = new WebSocket(url, { headers });
-  const frames: Frame[] = [];
-  ws.on("message", (raw) => frames.push(JSON.parse(String(raw))));
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("error", reject);
-  });
-  const until = async (pred: (f: Frame[]) => boolean, ms = 5000) => {
-    const end = Date.now() + ms;
-    while (!pred(frames)) {
-      if (Date.now() > end) throw new Error(`timed out; frames: ${JSON.stringify(frames.map((f) => f.event))}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  return { ws, frames, until, send: (m: unknown) => ws.send(JSON.stringify(m)) };
-}
-
-/** POSTs to an SSE route; parses the events when the answer is an event stream, else returns the text. */
-async function sse(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(body),
-  });
-  const events: EventSourceMessage[] = [];
-  if (!res.headers.get("content-type")?.startsWith("text/event-stream")) return { res, events, text: await res.text() };
-  const parser = createParser({ onEvent: (e) => events.push(e) });
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    parser.feed(decoder.decode(value, { stream: true }));
-  }
-  return { res, events, text: "" };
-}
 
 describe("API-key auth on the legacy surfaces", () => {
   let c: CompatEnv;
@@ -103,12 +62,16 @@ describe("API-key auth on the legacy surfaces", () => {
     const anon = await connect(url);
     anon.send({ text: "hi" });
     await anon.until((f) => f.length > 0);
-    expect(anon.frames).toEqual([{ event: "error", data: { message: expect.stringMatching(KEY_MESSAGE) } }]);
+    expect(anon.frames).toEqual([
+      { event: "error", data: { message: expect.stringMatching(KEY_MESSAGE) }, at: expect.any(Number) },
+    ]);
     expect(c.fake.requests.length).toBe(0);
     const wrong = await connect(url, { authorization: "Bearer k3" });
     wrong.send({ text: "hi" });
     await wrong.until((f) => f.length > 0);
-    expect(wrong.frames).toEqual([{ event: "error", data: { message: expect.stringMatching(KEY_MESSAGE) } }]);
+    expect(wrong.frames).toEqual([
+      { event: "error", data: { message: expect.stringMatching(KEY_MESSAGE) }, at: expect.any(Number) },
+    ]);
     expect(c.fake.requests.length).toBe(0);
     anon.ws.close();
     wrong.ws.close();

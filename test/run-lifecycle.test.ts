@@ -50,13 +50,7 @@ describe("run lifecycle: failures, cancel, resume", () => {
     expect(err.message).toMatch(message);
     if (code) expect(err.code).toBe(code);
     // Never presented as an answer: nothing was stored as an assistant message.
-    const history = await c.server.app.conversations.history(events[0]!.conversationId, {
-      includeSystem: true,
-      limit: 0,
-      agentId: "",
-      channel: "",
-      messageType: "",
-    });
+    const history = await c.server.app.conversations.all(events[0]!.conversationId);
     expect(history.map((m) => m.role)).toEqual(["user"]);
     // The conversation is free again.
     c.fake.enqueue(reply.text("recovered"));

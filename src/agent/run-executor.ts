@@ -149,13 +149,7 @@ export class RunExecutor {
 
   /** The conversation so far, before this run's user message is stored. */
   private priorMessages(conversationId: string) {
-    return this.deps.conversations.history(conversationId, {
-      includeSystem: true,
-      limit: 0,
-      agentId: "",
-      channel: "",
-      messageType: "",
-    });
+    return this.deps.conversations.all(conversationId);
   }
 
   /** Writes the single terminal event (after the run's pending deltas), then records the result durably. */

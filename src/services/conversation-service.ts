@@ -28,13 +28,7 @@ export function conversationService(app: AppContext): ServiceImpl<typeof Convers
     },
     async getConversation(req) {
       const conversation = await mustGet(req.conversationId);
-      const messages = await repo.history(conversation.id, {
-        includeSystem: true,
-        limit: 0,
-        agentId: "",
-        channel: "",
-        messageType: "",
-      });
+      const messages = await repo.all(conversation.id);
       return { conversation, messages };
     },
     async getConversationHistory(req) {

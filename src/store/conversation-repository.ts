@@ -65,6 +65,11 @@ export class ConversationRepository {
     return row && toConversation(row);
   }
 
+  /** Every message of a conversation, system messages included, oldest first. */
+  all(id: string): Promise<ChatMessage[]> {
+    return this.history(id, { includeSystem: true, limit: 0, agentId: "", channel: "", messageType: "" });
+  }
+
   async history(id: string, f: HistoryFilter): Promise<ChatMessage[]> {
     let q = this.db.selectFrom("messages").selectAll().where("conversation_id", "=", id);
     if (!f.includeSystem) q = q.where("role", "!=", "system");

@@ -1,3 +1,4 @@
+import type { DescMessage, DescMethod, MessageInitShape } from "@bufbuild/protobuf";
 import { LoadModelRequestSchema, LoadModelResponseSchema, ModelService } from "../../../gen/floe/v1/model_pb.js";
 import {
   GetTokenUsageResponseSchema,
@@ -9,6 +10,7 @@ import {
   SetWorkspaceRootResponseSchema,
   SystemService,
 } from "../../../gen/floe/v1/system_pb.js";
+import type { RouteSpec } from "../compat-router.js";
 import { toDocJson } from "../doc-json.js";
 import { bodyObject, optionalString, parseAs, queryString } from "../request-json.js";
 import type { PenguinRoutes } from "./penguin-routes.js";
@@ -92,32 +94,24 @@ function registerModelRoutes(r: PenguinRoutes): void {
 function registerRootRoutes(r: PenguinRoutes): void {
   const pathBody = { type: "object", properties: { path: { type: "string" } }, required: ["path"] };
   r.get("/system/config", "system", "The runtime configuration", SystemService.method.getRuntimeConfig);
-  r.add({
-    method: "POST",
-    url: "/system/config/project-root",
-    tag: "system",
-    summary: "Set the project root",
-    body: SetProjectRootRequestSchema,
-    response: SetProjectRootResponseSchema,
-    async handler(req, reply) {
-      const input = { path: optionalString(bodyObject(req), "path") };
-      const res = await r.inv.unary(SystemService.method.setProjectRoot, input, req, reply);
-      return toDocJson(SetProjectRootResponseSchema, res);
-    },
-  });
-  r.add({
-    method: "POST",
-    url: "/system/config/workspace-root",
-    tag: "system",
-    summary: "Set the workspace root",
-    body: pathBody,
-    response: SetWorkspaceRootResponseSchema,
-    async handler(req, reply) {
-      const input = { path: optionalString(bodyObject(req), "path") };
-      const res = await r.inv.unary(SystemService.method.setWorkspaceRoot, input, req, reply);
-      return toDocJson(SetWorkspaceRootResponseSchema, res);
-    },
-  });
+  const setRoot = SystemService.method.setProjectRoot;
+  const setWorkspace = SystemService.method.setWorkspaceRoot;
+  pathRoute(
+    r,
+    "/system/config/project-root",
+    "Set the project root",
+    setRoot,
+    SetProjectRootRequestSchema,
+    SetProjectRootResponseSchema,
+  );
+  pathRoute(
+    r,
+    "/system/config/workspace-root",
+    "Set the workspace root",
+    setWorkspace,
+    pathBody,
+    SetWorkspaceRootResponseSchema,
+  );
   r.add({
     method: "POST",
     url: "/system/config/execution-mode",
@@ -134,6 +128,29 @@ function registerRootRoutes(r: PenguinRoutes): void {
       const mode = optionalString(body, "mode") || optionalString(body, "path");
       const res = await r.inv.unary(SystemService.method.setExecutionMode, { mode }, req, reply);
       return toDocJson(SetExecutionModeResponseSchema, res);
+    },
+  });
+}
+
+/** A POST whose body is `{"path": "..."}`, answered by an RPC that takes the path. */
+function pathRoute<I extends DescMessage, O extends DescMessage>(
+  r: PenguinRoutes,
+  url: string,
+  summary: string,
+  method: DescMethod & { input: I; output: O },
+  body: RouteSpec["body"],
+  response: O,
+): void {
+  r.add({
+    method: "POST",
+    url,
+    tag: "system",
+    summary,
+    body,
+    response,
+    async handler(req, reply) {
+      const input = { path: optionalString(bodyObject(req), "path") } as unknown as MessageInitShape<I>;
+      return toDocJson(response, await r.inv.unary(method, input, req, reply));
     },
   });
 }
