@@ -62,7 +62,10 @@ async function measure(dialect: "sqlite" | "postgres", url: string, events: numb
       });
     }
     const rawSecs = (performance.now() - t) / 1000;
-    const count = await db.selectFrom("events").select(sql<number>`count(*)`.as("n")).executeTakeFirstOrThrow();
+    const count = await db
+      .selectFrom("events")
+      .select(sql<number>`count(*)`.as("n"))
+      .executeTakeFirstOrThrow();
     if (Number(count.n) !== events * 2) throw new Error(`expected ${events * 2} stored events, found ${count.n}`);
     return { dialect, events, logPerSec: events / logSecs, rawPerSec: events / rawSecs };
   } finally {

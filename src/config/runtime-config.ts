@@ -75,7 +75,7 @@ export class RuntimeConfig {
 function existingDirectory(path: string, field: string): string {
   if (!path?.trim()) throw new ConnectError(`${field} is required: give an existing directory`, Code.InvalidArgument);
   const abs = resolve(path.trim());
-  let isDir = false;
+  let isDir: boolean;
   try {
     isDir = statSync(abs).isDirectory();
   } catch {

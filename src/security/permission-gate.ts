@@ -14,9 +14,7 @@ export interface PermissionRequest {
  * approval seam (see `RunSeams.awaitDecision`), and denies when it has none.
  */
 export type PermissionDecision =
-  | { result: "allow" }
-  | { result: "deny"; reason: string }
-  | { result: "ask"; reason: string };
+  { result: "allow" } | { result: "deny"; reason: string } | { result: "ask"; reason: string };
 
 /**
  * The single seam every tool call passes before it runs. The permission

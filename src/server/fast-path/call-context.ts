@@ -9,8 +9,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
  * stream that outlives the request).
  */
 export type ClientGone =
-  | { response: { once(event: "close", listener: () => void): unknown } }
-  | { signal: AbortSignal };
+  { response: { once(event: "close", listener: () => void): unknown } } | { signal: AbortSignal };
 
 /** The protocol a call arrived on, as handlers see it in `ctx.protocolName`. */
 export type CallProtocol = "connect" | "grpc" | "compat";
