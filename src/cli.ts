@@ -28,7 +28,12 @@ program
     try {
       const server = await startServer(opts);
       server.fastify.log.info(
-        { url: server.url, workspace: server.config.workspace, database: server.app.database.location },
+        {
+          url: server.url,
+          workspace: server.config.workspace,
+          database: server.app.database.location,
+          driver: server.app.database.driver,
+        },
         "floe is listening",
       );
       let stopping = false;

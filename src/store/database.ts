@@ -1,10 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import SQLite from "better-sqlite3";
+import type SQLite from "better-sqlite3";
 import { type Dialect, Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { migrateToLatest } from "./migrations.js";
 import type { Database } from "./schema.js";
+import { loadSqliteDriver } from "./sqlite-driver.js";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -13,6 +14,8 @@ export interface OpenDatabase {
   dialect: DialectName;
   /** Where the data lives, with any password removed. */
   location: string;
+  /** The client library: `pg`, or the better-sqlite3 build (see loadSqliteDriver). */
+  driver: string;
 }
 
 /**
@@ -30,6 +33,7 @@ export async function openDatabase(
   let dialect: Dialect;
   let name: DialectName;
   let location: string;
+  let driver = "pg";
   if (/^postgres(ql)?:\/\//.test(url)) {
     name = "postgres";
     const safe = new URL(url);
@@ -43,7 +47,9 @@ export async function openDatabase(
     name = "sqlite";
     location = url ? url.replace(/^sqlite:(\/\/)?/, "") : join(workspace, "floe.db");
     mkdirSync(dirname(location), { recursive: true });
-    const sqlite = new SQLite(location);
+    const sqliteDriver = loadSqliteDriver();
+    driver = sqliteDriver.name;
+    const sqlite = new sqliteDriver.Database(location);
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
@@ -58,7 +64,7 @@ export async function openDatabase(
     await db.destroy();
     throw e;
   }
-  return { db, dialect: name, location };
+  return { db, dialect: name, location, driver };
 }
 
 /**

@@ -110,6 +110,7 @@ class StreamWriter {
       this.corked = true;
       raw.cork();
       process.nextTick(() => {
+        if (!this.corked) return;
         this.corked = false;
         raw.uncork();
       });
@@ -120,6 +121,11 @@ class StreamWriter {
   end(error: ConnectError | undefined, jsonOptions: Partial<JsonWriteOptions>): void {
     const raw = this.reply.raw;
     if (raw.destroyed) return;
+    // Node 24 writes the chunked terminator of end() ahead of data still corked: uncork first.
+    if (this.corked) {
+      this.corked = false;
+      raw.uncork();
+    }
     this.sendHeaders();
     const end = endStreamToJson(this.call.peekResponseTrailer() ?? new Headers(), error, jsonOptions);
     raw.end(envelope(endStreamFlag, Buffer.from(JSON.stringify(end))));
