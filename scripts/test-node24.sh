@@ -94,9 +94,9 @@ fi
 
 stamp_file="node_modules/.floe-node24-stamp"
 stamp="$(cat package.json package-lock.json | sha256sum | cut -c1-64) $(node --version)"
-# Opens a database without creating a Statement object: better-sqlite3 12.x on
-# Node 24 can abort when a Statement is garbage-collected late (see below).
-sqlite_check='const db = require("better-sqlite3")(":memory:"); db.exec("create table t (x); insert into t values (1)"); db.close();'
+# Floe opens SQLite with better-sqlite3 13 (Node-API) on Node 22 and later
+# (src/store/sqlite-driver.ts); 12 is still installed (and built) for Node 20.
+sqlite_check='const db = require("better-sqlite3-napi")(":memory:"); db.exec("create table t (x); insert into t values (1)"); db.close();'
 sqlite_ok() { node -e "$sqlite_check" >/dev/null 2>&1; }
 
 t=$SECONDS
@@ -104,32 +104,7 @@ if [ "${FLOE_NODE24_FRESH:-0}" != 1 ] && [ "$(cat "$stamp_file" 2>/dev/null || t
   log "node_modules already installed on $(node --version) from this lockfile; skipping npm ci"
 else
   log "npm ci on $(node --version) (npm $(npm --version 2>/dev/null), nodedir $npm_config_nodedir)"
-  ci_log="$work.npm-ci.log"
-  if ! npm ci --no-audit --no-fund 2>&1 | tee "$ci_log"; then
-    # npm 11's `npm ci` rejects a lockfile that npm itself wrote when an
-    # optional dependency cannot be fetched from the registry: the lockfile
-    # has no entry for it and ci reports "Missing: <name>@ from lock file"
-    # with an empty version (npm/cli#9846; here @biomejs/cli-* platform
-    # packages that the registry does not serve). Only in that case install
-    # with `npm install` from the same lockfile, and insist the lockfile comes
-    # out byte-identical, so a lockfile that is really out of sync still fails.
-    missing="$(grep -E '^npm error Missing: .* from lock file$' "$ci_log" || true)"
-    if grep -q 'can only install packages when your package.json and package-lock.json' "$ci_log" \
-      && [ -n "$missing" ] && ! grep -qvE '^npm error Missing: \S+@ from lock file$' <<<"$missing"; then
-      log "npm ci hit npm's optional-dependency lockfile bug (npm/cli#9846); installing with npm install from the same lockfile"
-      cp package-lock.json "$work.lock-before"
-      rm -rf node_modules
-      npm install --no-audit --no-fund
-      if ! cmp -s package-lock.json "$work.lock-before"; then
-        log "npm install changed package-lock.json: the lockfile is out of sync with package.json"
-        diff -u "$work.lock-before" package-lock.json | head -40 >&2 || true
-        exit 1
-      fi
-    else
-      log "npm ci failed (log: $ci_log)"
-      exit 1
-    fi
-  fi
+  npm ci --no-audit --no-fund
   echo "$stamp" >"$stamp_file"
 fi
 took "npm ci" "$t"
@@ -139,7 +114,7 @@ if node -e "$sqlite_check"; then
   log "better-sqlite3 loads on $(node --version) (ABI $(node -p process.versions.modules))"
 else
   rm -f "$stamp_file"
-  log "better-sqlite3 does not load on Node $(node --version): its addon was not built for Node 24"
+  log "better-sqlite3 13 does not load on Node $(node --version)"
   exit 1
 fi
 
