@@ -1,4 +1,5 @@
-import type { JsonReadOptions, JsonWriteOptions } from "@bufbuild/protobuf";
+import type { DescMessage, DescMethod, DescService, JsonReadOptions, JsonWriteOptions } from "@bufbuild/protobuf";
+import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
 import type { ContextValues } from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
 import type { FastPathCounters } from "./counters.js";
@@ -13,4 +14,23 @@ export interface FastPathOptions {
   jsonOptions: Partial<JsonReadOptions & JsonWriteOptions>;
   /** Counts the calls each route served, so tests can tell which path answered. */
   counters: FastPathCounters;
+}
+
+/** What a route serves one method with, built once at registration. */
+export interface MethodRoute<Invoke> {
+  service: DescService;
+  method: DescMethod;
+  serialization: MethodSerializationLookup<DescMessage, DescMessage>;
+  invoke: Invoke;
+  opts: FastPathOptions;
+}
+
+/** A method's route: Connect's own serializers, with the server's read limit. */
+export function methodRoute<Invoke>(
+  chain: { service: DescService; method: DescMethod; invoke: Invoke },
+  opts: FastPathOptions,
+): MethodRoute<Invoke> {
+  const limits = { readMaxBytes: opts.readMaxBytes, writeMaxBytes: 0xffffffff };
+  const serialization = createMethodSerializationLookup(chain.method, undefined, opts.jsonOptions, limits);
+  return { ...chain, serialization, opts };
 }

@@ -1,30 +1,15 @@
-import {
-  create,
-  type DescMessage,
-  type DescMethod,
-  type DescService,
-  isMessage,
-  type JsonWriteOptions,
-  type Message,
-} from "@bufbuild/protobuf";
+import { create, isMessage, type JsonWriteOptions, type Message } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
 import { endStreamFlag, endStreamToJson } from "@connectrpc/connect/protocol-connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CallContext, lazyStreamRequest } from "./call-context.js";
 import { envelope } from "./envelope.js";
 import { receivedExtraInput } from "./first-envelope.js";
 import type { StreamInvoke } from "./interceptor-chain.js";
-import type { FastPathOptions } from "./options.js";
+import { type FastPathOptions, type MethodRoute, methodRoute } from "./options.js";
 import { FAST_PATH_CONSTRAINT } from "./route-constraint.js";
 
-interface StreamRoute {
-  service: DescService;
-  method: DescMethod;
-  serialization: MethodSerializationLookup<DescMessage, DescMessage>;
-  invoke: StreamInvoke;
-  opts: FastPathOptions;
-}
+type StreamRoute = MethodRoute<StreamInvoke>;
 
 /**
  * Connect server streams (`application/connect+proto|json`, one uncompressed
@@ -34,10 +19,9 @@ interface StreamRoute {
  * carry run events, so this path sets Floe's time to first token.
  */
 export function registerStreamRoutes(fastify: FastifyInstance, opts: FastPathOptions): void {
-  for (const { service, method, invoke } of opts.chains.stream.values()) {
-    const limits = { readMaxBytes: opts.readMaxBytes, writeMaxBytes: 0xffffffff };
-    const serialization = createMethodSerializationLookup(method, undefined, opts.jsonOptions, limits);
-    const route: StreamRoute = { service, method, serialization, invoke, opts };
+  for (const chain of opts.chains.stream.values()) {
+    const route: StreamRoute = methodRoute(chain, opts);
+    const { service, method } = chain;
     for (const format of ["stream-json", "stream-proto"] as const) {
       fastify.route({
         method: "POST",

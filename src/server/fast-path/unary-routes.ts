@@ -1,29 +1,19 @@
-import type { DescMessage, DescMethod, DescService } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { CallContext, LazyUnaryRequest } from "./call-context.js";
 import { envelope } from "./envelope.js";
 import { sendConnectError, sendGrpcError } from "./error-responses.js";
 import type { UnaryInvoke } from "./interceptor-chain.js";
-import type { FastPathOptions } from "./options.js";
+import { type FastPathOptions, type MethodRoute, methodRoute } from "./options.js";
 import { FAST_PATH_CONSTRAINT } from "./route-constraint.js";
 
-/** What a unary route needs for one method, built once at registration. */
-interface UnaryRoute {
-  service: DescService;
-  method: DescMethod;
-  serialization: MethodSerializationLookup<DescMessage, DescMessage>;
-  invoke: UnaryInvoke;
-  opts: FastPathOptions;
-}
+type UnaryRoute = MethodRoute<UnaryInvoke>;
 
 /** Connect unary (JSON and binary) and gRPC unary routes for every unary method. */
 export function registerUnaryRoutes(fastify: FastifyInstance, opts: FastPathOptions): void {
-  for (const { service, method, invoke } of opts.chains.unary.values()) {
-    const limits = { readMaxBytes: opts.readMaxBytes, writeMaxBytes: 0xffffffff };
-    const serialization = createMethodSerializationLookup(method, undefined, opts.jsonOptions, limits);
-    const route: UnaryRoute = { service, method, serialization, invoke, opts };
+  for (const chain of opts.chains.unary.values()) {
+    const route: UnaryRoute = methodRoute(chain, opts);
+    const { service, method } = chain;
     for (const format of ["json", "proto", "grpc"] as const) {
       fastify.route({
         method: "POST",
