@@ -91,4 +91,24 @@ describe.each(DIALECTS)("conversations on %s", (dialect) => {
     expect(got.conversation?.name).toBe("durable");
     expect(got.messages.map((m) => m.content)).toEqual(["remember me"]);
   });
+
+  it("lists up to 1000 conversations by default on every surface, as the legacy documents' 'list all'", async () => {
+    env = await createTestEnv(dialect);
+    const server = await env.start();
+    for (let i = 0; i < 105; i++) await server.app.conversations.create(`c${i}`, "default");
+    const connect = await connectJson(server.url, "floe.v1.ConversationService/ListConversations", {});
+    expect(connect.body.conversations).toHaveLength(105);
+    const penguin = await (await fetch(`${server.url}/api/v1/conversations`)).json();
+    expect(penguin.conversations).toHaveLength(105);
+    const pawan = await (await fetch(`${server.url}/sessions`)).json();
+    expect(pawan).toHaveLength(105);
+    const limited = await connectJson(server.url, "floe.v1.ConversationService/ListConversations", { limit: 3 });
+    expect(limited.body.conversations).toHaveLength(3);
+    // A Pawan session takes the service's default name.
+    const created = await (await fetch(`${server.url}/sessions`, { method: "POST" })).json();
+    const got = await connectJson(server.url, "floe.v1.ConversationService/GetConversation", {
+      conversation_id: created.session_id,
+    });
+    expect(got.body.conversation.name).toBe("New conversation");
+  });
 });

@@ -292,6 +292,16 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     });
     expect(wrongCt.status).toBe(415);
     expect(wrongCt.body).toEqual({ detail: expect.stringContaining("unsupported content type") });
+    // A value out of range is a plain bad request; a required field left empty is a validation error.
+    const range = await c.call("POST", "/api/v1/chat/message", { text: "x", max_iterations: 0 });
+    expect(range).toMatchObject({ status: 400, body: { detail: "max_iterations must be between 1 and 100, got 0" } });
+    const emptyPath = await c.call("POST", "/api/v1/system/config/project-root", { path: "" });
+    expect(emptyPath).toMatchObject({ status: 422, body: { detail: "path is required: give an existing directory" } });
+    // The execution mode comes from `mode` when it is a string, else from `path` (Penguin's documented field).
+    const byPath = await c.call("POST", "/api/v1/system/config/execution-mode", { mode: 5, path: "workspace" });
+    expect(byPath).toMatchObject({ status: 200, body: { execution_mode: "workspace" } });
+    const emptyMode = await c.call("POST", "/api/v1/system/config/execution-mode", { mode: "", path: "workspace" });
+    expect(emptyMode.status).toBe(422);
     const health = await c.call("GET", "/health");
     expect(health.status).toBe(200);
   });

@@ -59,6 +59,14 @@ describe("run engine seams", () => {
     expect(kinds(events)).not.toContain("cancelled");
   });
 
+  it("keeps a run whose deadline is further away than a timer can wait", async () => {
+    c = await createChatEnv();
+    c.fake.enqueue(reply.text("plenty of time", { delayMs: 20 }));
+    const { result, events } = await runWith("no hurry", { deadline: Date.now() + 30 * 24 * 3600 * 1000 });
+    expect(result.status).toBe("completed");
+    expect(terminal(events)).toMatchObject({ case: "complete", value: { response: "plenty of time" } });
+  });
+
   describe("a tool call that the permission gate sends to a human", () => {
     const askForCommands: PermissionGate = {
       async decide(req) {
@@ -93,6 +101,25 @@ describe("run engine seams", () => {
         value: { status: "approved", requestId: (required.value as { requestId: string }).requestId },
       });
       expect(existsSync(join(c.server.app.runtime.activeRoot, "approved.txt"))).toBe(true);
+    });
+
+    it("ends a run cancelled while its tool call waits for a human who never answers", async () => {
+      c = await createChatEnv({ start: { permissionGate: askForCommands } });
+      c.fake.enqueue(reply.toolCalls(touch), reply.text("never reached"));
+      let asked!: () => void;
+      const waiting = new Promise<void>((r) => (asked = r));
+      const never: ApprovalHook = () => {
+        asked();
+        return new Promise(() => {});
+      };
+      const run = await c.server.app.chat.start(create(ChatRequestSchema, { text: "touch a file" }), {
+        awaitDecision: never,
+      });
+      await waiting;
+      const cancelled = await c.chat.cancelRun({ runId: run.id });
+      expect(cancelled).toMatchObject({ runId: run.id, status: "cancelled", cancelled: true });
+      expect((await run.done).status).toBe("cancelled");
+      expect(existsSync(join(c.server.app.runtime.activeRoot, "approved.txt"))).toBe(false);
     });
 
     it("refuses the call when the human denies it, or when the run has no approver", async () => {

@@ -119,6 +119,33 @@ describe("the fast path and connect-fastify agree", () => {
     }
   });
 
+  it("answers a failure inside a stream as internal on both paths, logged rather than raw", async () => {
+    env = await createTestEnv();
+    const server = await env.start();
+    const served = fastPathProbe(server);
+    const conversations = server.app.conversations;
+    // A storage fault, as a driver raises it: a plain Error, not a ConnectError.
+    conversations.get = async () => {
+      throw new Error("storage is unreachable");
+    };
+    const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }));
+    const failure = async (timeoutMs?: number) => {
+      const err = await (async () => {
+        for await (const _ of chat.subscribe({ conversationId: "some-id" }, { timeoutMs })) void _;
+      })().catch((e: unknown) => ConnectError.from(e));
+      return { code: (err as ConnectError).code, message: (err as ConnectError).rawMessage };
+    };
+    const fast = await failure();
+    expect(served()).toEqual({ ...NONE, stream: 1 });
+    const slow = await failure(10_000);
+    expect(served()).toEqual(NONE);
+    expect(fast).toEqual({
+      code: Code.Internal,
+      message: "internal error in floe.v1.ChatService/Subscribe: storage is unreachable",
+    });
+    expect(slow).toEqual(fast);
+  });
+
   it("serves every call through connect-fastify, alike, when the fast path is off", async () => {
     env = await createTestEnv();
     const server = await env.start({ fastPath: false });

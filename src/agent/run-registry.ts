@@ -4,6 +4,7 @@ import type { RunStart, RunStartStore } from "../store/run-start-store.js";
 import { Run, type RunHandle } from "./run.js";
 import type { FirstTurn, RunExecutor } from "./run-executor.js";
 import { type RunPlan, userMessageOf } from "./run-plan.js";
+import { failed } from "./run-result.js";
 
 export interface RunRegistryDeps {
   executor: RunExecutor;
@@ -54,8 +55,9 @@ export class RunRegistry {
       );
     }
     const run = new Run(plan);
+    this.byId.set(run.id, run);
     // Claim the conversation before any await, so two concurrent sends cannot both start.
-    const queue = this.claim(run, busy !== undefined);
+    if (!busy) this.active.set(run.conversationId, run);
     let first: FirstTurn | undefined;
     try {
       // Nothing reaches the client before the commit: the stream opens with the start event.
@@ -64,12 +66,38 @@ export class RunRegistry {
     } catch (e) {
       // Not acknowledged: the request sent upstream, if any, is abandoned.
       run.controller.abort(e);
-      this.unclaim(run, queue);
+      this.byId.delete(run.id);
+      if (this.active.get(run.conversationId) === run) this.active.delete(run.conversationId);
+      run.settle(failed(run, e).result);
       throw e;
     }
-    if (queue) this.deps.executor.announceQueued(run, queue.indexOf(run) + 1);
-    else this.launch(run, first);
+    if (!busy) this.launch(run, first);
+    else await this.enqueue(run);
     return run;
+  }
+
+  /**
+   * A queued run joins the queue once its rows exist, so that it is never
+   * promoted before them; if the run it waited for ended meanwhile, it starts.
+   */
+  private async enqueue(run: Run): Promise<void> {
+    if (run.signal.aborted) {
+      const reason = ConnectError.from(run.signal.reason).rawMessage;
+      return this.settleQueued(run, await this.deps.executor.endQueued(run, reason));
+    }
+    if (!this.active.has(run.conversationId)) {
+      this.active.set(run.conversationId, run);
+      return this.launch(run);
+    }
+    const queue = this.queued.get(run.conversationId) ?? [];
+    queue.push(run);
+    this.queued.set(run.conversationId, queue);
+    this.deps.executor.announceQueued(run, queue.length);
+  }
+
+  private settleQueued(run: Run, result: Awaited<Run["done"]>): void {
+    this.byId.delete(run.id);
+    run.settle(result);
   }
 
   /** Cancels a run, or the active run of a conversation. Idempotent. */
@@ -84,9 +112,7 @@ export class RunRegistry {
       const i = queue?.indexOf(run) ?? -1;
       if (queue && i >= 0) {
         queue.splice(i, 1);
-        const result = await this.deps.executor.endQueued(run, reason);
-        this.byId.delete(run.id);
-        run.settle(result);
+        this.settleQueued(run, await this.deps.executor.endQueued(run, reason));
       } else {
         run.controller.abort(new ConnectError(reason, Code.Canceled));
         await run.done;
@@ -109,25 +135,6 @@ export class RunRegistry {
   /** Ends runs a previous process left open, each with one terminal error event. */
   async recoverInterrupted(): Promise<void> {
     await this.deps.executor.endInterrupted(await this.deps.runs.openRuns());
-  }
-
-  /** Returns the conversation's queue when the run had to wait, else undefined. */
-  private claim(run: Run, busy: boolean): Run[] | undefined {
-    this.byId.set(run.id, run);
-    if (!busy) {
-      this.active.set(run.conversationId, run);
-      return undefined;
-    }
-    const queue = this.queued.get(run.conversationId) ?? [];
-    queue.push(run);
-    this.queued.set(run.conversationId, queue);
-    return queue;
-  }
-
-  private unclaim(run: Run, queue: Run[] | undefined): void {
-    this.byId.delete(run.id);
-    if (queue) queue.splice(queue.indexOf(run), 1);
-    else this.active.delete(run.conversationId);
   }
 
   private launch(run: Run, first?: FirstTurn): void {

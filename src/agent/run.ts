@@ -2,6 +2,9 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { SendMessageResponse } from "../../gen/floe/v1/chat_pb.js";
 import type { RunPlan } from "./run-plan.js";
 
+/** The longest delay setTimeout honours (2^31 - 1 ms); longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** A run the server knows about: active, queued, or (for idempotent retries) finished. */
 export interface RunHandle {
   id: string;
@@ -22,16 +25,21 @@ export class Run implements RunHandle {
   readonly controller = new AbortController();
   readonly done: Promise<SendMessageResponse>;
   private resolveDone!: (r: SendMessageResponse) => void;
-  private readonly deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private settled = false;
 
   constructor(readonly plan: RunPlan) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    const { deadline } = plan.seams;
-    if (deadline !== undefined) {
-      const stop = () => this.controller.abort(new ConnectError("the run's deadline passed", Code.DeadlineExceeded));
-      this.deadlineTimer = setTimeout(stop, Math.max(0, deadline - Date.now()));
-      this.deadlineTimer.unref();
-    }
+    if (plan.seams.deadline !== undefined) this.armDeadline(plan.seams.deadline);
+  }
+
+  /** Stops the run at `deadline`; a timer cannot wait longer than about 24.8 days, so far deadlines re-arm. */
+  private armDeadline(deadline: number): void {
+    const left = deadline - Date.now();
+    const stop = () => this.controller.abort(new ConnectError("the run's deadline passed", Code.DeadlineExceeded));
+    const wake = left > MAX_TIMER_MS ? () => this.armDeadline(deadline) : stop;
+    this.deadlineTimer = setTimeout(wake, Math.min(Math.max(0, left), MAX_TIMER_MS));
+    this.deadlineTimer.unref();
   }
 
   get id(): string {
@@ -53,8 +61,10 @@ export class Run implements RunHandle {
     return this.controller.signal;
   }
 
-  /** Records the result; called once, after the terminal event is written. */
+  /** Records the result: after the terminal event is written, or when the run could not start. Once only. */
   settle(result: SendMessageResponse): void {
+    if (this.settled) return;
+    this.settled = true;
     clearTimeout(this.deadlineTimer);
     this.resolveDone(result);
   }

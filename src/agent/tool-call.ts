@@ -70,9 +70,28 @@ async function decide(request: PermissionRequest, s: ToolCallScope): Promise<Per
     case: "approvalRequired",
     value: { requestId: approvalId, toolName, operation, resource, reason: decision.reason },
   });
-  const answer = await hook({ ...request, approvalId, reason: decision.reason }, s.signal);
-  if (s.signal.aborted) throw s.signal.reason;
+  // A cancel must not wait for a human who may never answer.
+  const answer = await untilAborted(hook({ ...request, approvalId, reason: decision.reason }, s.signal), s.signal);
   const status = answer.result === "allow" ? "approved" : "denied";
   s.events.emit({ case: "approvalResolved", value: { requestId: approvalId, status } });
   return answer.result === "ask" ? { result: "deny", reason: answer.reason } : answer;
+}
+
+/** The promise's value, or the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
 }

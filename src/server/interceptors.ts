@@ -9,24 +9,47 @@ export const kLogger = createContextKey<FastifyBaseLogger | undefined>(undefined
 /**
  * Turns anything thrown into a ConnectError and logs through pino: expected
  * errors at debug, internal ones at error with the stack. connect-fastify
- * would otherwise print them with console.error.
+ * would otherwise print them with console.error. A server stream's errors
+ * come while its messages are read, after the handler returned: they are
+ * normalized there too, so every path answers them alike.
  */
 export function errorInterceptor(fallback: FastifyBaseLogger): Interceptor {
   return (next) => async (req) => {
+    const log = req.contextValues.get(kLogger) ?? fallback;
+    const rpc = `${req.service.typeName}/${req.method.name}`;
     try {
-      return await next(req);
+      const res = await next(req);
+      if (!res.stream) return res;
+      return { ...res, message: rethrowing(res.message, (e) => normalize(e, rpc, log)) };
     } catch (e) {
-      const err = ConnectError.from(e);
-      const log = req.contextValues.get(kLogger) ?? fallback;
-      const rpc = `${req.service.typeName}/${req.method.name}`;
-      if (err.code === Code.Internal || err.code === Code.Unknown || err.code === Code.DataLoss) {
-        log.error({ rpc, err: e }, "rpc failed");
-        if (!(e instanceof ConnectError))
-          throw new ConnectError(`internal error in ${rpc}: ${err.rawMessage}`, Code.Internal);
-      } else if (err.code !== Code.Canceled) {
-        log.debug({ rpc, code: Code[err.code], msg: err.rawMessage }, "rpc error");
-      }
-      throw err;
+      throw normalize(e, rpc, log);
     }
+  };
+}
+
+function normalize(e: unknown, rpc: string, log: FastifyBaseLogger): ConnectError {
+  const err = ConnectError.from(e);
+  if (err.code === Code.Internal || err.code === Code.Unknown || err.code === Code.DataLoss) {
+    log.error({ rpc, err: e }, "rpc failed");
+    if (!(e instanceof ConnectError))
+      return new ConnectError(`internal error in ${rpc}: ${err.rawMessage}`, Code.Internal);
+  } else if (err.code !== Code.Canceled) {
+    log.debug({ rpc, code: Code[err.code], msg: err.rawMessage }, "rpc error");
+  }
+  return err;
+}
+
+/** The same messages; an error while reading them is replaced. One promise reaction per message, no generator. */
+function rethrowing<T>(messages: AsyncIterable<T>, replace: (e: unknown) => Error): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = messages[Symbol.asyncIterator]();
+      const fail = (e: unknown) => Promise.reject(replace(e));
+      return {
+        next: () => inner.next().catch(fail),
+        return: (value?: unknown) =>
+          inner.return ? inner.return(value).catch(fail) : Promise.resolve({ done: true as const, value: value as T }),
+      };
+    },
   };
 }

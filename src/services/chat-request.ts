@@ -18,7 +18,11 @@ export function validateChat(chat: ChatRequest): { text: string; maxIterations: 
   if (!text) throw invalidField("text", "is required: send the message content");
   const maxIterations = chat.maxIterations ?? DEFAULT_MAX_ITERATIONS;
   if (!Number.isInteger(maxIterations) || maxIterations < 1 || maxIterations > MAX_ITERATIONS_LIMIT) {
-    throw invalidField("max_iterations", `must be between 1 and ${MAX_ITERATIONS_LIMIT}, got ${maxIterations}`);
+    // A value out of range, not a missing field: a plain InvalidArgument (400 on every surface).
+    throw new ConnectError(
+      `max_iterations must be between 1 and ${MAX_ITERATIONS_LIMIT}, got ${maxIterations}`,
+      Code.InvalidArgument,
+    );
   }
   return { text, maxIterations };
 }

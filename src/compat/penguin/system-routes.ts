@@ -125,7 +125,7 @@ function registerRootRoutes(r: PenguinRoutes): void {
     async handler(req, reply) {
       const body = bodyObject(req);
       // Penguin documents the mode in a field named `path`; `mode` is accepted too.
-      const mode = optionalString(body, "mode") || optionalString(body, "path");
+      const mode = typeof body.mode === "string" ? body.mode : optionalString(body, "path");
       const res = await r.inv.unary(SystemService.method.setExecutionMode, { mode }, req, reply);
       return toDocJson(SetExecutionModeResponseSchema, res);
     },

@@ -49,7 +49,7 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
       out.write(r.serialization.getO(binary).serialize(m as Message));
     }
   } catch (e) {
-    error = ConnectError.from(e);
+    error = ConnectError.from(e, Code.Internal);
   } finally {
     call.done();
   }

@@ -41,7 +41,7 @@ async function handleConnect(req: FastifyRequest, reply: FastifyReply, binary: b
     await reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
     call.writeHeaders(reply);
-    await sendConnectError(reply, ConnectError.from(e), r.opts.jsonOptions);
+    await sendConnectError(reply, ConnectError.from(e, Code.Internal), r.opts.jsonOptions);
   } finally {
     call.done();
   }
@@ -76,7 +76,7 @@ async function handleGrpc(req: FastifyRequest, reply: FastifyReply, r: UnaryRout
     raw.addTrailers(trailers);
     raw.end(frame);
   } catch (e) {
-    sendGrpcError(reply, ConnectError.from(e));
+    sendGrpcError(reply, ConnectError.from(e, Code.Internal));
   } finally {
     call.done();
   }
