@@ -5,7 +5,8 @@ import type { RequestGuards } from "./request-guards.js";
 /** API-key auth for every call through an interceptor chain: Connect, gRPC and the legacy routes. */
 export function authInterceptor(guards: RequestGuards): Interceptor {
   return (next) => async (req) => {
-    guards.authenticate(req.service.typeName, req.header);
+    // The request's headers are built lazily on the fast path: only read them when a key is needed.
+    guards.authenticate(req.service.typeName, () => req.header);
     return next(req);
   };
 }

@@ -34,8 +34,8 @@ export class RequestGuards {
    * Throws Unauthenticated unless the call carries an accepted key as
    * `Authorization: Bearer KEY` or `X-API-Key: KEY` (health is always open).
    */
-  authenticate(service: string, header: Headers): void {
-    if (this.keys.length === 0 || OPEN_SERVICES.has(service) || this.hasKey(header)) return;
+  authenticate(service: string, header: () => Headers): void {
+    if (this.keys.length === 0 || OPEN_SERVICES.has(service) || this.hasKey(header())) return;
     throw new ConnectError(
       "missing or invalid API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
       Code.Unauthenticated,

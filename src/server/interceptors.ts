@@ -15,14 +15,15 @@ export const kLogger = createContextKey<FastifyBaseLogger | undefined>(undefined
  */
 export function errorInterceptor(fallback: FastifyBaseLogger): Interceptor {
   return (next) => async (req) => {
-    const log = req.contextValues.get(kLogger) ?? fallback;
-    const rpc = `${req.service.typeName}/${req.method.name}`;
+    // Built only when something fails: this runs on every call.
+    const fail = (e: unknown) =>
+      normalize(e, `${req.service.typeName}/${req.method.name}`, req.contextValues.get(kLogger) ?? fallback);
     try {
       const res = await next(req);
       if (!res.stream) return res;
-      return { ...res, message: rethrowing(res.message, (e) => normalize(e, rpc, log)) };
+      return { ...res, message: rethrowing(res.message, fail) };
     } catch (e) {
-      throw normalize(e, rpc, log);
+      throw fail(e);
     }
   };
 }
