@@ -18,7 +18,7 @@ describe("config precedence: flags > env > file > defaults", () => {
       host: "127.0.0.1",
       port: 8000,
       executionMode: "project",
-      corsOrigins: ["*"],
+      corsOrigins: [],
       debug: false,
       defaultModel: "offline",
     });
@@ -82,6 +82,16 @@ describe("config precedence: flags > env > file > defaults", () => {
     writeFileSync(join(ws, "floe.yaml"), yaml);
     expect(() => loadConfig({ workspace: ws }, {})).toThrow(ConfigError);
     expect(() => loadConfig({ workspace: ws }, {})).toThrow(message);
+  });
+
+  it("refuses to pass a secret-looking variable to commands", () => {
+    expect(loadConfig({ workspace: ws }, { FLOE_COMMAND_ENV: "DEPLOY_STAGE, LC_ALL" }).commandEnv).toEqual([
+      "DEPLOY_STAGE",
+      "LC_ALL",
+    ]);
+    for (const name of ["GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "FLOE_API_KEYS", "DB_PASSWORD"]) {
+      expect(() => loadConfig({ workspace: ws }, { FLOE_COMMAND_ENV: name })).toThrow(/looks like a secret/);
+    }
   });
 
   it("rejects a bad env value naming the variable", () => {

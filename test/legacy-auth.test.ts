@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type CompatEnv, createCompatEnv } from "./support/compat-env.js";
 import { reply } from "./support/fake-openai.js";
 import { postSse as sse } from "./support/sse-client.js";
-import { connectWs as connect } from "./support/ws-client.js";
+import { connectWs as connect, wsHandshake } from "./support/ws-client.js";
 
 const KEYS = { FLOE_API_KEYS: "k1,k2" };
 const KEY_MESSAGE = /API key/;
@@ -55,26 +55,28 @@ describe("API-key auth on the legacy surfaces", () => {
     expect(listBearer.body.conversations).toHaveLength(2);
   });
 
-  it("Penguin WebSocket answers a chat without a key with an error frame and streams one with a key", async () => {
+  it("Penguin WebSocket refuses the handshake without a valid key, and streams with one", async () => {
     c = await createCompatEnv(KEYS);
     const url = `${c.server.url.replace("http", "ws")}/api/v1/chat/stream`;
-
-    const anon = await connect(url);
-    anon.send({ text: "hi" });
-    await anon.until((f) => f.length > 0);
-    expect(anon.frames).toEqual([
-      { event: "error", data: { message: expect.stringMatching(KEY_MESSAGE) }, at: expect.any(Number) },
-    ]);
+    for (const [headers, protocols, why] of [
+      [{}, [], "no key"],
+      [{ authorization: "Bearer k3" }, [], "a wrong key"],
+      [{}, ["floe.v1", `floe.api-key.${Buffer.from("k3").toString("base64url")}`], "a wrong key as subprotocol"],
+    ] as const) {
+      const refused = await wsHandshake(url, headers, [...protocols]);
+      expect(refused.status, why).toBe(401);
+      expect(JSON.parse(refused.body).detail, why).toMatch(KEY_MESSAGE);
+    }
+    // Never in the query string: it would land in logs and history.
+    expect((await wsHandshake(`${url}?api_key=k1`)).status).toBe(401);
     expect(c.fake.requests.length).toBe(0);
-    const wrong = await connect(url, { authorization: "Bearer k3" });
-    wrong.send({ text: "hi" });
-    await wrong.until((f) => f.length > 0);
-    expect(wrong.frames).toEqual([
-      { event: "error", data: { message: expect.stringMatching(KEY_MESSAGE) }, at: expect.any(Number) },
+    // A browser offers the key as a subprotocol; the server selects floe.v1, never the key.
+    const viaProtocol = await wsHandshake(url, {}, [
+      "floe.v1",
+      `floe.api-key.${Buffer.from("k2").toString("base64url")}`,
     ]);
-    expect(c.fake.requests.length).toBe(0);
-    anon.ws.close();
-    wrong.ws.close();
+    expect(viaProtocol).toMatchObject({ status: 101, protocol: "floe.v1" });
+    viaProtocol.ws!.close();
 
     c.fake.enqueue(reply.text("streamed answer"));
     const authed = await connect(url, { authorization: "Bearer k1" });

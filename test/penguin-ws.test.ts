@@ -3,7 +3,7 @@ import WebSocket from "ws";
 import { type CompatEnv, createCompatEnv } from "./support/compat-env.js";
 import { type Reply, reply } from "./support/fake-openai.js";
 
-import { connectWs as connect } from "./support/ws-client.js";
+import { connectWs as connect, wsHandshake } from "./support/ws-client.js";
 
 const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
   chunk: {
@@ -140,11 +140,10 @@ describe("Penguin WebSocket /api/v1/chat/stream", () => {
     expect(b.frames.every((f) => !f.seq || f.seq > lastSeq)).toBe(true);
   });
 
-  it("refuses a WebSocket from a foreign origin", async () => {
+  it("refuses a WebSocket from a foreign origin at the handshake", async () => {
     c = await createCompatEnv({ PENGUIN_CORS_ORIGINS: "https://myapp.com" });
-    const s = await connect(wsUrl(), { origin: "https://evil.example" });
-    const code = await new Promise<number>((r) => s.ws.once("close", (c2) => r(c2)));
-    expect(code).toBe(1008);
+    const refused = await wsHandshake(wsUrl(), { origin: "https://evil.example" });
+    expect(refused.status).toBe(403);
     const ok = await connect(wsUrl(), { origin: "https://myapp.com" });
     expect(ok.ws.readyState).toBe(WebSocket.OPEN);
     ok.ws.close();

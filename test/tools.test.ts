@@ -100,4 +100,31 @@ describe("workspace tools through the agent loop", () => {
       result: expect.stringContaining("timed out after 1s and was killed"),
     });
   });
+
+  it("runs commands with an allow-listed environment: no keys, no secrets, only what the config adds", async () => {
+    c = await createChatEnv({
+      env: {
+        PATH: "/usr/bin:/bin",
+        HOME: "/tmp",
+        MY_SERVICE_TOKEN: "s3cret-token",
+        FLOE_API_KEYS_BACKUP: "floe-key",
+        DEPLOY_STAGE: "staging",
+        UNLISTED: "hidden",
+        FLOE_COMMAND_ENV: "DEPLOY_STAGE",
+      },
+    });
+    const [printed] = await runTools([{ name: "execute_command", args: { command: "env" } }]);
+    expect(printed!.status).toBe("completed");
+    const vars = Object.fromEntries(
+      printed!.result
+        .trim()
+        .split("\n")
+        .map((l) => l.split("=", 2) as [string, string]),
+    );
+    expect(vars).toMatchObject({ PATH: "/usr/bin:/bin", HOME: "/tmp", DEPLOY_STAGE: "staging" });
+    // The model's key (OPENAI_API_KEY=test-key in this environment), Floe's own settings and the rest stay out.
+    for (const secret of ["test-key", "s3cret-token", "floe-key", "hidden"])
+      expect(printed!.result).not.toContain(secret);
+    expect(Object.keys(vars).filter((k) => /OPENAI|FLOE|TOKEN|UNLISTED/.test(k))).toEqual([]);
+  });
 });

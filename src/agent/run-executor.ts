@@ -33,6 +33,8 @@ export interface RunExecutorDeps {
   gate: PermissionGate;
   providerFor: (model: ModelConfig) => ModelProvider;
   logger: Logger;
+  /** The environment shell commands run with (see commandEnvironment). */
+  commandEnv: Readonly<Record<string, string>>;
 }
 
 /**
@@ -86,6 +88,7 @@ export class RunExecutor {
         tools: {
           tools: new Map(plan.tools.map((t) => [t.name, t])),
           root: plan.root,
+          env: this.deps.commandEnv,
           gate: this.deps.gate,
           seams: plan.seams,
           who: { agentId: run.agentId, conversationId: run.conversationId, runId: run.id },

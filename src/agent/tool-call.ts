@@ -12,6 +12,8 @@ export type ToolStatus = "completed" | "error" | "denied";
 export interface ToolCallScope {
   tools: ReadonlyMap<string, Tool>;
   root: string;
+  /** The environment commands run with. */
+  env: Readonly<Record<string, string>>;
   gate: PermissionGate;
   seams: RunSeams;
   events: RunEventWriter;
@@ -49,7 +51,7 @@ export async function callTool(
   const decision = await decide(request, s);
   if (decision.result !== "allow") return { status: "denied", result: `permission denied: ${decision.reason}` };
   try {
-    return { status: "completed", result: await tool.run(args, { root: s.root, signal: s.signal }) };
+    return { status: "completed", result: await tool.run(args, { root: s.root, signal: s.signal, env: s.env }) };
   } catch (e) {
     if (e instanceof ToolError || e instanceof TypeError) return { status: "error", result: e.message };
     const err = e as NodeJS.ErrnoException;

@@ -1,6 +1,6 @@
 import fastifyWebsocket from "@fastify/websocket";
 import type { FastifyInstance } from "fastify";
-import type { RequestGuards } from "../security/index.js";
+import { type RequestGuards, selectSubprotocol } from "../security/index.js";
 import { type FastifyRequestError, fastifyErrorToConnect } from "../server/fast-path/index.js";
 import { FLOE_VERSION } from "../version.js";
 import { CompatRouter } from "./compat-router.js";
@@ -22,7 +22,9 @@ export interface CompatOptions {
 
 /** The Penguin and Pawan surfaces, and their OpenAPI document and pages. */
 export async function registerCompat(fastify: FastifyInstance, o: CompatOptions): Promise<void> {
-  await fastify.register(fastifyWebsocket, { options: { maxPayload: o.maxBodyBytes } });
+  await fastify.register(fastifyWebsocket, {
+    options: { maxPayload: o.maxBodyBytes, handleProtocols: selectSubprotocol },
+  });
   const router = new CompatRouter();
   await fastify.register(async (scope) => {
     // JSON only: anything else is 415, not a string body.

@@ -39,10 +39,28 @@ export interface FloeConfig {
   modelMaxRetries: number;
   /** Timeout of one model request, in ms. */
   modelTimeoutMs: number;
+  /** Longest silence between two chunks of a model stream, in ms (default: the model timeout). */
+  modelIdleTimeoutMs: number;
+  /** Extra environment variables shell commands may see, besides PATH, HOME, LANG and TERM. */
+  commandEnv: string[];
+  /** Connection limits, in ms, for HTTP/1.1 and cleartext HTTP/2 alike. */
+  timeouts: ConnectionTimeouts;
   /** Agents defined in the config file, beside the built-in `default`. */
   agents: AgentProfile[];
   /** The config file that was read, if any. */
   configFile: string;
+}
+
+/** How long a connection may take or sit idle; long-lived streams are not cut by any of these. */
+export interface ConnectionTimeouts {
+  /** A new connection's request headers (HTTP/1.1) or preface and first request (HTTP/2) must arrive within this. */
+  headersMs: number;
+  /** A request's whole body must arrive within this. */
+  requestMs: number;
+  /** An HTTP/1.1 connection with no request in flight is closed after this. */
+  keepAliveMs: number;
+  /** An HTTP/2 session with no open stream is closed after this. */
+  idleMs: number;
 }
 
 /** Command-line flags; each beats every other source. */

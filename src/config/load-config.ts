@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { parse as parseYaml } from "yaml";
 import { type ModelConfig, ModelConfigSchema } from "../../gen/floe/v1/common_pb.js";
@@ -8,7 +8,19 @@ import { type AgentProfile, DEFAULT_SYSTEM_PROMPT } from "../domain/agent-profil
 import { TOOL_NAMES } from "../domain/tool-names.js";
 import { ConfigError } from "./config-error.js";
 import { type EnvKey, readEnv } from "./env-names.js";
-import type { ConfigFlags, ExecutionMode, FloeConfig } from "./floe-config.js";
+import {
+  bool,
+  dbUrl,
+  envNames,
+  list,
+  mode,
+  nonNegativeInt,
+  port,
+  positiveInt,
+  str,
+  temperature,
+} from "./config-values.js";
+import type { ConfigFlags, FloeConfig } from "./floe-config.js";
 import { envModel, offlineModel } from "./model-defaults.js";
 
 export const CONFIG_FILE_NAME = "floe.yaml";
@@ -33,6 +45,12 @@ const FILE_KEYS = new Set([
   "event_retention",
   "model_max_retries",
   "model_timeout_ms",
+  "model_idle_timeout_ms",
+  "command_env",
+  "headers_timeout_ms",
+  "request_timeout_ms",
+  "keep_alive_timeout_ms",
+  "idle_timeout_ms",
   "agents",
 ]);
 const AGENT_KEYS = new Set(["id", "system_prompt", "default_tools", "model"]);
@@ -51,6 +69,43 @@ const MODEL_KEYS = new Set([
 
 type Raw = Record<string, unknown>;
 
+/** Reads one setting: its flag, else its environment variable, else the file, else the fallback. */
+type Picker = <T>(
+  key: EnvKey,
+  fileKey: string,
+  parseValue: (v: unknown, source: string, name: string) => T,
+  fallback: T,
+  flag?: unknown,
+) => T;
+
+/** One reader per setting: flag, else env, else file, else default. */
+function picker(env: NodeJS.ProcessEnv, file: Raw, src: string): Picker {
+  return (key, fileKey, parseValue, fallback, flag) => {
+    if (flag !== undefined) return parseValue(flag, "flag", `--${fileKey}`);
+    const e = readEnv(env, key);
+    if (e) return parseValue(e.value, "env", e.name);
+    if (file[fileKey] !== undefined) return parseValue(file[fileKey], src, fileKey);
+    return fallback;
+  };
+}
+
+/** The limits: how long the model may stall, what commands see, how long connections may take. */
+function limits(
+  pick: Picker,
+  modelTimeoutMs: number,
+): Pick<FloeConfig, "modelIdleTimeoutMs" | "commandEnv" | "timeouts"> {
+  return {
+    modelIdleTimeoutMs: pick("modelIdleTimeoutMs", "model_idle_timeout_ms", positiveInt, modelTimeoutMs),
+    commandEnv: pick("commandEnv", "command_env", envNames, []),
+    timeouts: {
+      headersMs: pick("headersTimeoutMs", "headers_timeout_ms", positiveInt, 20_000),
+      requestMs: pick("requestTimeoutMs", "request_timeout_ms", positiveInt, 120_000),
+      keepAliveMs: pick("keepAliveTimeoutMs", "keep_alive_timeout_ms", positiveInt, 5_000),
+      idleMs: pick("idleTimeoutMs", "idle_timeout_ms", positiveInt, 120_000),
+    },
+  };
+}
+
 /**
  * Resolves the configuration. Precedence: flags beat env, env beats the file,
  * the file beats the defaults. Throws ConfigError naming the key and source.
@@ -65,20 +120,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   const file = existsSync(configFile) ? readConfigFile(configFile) : {};
   const src = existsSync(configFile) ? configFile : "defaults";
 
-  // One reader per setting: flag, else env, else file, else default.
-  const pick = <T>(
-    key: EnvKey,
-    fileKey: string,
-    parseValue: (v: unknown, source: string, name: string) => T,
-    fallback: T,
-    flag?: unknown,
-  ): T => {
-    if (flag !== undefined) return parseValue(flag, "flag", `--${fileKey}`);
-    const e = readEnv(env, key);
-    if (e) return parseValue(e.value, "env", e.name);
-    if (file[fileKey] !== undefined) return parseValue(file[fileKey], src, fileKey);
-    return fallback;
-  };
+  const pick = picker(env, file, src);
 
   const projectRoot = resolve(workspace, pick("projectRoot", "project_root", str, process.cwd()));
   const models = file.models === undefined ? [] : parseModels(file.models, src);
@@ -89,6 +131,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       openaiApiKey || openaiBaseUrl ? envModel(env.FLOE_MODEL?.trim() || "gpt-4o-mini", openaiBaseUrl) : offlineModel(),
     );
   }
+  const modelTimeoutMs = pick("modelTimeoutMs", "model_timeout_ms", positiveInt, 600_000);
   const defaultModel = pick("defaultModel", "default_model", str, models[0]!.id);
   if (!models.some((m) => m.id === defaultModel)) {
     throw new ConfigError(
@@ -106,7 +149,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     executionMode: pick("executionMode", "execution_mode", mode, "project"),
     databaseUrl: pick("databaseUrl", "database_url", dbUrl, ""),
     debug: pick("debug", "debug", bool, false),
-    corsOrigins: pick("corsOrigins", "cors_origins", list, ["*"]),
+    corsOrigins: pick("corsOrigins", "cors_origins", list, []),
     apiKeys: pick("apiKeys", "api_keys", list, []),
     allowPublicWithoutKeys: pick("allowPublicWithoutKeys", "allow_public_without_keys", bool, false),
     models,
@@ -117,7 +160,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     heartbeatMs: pick("heartbeatMs", "heartbeat_ms", positiveInt, 15_000),
     eventRetention: pick("eventRetention", "event_retention", positiveInt, 100_000),
     modelMaxRetries: pick("modelMaxRetries", "model_max_retries", nonNegativeInt, 2),
-    modelTimeoutMs: pick("modelTimeoutMs", "model_timeout_ms", positiveInt, 600_000),
+    modelTimeoutMs,
+    ...limits(pick, modelTimeoutMs),
     agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
     openai: { apiKey: openaiApiKey, baseUrl: openaiBaseUrl },
     openrouter: {
@@ -220,70 +264,4 @@ function parseAgents(value: unknown, source: string, models: ModelConfig[]): Age
       modelId,
     };
   });
-}
-
-function nonNegativeInt(v: unknown, source: string, key: string): number {
-  const n = typeof v === "number" ? v : Number(String(v).trim());
-  if (!Number.isInteger(n) || n < 0)
-    throw new ConfigError(key, source, `must be a non-negative integer, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function str(v: unknown, source: string, key: string): string {
-  if (typeof v === "string") return v.trim();
-  if (typeof v === "number") return String(v);
-  throw new ConfigError(key, source, `must be a string, got ${JSON.stringify(v)}`);
-}
-
-function port(v: unknown, source: string, key: string): number {
-  const n = typeof v === "number" ? v : Number(String(v).trim());
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new ConfigError(key, source, `must be a port number 0-65535, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function positiveInt(v: unknown, source: string, key: string): number {
-  const n = typeof v === "number" ? v : Number(String(v).trim());
-  if (!Number.isInteger(n) || n <= 0)
-    throw new ConfigError(key, source, `must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function temperature(v: unknown, source: string, key: string): number {
-  const n = typeof v === "number" ? v : Number(String(v).trim());
-  if (!Number.isFinite(n) || n < 0 || n > 2)
-    throw new ConfigError(key, source, `must be a number from 0 to 2, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function bool(v: unknown, source: string, key: string): boolean {
-  if (typeof v === "boolean") return v;
-  const s = String(v).trim().toLowerCase();
-  if (["1", "true", "yes", "on"].includes(s)) return true;
-  if (["0", "false", "no", "off"].includes(s)) return false;
-  throw new ConfigError(key, source, `must be true or false, got ${JSON.stringify(v)}`);
-}
-
-function list(v: unknown, source: string, key: string): string[] {
-  if (Array.isArray(v)) return v.map((x, i) => str(x, source, `${key}[${i}]`)).filter(Boolean);
-  return str(v, source, key)
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-function mode(v: unknown, source: string, key: string): ExecutionMode {
-  const s = str(v, source, key);
-  if (s === "project" || s === "workspace") return s;
-  throw new ConfigError(key, source, `must be "project" or "workspace", got ${JSON.stringify(v)}`);
-}
-
-function dbUrl(v: unknown, source: string, key: string): string {
-  const s = str(v, source, key);
-  if (s === "" || /^postgres(ql)?:\/\//.test(s) || /^sqlite:/.test(s) || isAbsolute(s)) return s;
-  throw new ConfigError(
-    key,
-    source,
-    `must be a postgres:// URL, a sqlite: URL or an absolute path, got ${JSON.stringify(v)}`,
-  );
 }

@@ -1,12 +1,18 @@
-import type { Interceptor } from "@connectrpc/connect";
+import { createContextKey, type Interceptor } from "@connectrpc/connect";
+import type { FastifyCorsOptions } from "@fastify/cors";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { RequestGuards } from "./request-guards.js";
+import { type CorsDecision, FLOE_SUBPROTOCOL, KEY_SUBPROTOCOL_PREFIX, type RequestGuards } from "./request-guards.js";
+
+/** Whether the caller of an open service (health) carried a valid key; others always did. */
+export const kCallerHasKey = createContextKey<boolean>(true, { description: "caller presented an accepted API key" });
 
 /** API-key auth for every call through an interceptor chain: Connect, gRPC and the legacy routes. */
 export function authInterceptor(guards: RequestGuards): Interceptor {
   return (next) => async (req) => {
     // The request's headers are built lazily on the fast path: only read them when a key is needed.
-    guards.authenticate(req.service.typeName, () => req.header);
+    const header = () => req.header;
+    guards.authenticate(req.service.typeName, header);
+    if (guards.keysRequired) req.contextValues.set(kCallerHasKey, guards.hasKey(header));
     return next(req);
   };
 }
@@ -14,11 +20,68 @@ export function authInterceptor(guards: RequestGuards): Interceptor {
 /** The Host-header guard as a fastify onRequest hook: refuses before any route runs. */
 export function hostGuardHook(guards: RequestGuards) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const host = (req.headers[":authority"] as string | undefined) ?? req.headers.host;
+    const host = hostOf(req);
     if (!guards.hostAllowed(host)) {
       await reply
         .code(403)
         .send({ error: `Host ${JSON.stringify(host)} is not allowed while Floe is bound to loopback` });
     }
   };
+}
+
+/**
+ * Refuses a WebSocket upgrade before it is accepted: 403 for a page from an
+ * origin that is not trusted (a `*` CORS setting does not count), 401 without
+ * an accepted key when keys are configured.
+ */
+export function webSocketGuardHook(guards: RequestGuards) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!guards.originTrusted(req.headers.origin, hostOf(req))) {
+      await reply
+        .code(403)
+        .send({ detail: `origin ${JSON.stringify(req.headers.origin)} may not open this WebSocket` });
+      return;
+    }
+    if (!guards.hasKey(() => new Headers(req.headers as Record<string, string>))) {
+      await reply
+        .code(401)
+        .header("www-authenticate", 'Bearer realm="floe"')
+        .send({
+          detail: `missing or invalid API key: send 'Authorization: Bearer <key>', or offer the subprotocols '${FLOE_SUBPROTOCOL}' and '${KEY_SUBPROTOCOL_PREFIX}<base64url key>'`,
+        });
+    }
+  };
+}
+
+/**
+ * Which subprotocol a WebSocket server selects: `floe.v1` when the client
+ * offered it, never the key. A client that offers protocols must get one of
+ * them back, or a browser drops the connection.
+ */
+export function selectSubprotocol(protocols: Set<string>): string | false {
+  if (protocols.has(FLOE_SUBPROTOCOL)) return FLOE_SUBPROTOCOL;
+  for (const p of protocols) if (!p.startsWith(KEY_SUBPROTOCOL_PREFIX)) return p;
+  return false;
+}
+
+const CORS_BASE = {
+  methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+  exposedHeaders: ["grpc-status", "grpc-message", "grpc-status-details-bin", "connect-protocol-version"],
+};
+const CORS_BY_DECISION: Record<CorsDecision, FastifyCorsOptions> = {
+  none: { ...CORS_BASE, origin: false },
+  trusted: { ...CORS_BASE, origin: true, credentials: true },
+  public: { ...CORS_BASE, origin: "*", credentials: false },
+};
+
+/** @fastify/cors options decided per request: trusted origins get credentials, `*` never does. */
+export function corsOptions(guards: RequestGuards): FastifyCorsOptions {
+  return {
+    delegator: (req, callback) => callback(null, CORS_BY_DECISION[guards.cors(req.headers.origin, hostOf(req))]),
+  };
+}
+
+function hostOf(req: { headers: Record<string, string | string[] | undefined> }): string | undefined {
+  const h = (req.headers[":authority"] as string | undefined) ?? req.headers.host;
+  return typeof h === "string" ? h : undefined;
 }

@@ -1,5 +1,12 @@
 /** Who may reach Floe and what a run may do: guards, hooks and the permission gate. */
-export { authInterceptor, hostGuardHook } from "./guard-hooks.js";
+export {
+  authInterceptor,
+  corsOptions,
+  hostGuardHook,
+  kCallerHasKey,
+  selectSubprotocol,
+  webSocketGuardHook,
+} from "./guard-hooks.js";
 export { isLoopbackHost } from "./loopback.js";
 export {
   allowAllGate,
@@ -7,4 +14,10 @@ export {
   type PermissionGate,
   type PermissionRequest,
 } from "./permission-gate.js";
-export { type GuardSettings, RequestGuards } from "./request-guards.js";
+export {
+  type CorsDecision,
+  FLOE_SUBPROTOCOL,
+  type GuardSettings,
+  KEY_SUBPROTOCOL_PREFIX,
+  RequestGuards,
+} from "./request-guards.js";

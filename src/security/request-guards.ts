@@ -2,44 +2,81 @@ import { timingSafeEqual } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { isAllowedHostHeader, isLoopbackHost } from "./loopback.js";
 
-/** Services that answer without an API key, so that probes and tooling work. */
+/**
+ * Services that answer without an API key: probes and liveness checks. The
+ * gRPC health service reports only a serving status; floe.v1.HealthService
+ * (and Pawan's /health) hides the agent id and version from callers without
+ * a key. Everything else needs a key once keys are configured.
+ */
 const OPEN_SERVICES = new Set(["grpc.health.v1.Health", "floe.v1.HealthService"]);
+
+/** A browser cannot set headers on a WebSocket: it may offer the key as this subprotocol, base64url-encoded. */
+export const KEY_SUBPROTOCOL_PREFIX = "floe.api-key.";
+/** The subprotocol the server selects when a client offers its key as one (never the key itself). */
+export const FLOE_SUBPROTOCOL = "floe.v1";
 
 export interface GuardSettings {
   /** Accepted API keys; empty disables auth (the server then refuses a public address). */
   apiKeys: readonly string[];
-  /** Origins allowed besides loopback and the server's own host; `*` allows any. */
+  /**
+   * Origins allowed besides loopback origins and the server's own. `*` opens
+   * the REST and RPC routes to any page, without credentials; it never opens
+   * the WebSocket, which needs the origin listed.
+   */
   corsOrigins: readonly string[];
   /** The bound address: the Host guard applies while it is loopback. */
   host: string;
 }
 
+/** How a cross-origin request is answered: not at all, with credentials (a trusted origin), or public (`*`). */
+export type CorsDecision = "none" | "trusted" | "public";
+
 /**
  * Who may reach Floe, decided in one place for every surface: API keys
  * (Connect, gRPC and, through the same interceptor chain, the legacy JSON
- * routes), the Host header while bound to loopback (DNS rebinding), and the
- * Origin of a browser's WebSocket. The permission engine and approvals, which
- * decide what a run may do, live beside it in this folder.
+ * routes and the WebSocket handshake), the Host header while bound to
+ * loopback (DNS rebinding), and the Origin of browser requests and
+ * WebSockets. The permission engine and approvals, which decide what a run
+ * may do, live beside it in this folder.
  */
 export class RequestGuards {
   private readonly keys: Buffer[];
   private readonly guardHost: boolean;
+  private readonly listed: Set<string>;
+  private readonly anyOrigin: boolean;
 
-  constructor(private readonly settings: GuardSettings) {
+  constructor(settings: GuardSettings) {
     this.keys = settings.apiKeys.map((k) => Buffer.from(k));
     this.guardHost = isLoopbackHost(settings.host);
+    this.listed = new Set(settings.corsOrigins.filter((o) => o !== "*"));
+    this.anyOrigin = settings.corsOrigins.includes("*");
+  }
+
+  /** True when API keys are configured. */
+  get keysRequired(): boolean {
+    return this.keys.length > 0;
   }
 
   /**
    * Throws Unauthenticated unless the call carries an accepted key as
-   * `Authorization: Bearer KEY` or `X-API-Key: KEY` (health is always open).
+   * `Authorization: Bearer KEY`, `X-API-Key: KEY` or (WebSockets) the
+   * `floe.api-key.<base64url KEY>` subprotocol. Health is always open.
    */
   authenticate(service: string, header: () => Headers): void {
-    if (this.keys.length === 0 || OPEN_SERVICES.has(service) || this.hasKey(header())) return;
+    if (OPEN_SERVICES.has(service) || this.hasKey(header)) return;
     throw new ConnectError(
       "missing or invalid API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
       Code.Unauthenticated,
     );
+  }
+
+  /** Whether the call carries an accepted key (always true without configured keys). */
+  hasKey(header: () => Headers): boolean {
+    if (this.keys.length === 0) return true;
+    const h = header();
+    const auth = h.get("authorization");
+    const given = auth?.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : h.get("x-api-key")?.trim();
+    return this.accepts(given) || this.accepts(keyFromSubprotocols(h.get("sec-websocket-protocol")));
   }
 
   /** While bound to loopback, only Host headers that name a loopback address are served. */
@@ -48,14 +85,13 @@ export class RequestGuards {
   }
 
   /**
-   * Whether a browser page from `origin` may open a WebSocket: no Origin (not
-   * a browser), a loopback origin, the server's own host, or a configured
-   * CORS origin (`*` allows any).
+   * Whether a browser page from `origin` is trusted: a loopback origin, the
+   * server's own, or a listed one. No Origin means no browser. `null` (a
+   * sandboxed or file page) is never trusted.
    */
-  originAllowed(origin: string | undefined, host: string | undefined): boolean {
+  originTrusted(origin: string | undefined, host: string | undefined): boolean {
     if (!origin) return true;
-    const { corsOrigins } = this.settings;
-    if (corsOrigins.includes("*") || corsOrigins.includes(origin)) return true;
+    if (this.listed.has(origin)) return true;
     try {
       const u = new URL(origin);
       return isLoopbackHost(u.hostname) || u.host === host;
@@ -64,11 +100,27 @@ export class RequestGuards {
     }
   }
 
-  private hasKey(header: Headers): boolean {
-    const auth = header.get("authorization");
-    const given = auth?.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : header.get("x-api-key")?.trim();
+  /** The CORS answer for a request from `origin`: credentials only for trusted origins, `*` never with them. */
+  cors(origin: string | undefined, host: string | undefined): CorsDecision {
+    if (!origin) return "none";
+    if (this.originTrusted(origin, host)) return "trusted";
+    return this.anyOrigin ? "public" : "none";
+  }
+
+  private accepts(given: string | undefined): boolean {
     if (!given) return false;
     const g = Buffer.from(given);
     return this.keys.some((k) => k.length === g.length && timingSafeEqual(k, g));
   }
+}
+
+/** The key a WebSocket client offered as a `floe.api-key.<base64url>` subprotocol, if any. */
+function keyFromSubprotocols(protocols: string | null): string | undefined {
+  if (!protocols) return undefined;
+  for (const p of protocols.split(",")) {
+    const t = p.trim();
+    if (t.startsWith(KEY_SUBPROTOCOL_PREFIX))
+      return Buffer.from(t.slice(KEY_SUBPROTOCOL_PREFIX.length), "base64url").toString();
+  }
+  return undefined;
 }

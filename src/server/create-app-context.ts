@@ -6,6 +6,7 @@ import { OpenAIProvider } from "../agent/openai-provider.js";
 import type { ProviderSettings } from "../agent/provider-settings.js";
 import { RunExecutor } from "../agent/run-executor.js";
 import { RunRegistry } from "../agent/run-registry.js";
+import { commandEnvironment } from "../agent/tools/command-env.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import { RuntimeConfig } from "../config/runtime-config.js";
 import { type AgentProfile, defaultProfile } from "../domain/agent-profile.js";
@@ -59,6 +60,7 @@ export function createAppContext(
     gate,
     providerFor: (m): ModelProvider => (m.offline ? offline : openai),
     logger: log,
+    commandEnv: commandEnvironment(env, config.commandEnv),
   });
   const runs = new RunRegistry({ executor, starts: new RunStartStore(db), runs: runRecords });
   const chat = new ChatRunStarter({

@@ -11,6 +11,7 @@ import type { ConfigFlags, FloeConfig } from "../config/floe-config.js";
 import { loadConfig } from "../config/load-config.js";
 import {
   authInterceptor,
+  corsOptions,
   hostGuardHook,
   isLoopbackHost,
   type PermissionGate,
@@ -148,12 +149,7 @@ async function registerSurfaces(
   const jsonOptions = { ignoreUnknownFields: false };
   const readMaxBytes = config.maxBodyBytes;
   const chains = bindMethods(bindings, interceptors);
-  await fastify.register(fastifyCors, {
-    origin: config.corsOrigins.includes("*") ? true : config.corsOrigins,
-    credentials: true,
-    methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    exposedHeaders: ["grpc-status", "grpc-message", "grpc-status-details-bin", "connect-protocol-version"],
-  });
+  await fastify.register(fastifyCors, corsOptions(guards));
   if (fastPath) {
     const opts = { chains, contextValues, readMaxBytes, jsonOptions, counters };
     await fastify.register(async (scope) => registerFastPath(scope, opts));

@@ -27,3 +27,21 @@ export async function connectWs(url: string, headers: Record<string, string> = {
   };
   return { ws, frames, until, send: (m: unknown) => ws.send(typeof m === "string" ? m : JSON.stringify(m)) };
 }
+
+/** Opens a WebSocket and reports how the handshake ended: open (with the selected subprotocol) or refused (status). */
+export function wsHandshake(
+  url: string,
+  headers: Record<string, string> = {},
+  protocols: string[] = [],
+): Promise<{ status: number; body: string; protocol?: string; ws?: WebSocket }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols, { headers });
+    ws.once("open", () => resolve({ status: 101, body: "", protocol: ws.protocol, ws }));
+    ws.once("unexpected-response", (_req, res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    ws.once("error", reject);
+  });
+}

@@ -52,7 +52,7 @@ export const executeCommandTool: Tool = {
         cwd,
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
-        env: process.env,
+        env: ctx.env,
       });
       let out = "";
       let dropped = 0;

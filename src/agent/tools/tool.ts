@@ -4,6 +4,8 @@ export interface ToolContext {
   root: string;
   /** Aborts on run cancel; long tools must stop and clean up. */
   signal: AbortSignal;
+  /** The environment of commands a tool starts (allow-listed; see commandEnvironment). */
+  env: Readonly<Record<string, string>>;
 }
 
 /** A tool offered to the model as an OpenAI function tool. */

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { WebSocket } from "ws";
 import { ChatRequestSchema, ChatService } from "../../../gen/floe/v1/chat_pb.js";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
-import type { RequestGuards } from "../../security/index.js";
+import { type RequestGuards, webSocketGuardHook } from "../../security/index.js";
 import type { InProcessInvoker } from "../in-process-invoker.js";
 import { parseAs } from "../request-json.js";
 import { type Frame, penguinFrame } from "./socket-frames.js";
@@ -16,17 +16,16 @@ const RESUME_SHAPE = 'resume needs {"conversation_id": string, "after_seq": numb
  * WS /api/v1/chat/stream. Each JSON message is a chat request (Penguin's
  * fields) or `{"resume": {"conversation_id", "after_seq"}}`; messages are
  * handled in order and the socket stays open. Bad input gets an `error` frame.
+ * The upgrade itself is refused (403, 401) for an untrusted origin or a
+ * missing key, before the socket exists.
  */
 export function registerPenguinChatSocket(
   fastify: FastifyInstance,
   inv: InProcessInvoker,
   guards: RequestGuards,
 ): void {
-  fastify.get("/api/v1/chat/stream", { websocket: true }, (socket: WebSocket, req: FastifyRequest) => {
-    if (!guards.originAllowed(req.headers.origin, req.headers.host)) {
-      socket.close(1008, "origin not allowed");
-      return;
-    }
+  const preValidation = webSocketGuardHook(guards);
+  fastify.get("/api/v1/chat/stream", { websocket: true, preValidation }, (socket: WebSocket, req: FastifyRequest) => {
     const closed = new AbortController();
     socket.on("close", () => closed.abort());
     const send = (f: Frame) => {

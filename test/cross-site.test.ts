@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type CompatEnv, createCompatEnv } from "./support/compat-env.js";
+import { reply } from "./support/fake-openai.js";
+import { connectWs, wsHandshake } from "./support/ws-client.js";
+
+/**
+ * A page on another site must not drive a local agent. By default only the
+ * server's own origin and loopback origins are trusted; `*` opens the REST
+ * routes to any page without credentials and never opens the WebSocket.
+ */
+describe("cross-site requests", () => {
+  let c: CompatEnv;
+  afterEach(async () => c?.cleanup());
+
+  const preflight = (origin: string) =>
+    fetch(`${c.server.url}/api/v1/chat/message`, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+  const wsUrl = () => `${c.server.url.replace("http", "ws")}/api/v1/chat/stream`;
+
+  it("trusts only loopback and the server's own origin by default, with credentials", async () => {
+    c = await createCompatEnv();
+    const evil = await preflight("http://evil.example");
+    expect(evil.headers.get("access-control-allow-origin")).toBeNull();
+    expect(evil.headers.get("access-control-allow-credentials")).toBeNull();
+    for (const origin of ["http://localhost:5173", "http://127.0.0.1:3000", c.server.url]) {
+      const ok = await preflight(origin);
+      expect(ok.headers.get("access-control-allow-origin"), origin).toBe(origin);
+      expect(ok.headers.get("access-control-allow-credentials"), origin).toBe("true");
+    }
+  });
+
+  it("refuses a WebSocket from another site, or from a null origin, before it opens: no command runs", async () => {
+    c = await createCompatEnv();
+    for (const origin of ["http://evil.example", "null"]) {
+      const refused = await wsHandshake(wsUrl(), { origin });
+      expect(refused.status, origin).toBe(403);
+    }
+    expect(c.fake.requests).toHaveLength(0);
+    c.fake.enqueue(reply.text("local page"));
+    const local = await connectWs(wsUrl(), { origin: "http://localhost:5173" });
+    local.send({ text: "hello from a local page" });
+    await local.until((f) => f.some((x) => x.event === "complete"));
+    local.ws.close();
+  });
+
+  it("answers * with a public, credential-less CORS header, and still refuses the WebSocket", async () => {
+    c = await createCompatEnv({ FLOE_CORS_ORIGINS: "*" });
+    const any = await preflight("http://evil.example");
+    expect(any.headers.get("access-control-allow-origin")).toBe("*");
+    expect(any.headers.get("access-control-allow-credentials")).toBeNull();
+    // A trusted origin still gets its own origin back, with credentials: never * with them.
+    const local = await preflight("http://localhost:5173");
+    expect(local.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    expect(local.headers.get("access-control-allow-credentials")).toBe("true");
+    expect((await wsHandshake(wsUrl(), { origin: "http://evil.example" })).status).toBe(403);
+  });
+
+  it("opens the WebSocket to a site only when that site is listed", async () => {
+    c = await createCompatEnv({ FLOE_CORS_ORIGINS: "https://myapp.example" });
+    const listed = await wsHandshake(wsUrl(), { origin: "https://myapp.example" });
+    expect(listed.status).toBe(101);
+    listed.ws!.close();
+    expect((await wsHandshake(wsUrl(), { origin: "https://other.example" })).status).toBe(403);
+  });
+
+  it("shows liveness to anyone, and the agent id and version only to callers with a key", async () => {
+    c = await createCompatEnv({ FLOE_API_KEYS: "k1" });
+    const anonymous = await c.call("GET", "/health");
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body).toMatchObject({ status: "ok", agent_id: "", version: "" });
+    const keyed = await c.call("GET", "/health", undefined, { authorization: "Bearer k1" });
+    expect(keyed.body).toMatchObject({ status: "ok", agent_id: expect.stringContaining("@"), version: /\d+\.\d+/ });
+  });
+});
