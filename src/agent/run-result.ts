@@ -40,19 +40,24 @@ export function completed(run: Run, outcome: RunOutcome): RunEnding {
 export function stopped(run: Run, reason: unknown, model = ""): RunEnding {
   const err = ConnectError.from(reason);
   if (err.code === Code.DeadlineExceeded) return failed(run, err, model);
-  const result = bare(run, "cancelled", model);
+  const result = bare(run, "cancelled", model, { message: err.rawMessage, code: "canceled" });
   return { status: "cancelled", result, terminal: { case: "cancelled", value: { reason: err.rawMessage } } };
 }
 
 /** The ending of a run that failed. */
 export function failed(run: { id: string; conversationId: string }, e: unknown, model = ""): RunEnding {
   const { message, code } = describeFailure(e);
-  const result = bare(run, "error", model);
+  const result = bare(run, "error", model, { message, code });
   return { status: "error", result, terminal: { case: "error", value: { message, code } } };
 }
 
-function bare(run: { id: string; conversationId: string }, status: string, model: string): SendMessageResponse {
-  return create(SendMessageResponseSchema, { runId: run.id, conversationId: run.conversationId, status, model });
+function bare(
+  run: { id: string; conversationId: string },
+  status: string,
+  model: string,
+  error: { message: string; code: string },
+): SendMessageResponse {
+  return create(SendMessageResponseSchema, { runId: run.id, conversationId: run.conversationId, status, model, error });
 }
 
 /** The terminal error event's message and code (a Connect code name in snake case). */

@@ -1,3 +1,4 @@
+import { Code, ConnectError } from "@connectrpc/connect";
 import fastifyWebsocket from "@fastify/websocket";
 import type { FastifyInstance } from "fastify";
 import { type RequestGuards, selectSubprotocol } from "../security/index.js";
@@ -30,12 +31,20 @@ export async function registerCompat(fastify: FastifyInstance, o: CompatOptions)
     // JSON only: anything else is 415, not a string body.
     scope.removeContentTypeParser(["text/plain"]);
     scope.setErrorHandler((err: FastifyRequestError, req, reply) => {
-      const table = req.url.startsWith("/api/v1") ? PENGUIN_ERRORS : PAWAN_ERRORS;
-      return sendTableError(reply, table, fastifyErrorToConnect(err, o.maxBodyBytes));
+      return sendTableError(reply, tableFor(req.url), fastifyErrorToConnect(err, o.maxBodyBytes));
     });
     registerPenguinRest(scope, router, o.invoker);
     registerPawan(scope, router, o.invoker);
     registerPenguinChatSocket(scope, o.invoker, o.guards);
   });
   await registerDocsPages(fastify, buildOpenApi(router.docs, FLOE_VERSION));
+  // An unknown route answers in the shape of the surface its path belongs to (FastAPI's "Not Found" under /api/v1).
+  fastify.setNotFoundHandler((req, reply) =>
+    sendTableError(reply, tableFor(req.url), new ConnectError("Not Found", Code.NotFound)),
+  );
+}
+
+/** Penguin's table for /api/v1, Pawan's for everything else. */
+function tableFor(url: string) {
+  return url.startsWith("/api/v1") ? PENGUIN_ERRORS : PAWAN_ERRORS;
 }

@@ -6,6 +6,7 @@ import { isTerminal } from "../events/caught-up.js";
 import { subscribe } from "../events/subscription.js";
 import type { AppContext } from "./app-context.js";
 import { notFound, requireField, validConversationId } from "./require.js";
+import { resultOrFailure } from "./run-failure.js";
 
 function requireChat(chat: ChatRequest | undefined): ChatRequest {
   if (!chat) throw new ConnectError('chat is required: send {"chat": {"text": "…"}}', Code.InvalidArgument);
@@ -52,7 +53,7 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
       const run = await app.chat.start(chat);
       const release = cancelOnDisconnect(app, run, chat, ctx);
       try {
-        return await run.done;
+        return resultOrFailure(await run.done);
       } finally {
         release();
       }

@@ -6,7 +6,7 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { ActionResult, TokenCounts } from "./common_pb.js";
 import { file_floe_v1_common } from "./common_pb.js";
-import type { Event } from "./events_pb.js";
+import type { ErrorEvent, Event } from "./events_pb.js";
 import { file_floe_v1_events } from "./events_pb.js";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
@@ -15,7 +15,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/chat.proto.
  */
 export const file_floe_v1_chat: GenFile = /*@__PURE__*/
-  fileDesc("ChJmbG9lL3YxL2NoYXQucHJvdG8SB2Zsb2UudjEi+QIKC0NoYXRSZXF1ZXN0EgwKBHRleHQYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhAKCGFnZW50X2lkGAMgASgJEigKB2NvbnRleHQYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWNvbnRleHRfZmlsZXMYBSADKAkSFgoJc3RyZWFtaW5nGAYgASgISACIAQESGwoObWF4X2l0ZXJhdGlvbnMYByABKAVIAYgBARISCgppbWFnZV9wYXRoGAggASgJEhkKEWluY2x1ZGVfcmVhc29uaW5nGAkgASgIEg0KBW1vZGVsGAogASgJEhIKCnJlcXVlc3RfaWQYCyABKAkSDQoFcXVldWUYDCABKAgSHAoUY2FuY2VsX29uX2Rpc2Nvbm5lY3QYDSABKAgSGwoTY3JlYXRlX2NvbnZlcnNhdGlvbhgOIAEoCEIMCgpfc3RyZWFtaW5nQhEKD19tYXhfaXRlcmF0aW9ucyI4ChJTZW5kTWVzc2FnZVJlcXVlc3QSIgoEY2hhdBgBIAEoCzIULmZsb2UudjEuQ2hhdFJlcXVlc3Qi/gEKE1NlbmRNZXNzYWdlUmVzcG9uc2USEAoIcmVzcG9uc2UYASABKAkSLQoOYWN0aW9uX3Jlc3VsdHMYAiADKAsyFS5mbG9lLnYxLkFjdGlvblJlc3VsdBIRCglyZWFzb25pbmcYAyABKAkSFwoPY29udmVyc2F0aW9uX2lkGAQgASgJEg4KBnJ1bl9pZBgFIAEoCRISCgppdGVyYXRpb25zGAYgASgFEhIKCnRvb2xfY2FsbHMYByABKAUSDgoGc3RhdHVzGAggASgJEiMKBXVzYWdlGAkgASgLMhQuZmxvZS52MS5Ub2tlbkNvdW50cxINCgVtb2RlbBgKIAEoCSI6ChRTdHJlYW1NZXNzYWdlUmVxdWVzdBIiCgRjaGF0GAEgASgLMhQuZmxvZS52MS5DaGF0UmVxdWVzdCI2ChVTdHJlYW1NZXNzYWdlUmVzcG9uc2USHQoFZXZlbnQYASABKAsyDi5mbG9lLnYxLkV2ZW50InYKEFN1YnNjcmliZVJlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhEKCWFmdGVyX3NlcRgCIAEoAxIZChFpbmNsdWRlX3JlYXNvbmluZxgDIAEoCBIbChNlbmRfYWZ0ZXJfbGl2ZV9ydW5zGAQgASgIIjIKEVN1YnNjcmliZVJlc3BvbnNlEh0KBWV2ZW50GAEgASgLMg4uZmxvZS52MS5FdmVudCI7ChBDYW5jZWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIXCg9jb252ZXJzYXRpb25faWQYAiABKAkiRgoRQ2FuY2VsUnVuUmVzcG9uc2USDgoGcnVuX2lkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRIRCgljYW5jZWxsZWQYAyABKAgyswIKC0NoYXRTZXJ2aWNlEkgKC1NlbmRNZXNzYWdlEhsuZmxvZS52MS5TZW5kTWVzc2FnZVJlcXVlc3QaHC5mbG9lLnYxLlNlbmRNZXNzYWdlUmVzcG9uc2USUAoNU3RyZWFtTWVzc2FnZRIdLmZsb2UudjEuU3RyZWFtTWVzc2FnZVJlcXVlc3QaHi5mbG9lLnYxLlN0cmVhbU1lc3NhZ2VSZXNwb25zZTABEkQKCVN1YnNjcmliZRIZLmZsb2UudjEuU3Vic2NyaWJlUmVxdWVzdBoaLmZsb2UudjEuU3Vic2NyaWJlUmVzcG9uc2UwARJCCglDYW5jZWxSdW4SGS5mbG9lLnYxLkNhbmNlbFJ1blJlcXVlc3QaGi5mbG9lLnYxLkNhbmNlbFJ1blJlc3BvbnNlYgZwcm90bzM", [file_floe_v1_common, file_floe_v1_events, file_google_protobuf_struct]);
+  fileDesc("ChJmbG9lL3YxL2NoYXQucHJvdG8SB2Zsb2UudjEi+QIKC0NoYXRSZXF1ZXN0EgwKBHRleHQYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhAKCGFnZW50X2lkGAMgASgJEigKB2NvbnRleHQYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWNvbnRleHRfZmlsZXMYBSADKAkSFgoJc3RyZWFtaW5nGAYgASgISACIAQESGwoObWF4X2l0ZXJhdGlvbnMYByABKAVIAYgBARISCgppbWFnZV9wYXRoGAggASgJEhkKEWluY2x1ZGVfcmVhc29uaW5nGAkgASgIEg0KBW1vZGVsGAogASgJEhIKCnJlcXVlc3RfaWQYCyABKAkSDQoFcXVldWUYDCABKAgSHAoUY2FuY2VsX29uX2Rpc2Nvbm5lY3QYDSABKAgSGwoTY3JlYXRlX2NvbnZlcnNhdGlvbhgOIAEoCEIMCgpfc3RyZWFtaW5nQhEKD19tYXhfaXRlcmF0aW9ucyI4ChJTZW5kTWVzc2FnZVJlcXVlc3QSIgoEY2hhdBgBIAEoCzIULmZsb2UudjEuQ2hhdFJlcXVlc3QiogIKE1NlbmRNZXNzYWdlUmVzcG9uc2USEAoIcmVzcG9uc2UYASABKAkSLQoOYWN0aW9uX3Jlc3VsdHMYAiADKAsyFS5mbG9lLnYxLkFjdGlvblJlc3VsdBIRCglyZWFzb25pbmcYAyABKAkSFwoPY29udmVyc2F0aW9uX2lkGAQgASgJEg4KBnJ1bl9pZBgFIAEoCRISCgppdGVyYXRpb25zGAYgASgFEhIKCnRvb2xfY2FsbHMYByABKAUSDgoGc3RhdHVzGAggASgJEiMKBXVzYWdlGAkgASgLMhQuZmxvZS52MS5Ub2tlbkNvdW50cxINCgVtb2RlbBgKIAEoCRIiCgVlcnJvchgLIAEoCzITLmZsb2UudjEuRXJyb3JFdmVudCJFCgpSdW5GYWlsdXJlEg4KBnJ1bl9pZBgBIAEoCRIXCg9jb252ZXJzYXRpb25faWQYAiABKAkSDgoGc3RhdHVzGAMgASgJIjoKFFN0cmVhbU1lc3NhZ2VSZXF1ZXN0EiIKBGNoYXQYASABKAsyFC5mbG9lLnYxLkNoYXRSZXF1ZXN0IjYKFVN0cmVhbU1lc3NhZ2VSZXNwb25zZRIdCgVldmVudBgBIAEoCzIOLmZsb2UudjEuRXZlbnQidgoQU3Vic2NyaWJlUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgDEhkKEWluY2x1ZGVfcmVhc29uaW5nGAMgASgIEhsKE2VuZF9hZnRlcl9saXZlX3J1bnMYBCABKAgiMgoRU3Vic2NyaWJlUmVzcG9uc2USHQoFZXZlbnQYASABKAsyDi5mbG9lLnYxLkV2ZW50IjsKEENhbmNlbFJ1blJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCSJGChFDYW5jZWxSdW5SZXNwb25zZRIOCgZydW5faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEhEKCWNhbmNlbGxlZBgDIAEoCDKzAgoLQ2hhdFNlcnZpY2USSAoLU2VuZE1lc3NhZ2USGy5mbG9lLnYxLlNlbmRNZXNzYWdlUmVxdWVzdBocLmZsb2UudjEuU2VuZE1lc3NhZ2VSZXNwb25zZRJQCg1TdHJlYW1NZXNzYWdlEh0uZmxvZS52MS5TdHJlYW1NZXNzYWdlUmVxdWVzdBoeLmZsb2UudjEuU3RyZWFtTWVzc2FnZVJlc3BvbnNlMAESRAoJU3Vic2NyaWJlEhkuZmxvZS52MS5TdWJzY3JpYmVSZXF1ZXN0GhouZmxvZS52MS5TdWJzY3JpYmVSZXNwb25zZTABEkIKCUNhbmNlbFJ1bhIZLmZsb2UudjEuQ2FuY2VsUnVuUmVxdWVzdBoaLmZsb2UudjEuQ2FuY2VsUnVuUmVzcG9uc2ViBnByb3RvMw", [file_floe_v1_common, file_floe_v1_events, file_google_protobuf_struct]);
 
 /**
  * A user message for an agent (Penguin's chat body; Pawan's `message` maps to `text`).
@@ -226,6 +226,15 @@ export type SendMessageResponse = Message<"floe.v1.SendMessageResponse"> & {
    * @generated from field: string model = 10;
    */
   model: string;
+
+  /**
+   * Why the run failed or was cancelled (status `error` or `cancelled`): the
+   * same message and code as its terminal event. SendMessage answers such a
+   * run with an error; this field keeps the cause in stored results.
+   *
+   * @generated from field: floe.v1.ErrorEvent error = 11;
+   */
+  error?: ErrorEvent | undefined;
 };
 
 /**
@@ -234,6 +243,42 @@ export type SendMessageResponse = Message<"floe.v1.SendMessageResponse"> & {
  */
 export const SendMessageResponseSchema: GenMessage<SendMessageResponse> = /*@__PURE__*/
   messageDesc(file_floe_v1_chat, 2);
+
+/**
+ * A detail of the error SendMessage answers when its run failed or was
+ * cancelled: which run it was. The error's code and message are the run's.
+ *
+ * @generated from message floe.v1.RunFailure
+ */
+export type RunFailure = Message<"floe.v1.RunFailure"> & {
+  /**
+   * The run id.
+   *
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * The conversation the run belongs to.
+   *
+   * @generated from field: string conversation_id = 2;
+   */
+  conversationId: string;
+
+  /**
+   * `error` or `cancelled`.
+   *
+   * @generated from field: string status = 3;
+   */
+  status: string;
+};
+
+/**
+ * Describes the message floe.v1.RunFailure.
+ * Use `create(RunFailureSchema)` to create a new message.
+ */
+export const RunFailureSchema: GenMessage<RunFailure> = /*@__PURE__*/
+  messageDesc(file_floe_v1_chat, 3);
 
 /**
  * Request of ChatService.StreamMessage.
@@ -254,7 +299,7 @@ export type StreamMessageRequest = Message<"floe.v1.StreamMessageRequest"> & {
  * Use `create(StreamMessageRequestSchema)` to create a new message.
  */
 export const StreamMessageRequestSchema: GenMessage<StreamMessageRequest> = /*@__PURE__*/
-  messageDesc(file_floe_v1_chat, 3);
+  messageDesc(file_floe_v1_chat, 4);
 
 /**
  * One streamed event of a run.
@@ -275,7 +320,7 @@ export type StreamMessageResponse = Message<"floe.v1.StreamMessageResponse"> & {
  * Use `create(StreamMessageResponseSchema)` to create a new message.
  */
 export const StreamMessageResponseSchema: GenMessage<StreamMessageResponse> = /*@__PURE__*/
-  messageDesc(file_floe_v1_chat, 4);
+  messageDesc(file_floe_v1_chat, 5);
 
 /**
  * Request of ChatService.Subscribe.
@@ -321,7 +366,7 @@ export type SubscribeRequest = Message<"floe.v1.SubscribeRequest"> & {
  * Use `create(SubscribeRequestSchema)` to create a new message.
  */
 export const SubscribeRequestSchema: GenMessage<SubscribeRequest> = /*@__PURE__*/
-  messageDesc(file_floe_v1_chat, 5);
+  messageDesc(file_floe_v1_chat, 6);
 
 /**
  * One event of a subscription.
@@ -342,7 +387,7 @@ export type SubscribeResponse = Message<"floe.v1.SubscribeResponse"> & {
  * Use `create(SubscribeResponseSchema)` to create a new message.
  */
 export const SubscribeResponseSchema: GenMessage<SubscribeResponse> = /*@__PURE__*/
-  messageDesc(file_floe_v1_chat, 6);
+  messageDesc(file_floe_v1_chat, 7);
 
 /**
  * Request of ChatService.CancelRun.
@@ -370,7 +415,7 @@ export type CancelRunRequest = Message<"floe.v1.CancelRunRequest"> & {
  * Use `create(CancelRunRequestSchema)` to create a new message.
  */
 export const CancelRunRequestSchema: GenMessage<CancelRunRequest> = /*@__PURE__*/
-  messageDesc(file_floe_v1_chat, 7);
+  messageDesc(file_floe_v1_chat, 8);
 
 /**
  * Result of ChatService.CancelRun.
@@ -405,7 +450,7 @@ export type CancelRunResponse = Message<"floe.v1.CancelRunResponse"> & {
  * Use `create(CancelRunResponseSchema)` to create a new message.
  */
 export const CancelRunResponseSchema: GenMessage<CancelRunResponse> = /*@__PURE__*/
-  messageDesc(file_floe_v1_chat, 8);
+  messageDesc(file_floe_v1_chat, 9);
 
 /**
  * Chat with an agent: a unary form, a streamed form, resumable subscription

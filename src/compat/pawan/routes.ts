@@ -1,6 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { FastifyInstance } from "fastify";
-import { ChatService } from "../../../gen/floe/v1/chat_pb.js";
+import { ChatService, RunFailureSchema } from "../../../gen/floe/v1/chat_pb.js";
 import { ConversationService } from "../../../gen/floe/v1/conversation_pb.js";
 import { HealthService } from "../../../gen/floe/v1/health_pb.js";
 import { ModelService } from "../../../gen/floe/v1/model_pb.js";
@@ -96,11 +96,14 @@ function registerChatRoutes(add: Add, inv: InProcessInvoker): void {
       },
     },
     async handler(req, reply) {
-      const r = await inv.unary(ChatService.method.sendMessage, { chat: pawanChatInput(req) }, req, reply);
-      // A failed run is an error on every surface, never an empty success.
-      if (r.status === "error" || r.status === "cancelled") {
-        throw new ConnectError(`Failed to execute agent: run ${r.status}`, Code.Internal);
-      }
+      const r = await inv
+        .unary(ChatService.method.sendMessage, { chat: pawanChatInput(req) }, req, reply)
+        .catch((e: unknown) => {
+          // Pawan documents a failed run as 500 "Failed to execute agent: <cause>".
+          const err = ConnectError.from(e);
+          if (err.findDetails(RunFailureSchema).length === 0) throw err;
+          throw new ConnectError(`Failed to execute agent: ${err.rawMessage}`, Code.Internal);
+        });
       return { session_id: r.conversationId, content: r.response, iterations: r.iterations, tool_calls: r.toolCalls };
     },
   });
