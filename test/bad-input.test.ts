@@ -64,7 +64,7 @@ describe("bad input gets a clear error and the server stays up", () => {
     const server = await env.start({ overrides: { maxBodyBytes: 1024 } });
     const served = fastPathProbe(server);
     const res = await connectJson(server.url, CREATE, { name: "x".repeat(4096) });
-    expect(res.status).toBe(429);
+    expect(res.status).toBe(413);
     expect(res.body.code).toBe("resource_exhausted");
     const list = await connectJson(server.url, "floe.v1.ConversationService/ListConversations", {});
     expect(list.body.conversations ?? []).toEqual([]);

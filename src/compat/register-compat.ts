@@ -23,8 +23,17 @@ export interface CompatOptions {
 
 /** The Penguin and Pawan surfaces, and their OpenAPI document and pages. */
 export async function registerCompat(fastify: FastifyInstance, o: CompatOptions): Promise<void> {
+  // A client's protocol error (invalid UTF-8, a bad frame) closes its socket: logged once, as a warning.
+  const warned = new WeakSet<object>();
   await fastify.register(fastifyWebsocket, {
     options: { maxPayload: o.maxBodyBytes, handleProtocols: selectSubprotocol },
+    errorHandler: (error, socket, req) => {
+      if (!warned.has(socket)) {
+        warned.add(socket);
+        req.log.warn({ err: error.message }, "websocket closed after a client error");
+      }
+      socket.terminate();
+    },
   });
   const router = new CompatRouter();
   await fastify.register(async (scope) => {

@@ -45,7 +45,7 @@ export class OnePortServer extends net.Server {
       handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
     );
     this.h1.on("upgrade", (...args) => this.emit("upgrade", ...args));
-    this.h1.on("clientError", (_err, socket) => socket.destroy());
+    this.h1.on("clientError", (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
     this.h2.on("session", (session: http2.ServerHttp2Session) => {
       this.sessions.add(session);
       session.once("close", () => this.sessions.delete(session));
@@ -112,4 +112,25 @@ export class OnePortServer extends net.Server {
     timer.unref();
     return this;
   }
+}
+
+/** HTTP/1.1 answers to requests that never reached a route, as Node's default handler gives them. */
+const CLIENT_ERROR_ANSWERS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: "431 Request Header Fields Too Large",
+  ERR_HTTP_REQUEST_TIMEOUT: "408 Request Timeout",
+};
+
+/**
+ * A malformed, oversized or too-slow request: an answer the client can read
+ * (431, 408, else 400), then the connection closes. A socket that already
+ * wrote a response, or cannot be written, is only closed.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: net.Socket | import("node:stream").Duplex): void {
+  const s = socket as net.Socket;
+  if (s.writable && !(s as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    const status = CLIENT_ERROR_ANSWERS[err.code ?? ""] ?? "400 Bad Request";
+    s.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => s.destroy());
+    return;
+  }
+  s.destroy();
 }

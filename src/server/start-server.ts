@@ -38,6 +38,8 @@ export interface StartOptions extends ConfigFlags {
   overrides?: Partial<FloeConfig>;
   /** pino level; default `debug` when DEBUG is set, else `info`. */
   logLevel?: string;
+  /** Where log lines go instead of stdout (one JSON line per write), for embedders and tests. */
+  logStream?: { write(line: string): void };
   /** Runs before listening, for embedders that add their own routes or hooks. */
   configure?: (fastify: FastifyInstance) => void | Promise<void>;
   /** Decides every tool call (default: allow all, until the permission engine lands). */
@@ -74,7 +76,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     );
   }
   mkdirSync(config.workspace, { recursive: true });
-  const fastify = createFastify(config, options.logLevel);
+  const fastify = createFastify(config, options.logLevel, options.logStream);
   const database = await openDatabase(config.databaseUrl, config.workspace, (err) =>
     fastify.log.warn(
       { err: err.message },
@@ -114,9 +116,13 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   };
 }
 
-function createFastify(config: FloeConfig, logLevel: string | undefined): FastifyInstance {
+function createFastify(
+  config: FloeConfig,
+  logLevel: string | undefined,
+  stream: StartOptions["logStream"],
+): FastifyInstance {
   return Fastify({
-    logger: { level: logLevel ?? (config.debug ? "debug" : "info") },
+    logger: { level: logLevel ?? (config.debug ? "debug" : "info"), ...(stream ? { stream } : {}) },
     bodyLimit: config.maxBodyBytes,
     // A log line per request costs more than a small RPC; DEBUG turns it on.
     logController: new LogController({ disableRequestLogging: !config.debug }),

@@ -9,14 +9,24 @@ import {
 } from "@connectrpc/connect/protocol-connect";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import type { FastifyReply } from "fastify";
+import { RequestError_Reason, requestErrorOf } from "../../services/request-errors.js";
 import { envelope } from "./envelope.js";
 
-/** A Connect unary error: the HTTP status of its code and Connect's error JSON. */
+/**
+ * A Connect unary error: Connect's error JSON, with the HTTP status of its
+ * code, except a body over the limit: 413, not the 429 of resource_exhausted,
+ * which clients and proxies would retry. Connect clients read the code from
+ * the body.
+ */
 export function sendConnectError(reply: FastifyReply, err: ConnectError, jsonOptions: Partial<JsonWriteOptions>) {
   err.metadata.forEach((value, key) => void reply.header(key, value));
   const bytes = errorToJsonBytes(err, jsonOptions);
   const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return reply.code(codeToHttpStatus(err.code)).header("content-type", "application/json").send(body);
+  const tooLarge = requestErrorOf(err)?.reason === RequestError_Reason.BODY_TOO_LARGE;
+  return reply
+    .code(tooLarge ? 413 : codeToHttpStatus(err.code))
+    .header("content-type", "application/json")
+    .send(body);
 }
 
 /** A Connect stream that ends at once with the error in its end-stream message. */

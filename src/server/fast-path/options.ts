@@ -1,4 +1,5 @@
 import type { DescMessage, DescMethod, DescService, JsonReadOptions, JsonWriteOptions } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
 import type { ContextValues } from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
@@ -33,4 +34,18 @@ export function methodRoute<Invoke>(
   const limits = { readMaxBytes: opts.readMaxBytes, writeMaxBytes: 0xffffffff };
   const serialization = createMethodSerializationLookup(chain.method, undefined, opts.jsonOptions, limits);
   return { ...chain, serialization, opts };
+}
+
+/**
+ * Decodes a request message. connect-es reports a binary body it cannot
+ * decode as Internal; it is the caller's bad input, so it is InvalidArgument
+ * (400) here, as a malformed JSON body already is.
+ */
+export function parseInput(route: MethodRoute<unknown>, binary: boolean, bytes: Uint8Array) {
+  try {
+    return route.serialization.getI(binary).parse(bytes);
+  } catch (e) {
+    const err = ConnectError.from(e);
+    throw err.code === Code.Internal ? new ConnectError(err.rawMessage, Code.InvalidArgument) : err;
+  }
 }

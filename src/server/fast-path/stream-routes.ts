@@ -6,7 +6,7 @@ import { CallContext, lazyStreamRequest } from "./call-context.js";
 import { envelope } from "./envelope.js";
 import { receivedExtraInput } from "./first-envelope.js";
 import type { StreamInvoke } from "./interceptor-chain.js";
-import { type FastPathOptions, type MethodRoute, methodRoute } from "./options.js";
+import { type FastPathOptions, type MethodRoute, methodRoute, parseInput } from "./options.js";
 import { FAST_PATH_CONSTRAINT } from "./route-constraint.js";
 
 type StreamRoute = MethodRoute<StreamInvoke>;
@@ -40,7 +40,7 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
   const out = new StreamWriter(reply, call, binary);
   let error: ConnectError | undefined;
   try {
-    const input = r.serialization.getI(binary).parse(singleMessage(req.body as Buffer | undefined));
+    const input = parseInput(r, binary, singleMessage(req.body as Buffer | undefined));
     const res = await r.invoke(lazyStreamRequest(call, input));
     for await (const message of res.message) {
       if (reply.raw.destroyed) break;

@@ -4,7 +4,7 @@ import { CallContext, LazyUnaryRequest } from "./call-context.js";
 import { envelope } from "./envelope.js";
 import { sendConnectError, sendGrpcError } from "./error-responses.js";
 import type { UnaryInvoke } from "./interceptor-chain.js";
-import { type FastPathOptions, type MethodRoute, methodRoute } from "./options.js";
+import { type FastPathOptions, type MethodRoute, methodRoute, parseInput } from "./options.js";
 import { FAST_PATH_CONSTRAINT } from "./route-constraint.js";
 
 type UnaryRoute = MethodRoute<UnaryInvoke>;
@@ -33,7 +33,7 @@ async function handleConnect(req: FastifyRequest, reply: FastifyReply, binary: b
   const call = new CallContext(r.service, r.method, req, r.opts.contextValues(req), "connect", { response: reply.raw });
   try {
     const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
-    const input = r.serialization.getI(binary).parse(body);
+    const input = parseInput(r, binary, body);
     const res = await r.invoke(new LazyUnaryRequest(call, input));
     const bytes = r.serialization.getO(binary).serialize(res.message);
     call.writeHeaders(reply);
@@ -59,7 +59,7 @@ async function handleGrpc(req: FastifyRequest, reply: FastifyReply, r: UnaryRout
         Code.InvalidArgument,
       );
     }
-    const input = r.serialization.getI(true).parse(body.subarray(5));
+    const input = parseInput(r, true, body.subarray(5));
     const res = await r.invoke(new LazyUnaryRequest(call, input));
     const frame = envelope(0, r.serialization.getO(true).serialize(res.message));
     reply.hijack();

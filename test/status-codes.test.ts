@@ -1,0 +1,85 @@
+import crypto from "node:crypto";
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { connectJson, createTestEnv, fastPathProbe, NONE, type TestEnv } from "./support/test-server.js";
+
+/** Writes raw bytes on a new connection and collects everything until the server closes it. */
+async function rawExchange(port: number, bytes: string | Buffer, opts: { keepWriting?: () => Buffer } = {}) {
+  const sock = net.connect(port, "127.0.0.1");
+  await new Promise((r) => sock.once("connect", r));
+  let got = "";
+  sock.on("data", (d) => (got += d.toString("latin1")));
+  sock.write(bytes);
+  if (opts.keepWriting) for (let i = 0; i < 50; i++) sock.write(opts.keepWriting());
+  await new Promise((r) => sock.once("close", r));
+  return got;
+}
+
+/** A masked client text frame whose payload is not UTF-8. */
+function invalidUtf8Frame(): Buffer {
+  const mask = crypto.randomBytes(4);
+  const payload = Buffer.from([0xc3, 0x28].map((b, i) => b ^ mask[i % 4]!));
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload]);
+}
+
+/** Bad input gets the status that says what was wrong, on every surface. */
+describe("statuses for bad input", () => {
+  let env: TestEnv;
+  afterEach(async () => env?.cleanup());
+
+  it("answers a body over the limit with 413 on Connect too, not the retryable 429", async () => {
+    env = await createTestEnv();
+    const server = await env.start({ overrides: { maxBodyBytes: 1024 } });
+    const served = fastPathProbe(server);
+    const res = await connectJson(server.url, "floe.v1.ConversationService/CreateConversation", {
+      name: "x".repeat(4096),
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.code).toBe("resource_exhausted");
+    expect(served()).toEqual({ ...NONE, rejected: 1 });
+  });
+
+  it("answers a binary body that does not decode with 400 invalid_argument, not 500", async () => {
+    env = await createTestEnv();
+    const server = await env.start();
+    const served = fastPathProbe(server);
+    const res = await fetch(`${server.url}/floe.v1.ConversationService/GetConversation`, {
+      method: "POST",
+      headers: { "content-type": "application/proto" },
+      body: Buffer.from([0xff, 0xff, 0xff, 0x0f, 0x01]),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      code: "invalid_argument",
+      message: expect.stringContaining("parse binary"),
+    });
+    expect(served()).toEqual({ ...NONE, unary: 1 });
+  });
+
+  it("answers request headers over the limit with 431 instead of a reset", async () => {
+    env = await createTestEnv();
+    const server = await env.start();
+    const got = await rawExchange(
+      server.port,
+      `GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+    );
+    expect(got).toMatch(/^HTTP\/1\.1 431 /);
+    const garbage = await rawExchange(server.port, "NOT HTTP AT ALL\r\n\r\n");
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
+  it("logs a WebSocket's invalid UTF-8 once per connection, as a warning", async () => {
+    env = await createTestEnv();
+    const lines: { level: number; msg: string }[] = [];
+    const server = await env.start({ logLevel: "info", logStream: { write: (l) => void lines.push(JSON.parse(l)) } });
+    const key = crypto.randomBytes(16).toString("base64");
+    const upgrade =
+      `GET /api/v1/chat/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+    const got = await rawExchange(server.port, upgrade, { keepWriting: invalidUtf8Frame });
+    expect(got).toMatch(/^HTTP\/1\.1 101 /);
+    const about = lines.filter((l) => /websocket|UTF-8/i.test(JSON.stringify(l)));
+    expect(about).toHaveLength(1);
+    expect(about[0]!.level).toBe(40);
+  });
+});
