@@ -84,6 +84,18 @@ describe("config precedence: flags > env > file > defaults", () => {
     expect(() => loadConfig({ workspace: ws }, {})).toThrow(message);
   });
 
+  it("bounds a model stream's silence by the model timeout unless set on its own", () => {
+    expect(loadConfig({ workspace: ws }, { FLOE_MODEL_TIMEOUT_MS: "3000" }).modelIdleTimeoutMs).toBe(3000);
+    const both = loadConfig({ workspace: ws }, { FLOE_MODEL_TIMEOUT_MS: "3000", FLOE_MODEL_IDLE_TIMEOUT_MS: "1500" });
+    expect(both.modelIdleTimeoutMs).toBe(1500);
+    expect(loadConfig({ workspace: ws }, {}).timeouts).toEqual({
+      headersMs: 20_000,
+      requestMs: 120_000,
+      keepAliveMs: 5_000,
+      idleMs: 120_000,
+    });
+  });
+
   it("refuses to pass a secret-looking variable to commands", () => {
     expect(loadConfig({ workspace: ws }, { FLOE_COMMAND_ENV: "DEPLOY_STAGE, LC_ALL" }).commandEnv).toEqual([
       "DEPLOY_STAGE",

@@ -39,6 +39,13 @@ describe("run lifecycle: failures, cancel, resume", () => {
     ["a mid-stream disconnect", () => reply.disconnectMidStream(), "unavailable", /./],
     ["a malformed chunk", () => reply.malformed(), "", /malformed|JSON|Unexpected|Expected/i],
     ["a timeout", () => reply.hang(3000), "deadline_exceeded", /timed out/],
+    [
+      "a stream that stalls after three tokens",
+      () => reply.stall(["a", "b", "c"], 20_000),
+      "deadline_exceeded",
+      /stalled/,
+    ],
+    ["a body that is not an event stream", () => reply.notEventStream(), "unavailable", /finish reason/],
   ])("ends in one error event after %s, with no run left hanging", async (_name, make, code, message) => {
     c = await createChatEnv({ env: { FLOE_MODEL_TIMEOUT_MS: "300" } });
     c.fake.enqueue(make());

@@ -80,18 +80,31 @@ export class OpenAIProvider implements ModelProvider {
     call: ModelCall,
     on: ModelStreamHandlers,
   ): Promise<ModelTurn> {
+    const idleMs = this.config.idleTimeoutMs;
+    let stalled: ConnectError | undefined;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const turn = await this.stream(await request, on);
-      // The SDK ends an aborted stream quietly; a cancelled run must not look complete.
+      const stream = await request;
+      // A stream that goes silent ends within the idle timeout, not undici's five-minute body timeout.
+      timer = setTimeout(() => {
+        stalled = new ConnectError(`the model stream stalled: no data for ${idleMs} ms`, Code.DeadlineExceeded);
+        stream.controller.abort(stalled);
+      }, idleMs);
+      const turn = await this.stream(stream, on, () => timer!.refresh());
+      // The SDK ends an aborted stream quietly; a cancelled or stalled run must not look complete.
       if (call.signal.aborted) throw call.signal.reason;
+      if (stalled) throw stalled;
       return turn;
     } catch (e) {
       if (call.signal.aborted) throw call.signal.reason;
-      throw upstreamError(e);
+      if (stalled) throw stalled;
+      throw e instanceof ConnectError ? e : upstreamError(e);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  private async stream(stream: ChatCompletionStream, on: ModelStreamHandlers): Promise<ModelTurn> {
+  private async stream(stream: ChatCompletionStream, on: ModelStreamHandlers, alive: () => void): Promise<ModelTurn> {
     let content = "";
     let reasoning = "";
     const splitter = new ThinkSplitter(
@@ -107,7 +120,10 @@ export class OpenAIProvider implements ModelProvider {
     const calls: { id: string; name: string; arguments: string }[] = [];
     let usage = { prompt: 0, completion: 0 };
     let finishReason = "";
+    let chunks = 0;
     for await (const chunk of stream) {
+      alive();
+      chunks++;
       if (chunk.usage)
         usage = { prompt: chunk.usage.prompt_tokens ?? 0, completion: chunk.usage.completion_tokens ?? 0 };
       const choice = chunk.choices?.[0];
@@ -129,6 +145,14 @@ export class OpenAIProvider implements ModelProvider {
       if (choice.finish_reason) finishReason = choice.finish_reason;
     }
     splitter.end();
+    // Every OpenAI-compatible stream ends its choice with a finish reason; without one, the answer is not whole.
+    if (!finishReason) {
+      throw new ConnectError(
+        `the model stream ended without a finish reason after ${chunks} chunk(s): ` +
+          "the endpoint did not answer in OpenAI's streaming format, or cut the answer short",
+        Code.Unavailable,
+      );
+    }
     const toolCalls: ToolCallRequest[] = calls
       .filter(Boolean)
       .map((c, i) => ({ id: c.id || `call_${i}`, name: c.name, arguments: c.arguments }));

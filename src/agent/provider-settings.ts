@@ -11,4 +11,6 @@ export interface ProviderSettings {
   maxRetries: number;
   /** Per-request timeout in milliseconds. */
   timeoutMs: number;
+  /** Longest silence between two chunks of a model stream, in milliseconds. */
+  idleTimeoutMs: number;
 }

@@ -45,6 +45,7 @@ export function createAppContext(
     openrouter: config.openrouter,
     maxRetries: config.modelMaxRetries,
     timeoutMs: config.modelTimeoutMs,
+    idleTimeoutMs: config.modelIdleTimeoutMs,
   };
   const openai = new OpenAIProvider(providers, env);
   const offline = new OfflineProvider();

@@ -11,6 +11,8 @@ export interface Reply {
   /** For non-2xx replies: the JSON error body. */
   errorBody?: unknown;
   steps: Step[];
+  /** Leave out the closing `data: [DONE]` (a body that is not an event stream). */
+  noDone?: boolean;
 }
 
 const base = (delta: Record<string, unknown>, finish: string | null = null) => ({
@@ -113,6 +115,17 @@ export const reply = {
       ],
     };
   },
+  /** Streams `tokens`, then goes silent for `ms` before finishing. */
+  stall(tokens: string[], ms: number): Reply {
+    const steps: Step[] = [{ chunk: base({ role: "assistant", content: "" }) }];
+    for (const t of tokens) steps.push({ chunk: base({ content: t }) });
+    steps.push({ delayMs: ms }, { chunk: base({}, "stop") });
+    return { steps };
+  },
+  /** Answers 200 with a body that is not an event stream. */
+  notEventStream(body = "<html><body>Welcome to the proxy</body></html>"): Reply {
+    return { headers: { "content-type": "text/html" }, steps: [{ raw: body }], noDone: true };
+  },
   /** Never answers within `ms` (for timeouts). */
   hang(ms: number): Reply {
     return { steps: [{ delayMs: ms }, { chunk: base({ content: "too late" }) }, { chunk: base({}, "stop") }] };
@@ -200,7 +213,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
           return;
         } else res.write(`data: ${JSON.stringify(step.chunk)}\n\n`);
       }
-      res.end("data: [DONE]\n\n");
+      res.end(r.noDone ? undefined : "data: [DONE]\n\n");
       return;
     }
     // Non-streaming: fold the chunks into one completion.
