@@ -7,6 +7,14 @@ type Handler = (
   res: http.ServerResponse | http2.Http2ServerResponse,
 ) => void;
 
+/** How long connections may take or idle (see ConnectionTimeouts in the config). */
+export interface PortTimeouts {
+  headersMs: number;
+  requestMs: number;
+  keepAliveMs: number;
+  idleMs: number;
+}
+
 /** The HTTP/2 client connection preface starts with these bytes. */
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
 
@@ -15,6 +23,13 @@ const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
  * connection's first bytes are peeked: the HTTP/2 preface goes to an http2
  * server, anything else to an http server. `upgrade` events of the http server
  * are re-emitted so WebSocket routes keep working.
+ *
+ * Every connection is bounded, HTTP/1.1 and h2c alike: its first bytes must
+ * come within the headers timeout; HTTP/1.1 requests get Node's headers,
+ * request and keep-alive timeouts (408 on expiry); an HTTP/2 session must
+ * open a stream within the headers timeout and is closed after the idle
+ * timeout without open streams. Open streams (server streams, SSE,
+ * WebSockets) are never cut by these.
  *
  * The close helpers mirror http.Server's so fastify's shutdown logic applies.
  */
@@ -27,9 +42,19 @@ export class OnePortServer extends net.Server {
   private readonly busy = new Map<net.Socket, number>();
   private closing = false;
 
-  constructor(handler: Handler) {
+  constructor(
+    handler: Handler,
+    private readonly timeouts: PortTimeouts,
+  ) {
     super({ pauseOnConnect: false });
-    this.h1 = http.createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    const h1Options = {
+      keepAliveTimeout: timeouts.keepAliveMs,
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: Math.max(timeouts.requestMs, timeouts.headersMs),
+      // Expired requests are found by a periodic check; a second keeps the bounds close to what is configured.
+      connectionsCheckingInterval: 1000,
+    };
+    this.h1 = http.createServer(h1Options, (req, res) => {
       const socket = req.socket;
       this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
       if (this.closing) res.setHeader("connection", "close");
@@ -46,11 +71,34 @@ export class OnePortServer extends net.Server {
     );
     this.h1.on("upgrade", (...args) => this.emit("upgrade", ...args));
     this.h1.on("clientError", (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket));
-    this.h2.on("session", (session: http2.ServerHttp2Session) => {
-      this.sessions.add(session);
-      session.once("close", () => this.sessions.delete(session));
-    });
+    this.h2.on("session", (session: http2.ServerHttp2Session) => this.bound(session));
+    // Node checks headers and request timeouts only on servers that listen: the h1 server never does, so
+    // its check is started as listening would start it.
+    this.h1.emit("listening");
     this.on("connection", (socket) => this.route(socket));
+  }
+
+  /** An HTTP/2 session: a first stream within the headers timeout, then closed when idle without streams. */
+  private bound(session: http2.ServerHttp2Session): void {
+    this.sessions.add(session);
+    session.once("close", () => this.sessions.delete(session));
+    let open = 0;
+    let started = false;
+    session.setTimeout(this.timeouts.headersMs, () => {
+      if (open > 0) return;
+      // Never a stream (a partial preface, a silent client): cut. Idle after streams: a graceful GOAWAY.
+      if (started) session.close();
+      else session.destroy();
+    });
+    session.on("stream", (stream: http2.ServerHttp2Stream) => {
+      open++;
+      started = true;
+      session.setTimeout(0);
+      stream.once("close", () => {
+        open--;
+        if (open === 0 && !session.destroyed) session.setTimeout(this.timeouts.idleMs);
+      });
+    });
   }
 
   private route(socket: net.Socket): void {
@@ -62,6 +110,10 @@ export class OnePortServer extends net.Server {
       this.busy.delete(socket);
     });
     socket.on("error", () => socket.destroy());
+    // A connection that says nothing, or not enough to tell HTTP/2 from HTTP/1.1, is closed.
+    const silent = setTimeout(() => socket.destroy(), this.timeouts.headersMs);
+    silent.unref();
+    socket.once("close", () => clearTimeout(silent));
     let head: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       head = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
@@ -70,6 +122,7 @@ export class OnePortServer extends net.Server {
       // Too few bytes to tell yet: wait for more.
       if (isH2 && n < H2_PREFACE.length) return;
       socket.removeListener("data", onData);
+      clearTimeout(silent);
       socket.pause();
       socket.unshift(head);
       if (isH2) {

@@ -127,7 +127,7 @@ function createFastify(
     // A log line per request costs more than a small RPC; DEBUG turns it on.
     logController: new LogController({ disableRequestLogging: !config.debug }),
     routerOptions: { constraints: { [FAST_PATH_CONSTRAINT]: fastPathConstraint } },
-    serverFactory: (handler) => new OnePortServer(handler as never) as never,
+    serverFactory: (handler) => new OnePortServer(handler as never, config.timeouts) as never,
   }) as unknown as FastifyInstance;
 }
 
