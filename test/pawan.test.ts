@@ -140,7 +140,19 @@ describe("Pawan REST and SSE, at the root and under /api", () => {
       .join("");
     expect(seen + resumedText).toBe("one two three four five six seven eight nine ten");
     expect(rest.events.at(-1)!.event).toBe("done");
-    expect(Number(rest.events[0]!.id)).toBeGreaterThan(Number(lastId));
+    // A resume opens with a snapshot (no id), then what came after the cursor.
+    expect(rest.events[0]).toMatchObject({ event: "snapshot", id: undefined });
+    expect(JSON.parse(rest.events[0]!.data)).toMatchObject({ session_id: sessionId });
+    expect(Number(rest.events[1]!.id)).toBeGreaterThan(Number(lastId));
+    // Resuming from the end: the snapshot says so, and the stream ends.
+    const doneId = rest.events.at(-1)!.id!;
+    const caughtUp = await sse(`${c.server.url}/chat/stream`, { session_id: sessionId }, { "last-event-id": doneId });
+    expect(caughtUp.events.map((e) => e.event)).toEqual(["snapshot"]);
+    expect(JSON.parse(caughtUp.events[0]!.data)).toEqual({
+      session_id: sessionId,
+      latest_seq: Number(doneId),
+      active_runs: [],
+    });
     expect(rest.comments.map((x) => x.trim())).toContain("keep-alive");
     const bad = await sse(`${c.server.url}/chat/stream`, { session_id: sessionId }, { "last-event-id": "abc" });
     expect(bad.res.status).toBe(422);

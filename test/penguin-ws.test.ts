@@ -138,6 +138,18 @@ describe("Penguin WebSocket /api/v1/chat/stream", () => {
       .join("");
     expect(got + rest).toBe("0123456789abcdefghijklmnopqrstuvwxyz");
     expect(b.frames.every((f) => !f.seq || f.seq > lastSeq)).toBe(true);
+    // A resume opens with a snapshot naming the runs still live.
+    expect(b.frames[0]).toMatchObject({ event: "snapshot", data: { conversation_id: conversationId } });
+    expect(b.frames[0]!.data.active_runs).toHaveLength(1);
+    // Resuming from the end: the snapshot alone says nothing was missed.
+    const endSeq = b.frames.at(-1)!.seq!;
+    const d = await connect(wsUrl());
+    d.send({ resume: { conversation_id: conversationId, after_seq: endSeq } });
+    await d.until((f) => f.length > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(d.frames.map((f) => f.event)).toEqual(["snapshot"]);
+    expect(d.frames[0]!.data).toEqual({ conversation_id: conversationId, latest_seq: endSeq, active_runs: [] });
+    d.ws.close();
   });
 
   it("refuses a WebSocket from a foreign origin at the handshake", async () => {

@@ -26,6 +26,18 @@ export function pawanSse(e: Event): string | undefined {
       return frame("error", { message: `cancelled: ${k.value.reason}` });
     case "heartbeat":
       return ": keep-alive\n\n";
+    case "snapshot":
+      // A resume opens with it: a client can tell "nothing missed" from "still waiting".
+      return frame("snapshot", {
+        session_id: e.conversationId,
+        latest_seq: Number(k.value.latestSeq),
+        active_runs: k.value.activeRuns.map((r) => r.runId),
+      });
+    case "gap":
+      return frame("gap", {
+        requested_after_seq: Number(k.value.requestedAfterSeq),
+        oldest_available_seq: Number(k.value.oldestAvailableSeq),
+      });
     default:
       return undefined;
   }

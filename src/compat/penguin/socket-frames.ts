@@ -45,6 +45,18 @@ export function penguinFrame(e: Event, includeReasoning: boolean): Omit<Frame, "
       return { event: "error", data: { message: k.value.message, code: k.value.code } };
     case "cancelled":
       return { event: "cancelled", data: { reason: k.value.reason } };
+    case "snapshot": {
+      // A resume opens with it: a client can tell "nothing missed" from "still waiting".
+      const { latestSeq, activeRuns } = k.value;
+      return {
+        event: "snapshot",
+        data: {
+          conversation_id: e.conversationId,
+          latest_seq: Number(latestSeq),
+          active_runs: activeRuns.map((r) => ({ run_id: r.runId, agent_id: r.agentId, started_at: r.startedAt })),
+        },
+      };
+    }
     case "gap": {
       const { requestedAfterSeq, oldestAvailableSeq } = k.value;
       return {
