@@ -1,38 +1,14 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.js";
+import { floe, listening } from "./support/floe-process.js";
 import { createThrowawayDatabase, PG_ADMIN_URL, type ThrowawayDatabase } from "./support/postgres.js";
-
-const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-function floe(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", CLI, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-/** Resolves with the URL the server logs once it listens. */
-function listening(p: ChildProcess): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    let buf = "";
-    p.stdout!.on("data", (d) => {
-      buf += d;
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(buf);
-      if (m) resolve(m[1]!);
-    });
-    p.once("close", () => reject(new Error(`exited early: ${buf}`)));
-  });
-}
 
 function finish(p: ChildProcess): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = "";

@@ -74,6 +74,7 @@ describe.each(DIALECTS)("insertRows reuses compiled inserts on %s", (dialect) =>
       result: result as string,
       created_at: "t",
       ended_at: "",
+      message: "",
     });
     await insertRows(db, "runs", [run("r1", "kept")]);
     await insertRows(db, "runs", [run("r2", undefined)]);

@@ -121,7 +121,8 @@ describe("the fast path and connect-fastify agree", () => {
 
   it("answers a failure inside a stream as internal on both paths, logged rather than raw", async () => {
     env = await createTestEnv();
-    const server = await env.start();
+    const logged: string[] = [];
+    const server = await env.start({ logStream: { write: (l) => void logged.push(l) } });
     const served = fastPathProbe(server);
     const conversations = server.app.conversations;
     // A storage fault, as a driver raises it: a plain Error, not a ConnectError.
@@ -144,6 +145,12 @@ describe("the fast path and connect-fastify agree", () => {
       message: "internal error in floe.v1.ChatService/Subscribe: storage is unreachable",
     });
     expect(slow).toEqual(fast);
+    // Both failures were logged through the server's logger, with the stack, at error level.
+    const failures = logged.map((l) => JSON.parse(l)).filter((l) => l.msg === "rpc failed");
+    expect(failures.map((l) => [l.level, l.rpc, l.err.message])).toEqual([
+      [50, "floe.v1.ChatService/Subscribe", "storage is unreachable"],
+      [50, "floe.v1.ChatService/Subscribe", "storage is unreachable"],
+    ]);
   });
 
   it("serves every call through connect-fastify, alike, when the fast path is off", async () => {

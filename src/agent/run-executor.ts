@@ -3,6 +3,7 @@ import { toJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { SendMessageResponseSchema } from "../../gen/floe/v1/chat_pb.js";
+import type { Event } from "../../gen/floe/v1/events_pb.js";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import type { Logger } from "../domain/logger.js";
 import type { EventLog } from "../events/event-log.js";
@@ -108,20 +109,30 @@ export class RunExecutor {
     return this.end(run, stopped(run, new ConnectError(reason, Code.Canceled)));
   }
 
-  /** Ends runs a previous process left open, each with one terminal error event. */
+  /**
+   * Ends runs a previous process left open with exactly one terminal event:
+   * the one it stored before the crash, or an error. A queued run's message
+   * is stored in the history, so that its text is kept.
+   */
   async endInterrupted(rows: readonly RunRow[]): Promise<void> {
     const reason = new ConnectError(
       "the run was interrupted by a server restart; send the message again",
       Code.Aborted,
     );
     for (const row of rows) {
-      const ending = failed({ id: row.id, conversationId: row.conversation_id }, reason);
-      await this.deps.events.prepare(row.conversation_id);
       const at = { conversationId: row.conversation_id, runId: row.id, agentId: row.agent_id };
+      await this.deps.events.prepare(row.conversation_id);
+      const stored = await this.deps.events.storedTerminal(row.conversation_id, row.id);
+      if (stored) {
+        await this.deps.runs.finish(row.id, statusOf(stored), "");
+        continue;
+      }
+      if (row.message) await this.deps.conversations.appendMessage(row.conversation_id, JSON.parse(row.message));
+      const ending = failed({ id: row.id, conversationId: row.conversation_id }, reason);
       new RunEventWriter(this.deps.events, at).emit(ending.terminal);
+      await this.deps.events.flush();
       await this.deps.runs.finish(row.id, ending.status, toJsonString(SendMessageResponseSchema, ending.result));
     }
-    await this.deps.events.flush();
   }
 
   /** A queued run's turn came: the conversation now holds the runs before it. */
@@ -155,12 +166,17 @@ export class RunExecutor {
     return this.deps.conversations.all(conversationId);
   }
 
-  /** Writes the single terminal event (after the run's pending deltas), then records the result durably. */
+  /**
+   * Writes the single terminal event (after the run's pending deltas), then
+   * records the result. The event is durable first: a crash in between leaves
+   * an open run whose terminal event recovery finds, never a finished run
+   * without one.
+   */
   private async end(run: Run, ending: RunEnding, events = this.writer(run)): Promise<RunEnding["result"]> {
     events.emit(ending.terminal);
     try {
-      await this.deps.runs.finish(run.id, ending.status, toJsonString(SendMessageResponseSchema, ending.result));
       await this.deps.events.flush();
+      await this.deps.runs.finish(run.id, ending.status, toJsonString(SendMessageResponseSchema, ending.result));
     } catch (e) {
       this.deps.logger.error({ err: e, runId: run.id }, "could not record run result");
     }
@@ -174,4 +190,10 @@ export class RunExecutor {
       agentId: run.agentId,
     });
   }
+}
+
+/** The run status a stored terminal event stands for. */
+function statusOf(e: Event): string {
+  if (e.kind.case === "complete") return e.kind.value.status || "completed";
+  return e.kind.case === "cancelled" ? "cancelled" : "error";
 }

@@ -170,6 +170,8 @@ function startRows(run: Run, queued: boolean): RunStart {
       result: "",
       created_at: run.startedAt,
       ended_at: "",
+      // Acknowledged now, stored in the history when its turn comes: kept here so that a crash loses nothing.
+      message: queued ? JSON.stringify(userMessageOf(plan)) : "",
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import { type Event, EventSchema } from "../../gen/floe/v1/events_pb.js";
 import type { Logger } from "../domain/logger.js";
 import { insertRows } from "../store/insert-rows.js";
+import { SeqAllocator } from "./seq-allocator.js";
 import type { Database, EventsTable } from "../store/schema.js";
 
 export type EventKind = Event["kind"];
@@ -30,8 +31,10 @@ export interface EventLogOptions {
  * queued events alike, so nothing is missing between the two.
  */
 export class EventLog {
-  private readonly nextSeq = new Map<string, number>();
+  private readonly seqs: SeqAllocator;
   private readonly loading = new Map<string, Promise<void>>();
+  /** Events numbered past the durable reservation, waiting for it. */
+  private readonly held = new Map<string, Event[]>();
   /** Queued events with their seq as a number; rows (and their JSON) are built when a batch is written, off the path to the client. */
   private pending: { conversationId: string; seq: number; event: Event }[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -52,42 +55,53 @@ export class EventLog {
     private readonly opts: EventLogOptions,
   ) {
     this.bus.setMaxListeners(0);
+    this.seqs = new SeqAllocator(db, log, (id) => this.publishHeld(id));
   }
 
-  /** Loads a conversation's latest seq; call before `append` on a conversation. */
+  /**
+   * Loads a conversation's numbering; call before `append` on a conversation.
+   * After a crash it first records a `gap` event over the seqs that may have
+   * reached clients without being stored, so that no seq is ever reused and a
+   * client resuming from any seq it saw is told what it cannot get.
+   */
   prepare(conversationId: string): Promise<void> {
-    if (this.nextSeq.has(conversationId)) return Promise.resolve();
+    if (this.seqs.has(conversationId)) return Promise.resolve();
     let p = this.loading.get(conversationId);
     if (!p) {
-      p = this.db
-        .selectFrom("events")
-        .select((eb) => eb.fn.max<number | string | null>("seq").as("seq"))
-        .where("conversation_id", "=", conversationId)
-        .executeTakeFirst()
-        .then((r) => {
-          if (!this.nextSeq.has(conversationId)) this.nextSeq.set(conversationId, Number(r?.seq ?? 0) + 1);
-          this.loading.delete(conversationId);
-        });
+      p = this.seqs.load(conversationId).then(async (lost) => {
+        if (lost) {
+          const gapSeq = this.seqs.latest(conversationId) + 1;
+          this.append(conversationId, "", "", {
+            case: "gap",
+            value: { requestedAfterSeq: BigInt(lost.lostAfter), oldestAvailableSeq: BigInt(gapSeq) },
+          });
+          await this.flush();
+        }
+        this.loading.delete(conversationId);
+      });
       this.loading.set(conversationId, p);
     }
     return p;
   }
 
-  /** Marks a conversation created just now: its log starts at seq 1, no lookup needed. */
+  /** Marks a conversation being created with its run (and FIRST_SEQ_RESERVATION): its log starts at seq 1. */
   prepareNew(conversationId: string): void {
-    if (!this.nextSeq.has(conversationId)) this.nextSeq.set(conversationId, 1);
+    this.seqs.adoptNew(conversationId);
   }
 
   /** The latest seq appended to a conversation (0 when none). Requires `prepare`. */
   latestSeq(conversationId: string): number {
-    return (this.nextSeq.get(conversationId) ?? 1) - 1;
+    return this.seqs.latest(conversationId);
   }
 
-  /** Numbers, publishes and queues an event. The conversation must be prepared. */
+  /**
+   * Numbers, queues and publishes an event. The conversation must be
+   * prepared. An event whose seq is not yet inside a durable reservation is
+   * held back (rarely: reservations run ahead) and published, in order, once
+   * it is.
+   */
   append(conversationId: string, runId: string, agentId: string, kind: EventKindInit): Event {
-    const seq = this.nextSeq.get(conversationId);
-    if (seq === undefined) throw new Error(`event log: conversation ${conversationId} was not prepared`);
-    this.nextSeq.set(conversationId, seq + 1);
+    const seq = this.seqs.take(conversationId);
     const event = create(EventSchema, {
       seq: BigInt(seq),
       conversationId,
@@ -98,10 +112,25 @@ export class EventLog {
     });
     this.pending.push({ conversationId, seq, event });
     this.remember(conversationId, event);
-    this.bus.emit(conversationId, event);
+    const held = this.held.get(conversationId);
+    if (held || seq > this.seqs.durable(conversationId)) {
+      if (held) held.push(event);
+      else this.held.set(conversationId, [event]);
+    } else {
+      this.bus.emit(conversationId, event);
+    }
     if (this.pending.length >= this.opts.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushIntervalMs);
     return event;
+  }
+
+  /** Publishes held events whose reservation became durable, in order. */
+  private publishHeld(conversationId: string): void {
+    const held = this.held.get(conversationId);
+    if (!held) return;
+    const durable = this.seqs.durable(conversationId);
+    while (held.length > 0 && Number(held[0]!.seq) <= durable) this.bus.emit(conversationId, held.shift()!);
+    if (held.length === 0) this.held.delete(conversationId);
   }
 
   private remember(conversationId: string, event: Event): void {
@@ -131,7 +160,7 @@ export class EventLog {
   async readFrom(conversationId: string, afterSeq: number): Promise<{ events: Event[]; gapOldest?: number }> {
     const ring = this.recent.get(conversationId);
     const latest = this.latestSeq(conversationId);
-    if (afterSeq >= latest && this.nextSeq.has(conversationId)) return { events: [] };
+    if (afterSeq >= latest && this.seqs.has(conversationId)) return { events: [] };
     const oldestKept = latest - Math.min(RECENT_PER_CONVERSATION, this.opts.retention) + 1;
     if (ring && ring.length > 0 && Number(ring[0]!.seq) <= afterSeq + 1 && afterSeq + 1 >= oldestKept) {
       return { events: ring.filter((e) => Number(e.seq) > afterSeq) };
@@ -236,13 +265,28 @@ export class EventLog {
 
   /** Forgets a deleted conversation. */
   forget(conversationId: string): void {
-    this.nextSeq.delete(conversationId);
+    this.seqs.forget(conversationId);
+    this.held.delete(conversationId);
     this.recent.delete(conversationId);
     this.pending = this.pending.filter((p) => p.conversationId !== conversationId);
   }
 
+  /** Writes what is queued and gives back unused seq reservations: a clean restart then reports no loss. */
   async close(): Promise<void> {
     await this.flush();
+    await this.seqs.release();
+  }
+
+  /** Whether a run's terminal event (complete, error or cancelled) is stored: a run may have ended just before a crash. */
+  async storedTerminal(conversationId: string, runId: string): Promise<Event | undefined> {
+    const row = await this.db
+      .selectFrom("events")
+      .select("payload")
+      .where("conversation_id", "=", conversationId)
+      .where("run_id", "=", runId)
+      .where("kind", "in", ["complete", "error", "cancelled"])
+      .executeTakeFirst();
+    return row && fromJsonString(EventSchema, row.payload);
   }
 }
 

@@ -120,7 +120,9 @@ export class ChatRunStarter {
         Code.NotFound,
       );
     }
-    await events.prepare(conversationId);
+    // A conversation created with its run starts its log fresh, with the seqs its row reserves.
+    if (exists) await events.prepare(conversationId);
+    else events.prepareNew(conversationId);
     return { conversationId, isNew: !exists };
   }
 }

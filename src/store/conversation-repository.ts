@@ -30,13 +30,18 @@ export interface NewMessage {
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Creates a conversation, with its first message when given (one insert each, no counter update). */
+  /**
+   * Creates a conversation, with its first message when given (one insert
+   * each, no counter update). `reservedSeq`: event seqs its first run may hand
+   * out at once (see SeqAllocator).
+   */
   async create(
     name: string,
     agentId: string,
     model = "",
     id: string = randomUUID(),
     first?: NewMessage,
+    reservedSeq = 0,
   ): Promise<Conversation> {
     const now = new Date().toISOString();
     const row: ConversationsTable = {
@@ -48,6 +53,7 @@ export class ConversationRepository {
       updated_at: now,
       message_count: first ? 1 : 0,
       last_seq: 0,
+      reserved_seq: reservedSeq,
     };
     await insertRows(this.db, "conversations", [row]);
     if (first) await insertRows(this.db, "messages", [messageRow(id, 1, first, now)]);

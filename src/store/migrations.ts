@@ -82,6 +82,19 @@ const migrations: Record<string, Migration> = {
   },
 };
 
+migrations["0003_seq_reservations_queued_messages"] = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable("conversations")
+      .addColumn("reserved_seq", "integer", (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable("runs")
+      .addColumn("message", "text", (c) => c.notNull().defaultTo(""))
+      .execute();
+  },
+};
+
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };

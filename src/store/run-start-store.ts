@@ -3,6 +3,12 @@ import { ConversationRepository, type NewMessage } from "./conversation-reposito
 import { RunRepository } from "./run-repository.js";
 import type { Database, RunsTable } from "./schema.js";
 
+/**
+ * Event seqs a run may hand out on a conversation created with it: the
+ * conversation's row reserves them in the same transaction (see SeqAllocator).
+ */
+export const FIRST_SEQ_RESERVATION = 1024;
+
 /** The rows that make a run started. */
 export interface RunStart {
   /** A conversation created with the run; absent when it exists already. */
@@ -25,7 +31,7 @@ export class RunStartStore {
       const conversations = new ConversationRepository(trx);
       const { conversation: c, message } = start;
       // A new conversation is created with its first message in two inserts (no counter update).
-      if (c) await conversations.create(c.name, c.agentId, c.model, c.id, message);
+      if (c) await conversations.create(c.name, c.agentId, c.model, c.id, message, FIRST_SEQ_RESERVATION);
       else if (message) await conversations.appendMessage(start.run.conversation_id, message);
       await new RunRepository(trx).insert(start.run);
     });

@@ -11,6 +11,8 @@ export interface ConversationsTable {
   updated_at: string;
   message_count: number;
   last_seq: number;
+  /** Seqs up to this one may have been handed out (see SeqAllocator); given back on a clean shutdown. */
+  reserved_seq: number;
 }
 
 export interface MessagesTable {
@@ -55,6 +57,8 @@ export interface RunsTable {
   status: string;
   /** The floe.v1.SendMessageResponse as proto JSON, once ended. */
   result: string;
+  /** A queued run's user message (JSON), kept from the moment it is acknowledged until it is stored in the history. */
+  message: string;
   created_at: string;
   ended_at: string;
 }

@@ -161,7 +161,9 @@ export type Event = Message<"floe.v1.Event"> & {
     case: "snapshot";
   } | {
     /**
-     * The requested cursor is older than retention; never stored.
+     * Events a client may ask for are gone: the cursor is older than
+     * retention (sent, not stored), or a crash lost events that may have
+     * reached clients (stored, with its own seq, when the log resumes).
      *
      * @generated from field: floe.v1.GapEvent gap = 22;
      */
@@ -793,20 +795,23 @@ export const SnapshotEventSchema: GenMessage<SnapshotEvent> = /*@__PURE__*/
   messageDesc(file_floe_v1_events, 15);
 
 /**
- * The cursor asked for is older than the retained log.
+ * Events a client may ask for are gone. Sent when a cursor is older than the
+ * retained log; stored after a crash, when events that may have reached
+ * clients were not written: every seq after `requested_after_seq` and before
+ * `oldest_available_seq` is then missing for good.
  *
  * @generated from message floe.v1.GapEvent
  */
 export type GapEvent = Message<"floe.v1.GapEvent"> & {
   /**
-   * The cursor the client asked for.
+   * The cursor the client asked for, or the last event kept before a crash.
    *
    * @generated from field: int64 requested_after_seq = 1;
    */
   requestedAfterSeq: bigint;
 
   /**
-   * The oldest seq still retained.
+   * The oldest seq still available (after a crash: this gap's own seq).
    *
    * @generated from field: int64 oldest_available_seq = 2;
    */
