@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import { type Event, EventSchema } from "../../gen/floe/v1/events_pb.js";
 import type { Logger } from "../domain/logger.js";
 import { insertRows } from "../store/insert-rows.js";
+import { RecentEvents } from "./recent-events.js";
 import { SeqAllocator } from "./seq-allocator.js";
 import type { Database, EventsTable } from "../store/schema.js";
 
@@ -13,7 +14,6 @@ export type EventKind = Event["kind"];
 export type EventKindInit = MessageInitShape<typeof EventSchema>["kind"];
 
 const RECENT_PER_CONVERSATION = 2000;
-const RECENT_CONVERSATIONS = 256;
 
 export interface EventLogOptions {
   /** Longest time an appended event waits before its batch is written. */
@@ -41,13 +41,7 @@ export class EventLog {
   private flushing: Promise<void> = Promise.resolve();
   private readonly bus = new EventEmitter();
   private appendsSincePrune = 0;
-  /**
-   * The latest events of recently active conversations, so that a stream
-   * joining a run (or resuming shortly after a drop) replays from memory
-   * instead of the database. Least recently appended conversations go first.
-   */
-  private readonly recent = new Map<string, Event[]>();
-  private lastRemembered = "";
+  private readonly recent: RecentEvents;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -55,6 +49,7 @@ export class EventLog {
     private readonly opts: EventLogOptions,
   ) {
     this.bus.setMaxListeners(0);
+    this.recent = new RecentEvents(Math.min(RECENT_PER_CONVERSATION, opts.retention));
     this.seqs = new SeqAllocator(db, log, (id) => this.publishHeld(id));
   }
 
@@ -111,7 +106,7 @@ export class EventLog {
       kind,
     });
     this.pending.push({ conversationId, seq, event });
-    this.remember(conversationId, event);
+    this.recent.remember(conversationId, event);
     const held = this.held.get(conversationId);
     if (held || seq > this.seqs.durable(conversationId)) {
       if (held) held.push(event);
@@ -133,38 +128,16 @@ export class EventLog {
     if (held.length === 0) this.held.delete(conversationId);
   }
 
-  private remember(conversationId: string, event: Event): void {
-    let ring = this.recent.get(conversationId);
-    if (!ring) {
-      ring = [];
-      this.recent.set(conversationId, ring);
-      if (this.recent.size > RECENT_CONVERSATIONS) this.recent.delete(this.recent.keys().next().value!);
-    } else if (this.lastRemembered !== conversationId) {
-      // Move to the end: the map's order is least recently appended first.
-      this.recent.delete(conversationId);
-      this.recent.set(conversationId, ring);
-    }
-    this.lastRemembered = conversationId;
-    ring.push(event);
-    // Never remember more than retention keeps, so memory and storage agree on what a cursor can reach.
-    // Trimmed in bulk (at twice the cap) so that an append stays O(1).
-    const cap = Math.min(RECENT_PER_CONVERSATION, this.opts.retention);
-    if (ring.length > cap * 2) ring.splice(0, ring.length - cap);
-  }
-
   /**
    * Events after `afterSeq` and, when older events were pruned, the oldest
    * retained seq (the caller reports a gap). Served from memory when the
    * cursor is recent enough, else from the database.
    */
   async readFrom(conversationId: string, afterSeq: number): Promise<{ events: Event[]; gapOldest?: number }> {
-    const ring = this.recent.get(conversationId);
     const latest = this.latestSeq(conversationId);
     if (afterSeq >= latest && this.seqs.has(conversationId)) return { events: [] };
-    const oldestKept = latest - Math.min(RECENT_PER_CONVERSATION, this.opts.retention) + 1;
-    if (ring && ring.length > 0 && Number(ring[0]!.seq) <= afterSeq + 1 && afterSeq + 1 >= oldestKept) {
-      return { events: ring.filter((e) => Number(e.seq) > afterSeq) };
-    }
+    const fromMemory = this.recent.after(conversationId, afterSeq, latest);
+    if (fromMemory) return { events: fromMemory };
     const oldest = await this.oldestSeq(conversationId);
     const events = await this.replay(conversationId, afterSeq);
     return oldest > afterSeq + 1 ? { events, gapOldest: oldest } : { events };
@@ -267,7 +240,7 @@ export class EventLog {
   forget(conversationId: string): void {
     this.seqs.forget(conversationId);
     this.held.delete(conversationId);
-    this.recent.delete(conversationId);
+    this.recent.forget(conversationId);
     this.pending = this.pending.filter((p) => p.conversationId !== conversationId);
   }
 
