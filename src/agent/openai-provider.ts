@@ -85,12 +85,23 @@ export class OpenAIProvider implements ModelProvider {
     let timer: NodeJS.Timeout | undefined;
     try {
       const stream = await request;
-      // A stream that goes silent ends within the idle timeout, not undici's five-minute body timeout.
-      timer = setTimeout(() => {
-        stalled = new ConnectError(`the model stream stalled: no data for ${idleMs} ms`, Code.DeadlineExceeded);
-        stream.controller.abort(stalled);
-      }, idleMs);
-      const turn = await this.stream(stream, on, () => timer!.refresh());
+      // A stream that goes silent ends within the idle timeout (plus a quarter), not undici's five-minute body
+      // timeout. A periodic check of a chunk counter costs nothing per chunk, unlike re-arming a timer.
+      const progress = { chunks: 0, seen: 0, at: Date.now() };
+      timer = setInterval(
+        () => {
+          if (progress.chunks !== progress.seen) {
+            progress.seen = progress.chunks;
+            progress.at = Date.now();
+          } else if (Date.now() - progress.at >= idleMs) {
+            stalled = new ConnectError(`the model stream stalled: no data for ${idleMs} ms`, Code.DeadlineExceeded);
+            stream.controller.abort(stalled);
+          }
+        },
+        Math.max(25, Math.floor(idleMs / 4)),
+      );
+      timer.unref();
+      const turn = await this.stream(stream, on, progress);
       // The SDK ends an aborted stream quietly; a cancelled or stalled run must not look complete.
       if (call.signal.aborted) throw call.signal.reason;
       if (stalled) throw stalled;
@@ -100,11 +111,15 @@ export class OpenAIProvider implements ModelProvider {
       if (stalled) throw stalled;
       throw e instanceof ConnectError ? e : upstreamError(e);
     } finally {
-      clearTimeout(timer);
+      clearInterval(timer);
     }
   }
 
-  private async stream(stream: ChatCompletionStream, on: ModelStreamHandlers, alive: () => void): Promise<ModelTurn> {
+  private async stream(
+    stream: ChatCompletionStream,
+    on: ModelStreamHandlers,
+    progress: { chunks: number },
+  ): Promise<ModelTurn> {
     let content = "";
     let reasoning = "";
     const splitter = new ThinkSplitter(
@@ -120,10 +135,8 @@ export class OpenAIProvider implements ModelProvider {
     const calls: { id: string; name: string; arguments: string }[] = [];
     let usage = { prompt: 0, completion: 0 };
     let finishReason = "";
-    let chunks = 0;
     for await (const chunk of stream) {
-      alive();
-      chunks++;
+      progress.chunks++;
       if (chunk.usage)
         usage = { prompt: chunk.usage.prompt_tokens ?? 0, completion: chunk.usage.completion_tokens ?? 0 };
       const choice = chunk.choices?.[0];
@@ -148,7 +161,7 @@ export class OpenAIProvider implements ModelProvider {
     // Every OpenAI-compatible stream ends its choice with a finish reason; without one, the answer is not whole.
     if (!finishReason) {
       throw new ConnectError(
-        `the model stream ended without a finish reason after ${chunks} chunk(s): ` +
+        `the model stream ended without a finish reason after ${progress.chunks} chunk(s): ` +
           "the endpoint did not answer in OpenAI's streaming format, or cut the answer short",
         Code.Unavailable,
       );
