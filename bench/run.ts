@@ -1,4 +1,5 @@
 import { measureEventLog } from "./event-log.js";
+import { measureSoak } from "./soak.js";
 import { measureRelay } from "./relay.js";
 import { measureUnaryThroughput } from "./unary-throughput.js";
 
@@ -64,4 +65,23 @@ if (!only || only === "eventlog") {
       `  ${r.dialect.padEnd(8)} EventLog ${fmt(r.logPerSec)} events/s, raw inserts ${fmt(r.rawPerSec)} events/s, ratio ${ratio(r.logPerSec, r.rawPerSec)}`,
     );
   }
+}
+
+if (!only || only === "soak") {
+  const streams = Number(process.env.BENCH_SOAK_STREAMS ?? 20);
+  const s = await measureSoak(streams, Number(process.env.BENCH_SOAK_SECONDS ?? 15));
+  const mib = (n: number) => `${n.toFixed(0)} MiB`;
+  console.log(
+    `\nSoak (${s.streams} concurrent streamed chats for ${s.seconds}s each way; baseline: the upstream read directly)`,
+  );
+  console.log(
+    `  direct  ${s.direct.chats} chats, ${s.direct.errors} errors, p50 ${ms(s.direct.p50)}, p99 ${ms(s.direct.p99)}`,
+  );
+  console.log(`  Floe    ${s.floe.chats} chats, ${s.floe.errors} errors, p50 ${ms(s.floe.p50)}, p99 ${ms(s.floe.p99)}`);
+  console.log(
+    `  ratios  chats ${ratio(s.floe.chats, s.direct.chats)}, p50 ${ratio(s.floe.p50, s.direct.p50)}, p99 ${ratio(s.floe.p99, s.direct.p99)}`,
+  );
+  console.log(
+    `  server memory: ${mib(s.memory.before)} idle before, ${mib(s.memory.peak)} peak, ${mib(s.memory.after)} idle after (${ratio(s.memory.after, s.memory.before)} of before)`,
+  );
 }

@@ -3,6 +3,8 @@ import { fileURLToPath } from "node:url";
 
 export interface BenchServer {
   url: string;
+  /** The server process, for reading its memory. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,7 @@ export async function spawnBenchServer(env: NodeJS.ProcessEnv = {}): Promise<Ben
   });
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once("exit", () => resolve());

@@ -36,6 +36,12 @@ describe("run lifecycle: failures, cancel, resume", () => {
       "resource_exhausted",
       /HTTP 429/,
     ],
+    [
+      "a reset before any answer",
+      () => reply.dropConnection(),
+      "unavailable",
+      /reach the model endpoint|fetch failed|terminated|socket/i,
+    ],
     ["a mid-stream disconnect", () => reply.disconnectMidStream(), "unavailable", /./],
     ["a malformed chunk", () => reply.malformed(), "", /malformed|JSON|Unexpected|Expected/i],
     ["a timeout", () => reply.hang(3000), "deadline_exceeded", /timed out/],
