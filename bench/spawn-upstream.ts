@@ -13,6 +13,8 @@ export async function spawnUpstream(): Promise<UpstreamProcess> {
   const child = fork(fileURLToPath(new URL("./fake-upstream-process.js", import.meta.url)), {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  // Concurrent enqueues each wait for their acknowledgement on this one channel.
+  child.setMaxListeners(0);
   const url = await new Promise<string>((resolve) => child.once("message", (m: { url: string }) => resolve(m.url)));
   let next = 0;
   return {
