@@ -101,7 +101,14 @@ describe("config precedence: flags > env > file > defaults", () => {
       "DEPLOY_STAGE",
       "LC_ALL",
     ]);
-    for (const name of ["GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "FLOE_API_KEYS", "DB_PASSWORD"]) {
+    for (const name of [
+      "GITHUB_TOKEN",
+      "AWS_SECRET_ACCESS_KEY",
+      "FLOE_API_KEYS",
+      "DB_PASSWORD",
+      "GH_PAT",
+      "SENTRY_DSN",
+    ]) {
       expect(() => loadConfig({ workspace: ws }, { FLOE_COMMAND_ENV: name })).toThrow(/looks like a secret/);
     }
   });

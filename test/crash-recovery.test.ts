@@ -129,4 +129,27 @@ describe("a crash in the middle of a run", () => {
       ].sort(),
     );
   });
+
+  it("stores a queued message once, when its turn comes, even if a crash follows", async () => {
+    ws = mkdtempSync(join(tmpdir(), "floe-crash-"));
+    fake = await startFakeOpenAI();
+    fake.enqueue(reply.text("first answer", { chunkSize: 3, delayMs: 20 }), reply.stall(["par"], 60_000));
+    const url = await start();
+    const chat = createClient(ChatService, createConnectTransport({ baseUrl: url, httpVersion: "1.1" }));
+    const first = chat.streamMessage({ chat: { text: "first" } })[Symbol.asyncIterator]();
+    const started = (await first.next()).value!.event!;
+    const second = chat.streamMessage({
+      chat: { text: "second, queued", conversationId: started.conversationId, queue: true },
+    });
+    // Read the queued run until its own turn has begun (the upstream stalls it), then crash.
+    for await (const r of second) if (r.event?.kind.case === "token") break;
+    await crash();
+    const url2 = await start();
+    const convs = createClient(ConversationService, createConnectTransport({ baseUrl: url2, httpVersion: "1.1" }));
+    const history = await convs.getConversationHistory({ conversationId: started.conversationId });
+    expect(history.messages.filter((m) => m.role === "user").map((m) => m.content)).toEqual([
+      "first",
+      "second, queued",
+    ]);
+  });
 });

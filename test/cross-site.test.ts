@@ -1,3 +1,4 @@
+import http2 from "node:http2";
 import { afterEach, describe, expect, it } from "vitest";
 import { type CompatEnv, createCompatEnv } from "./support/compat-env.js";
 import { reply } from "./support/fake-openai.js";
@@ -72,5 +73,39 @@ describe("cross-site requests", () => {
     expect(anonymous.body).toMatchObject({ status: "ok", agent_id: "", version: "" });
     const keyed = await c.call("GET", "/health", undefined, { authorization: "Bearer k1" });
     expect(keyed.body).toMatchObject({ status: "ok", agent_id: expect.stringContaining("@"), version: /\d+\.\d+/ });
+  });
+
+  it("refuses a simple cross-site POST, which needs no preflight, before any route runs", async () => {
+    c = await createCompatEnv();
+    for (const path of ["/sessions", "/api/v1/conversations/create"]) {
+      const res = await fetch(`${c.server.url}${path}`, { method: "POST", headers: { origin: "http://evil.example" } });
+      expect(res.status, path).toBe(403);
+    }
+    expect((await c.call("GET", "/sessions")).body).toEqual([]);
+    const local = await fetch(`${c.server.url}/sessions`, {
+      method: "POST",
+      headers: { origin: "http://localhost:5173" },
+    });
+    expect(local.status).toBe(200);
+  });
+
+  it("matches a listed origin as a browser sends it, whatever case or trailing slash the config used", async () => {
+    c = await createCompatEnv({ FLOE_CORS_ORIGINS: "https://App.Example.com/" });
+    const listed = await wsHandshake(wsUrl(), { origin: "https://app.example.com" });
+    expect(listed.status).toBe(101);
+    listed.ws!.close();
+  });
+
+  it("refuses a key offered only as a subprotocol the server cannot select, and answers h2 upgrades without a 500", async () => {
+    c = await createCompatEnv({ FLOE_API_KEYS: "k1" });
+    const keyOnly = await wsHandshake(wsUrl(), {}, [`floe.api-key.${Buffer.from("k1").toString("base64url")}`]);
+    expect(keyOnly.status).toBe(400);
+    expect(JSON.parse(keyOnly.body).detail).toContain("floe.v1");
+    const session = http2.connect(c.server.url);
+    const req = session.request({ ":method": "GET", ":path": "/api/v1/chat/stream" });
+    const status = await new Promise<number>((r) => req.once("response", (h) => r(Number(h[":status"]))));
+    req.resume();
+    session.close();
+    expect(status).toBe(401);
   });
 });

@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import * as grpc from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import { RunFailureSchema } from "../gen/floe/v1/chat_pb.js";
 import { type ChatEnv, createChatEnv } from "./support/chat-env.js";
@@ -64,5 +65,41 @@ describe("failed runs on the unary surfaces", () => {
     });
     expect(await compat.call("GET", "/no-such-route")).toMatchObject({ status: 404, body: { error: "Not Found" } });
     expect(await compat.call("GET", "/api/no-such-route")).toMatchObject({ status: 404, body: { error: "Not Found" } });
+  });
+
+  it("tells a model endpoint's refusal from the caller's own: unavailable, with a hint, never unauthenticated", async () => {
+    c = await createChatEnv();
+    c.fake.enqueue(reply.httpError(401, "bad api key"));
+    const err = await c.chat.sendMessage({ chat: { text: "hi" } }).catch((e: unknown) => ConnectError.from(e));
+    expect((err as ConnectError).code).toBe(Code.Unavailable);
+    expect((err as ConnectError).rawMessage).toContain("api_key_env");
+    c.fake.enqueue(reply.httpError(404, "no such model"));
+    const missing = await c.chat.sendMessage({ chat: { text: "hi" } }).catch((e: unknown) => ConnectError.from(e));
+    expect((missing as ConnectError).code).toBe(Code.FailedPrecondition);
+  });
+
+  it("answers unknown procedures as Connect and gRPC do, and bad bodies on unknown routes in their surface's shape", async () => {
+    compat = await createCompatEnv();
+    const connect = await fetch(`${compat.server.url}/floe.v1.ChatService/Nope`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(await connect.json()).toMatchObject({ code: "unimplemented" });
+    const client = new grpc.Client(`127.0.0.1:${compat.server.port}`, grpc.credentials.createInsecure());
+    const grpcErr = await new Promise<grpc.ServiceError>((resolve) =>
+      client.makeUnaryRequest(
+        "/floe.v1.ChatService/Nope",
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        Buffer.alloc(0),
+        (err) => resolve(err!),
+      ),
+    );
+    client.close();
+    expect(grpcErr.code).toBe(grpc.status.UNIMPLEMENTED);
+    const badJson = await compat.call("POST", "/api/v1/nope", "{not json");
+    expect(badJson.body).toEqual({ detail: expect.any(String) });
+    expect(badJson.status).toBeGreaterThanOrEqual(400);
   });
 });

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
+import { ConversationService } from "../gen/floe/v1/conversation_pb.js";
 import type { Event } from "../gen/floe/v1/events_pb.js";
 import { type ChatEnv, collect, createChatEnv, kinds } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
@@ -263,5 +265,26 @@ describe("run lifecycle: failures, cancel, resume", () => {
     }
     expect(results[7]).toMatchObject({ success: true, resultPreview: "fine" });
     expect(existsSync("/etc/evil")).toBe(false);
+  });
+
+  it("refuses to delete a conversation while it has a run, and keeps serving", async () => {
+    c = await createChatEnv();
+    c.fake.enqueue(reply.text("y".repeat(40), { chunkSize: 1, delayMs: 20 }));
+    const it1 = c.chat.streamMessage({ chat: { text: "long" } })[Symbol.asyncIterator]();
+    const start = (await it1.next()).value!.event!;
+    const convs = createClient(
+      ConversationService,
+      createConnectTransport({ baseUrl: c.server.url, httpVersion: "2" }),
+    );
+    const refused = await convs
+      .deleteConversation({ conversationId: start.conversationId })
+      .catch((e: unknown) => ConnectError.from(e));
+    expect((refused as ConnectError).code).toBe(Code.FailedPrecondition);
+    expect((refused as ConnectError).rawMessage).toContain("CancelRun");
+    let last = start;
+    for (let r = await it1.next(); !r.done; r = await it1.next()) last = r.value.event!;
+    expect(last.kind.case).toBe("complete");
+    // Once the run has ended, the delete goes through.
+    await convs.deleteConversation({ conversationId: start.conversationId });
   });
 });

@@ -63,6 +63,33 @@ describe("slow and idle connections", () => {
     await closed(used);
   });
 
+  it("answers an HTTP/2 request whose body never ends with 408, within the request timeout", async () => {
+    env = await createTestEnv();
+    const server = await env.start({ env: TIMEOUTS });
+    const session = http2.connect(server.url);
+    const stuck = Array.from({ length: 20 }, () => {
+      const req = session.request({
+        ":method": "POST",
+        ":path": "/api/v1/conversations/create",
+        "content-type": "application/json",
+        "content-length": "1000",
+      });
+      req.write("{");
+      return new Promise<number>((resolve) => {
+        req.once("response", (h) => resolve(Number(h[":status"])));
+        req.once("close", () => resolve(0));
+        req.on("error", () => undefined);
+      });
+    });
+    expect(new Set(await Promise.all(stuck))).toEqual(new Set([408]));
+    // The session itself stays usable for requests that finish.
+    const ok = session.request({ ":method": "GET", ":path": "/health" });
+    const status = await new Promise<number>((r) => ok.once("response", (h) => r(Number(h[":status"]))));
+    ok.resume();
+    expect(status).toBe(200);
+    session.close();
+  });
+
   it("keeps server streams, SSE and WebSockets open past every limit", async () => {
     env = await createTestEnv();
     const server = await env.start({ env: TIMEOUTS });

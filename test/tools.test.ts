@@ -110,7 +110,8 @@ describe("workspace tools through the agent loop", () => {
         FLOE_API_KEYS_BACKUP: "floe-key",
         DEPLOY_STAGE: "staging",
         UNLISTED: "hidden",
-        FLOE_COMMAND_ENV: "DEPLOY_STAGE",
+        DATABASE_URL: "postgres://app:hunter2@db/app",
+        FLOE_COMMAND_ENV: "DEPLOY_STAGE,DATABASE_URL",
       },
     });
     const [printed] = await runTools([{ name: "execute_command", args: { command: "env" } }]);

@@ -183,17 +183,21 @@ export function upstreamError(e: unknown): ConnectError {
   if (e instanceof OpenAI.APIConnectionError)
     return new ConnectError(`could not reach the model endpoint: ${e.message}`, Code.Unavailable);
   if (e instanceof OpenAI.APIError && typeof e.status === "number") {
+    // The caller's request was fine: what failed is Floe's call upstream. A 401 passed on as Unauthenticated
+    // would tell a client its own key was wrong, so the model endpoint's refusals say so instead.
     const code =
       e.status === 429
         ? Code.ResourceExhausted
-        : e.status >= 500
+        : e.status >= 500 || e.status === 401 || e.status === 403
           ? Code.Unavailable
-          : e.status === 401 || e.status === 403
-            ? Code.Unauthenticated
-            : e.status === 404
-              ? Code.NotFound
-              : Code.InvalidArgument;
-    return new ConnectError(`model request failed with HTTP ${e.status}: ${e.message}`, code);
+          : Code.FailedPrecondition;
+    const hint =
+      e.status === 401 || e.status === 403
+        ? " (the model endpoint refused Floe's credentials: check the model's api_key_env)"
+        : e.status === 404
+          ? " (check the model's name and base_url)"
+          : "";
+    return new ConnectError(`model request failed with HTTP ${e.status}: ${e.message}${hint}`, code);
   }
   if (e instanceof SyntaxError)
     return new ConnectError(`the model endpoint sent a malformed stream chunk: ${e.message}`, Code.DataLoss);

@@ -10,6 +10,7 @@ import type { EventLog } from "../events/event-log.js";
 import type { PermissionGate } from "../security/permission-gate.js";
 import type { ConversationRepository } from "../store/conversation-repository.js";
 import type { RunRepository, RunRow } from "../store/run-repository.js";
+import type { RunStartStore } from "../store/run-start-store.js";
 import type { UsageRepository } from "../store/usage-repository.js";
 import { runAgentLoop } from "./agent-loop.js";
 import type { ModelProvider, OpenedTurn } from "./model-provider.js";
@@ -30,6 +31,8 @@ export interface RunExecutorDeps {
   events: EventLog;
   conversations: ConversationRepository;
   runs: RunRepository;
+  /** Where a queued run's message moves into the history. */
+  starts: RunStartStore;
   usage: UsageRepository;
   gate: PermissionGate;
   providerFor: (model: ModelConfig) => ModelProvider;
@@ -127,7 +130,7 @@ export class RunExecutor {
         await this.deps.runs.finish(row.id, statusOf(stored), "");
         continue;
       }
-      if (row.message) await this.deps.conversations.appendMessage(row.conversation_id, JSON.parse(row.message));
+      if (row.message) await this.deps.starts.storeQueuedMessage(row.id, row.conversation_id, JSON.parse(row.message));
       const ending = failed({ id: row.id, conversationId: row.conversation_id }, reason);
       new RunEventWriter(this.deps.events, at).emit(ending.terminal);
       await this.deps.events.flush();
@@ -137,9 +140,8 @@ export class RunExecutor {
 
   /** A queued run's turn came: the conversation now holds the runs before it. */
   private async startQueued(run: Run): Promise<FirstTurn> {
-    await this.deps.runs.setStatus(run.id, "running");
     const prior = await this.priorMessages(run.conversationId);
-    await this.deps.conversations.appendMessage(run.conversationId, userMessageOf(run.plan));
+    await this.deps.starts.storeQueuedMessage(run.id, run.conversationId, userMessageOf(run.plan), "running");
     return this.openFirstTurn(run, prior);
   }
 

@@ -1,8 +1,13 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import fastifyWebsocket from "@fastify/websocket";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type RequestGuards, selectSubprotocol } from "../security/index.js";
-import { type FastifyRequestError, fastifyErrorToConnect } from "../server/fast-path/index.js";
+import {
+  type FastifyRequestError,
+  fastifyErrorToConnect,
+  sendConnectError,
+  sendGrpcError,
+} from "../server/fast-path/index.js";
 import { FLOE_VERSION } from "../version.js";
 import { CompatRouter } from "./compat-router.js";
 import { registerDocsPages } from "./docs-pages.js";
@@ -47,10 +52,25 @@ export async function registerCompat(fastify: FastifyInstance, o: CompatOptions)
     registerPenguinChatSocket(scope, o.invoker, o.guards);
   });
   await registerDocsPages(fastify, buildOpenApi(router.docs, FLOE_VERSION));
-  // An unknown route answers in the shape of the surface its path belongs to (FastAPI's "Not Found" under /api/v1).
-  fastify.setNotFoundHandler((req, reply) =>
-    sendTableError(reply, tableFor(req.url), new ConnectError("Not Found", Code.NotFound)),
+  // Requests no route takes answer in the shape of the surface their path belongs to: Connect or gRPC for a
+  // procedure path, FastAPI's "Not Found" under /api/v1, Pawan's elsewhere.
+  fastify.setNotFoundHandler((req, reply) => answerUnrouted(req, reply, new ConnectError("Not Found", Code.NotFound)));
+  fastify.setErrorHandler((err: FastifyRequestError, req, reply) =>
+    answerUnrouted(req, reply, fastifyErrorToConnect(err, o.maxBodyBytes)),
   );
+}
+
+/** `/package.Service/Method`: a Connect or gRPC procedure. */
+const PROCEDURE_PATH = /^\/[a-z_][\w.]*\.[A-Z]\w*\/[A-Z]\w*(\?|$)/;
+
+function answerUnrouted(req: FastifyRequest, reply: FastifyReply, err: ConnectError) {
+  if (!PROCEDURE_PATH.test(req.url)) return sendTableError(reply, tableFor(req.url), err);
+  const unknown = err.code === Code.NotFound;
+  const procedureError = unknown
+    ? new ConnectError(`unknown procedure ${req.url.split("?")[0]}`, Code.Unimplemented)
+    : err;
+  if (String(req.headers["content-type"]).startsWith("application/grpc")) return sendGrpcError(reply, procedureError);
+  return sendConnectError(reply, procedureError, {});
 }
 
 /** Penguin's table for /api/v1, Pawan's for everything else. */

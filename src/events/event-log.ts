@@ -86,7 +86,8 @@ export class EventLog {
 
   /** The latest seq appended to a conversation (0 when none). Requires `prepare`. */
   latestSeq(conversationId: string): number {
-    return this.seqs.latest(conversationId);
+    // Never beyond the durable reservation: a seq a client learns of is one no crash can give away again.
+    return Math.min(this.seqs.latest(conversationId), this.seqs.durable(conversationId));
   }
 
   /**
@@ -96,6 +97,14 @@ export class EventLog {
    * it is.
    */
   append(conversationId: string, runId: string, agentId: string, kind: EventKindInit): Event {
+    if (!this.seqs.has(conversationId)) {
+      // A programming error (or a conversation deleted under a run): never let it take the process down.
+      this.log.error(
+        { conversationId, runId, kind: kind?.case },
+        "event for a conversation that is not prepared: dropped",
+      );
+      return create(EventSchema, { conversationId, runId, agentId, kind });
+    }
     const seq = this.seqs.take(conversationId);
     const event = create(EventSchema, {
       seq: BigInt(seq),
@@ -136,10 +145,12 @@ export class EventLog {
   async readFrom(conversationId: string, afterSeq: number): Promise<{ events: Event[]; gapOldest?: number }> {
     const latest = this.latestSeq(conversationId);
     if (afterSeq >= latest && this.seqs.has(conversationId)) return { events: [] };
+    // Held events (past the durable reservation) are not read back: they come live once it is durable.
+    const visible = (events: Event[]) => events.filter((e) => Number(e.seq) <= latest);
     const fromMemory = this.recent.after(conversationId, afterSeq, latest);
-    if (fromMemory) return { events: fromMemory };
+    if (fromMemory) return { events: visible(fromMemory) };
     const oldest = await this.oldestSeq(conversationId);
-    const events = await this.replay(conversationId, afterSeq);
+    const events = visible(await this.replay(conversationId, afterSeq));
     return oldest > afterSeq + 1 ? { events, gapOldest: oldest } : { events };
   }
 

@@ -17,14 +17,28 @@ export function authInterceptor(guards: RequestGuards): Interceptor {
   };
 }
 
-/** The Host-header guard as a fastify onRequest hook: refuses before any route runs. */
-export function hostGuardHook(guards: RequestGuards) {
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * The guards every request passes first, as a fastify onRequest hook: the
+ * Host header while bound to loopback (DNS rebinding), and the Origin of a
+ * request that changes state. A page on an untrusted site can send a simple
+ * POST without a CORS preflight; it is refused here, before any route runs
+ * (`*` in cors_origins lets such pages in, as documented).
+ */
+export function requestGuardHook(guards: RequestGuards) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const host = hostOf(req);
     if (!guards.hostAllowed(host)) {
       await reply
         .code(403)
         .send({ error: `Host ${JSON.stringify(host)} is not allowed while Floe is bound to loopback` });
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin !== undefined && !SAFE_METHODS.has(req.method) && guards.cors(origin, host) === "none") {
+      const error = `a page from origin ${JSON.stringify(origin)} may not call this server: list it in cors_origins`;
+      await reply.code(403).send({ error, detail: error });
     }
   };
 }
@@ -42,7 +56,19 @@ export function webSocketGuardHook(guards: RequestGuards) {
         .send({ detail: `origin ${JSON.stringify(req.headers.origin)} may not open this WebSocket` });
       return;
     }
-    if (!guards.hasKey(() => new Headers(req.headers as Record<string, string>))) {
+    const offered = new Set(
+      String(req.headers["sec-websocket-protocol"] ?? "")
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean),
+    );
+    if (offered.size > 0 && selectSubprotocol(offered) === false) {
+      await reply.code(400).send({
+        detail: `offer the subprotocol '${FLOE_SUBPROTOCOL}' beside '${KEY_SUBPROTOCOL_PREFIX}…': the server must select one, and never selects the key`,
+      });
+      return;
+    }
+    if (!guards.hasKey(() => headersOf(req))) {
       await reply
         .code(401)
         .header("www-authenticate", 'Bearer realm="floe"')
@@ -84,4 +110,14 @@ export function corsOptions(guards: RequestGuards): FastifyCorsOptions {
 function hostOf(req: { headers: Record<string, string | string[] | undefined> }): string | undefined {
   const h = (req.headers[":authority"] as string | undefined) ?? req.headers.host;
   return typeof h === "string" ? h : undefined;
+}
+
+/** A request's headers as a Headers object: string entries only (HTTP/2 adds pseudo-headers and a symbol key). */
+function headersOf(req: FastifyRequest): Headers {
+  const h = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (k.startsWith(":") || v === undefined) continue;
+    h.set(k, Array.isArray(v) ? v.join(", ") : v);
+  }
+  return h;
 }

@@ -2,7 +2,7 @@
 export {
   authInterceptor,
   corsOptions,
-  hostGuardHook,
+  requestGuardHook,
   kCallerHasKey,
   selectSubprotocol,
   webSocketGuardHook,

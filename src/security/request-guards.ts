@@ -48,7 +48,7 @@ export class RequestGuards {
   constructor(settings: GuardSettings) {
     this.keys = settings.apiKeys.map((k) => Buffer.from(k));
     this.guardHost = isLoopbackHost(settings.host);
-    this.listed = new Set(settings.corsOrigins.filter((o) => o !== "*"));
+    this.listed = new Set(settings.corsOrigins.filter((o) => o !== "*").map(normalizeOrigin));
     this.anyOrigin = settings.corsOrigins.includes("*");
   }
 
@@ -76,7 +76,7 @@ export class RequestGuards {
     const h = header();
     const auth = h.get("authorization");
     const given = auth?.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : h.get("x-api-key")?.trim();
-    return this.accepts(given) || this.accepts(keyFromSubprotocols(h.get("sec-websocket-protocol")));
+    return this.accepts(given) || keysFromSubprotocols(h.get("sec-websocket-protocol")).some((k) => this.accepts(k));
   }
 
   /** While bound to loopback, only Host headers that name a loopback address are served. */
@@ -91,10 +91,9 @@ export class RequestGuards {
    */
   originTrusted(origin: string | undefined, host: string | undefined): boolean {
     if (!origin) return true;
-    if (this.listed.has(origin)) return true;
     try {
       const u = new URL(origin);
-      return isLoopbackHost(u.hostname) || u.host === host;
+      return this.listed.has(u.origin) || isLoopbackHost(u.hostname) || u.host === host?.toLowerCase();
     } catch {
       return false;
     }
@@ -114,13 +113,21 @@ export class RequestGuards {
   }
 }
 
-/** The key a WebSocket client offered as a `floe.api-key.<base64url>` subprotocol, if any. */
-function keyFromSubprotocols(protocols: string | null): string | undefined {
-  if (!protocols) return undefined;
-  for (const p of protocols.split(",")) {
-    const t = p.trim();
-    if (t.startsWith(KEY_SUBPROTOCOL_PREFIX))
-      return Buffer.from(t.slice(KEY_SUBPROTOCOL_PREFIX.length), "base64url").toString();
+/** The keys a WebSocket client offered as `floe.api-key.<base64url>` subprotocols. */
+function keysFromSubprotocols(protocols: string | null): string[] {
+  if (!protocols) return [];
+  return protocols
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p.startsWith(KEY_SUBPROTOCOL_PREFIX))
+    .map((p) => Buffer.from(p.slice(KEY_SUBPROTOCOL_PREFIX.length), "base64url").toString());
+}
+
+/** An origin as browsers send it (`https://app.example.com`): lower case, no path or trailing slash. */
+export function normalizeOrigin(origin: string): string {
+  try {
+    return new URL(origin).origin;
+  } catch {
+    return origin;
   }
-  return undefined;
 }

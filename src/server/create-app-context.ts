@@ -53,17 +53,19 @@ export function createAppContext(
     ["default", defaultProfile()],
     ...config.agents.map((a) => [a.id, a] as const),
   ]);
+  const starts = new RunStartStore(db);
   const executor = new RunExecutor({
     events,
     conversations,
     runs: runRecords,
+    starts,
     usage,
     gate,
     providerFor: (m): ModelProvider => (m.offline ? offline : openai),
     logger: log,
     commandEnv: commandEnvironment(env, config.commandEnv),
   });
-  const runs = new RunRegistry({ executor, starts: new RunStartStore(db), runs: runRecords });
+  const runs = new RunRegistry({ executor, starts, runs: runRecords });
   const chat = new ChatRunStarter({
     runtime,
     models,

@@ -66,7 +66,8 @@ export class OnePortServer extends net.Server {
       (handler as http.RequestListener)(req, res);
     });
     this.h2 = http2.createServer(
-      {},
+      // A finite stream limit per session: each open stream holds server resources.
+      { settings: { maxConcurrentStreams: 256 } },
       handler as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
     );
     this.h1.on("upgrade", (...args) => this.emit("upgrade", ...args));
@@ -90,15 +91,33 @@ export class OnePortServer extends net.Server {
       if (started) session.close();
       else session.destroy();
     });
-    session.on("stream", (stream: http2.ServerHttp2Stream) => {
+    session.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
       open++;
       started = true;
       session.setTimeout(0);
+      this.boundRequest(stream, headers);
       stream.once("close", () => {
         open--;
         if (open === 0 && !session.destroyed) session.setTimeout(this.timeouts.idleMs);
       });
     });
+  }
+
+  /**
+   * An HTTP/2 request's body must end within the request timeout, as on
+   * HTTP/1.1: a stream that opens and never finishes its request is answered
+   * 408 (or reset) and closed. gRPC streams are exempt: a bidirectional call
+   * keeps its request side open by design, and gRPC carries its own deadlines.
+   */
+  private boundRequest(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
+    if (stream.endAfterHeaders || String(headers["content-type"]).startsWith("application/grpc")) return;
+    const timer = setTimeout(() => {
+      if (stream.destroyed || stream.state?.remoteClose) return;
+      if (!stream.headersSent) stream.respond({ ":status": 408 }, { endStream: true });
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+    }, this.timeouts.requestMs);
+    timer.unref();
+    stream.once("close", () => clearTimeout(timer));
   }
 
   private route(socket: net.Socket): void {

@@ -12,7 +12,7 @@ import { loadConfig } from "../config/load-config.js";
 import {
   authInterceptor,
   corsOptions,
-  hostGuardHook,
+  requestGuardHook,
   isLoopbackHost,
   type PermissionGate,
   RequestGuards,
@@ -144,7 +144,7 @@ async function registerSurfaces(
   fastPath: boolean,
 ): Promise<void> {
   const guards = new RequestGuards(config);
-  fastify.addHook("onRequest", hostGuardHook(guards));
+  fastify.addHook("onRequest", requestGuardHook(guards));
   // Every in-flight call listens on this signal; many concurrent streams are normal, not a leak.
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal);

@@ -1,4 +1,4 @@
-import type { ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import type { ConversationService } from "../../gen/floe/v1/conversation_pb.js";
 import type { AppContext } from "./app-context.js";
 import { limitField, notFound, requireField, validConversationId } from "./require.js";
@@ -44,6 +44,13 @@ export function conversationService(app: AppContext): ServiceImpl<typeof Convers
     },
     async deleteConversation(req) {
       const id = validConversationId(requireField(req.conversationId, "conversation_id"));
+      const live = app.runs.activeRuns(id);
+      if (live.length > 0) {
+        throw new ConnectError(
+          `conversation ${id} has ${live.length} active or queued run(s): cancel them with ChatService.CancelRun first`,
+          Code.FailedPrecondition,
+        );
+      }
       if (!(await repo.delete(id))) throw notFound("conversation", id, LIST_HINT);
       app.events.forget(id);
       return { conversationId: id };

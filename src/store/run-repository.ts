@@ -28,12 +28,14 @@ export class RunRepository {
       .execute();
   }
 
-  async setStatus(id: string, status: string): Promise<void> {
-    await this.db.updateTable("runs").set({ status }).where("id", "=", id).execute();
-  }
-
   /** Runs a previous process left unfinished. */
   async openRuns(): Promise<RunRow[]> {
-    return this.db.selectFrom("runs").selectAll().where("status", "in", ["queued", "running"]).execute();
+    return this.db
+      .selectFrom("runs")
+      .selectAll()
+      .where("status", "in", ["queued", "running"])
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
   }
 }

@@ -36,4 +36,20 @@ export class RunStartStore {
       await new RunRepository(trx).insert(start.run);
     });
   }
+
+  /**
+   * Stores a queued run's message in the history and clears it from the run
+   * row, in one transaction (so a crash can neither lose nor repeat it); with
+   * `status`, the run's status changes too (its turn came).
+   */
+  async storeQueuedMessage(runId: string, conversationId: string, message: NewMessage, status?: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await new ConversationRepository(trx).appendMessage(conversationId, message);
+      await trx
+        .updateTable("runs")
+        .set({ message: "", ...(status ? { status } : {}) })
+        .where("id", "=", runId)
+        .execute();
+    });
+  }
 }

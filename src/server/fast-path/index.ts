@@ -6,6 +6,7 @@
 export { CallContext, type ClientGone, LazyUnaryRequest, lazyStreamRequest } from "./call-context.js";
 export { FastPathCounters } from "./counters.js";
 export { envelope } from "./envelope.js";
+export { sendConnectError, sendGrpcError } from "./error-responses.js";
 export { type FastifyRequestError, fastifyErrorToConnect } from "./fastify-errors.js";
 export { bindMethods, type MethodChains, methodKey, type StreamInvoke, type UnaryInvoke } from "./interceptor-chain.js";
 export type { FastPathOptions } from "./options.js";
