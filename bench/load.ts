@@ -12,7 +12,7 @@ export interface LoadResult {
 /** HTTP/1.1 keep-alive load with autocannon. */
 export async function loadHttp1(
   url: string,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string>,
   seconds: number,
   connections = 16,

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { GetCurrentModelRequestSchema } from "../gen/floe/v1/model_pb.js";
 import { grpcFrame, type LoadResult, loadHttp1, loadHttp2 } from "./load.js";
@@ -8,7 +9,7 @@ export interface UnaryThroughput {
   plainH2: LoadResult;
   connectJson: LoadResult;
   grpc: LoadResult;
-  /** The same calls through connect-fastify's universal handler (a deadline header routes them there). */
+  /** The same calls through connect-fastify's universal handler (compression routes them there). */
   connectJsonUniversal: LoadResult;
   grpcUniversal: LoadResult;
 }
@@ -40,8 +41,9 @@ export async function measureUnaryThroughput(seconds: number, rounds = 2): Promi
       plainH2: () => loadHttp2(server.url, "/bench/plain", Buffer.from("{}"), json, seconds),
       grpc: () => loadHttp2(server.url, RPC, grpcBody, grpcHeaders, seconds),
       connectJsonUniversal: () =>
-        loadHttp1(`${server.url}${RPC}`, "{}", { ...json, "connect-timeout-ms": "60000" }, seconds),
-      grpcUniversal: () => loadHttp2(server.url, RPC, grpcBody, { ...grpcHeaders, "grpc-timeout": "60S" }, seconds),
+        loadHttp1(`${server.url}${RPC}`, gzipSync("{}"), { ...json, "content-encoding": "gzip" }, seconds),
+      // A message may go uncompressed under grpc-encoding: the header alone sends the call there.
+      grpcUniversal: () => loadHttp2(server.url, RPC, grpcBody, { ...grpcHeaders, "grpc-encoding": "gzip" }, seconds),
     };
     // Warm up the JIT on every path before measuring.
     await loadHttp1(`${server.url}/bench/plain`, "{}", json, 1);

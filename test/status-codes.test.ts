@@ -1,6 +1,9 @@
 import crypto from "node:crypto";
 import net from "node:net";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
+import { ChatService } from "../gen/floe/v1/chat_pb.js";
 import { connectJson, createTestEnv, fastPathProbe, NONE, type TestEnv } from "./support/test-server.js";
 
 /** Writes raw bytes on a new connection and collects everything until the server closes it. */
@@ -56,6 +59,47 @@ describe("statuses for bad input", () => {
       message: expect.stringContaining("parse binary"),
     });
     expect(served()).toEqual({ ...NONE, unary: 1 });
+  });
+
+  it("serves calls that carry a deadline on the fast path too: 413, 400, and the deadline itself", async () => {
+    env = await createTestEnv();
+    const server = await env.start({ overrides: { maxBodyBytes: 1024 }, env: { FLOE_HEARTBEAT_MS: "100" } });
+    const served = fastPathProbe(server);
+    const call = (path: string, body: string | Uint8Array, headers: Record<string, string>) =>
+      fetch(`${server.url}/${path}`, { method: "POST", headers, body: body as BodyInit });
+    const big = await call(
+      "floe.v1.ConversationService/CreateConversation",
+      JSON.stringify({ name: "x".repeat(4096) }),
+      {
+        "content-type": "application/json",
+        "connect-timeout-ms": "5000",
+      },
+    );
+    expect(big.status).toBe(413);
+    const bad = await call("floe.v1.ConversationService/GetConversation", Buffer.from([0xff, 0xff, 0xff, 0x0f]), {
+      "content-type": "application/proto",
+      "connect-timeout-ms": "5000",
+    });
+    expect(bad.status).toBe(400);
+    const invalid = await call("floe.v1.ModelService/GetCurrentModel", "{}", {
+      "content-type": "application/json",
+      "connect-timeout-ms": "soon",
+    });
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({
+      code: "invalid_argument",
+      message: expect.stringContaining("timeout"),
+    });
+    expect(served()).toEqual({ ...NONE, rejected: 1, unary: 2 });
+    // A stream that outlives its deadline ends with deadline_exceeded, on the fast path.
+    const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }));
+    const done = await chat.sendMessage({ chat: { text: "hello" } });
+    served();
+    const err = await (async () => {
+      for await (const _ of chat.subscribe({ conversationId: done.conversationId }, { timeoutMs: 400 })) void _;
+    })().catch((e: unknown) => ConnectError.from(e));
+    expect((err as ConnectError).code).toBe(Code.DeadlineExceeded);
+    expect(served()).toEqual({ ...NONE, stream: 1 });
   });
 
   it("answers request headers over the limit with 431 instead of a reset", async () => {

@@ -1,5 +1,6 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
+import { gzipSync } from "node:zlib";
+import { compressionGzip, createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatService } from "../gen/floe/v1/chat_pb.js";
 import { ConversationService } from "../gen/floe/v1/conversation_pb.js";
@@ -7,18 +8,24 @@ import { ModelService } from "../gen/floe/v1/model_pb.js";
 import { createTestEnv, fastPathProbe, NONE, type TestEnv } from "./support/test-server.js";
 
 /**
- * Unary calls and server streams take Floe's fast path unless they carry a
- * deadline or compression; then connect-fastify serves them. A deadline is
- * how these tests reach the second path. Both must behave the same, and each
+ * Unary calls and server streams take Floe's fast path unless they are
+ * compressed; then connect-fastify serves them. Compression is how these
+ * tests reach the second path. Both must behave the same, and each
  * comparison asserts which path served each call (the server's fast-path
  * counters), so that it fails when the fast path is bypassed.
  */
+/** Client options that compress every request: such calls take connect-fastify's routes. */
+const COMPRESSED = { sendCompression: compressionGzip, compressMinBytes: 0 };
+
 describe("the fast path and connect-fastify agree", () => {
   let env: TestEnv;
   afterEach(async () => env?.cleanup());
 
-  async function post(url: string, body: string, headers: Record<string, string>) {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  /** A Connect JSON call with fetch; `gzip` compresses the body, which sends it to connect-fastify. */
+  async function post(url: string, body: string, opts: { gzip?: boolean } = {}) {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (opts.gzip) headers["content-encoding"] = "gzip";
+    const res = await fetch(url, { method: "POST", headers, body: opts.gzip ? gzipSync(body) : body });
     return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
   }
 
@@ -35,9 +42,9 @@ describe("the fast path and connect-fastify agree", () => {
       ["floe.v1.ChatService/CancelRun", "{}"],
     ];
     for (const [path, body] of cases) {
-      const fast = await post(`${server.url}/${path}`, body, {});
+      const fast = await post(`${server.url}/${path}`, body);
       expect(served(), `fast path served ${path} ${body}`).toEqual({ ...NONE, unary: 1 });
-      const slow = await post(`${server.url}/${path}`, body, { "connect-timeout-ms": "10000" });
+      const slow = await post(`${server.url}/${path}`, body, { gzip: true });
       expect(served(), `connect-fastify served ${path} ${body}`).toEqual(NONE);
       expect(fast, `${path} ${body}`).toEqual(slow);
     }
@@ -47,21 +54,24 @@ describe("the fast path and connect-fastify agree", () => {
     env = await createTestEnv();
     const server = await env.start({ env: { FLOE_API_KEYS: "k1,k2" } });
     const served = fastPathProbe(server);
-    for (const [name, transport] of [
-      ["connect", createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" })],
-      ["grpc", createGrpcTransport({ baseUrl: server.url })],
-    ] as const) {
-      const client = createClient(ModelService, transport);
-      for (const timeoutMs of [undefined, 10_000]) {
-        const route = timeoutMs ? NONE : { ...NONE, [name === "connect" ? "unary" : "grpc"]: 3 };
-        const denied = await client.getCurrentModel({}, { timeoutMs }).catch((e: unknown) => ConnectError.from(e));
-        expect(denied, `${name} timeout=${timeoutMs}`).toBeInstanceOf(ConnectError);
+    for (const name of ["connect", "grpc"] as const) {
+      for (const compressed of [false, true]) {
+        const opts = { baseUrl: server.url, ...(compressed ? COMPRESSED : {}) };
+        const transport =
+          name === "connect"
+            ? // JSON: an empty binary message has no bytes to compress, so it would go out uncompressed.
+              createConnectTransport({ ...opts, httpVersion: "1.1", useBinaryFormat: false })
+            : createGrpcTransport(opts);
+        const client = createClient(ModelService, transport);
+        const route = compressed ? NONE : { ...NONE, [name === "connect" ? "unary" : "grpc"]: 3 };
+        const denied = await client.getCurrentModel({}).catch((e: unknown) => ConnectError.from(e));
+        expect(denied, `${name} compressed=${compressed}`).toBeInstanceOf(ConnectError);
         expect((denied as ConnectError).code).toBe(Code.Unauthenticated);
-        const ok = await client.getCurrentModel({}, { timeoutMs, headers: { authorization: "Bearer k2" } });
+        const ok = await client.getCurrentModel({}, { headers: { authorization: "Bearer k2" } });
         expect(ok.id).toBe("offline");
-        const viaHeader = await client.getCurrentModel({}, { timeoutMs, headers: { "x-api-key": "k1" } });
+        const viaHeader = await client.getCurrentModel({}, { headers: { "x-api-key": "k1" } });
         expect(viaHeader.id).toBe("offline");
-        expect(served(), `${name} timeout=${timeoutMs}`).toEqual(route);
+        expect(served(), `${name} compressed=${compressed}`).toEqual(route);
       }
     }
   });
@@ -70,12 +80,11 @@ describe("the fast path and connect-fastify agree", () => {
     env = await createTestEnv();
     const server = await env.start();
     const served = fastPathProbe(server);
-    const client = createClient(ConversationService, createGrpcTransport({ baseUrl: server.url }));
-    for (const timeoutMs of [undefined, 10_000]) {
-      const err = await client
-        .getConversation({ conversationId: "nope" }, { timeoutMs })
-        .catch((e: unknown) => ConnectError.from(e));
-      expect(served()).toEqual(timeoutMs ? NONE : { ...NONE, grpc: 1 });
+    for (const compressed of [false, true]) {
+      const transport = createGrpcTransport({ baseUrl: server.url, ...(compressed ? COMPRESSED : {}) });
+      const client = createClient(ConversationService, transport);
+      const err = await client.getConversation({ conversationId: "nope" }).catch((e: unknown) => ConnectError.from(e));
+      expect(served()).toEqual(compressed ? NONE : { ...NONE, grpc: 1 });
       expect((err as ConnectError).code).toBe(Code.NotFound);
       expect((err as ConnectError).rawMessage).toBe(
         'conversation "nope" not found: list conversations with ConversationService.ListConversations',
@@ -88,15 +97,21 @@ describe("the fast path and connect-fastify agree", () => {
     const server = await env.start({ env: { FLOE_HEARTBEAT_MS: "100" } });
     const served = fastPathProbe(server);
     for (const useBinaryFormat of [true, false]) {
-      const chat = createClient(
-        ChatService,
-        createConnectTransport({ baseUrl: server.url, httpVersion: "1.1", useBinaryFormat }),
-      );
+      const transport = (compressed: boolean) =>
+        createConnectTransport({
+          baseUrl: server.url,
+          httpVersion: "1.1",
+          useBinaryFormat,
+          ...(compressed ? COMPRESSED : {}),
+        });
+      const chat = createClient(ChatService, transport(false));
+      const slowChat = createClient(ChatService, transport(true));
       const done = await chat.sendMessage({ chat: { text: "hello offline" } });
       expect(served()).toEqual({ ...NONE, unary: 1 });
-      const read = async (timeoutMs?: number) => {
+      const read = async (compressed = false) => {
         const kinds: string[] = [];
-        for await (const r of chat.subscribe({ conversationId: done.conversationId }, { timeoutMs })) {
+        const client = compressed ? slowChat : chat;
+        for await (const r of client.subscribe({ conversationId: done.conversationId })) {
           kinds.push(r.event!.kind.case ?? "");
           if (r.event!.kind.case === "heartbeat") break;
         }
@@ -104,17 +119,18 @@ describe("the fast path and connect-fastify agree", () => {
       };
       const fast = await read();
       expect(served()).toEqual({ ...NONE, stream: 1 });
-      const slow = await read(10_000);
+      const slow = await read(true);
       expect(served()).toEqual(NONE);
       expect(fast).toEqual(slow);
       expect(fast[0]).toBe("snapshot");
       expect(fast).toContain("complete");
-      for (const timeoutMs of [undefined, 10_000]) {
+      for (const compressed of [false, true]) {
+        const client = compressed ? slowChat : chat;
         const err = await (async () => {
-          for await (const _ of chat.subscribe({ conversationId: "missing" }, { timeoutMs })) void _;
+          for await (const _ of client.subscribe({ conversationId: "missing" })) void _;
         })().catch((e: unknown) => ConnectError.from(e));
         expect((err as ConnectError).code).toBe(Code.NotFound);
-        expect(served()).toEqual(timeoutMs ? NONE : { ...NONE, stream: 1 });
+        expect(served()).toEqual(compressed ? NONE : { ...NONE, stream: 1 });
       }
     }
   });
@@ -129,16 +145,21 @@ describe("the fast path and connect-fastify agree", () => {
     conversations.get = async () => {
       throw new Error("storage is unreachable");
     };
-    const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }));
-    const failure = async (timeoutMs?: number) => {
+    const failure = async (compressed = false) => {
+      const transport = createConnectTransport({
+        baseUrl: server.url,
+        httpVersion: "1.1",
+        ...(compressed ? COMPRESSED : {}),
+      });
+      const chat = createClient(ChatService, transport);
       const err = await (async () => {
-        for await (const _ of chat.subscribe({ conversationId: "some-id" }, { timeoutMs })) void _;
+        for await (const _ of chat.subscribe({ conversationId: "some-id" })) void _;
       })().catch((e: unknown) => ConnectError.from(e));
       return { code: (err as ConnectError).code, message: (err as ConnectError).rawMessage };
     };
     const fast = await failure();
     expect(served()).toEqual({ ...NONE, stream: 1 });
-    const slow = await failure(10_000);
+    const slow = await failure(true);
     expect(served()).toEqual(NONE);
     expect(fast).toEqual({
       code: Code.Internal,
@@ -161,7 +182,7 @@ describe("the fast path and connect-fastify agree", () => {
     expect((await models.getCurrentModel({})).id).toBe("offline");
     const grpc = createClient(ModelService, createGrpcTransport({ baseUrl: server.url }));
     expect((await grpc.getCurrentModel({})).id).toBe("offline");
-    const missing = await post(`${server.url}/floe.v1.ConversationService/GetConversation`, "{}", {});
+    const missing = await post(`${server.url}/floe.v1.ConversationService/GetConversation`, "{}");
     expect(missing.status).toBe(400);
     expect(served()).toEqual(NONE);
   });

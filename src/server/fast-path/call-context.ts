@@ -24,7 +24,10 @@ export class CallContext implements HandlerContext {
   private resHeader?: Headers;
   private resTrailer?: Headers;
   private controller?: AbortController;
+  private deadlineTimer?: NodeJS.Timeout;
   private finished = false;
+  /** When the call's deadline passes (epoch ms), from its timeout header; undefined without one. */
+  private readonly deadline?: number;
 
   constructor(
     readonly service: DescService,
@@ -33,7 +36,15 @@ export class CallContext implements HandlerContext {
     readonly values: ContextValues,
     readonly protocolName: CallProtocol,
     private readonly gone: ClientGone,
-  ) {}
+    timeoutMs?: number,
+  ) {
+    if (timeoutMs !== undefined) this.deadline = Date.now() + timeoutMs;
+  }
+
+  /** True once the call's deadline has passed. */
+  get deadlinePassed(): boolean {
+    return this.deadline !== undefined && Date.now() >= this.deadline;
+  }
 
   peekResponseHeader(): Headers | undefined {
     return this.resHeader;
@@ -70,21 +81,32 @@ export class CallContext implements HandlerContext {
     return this.resTrailer;
   }
 
-  /** Aborts when the client goes away mid-call, and (as in Connect) when the call ends. */
+  /**
+   * Aborts when the client goes away mid-call, when the call's deadline
+   * passes (DeadlineExceeded, as Connect's handlers do), and (as in Connect)
+   * when the call ends. Built on first use: most small calls never look.
+   */
   get signal(): AbortSignal {
-    if ("signal" in this.gone) return this.gone.signal;
+    if ("signal" in this.gone && this.deadline === undefined) return this.gone.signal;
     if (!this.controller) {
       const c = new AbortController();
       this.controller = c;
-      this.gone.response.once("close", () => {
+      const gone = () => {
         if (!this.finished) c.abort(new ConnectError("client disconnected", Code.Canceled));
-      });
+      };
+      if ("signal" in this.gone) this.gone.signal.addEventListener("abort", gone, { once: true });
+      else this.gone.response.once("close", gone);
+      if (this.deadline !== undefined) {
+        const expire = () => c.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded));
+        this.deadlineTimer = setTimeout(expire, Math.max(0, this.deadline - Date.now()));
+      }
     }
     return this.controller.signal;
   }
 
+  /** What remains of the call's deadline, in ms; undefined without one. */
   timeoutMs(): number | undefined {
-    return undefined;
+    return this.deadline === undefined ? undefined : Math.max(0, this.deadline - Date.now());
   }
 
   /** Copies response headers and trailers a handler set onto a unary reply. */
@@ -95,6 +117,7 @@ export class CallContext implements HandlerContext {
 
   done(): void {
     this.finished = true;
+    clearTimeout(this.deadlineTimer);
     this.controller?.abort();
   }
 }

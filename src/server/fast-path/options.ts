@@ -1,8 +1,11 @@
 import type { DescMessage, DescMethod, DescService, JsonReadOptions, JsonWriteOptions } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { parseTimeout as parseConnectTimeout } from "@connectrpc/connect/protocol-connect";
+import { parseTimeout as parseGrpcTimeout } from "@connectrpc/connect/protocol-grpc";
 import { createMethodSerializationLookup, type MethodSerializationLookup } from "@connectrpc/connect/protocol";
 import type { ContextValues } from "@connectrpc/connect";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { CallContext } from "./call-context.js";
 import type { FastPathCounters } from "./counters.js";
 import type { MethodChains } from "./interceptor-chain.js";
 
@@ -48,4 +51,43 @@ export function parseInput(route: MethodRoute<unknown>, binary: boolean, bytes: 
     const err = ConnectError.from(e);
     throw err.code === Code.Internal ? new ConnectError(err.rawMessage, Code.InvalidArgument) : err;
   }
+}
+
+/**
+ * A call's timeout, from `connect-timeout-ms` (Connect) or `grpc-timeout`
+ * (gRPC), parsed as Connect's own handlers parse it; an invalid header is
+ * InvalidArgument.
+ */
+function timeoutOf(req: FastifyRequest, grpc: boolean): number | undefined {
+  const header = req.headers[grpc ? "grpc-timeout" : "connect-timeout-ms"];
+  if (header === undefined) return undefined;
+  const parse = grpc ? parseGrpcTimeout : parseConnectTimeout;
+  const { timeoutMs, error } = parse(String(header), Number.MAX_SAFE_INTEGER);
+  if (error) throw error;
+  return timeoutMs;
+}
+
+/**
+ * A call's context for a fast-path route, with its deadline. An invalid
+ * timeout header comes back as `invalid`, for the route to answer in its
+ * protocol's shape.
+ */
+export function openCall(
+  r: MethodRoute<unknown>,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  protocol: "connect" | "grpc",
+): { call: CallContext; invalid?: ConnectError } {
+  let timeoutMs: number | undefined;
+  let invalid: ConnectError | undefined;
+  try {
+    timeoutMs = timeoutOf(req, protocol === "grpc");
+  } catch (e) {
+    invalid = ConnectError.from(e);
+  }
+  const values = r.opts.contextValues(req);
+  return {
+    call: new CallContext(r.service, r.method, req, values, protocol, { response: reply.raw }, timeoutMs),
+    invalid,
+  };
 }

@@ -4,7 +4,7 @@ import type { ConstraintStrategy, Handler, HTTPVersion } from "find-my-way";
 /**
  * Which requests Floe's fast paths serve: Connect unary (json/proto), Connect
  * server streams, and gRPC unary over HTTP/2, each only without compression
- * and deadlines. A route constraint picks them; every other request finds no
+ * (deadlines are served: see CallContext). A route constraint picks them; every other request finds no
  * constrained route and takes connect-fastify's.
  */
 export const FAST_PATH_CONSTRAINT = "floeFastPath";
@@ -29,9 +29,8 @@ export const fastPathConstraint: ConstraintStrategy<HTTPVersion.V1, string> = {
     if (ct === "application/grpc" || ct === "application/grpc+proto") {
       const enc = h["grpc-encoding"];
       const plain = enc === undefined || enc === "identity";
-      return (req.httpVersionMajor === 2 && plain && h["grpc-timeout"] === undefined ? "grpc" : undefined) as never;
+      return (req.httpVersionMajor === 2 && plain ? "grpc" : undefined) as never;
     }
-    if (h["connect-timeout-ms"] !== undefined) return undefined as never;
     const enc = h["content-encoding"];
     if (enc !== undefined && enc !== "identity") return undefined as never;
     if (ct === "application/connect+proto" || ct === "application/connect+json") {

@@ -2,11 +2,11 @@ import { create, isMessage, type JsonWriteOptions, type Message } from "@bufbuil
 import { Code, ConnectError } from "@connectrpc/connect";
 import { endStreamFlag, endStreamToJson } from "@connectrpc/connect/protocol-connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { CallContext, lazyStreamRequest } from "./call-context.js";
+import { type CallContext, lazyStreamRequest } from "./call-context.js";
 import { envelope } from "./envelope.js";
 import { receivedExtraInput } from "./first-envelope.js";
 import type { StreamInvoke } from "./interceptor-chain.js";
-import { type FastPathOptions, type MethodRoute, methodRoute, parseInput } from "./options.js";
+import { type FastPathOptions, type MethodRoute, methodRoute, openCall, parseInput } from "./options.js";
 import { FAST_PATH_CONSTRAINT } from "./route-constraint.js";
 
 type StreamRoute = MethodRoute<StreamInvoke>;
@@ -35,11 +35,12 @@ export function registerStreamRoutes(fastify: FastifyInstance, opts: FastPathOpt
 
 async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: boolean, r: StreamRoute): Promise<void> {
   r.opts.counters.stream++;
-  const call = new CallContext(r.service, r.method, req, r.opts.contextValues(req), "connect", { response: reply.raw });
+  const { call, invalid } = openCall(r, req, reply, "connect");
   reply.hijack();
   const out = new StreamWriter(reply, call, binary);
   let error: ConnectError | undefined;
   try {
+    if (invalid) throw invalid;
     const input = parseInput(r, binary, singleMessage(req.body as Buffer | undefined));
     const res = await r.invoke(lazyStreamRequest(call, input));
     for await (const message of res.message) {
@@ -53,6 +54,8 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
   } finally {
     call.done();
   }
+  // A stream its handler ended because the deadline passed ends with that error, as in Connect's handlers.
+  if (!error && call.deadlinePassed) error = new ConnectError("the operation timed out", Code.DeadlineExceeded);
   if (!error && receivedExtraInput(req.raw)) {
     error = new ConnectError(
       "protocol error: received extra input message for server-streaming method",

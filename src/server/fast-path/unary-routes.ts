@@ -1,10 +1,10 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { CallContext, LazyUnaryRequest } from "./call-context.js";
+import { LazyUnaryRequest } from "./call-context.js";
 import { envelope } from "./envelope.js";
 import { sendConnectError, sendGrpcError } from "./error-responses.js";
 import type { UnaryInvoke } from "./interceptor-chain.js";
-import { type FastPathOptions, type MethodRoute, methodRoute, parseInput } from "./options.js";
+import { type FastPathOptions, type MethodRoute, methodRoute, openCall, parseInput } from "./options.js";
 import { FAST_PATH_CONSTRAINT } from "./route-constraint.js";
 
 type UnaryRoute = MethodRoute<UnaryInvoke>;
@@ -30,8 +30,9 @@ export function registerUnaryRoutes(fastify: FastifyInstance, opts: FastPathOpti
 
 async function handleConnect(req: FastifyRequest, reply: FastifyReply, binary: boolean, r: UnaryRoute): Promise<void> {
   r.opts.counters.unary++;
-  const call = new CallContext(r.service, r.method, req, r.opts.contextValues(req), "connect", { response: reply.raw });
+  const { call, invalid } = openCall(r, req, reply, "connect");
   try {
+    if (invalid) throw invalid;
     const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
     const input = parseInput(r, binary, body);
     const res = await r.invoke(new LazyUnaryRequest(call, input));
@@ -50,8 +51,9 @@ async function handleConnect(req: FastifyRequest, reply: FastifyReply, binary: b
 /** gRPC unary over HTTP/2: one length-prefixed message in, one out, status in trailers. */
 async function handleGrpc(req: FastifyRequest, reply: FastifyReply, r: UnaryRoute): Promise<void> {
   r.opts.counters.grpc++;
-  const call = new CallContext(r.service, r.method, req, r.opts.contextValues(req), "grpc", { response: reply.raw });
+  const { call, invalid } = openCall(r, req, reply, "grpc");
   try {
+    if (invalid) throw invalid;
     const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
     if (body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) {
       throw new ConnectError(
