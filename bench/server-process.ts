@@ -13,6 +13,8 @@ const server = await startServer({
   workspace,
   port: 0,
   logLevel: "warn",
+  // BENCH_FAST_PATH=off: every call through connect-fastify's universal handler, for reference.
+  fastPath: process.env.BENCH_FAST_PATH !== "off",
   env: { ...process.env, FLOE_PROJECT_ROOT: workspace },
   configure(fastify) {
     fastify.post("/bench/plain", async () => ({ model: "floe/offline", provider: "offline", streamingEnabled: true }));

@@ -1,4 +1,3 @@
-import { gzipSync } from "node:zlib";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { GetCurrentModelRequestSchema } from "../gen/floe/v1/model_pb.js";
 import { grpcFrame, type LoadResult, loadHttp1, loadHttp2 } from "./load.js";
@@ -9,7 +8,7 @@ export interface UnaryThroughput {
   plainH2: LoadResult;
   connectJson: LoadResult;
   grpc: LoadResult;
-  /** The same calls through connect-fastify's universal handler (compression routes them there). */
+  /** The same calls through connect-fastify's universal handler (a second server, its fast path off). */
   connectJsonUniversal: LoadResult;
   grpcUniversal: LoadResult;
 }
@@ -31,6 +30,7 @@ function add(a: LoadResult | undefined, b: LoadResult): LoadResult {
  */
 export async function measureUnaryThroughput(seconds: number, rounds = 2): Promise<UnaryThroughput> {
   const server = await spawnBenchServer();
+  const universal = await spawnBenchServer({ BENCH_FAST_PATH: "off" });
   try {
     const json = { "content-type": "application/json" };
     const grpcBody = grpcFrame(toBinary(GetCurrentModelRequestSchema, create(GetCurrentModelRequestSchema)));
@@ -40,10 +40,8 @@ export async function measureUnaryThroughput(seconds: number, rounds = 2): Promi
       connectJson: () => loadHttp1(`${server.url}${RPC}`, "{}", json, seconds),
       plainH2: () => loadHttp2(server.url, "/bench/plain", Buffer.from("{}"), json, seconds),
       grpc: () => loadHttp2(server.url, RPC, grpcBody, grpcHeaders, seconds),
-      connectJsonUniversal: () =>
-        loadHttp1(`${server.url}${RPC}`, gzipSync("{}"), { ...json, "content-encoding": "gzip" }, seconds),
-      // A message may go uncompressed under grpc-encoding: the header alone sends the call there.
-      grpcUniversal: () => loadHttp2(server.url, RPC, grpcBody, { ...grpcHeaders, "grpc-encoding": "gzip" }, seconds),
+      connectJsonUniversal: () => loadHttp1(`${universal.url}${RPC}`, "{}", json, seconds),
+      grpcUniversal: () => loadHttp2(universal.url, RPC, grpcBody, grpcHeaders, seconds),
     };
     // Warm up the JIT on every path before measuring.
     await loadHttp1(`${server.url}/bench/plain`, "{}", json, 1);
@@ -56,6 +54,7 @@ export async function measureUnaryThroughput(seconds: number, rounds = 2): Promi
     }
     return totals as UnaryThroughput;
   } finally {
+    await universal.stop();
     await server.stop();
   }
 }

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import net from "node:net";
+import { gzipSync } from "node:zlib";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
@@ -100,6 +101,28 @@ describe("statuses for bad input", () => {
     })().catch((e: unknown) => ConnectError.from(e));
     expect((err as ConnectError).code).toBe(Code.DeadlineExceeded);
     expect(served()).toEqual({ ...NONE, stream: 1 });
+  });
+
+  it("serves compressed calls on the fast path too: 413 for a body that inflates past the limit, 400 for bad gzip", async () => {
+    env = await createTestEnv();
+    const server = await env.start({ overrides: { maxBodyBytes: 1024 } });
+    const served = fastPathProbe(server);
+    const post = (body: Uint8Array) =>
+      fetch(`${server.url}/floe.v1.ConversationService/CreateConversation`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-encoding": "gzip" },
+        body: body as BodyInit,
+      });
+    const small = gzipSync(JSON.stringify({ name: "x".repeat(8000) }));
+    expect(small.length).toBeLessThan(1024);
+    const inflated = await post(small);
+    expect(inflated.status).toBe(413);
+    expect(await inflated.json()).toMatchObject({ code: "resource_exhausted" });
+    const bad = await post(Buffer.from("not gzip at all"));
+    expect(bad.status).toBe(400);
+    const ok = await post(gzipSync(JSON.stringify({ name: "zipped" })));
+    expect(await ok.json()).toMatchObject({ conversation: { name: "zipped" } });
+    expect(served()).toEqual({ ...NONE, unary: 3 });
   });
 
   it("answers request headers over the limit with 431 instead of a reset", async () => {

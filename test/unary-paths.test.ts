@@ -8,13 +8,13 @@ import { ModelService } from "../gen/floe/v1/model_pb.js";
 import { createTestEnv, fastPathProbe, NONE, type TestEnv } from "./support/test-server.js";
 
 /**
- * Unary calls and server streams take Floe's fast path unless they are
- * compressed; then connect-fastify serves them. Compression is how these
- * tests reach the second path. Both must behave the same, and each
+ * Unary calls (compressed or not) and uncompressed server streams take Floe's
+ * fast path; a server started with `fastPath: false`, and compressed
+ * streams, reach connect-fastify. Both must behave the same, and each
  * comparison asserts which path served each call (the server's fast-path
  * counters), so that it fails when the fast path is bypassed.
  */
-/** Client options that compress every request: such calls take connect-fastify's routes. */
+/** Client options that compress every request: compressed server streams take connect-fastify's routes. */
 const COMPRESSED = { sendCompression: compressionGzip, compressMinBytes: 0 };
 
 describe("the fast path and connect-fastify agree", () => {
@@ -32,6 +32,7 @@ describe("the fast path and connect-fastify agree", () => {
   it("returns identical Connect JSON for success, errors and bad input", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const universal = await env.start({ fastPath: false });
     const served = fastPathProbe(server);
     const cases: [string, string][] = [
       ["floe.v1.ModelService/GetCurrentModel", "{}"],
@@ -42,53 +43,64 @@ describe("the fast path and connect-fastify agree", () => {
       ["floe.v1.ChatService/CancelRun", "{}"],
     ];
     for (const [path, body] of cases) {
-      const fast = await post(`${server.url}/${path}`, body);
-      expect(served(), `fast path served ${path} ${body}`).toEqual({ ...NONE, unary: 1 });
-      const slow = await post(`${server.url}/${path}`, body, { gzip: true });
-      expect(served(), `connect-fastify served ${path} ${body}`).toEqual(NONE);
-      expect(fast, `${path} ${body}`).toEqual(slow);
+      for (const gzip of [false, true]) {
+        const fast = await post(`${server.url}/${path}`, body, { gzip });
+        expect(served(), `fast path served ${path} ${body} gzip=${gzip}`).toEqual({ ...NONE, unary: 1 });
+        const slow = await post(`${universal.url}/${path}`, body, { gzip });
+        expect(fast, `${path} ${body} gzip=${gzip}`).toEqual(slow);
+      }
     }
+    expect(universal.fastPath.snapshot()).toMatchObject(NONE);
   });
 
   it("applies the auth interceptor on both paths, for Connect and gRPC", async () => {
     env = await createTestEnv();
     const server = await env.start({ env: { FLOE_API_KEYS: "k1,k2" } });
+    const universal = await env.start({ env: { FLOE_API_KEYS: "k1,k2" }, fastPath: false });
     const served = fastPathProbe(server);
     for (const name of ["connect", "grpc"] as const) {
-      for (const compressed of [false, true]) {
-        const opts = { baseUrl: server.url, ...(compressed ? COMPRESSED : {}) };
+      for (const [target, route] of [
+        [server, { ...NONE, [name === "connect" ? "unary" : "grpc"]: 3 }],
+        [universal, NONE],
+      ] as const) {
+        const opts = { baseUrl: target.url };
         const transport =
-          name === "connect"
-            ? // JSON: an empty binary message has no bytes to compress, so it would go out uncompressed.
-              createConnectTransport({ ...opts, httpVersion: "1.1", useBinaryFormat: false })
-            : createGrpcTransport(opts);
+          name === "connect" ? createConnectTransport({ ...opts, httpVersion: "1.1" }) : createGrpcTransport(opts);
         const client = createClient(ModelService, transport);
-        const route = compressed ? NONE : { ...NONE, [name === "connect" ? "unary" : "grpc"]: 3 };
         const denied = await client.getCurrentModel({}).catch((e: unknown) => ConnectError.from(e));
-        expect(denied, `${name} compressed=${compressed}`).toBeInstanceOf(ConnectError);
+        expect(denied, `${name} ${target.url}`).toBeInstanceOf(ConnectError);
         expect((denied as ConnectError).code).toBe(Code.Unauthenticated);
         const ok = await client.getCurrentModel({}, { headers: { authorization: "Bearer k2" } });
         expect(ok.id).toBe("offline");
         const viaHeader = await client.getCurrentModel({}, { headers: { "x-api-key": "k1" } });
         expect(viaHeader.id).toBe("offline");
-        expect(served(), `${name} compressed=${compressed}`).toEqual(route);
+        expect(served(), `${name} ${target.url}`).toEqual(route);
       }
     }
+    expect(universal.fastPath.snapshot()).toMatchObject(NONE);
   });
 
-  it("answers gRPC unary errors with the right status on both paths", async () => {
+  it("answers gRPC unary errors with the right status on both paths, compressed or not", async () => {
     env = await createTestEnv();
     const server = await env.start();
+    const universal = await env.start({ fastPath: false });
     const served = fastPathProbe(server);
-    for (const compressed of [false, true]) {
-      const transport = createGrpcTransport({ baseUrl: server.url, ...(compressed ? COMPRESSED : {}) });
-      const client = createClient(ConversationService, transport);
-      const err = await client.getConversation({ conversationId: "nope" }).catch((e: unknown) => ConnectError.from(e));
-      expect(served()).toEqual(compressed ? NONE : { ...NONE, grpc: 1 });
-      expect((err as ConnectError).code).toBe(Code.NotFound);
-      expect((err as ConnectError).rawMessage).toBe(
-        'conversation "nope" not found: list conversations with ConversationService.ListConversations',
-      );
+    for (const [target, route] of [
+      [server, { ...NONE, grpc: 1 }],
+      [universal, NONE],
+    ] as const) {
+      for (const compressed of [false, true]) {
+        const transport = createGrpcTransport({ baseUrl: target.url, ...(compressed ? COMPRESSED : {}) });
+        const client = createClient(ConversationService, transport);
+        const err = await client
+          .getConversation({ conversationId: "nope" })
+          .catch((e: unknown) => ConnectError.from(e));
+        expect(served()).toEqual(route);
+        expect((err as ConnectError).code).toBe(Code.NotFound);
+        expect((err as ConnectError).rawMessage).toBe(
+          'conversation "nope" not found: list conversations with ConversationService.ListConversations',
+        );
+      }
     }
   });
 

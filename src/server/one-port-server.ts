@@ -47,12 +47,14 @@ export class OnePortServer extends net.Server {
     private readonly timeouts: PortTimeouts,
   ) {
     super({ pauseOnConnect: false });
+    // Expired requests are found by a periodic check, so a limit is enforced up to one interval late: the
+    // interval is taken off the limits, and a partial header is closed within headers_timeout_ms at the latest.
+    const interval = Math.max(25, Math.min(1000, Math.floor(timeouts.headersMs / 20)));
     const h1Options = {
       keepAliveTimeout: timeouts.keepAliveMs,
-      headersTimeout: timeouts.headersMs,
-      requestTimeout: Math.max(timeouts.requestMs, timeouts.headersMs),
-      // Expired requests are found by a periodic check; a second keeps the bounds close to what is configured.
-      connectionsCheckingInterval: 1000,
+      headersTimeout: Math.max(1, timeouts.headersMs - interval),
+      requestTimeout: Math.max(timeouts.requestMs, timeouts.headersMs) - interval,
+      connectionsCheckingInterval: interval,
     };
     this.h1 = http.createServer(h1Options, (req, res) => {
       const socket = req.socket;

@@ -1,6 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { LazyUnaryRequest } from "./call-context.js";
+import { decompress } from "./decompress.js";
 import { envelope } from "./envelope.js";
 import { sendConnectError, sendGrpcError } from "./error-responses.js";
 import type { UnaryInvoke } from "./interceptor-chain.js";
@@ -9,7 +10,7 @@ import { FAST_PATH_CONSTRAINT } from "./route-constraint.js";
 
 type UnaryRoute = MethodRoute<UnaryInvoke>;
 
-/** Connect unary (JSON and binary) and gRPC unary routes for every unary method. */
+/** Connect unary (JSON and binary) and gRPC unary routes for every unary method; requests may be gzip or br. */
 export function registerUnaryRoutes(fastify: FastifyInstance, opts: FastPathOptions): void {
   for (const chain of opts.chains.unary.values()) {
     const route: UnaryRoute = methodRoute(chain, opts);
@@ -33,8 +34,9 @@ async function handleConnect(req: FastifyRequest, reply: FastifyReply, binary: b
   const { call, invalid } = openCall(r, req, reply, "connect");
   try {
     if (invalid) throw invalid;
-    const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
-    const input = parseInput(r, binary, body);
+    const sent = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
+    const encoding = String(req.headers["content-encoding"] ?? "identity");
+    const input = parseInput(r, binary, await decompress(encoding, sent, r.opts.readMaxBytes));
     const res = await r.invoke(new LazyUnaryRequest(call, input));
     const bytes = r.serialization.getO(binary).serialize(res.message);
     call.writeHeaders(reply);
@@ -55,13 +57,19 @@ async function handleGrpc(req: FastifyRequest, reply: FastifyReply, r: UnaryRout
   try {
     if (invalid) throw invalid;
     const body = (req.body as Buffer | undefined) ?? Buffer.alloc(0);
-    if (body.length < 5 || body[0] !== 0 || body.readUInt32BE(1) !== body.length - 5) {
+    const encoding = String(req.headers["grpc-encoding"] ?? "identity");
+    const flag = body[0];
+    if (body.length < 5 || (flag !== 0 && flag !== 1) || body.readUInt32BE(1) !== body.length - 5) {
       throw new ConnectError(
-        "invalid gRPC request: expected exactly one uncompressed length-prefixed message",
+        "invalid gRPC request: expected exactly one length-prefixed message",
         Code.InvalidArgument,
       );
     }
-    const input = parseInput(r, true, body.subarray(5));
+    if (flag === 1 && encoding === "identity") {
+      throw new ConnectError("invalid gRPC request: a compressed message without grpc-encoding", Code.InvalidArgument);
+    }
+    const message = body.subarray(5);
+    const input = parseInput(r, true, flag === 1 ? await decompress(encoding, message, r.opts.readMaxBytes) : message);
     const res = await r.invoke(new LazyUnaryRequest(call, input));
     const frame = envelope(0, r.serialization.getO(true).serialize(res.message));
     reply.hijack();
