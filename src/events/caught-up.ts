@@ -1,6 +1,8 @@
 import type { Event } from "../../gen/floe/v1/events_pb.js";
 
-const TERMINAL = new Set(["complete", "error", "cancelled"]);
+/** The events that end a run: exactly one per run. */
+export const TERMINAL_KINDS = ["complete", "error", "cancelled"] as const;
+const TERMINAL = new Set<string>(TERMINAL_KINDS);
 
 /** True for the events that end a run: complete, error and cancelled. */
 export function isTerminal(e: Event): boolean {

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import { type Event, EventSchema } from "../../gen/floe/v1/events_pb.js";
 import type { Logger } from "../domain/logger.js";
 import { insertRows } from "../store/insert-rows.js";
+import { TERMINAL_KINDS } from "./caught-up.js";
 import { RecentEvents } from "./recent-events.js";
 import { SeqAllocator } from "./seq-allocator.js";
 import type { Database, EventsTable } from "../store/schema.js";
@@ -97,15 +98,13 @@ export class EventLog {
    * it is.
    */
   append(conversationId: string, runId: string, agentId: string, kind: EventKindInit): Event {
-    if (!this.seqs.has(conversationId)) {
+    const seq = this.seqs.take(conversationId);
+    if (seq === undefined) {
       // A programming error (or a conversation deleted under a run): never let it take the process down.
-      this.log.error(
-        { conversationId, runId, kind: kind?.case },
-        "event for a conversation that is not prepared: dropped",
-      );
+      const fields = { conversationId, runId, kind: kind?.case };
+      this.log.error(fields, "event for a conversation that is not prepared: dropped");
       return create(EventSchema, { conversationId, runId, agentId, kind });
     }
-    const seq = this.seqs.take(conversationId);
     const event = create(EventSchema, {
       seq: BigInt(seq),
       conversationId,
@@ -268,7 +267,7 @@ export class EventLog {
       .select("payload")
       .where("conversation_id", "=", conversationId)
       .where("run_id", "=", runId)
-      .where("kind", "in", ["complete", "error", "cancelled"])
+      .where("kind", "in", [...TERMINAL_KINDS])
       .executeTakeFirst();
     return row && fromJsonString(EventSchema, row.payload);
   }

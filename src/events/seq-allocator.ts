@@ -53,8 +53,8 @@ export class SeqAllocator {
     const stored = Number(last?.seq ?? 0);
     const reserved = Number(row?.reserved_seq ?? 0);
     const next = Math.max(stored, reserved) + 1;
+    // No reservation yet: the first `take` asks for one, so a conversation only read (a subscription) costs no write.
     this.state.set(conversationId, { next, durable: next - 1 });
-    if (row) await this.bump(conversationId);
     return reserved > stored ? { lostAfter: stored, lostThrough: reserved } : undefined;
   }
 
@@ -63,10 +63,13 @@ export class SeqAllocator {
     if (!this.state.has(conversationId)) this.state.set(conversationId, { next: 1, durable: FIRST_SEQ_RESERVATION });
   }
 
-  /** Hands out the next seq; reserves more in the background when the reservation runs low. */
-  take(conversationId: string): number {
+  /**
+   * Hands out the next seq, or undefined when the conversation was not
+   * loaded; reserves more in the background when the reservation runs low.
+   */
+  take(conversationId: string): number | undefined {
     const s = this.state.get(conversationId);
-    if (!s) throw new Error(`event log: conversation ${conversationId} was not prepared`);
+    if (!s) return undefined;
     const seq = s.next++;
     if (s.durable - s.next < this.block / 2 && !s.bumping) void this.bump(conversationId);
     return seq;
@@ -88,14 +91,17 @@ export class SeqAllocator {
 
   /** Gives back unused reservations (clean shutdown): after it, a restart reports no loss. */
   async release(): Promise<void> {
-    for (const [id, s] of this.state) {
-      await s.bumping?.catch(() => undefined);
-      await this.db
-        .updateTable("conversations")
-        .set({ reserved_seq: s.next - 1 })
-        .where("id", "=", id)
-        .execute();
-    }
+    await Promise.all([...this.state.values()].map((s) => s.bumping?.catch(() => undefined)));
+    // One transaction: one commit for every conversation this process numbered.
+    await this.db.transaction().execute(async (trx) => {
+      for (const [id, s] of this.state) {
+        await trx
+          .updateTable("conversations")
+          .set({ reserved_seq: s.next - 1 })
+          .where("id", "=", id)
+          .execute();
+      }
+    });
   }
 
   private bump(conversationId: string): Promise<void> {

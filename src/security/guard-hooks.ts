@@ -1,6 +1,7 @@
 import { createContextKey, type Interceptor } from "@connectrpc/connect";
 import type { FastifyCorsOptions } from "@fastify/cors";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { headersFromNode } from "../domain/node-headers.js";
 import { type CorsDecision, FLOE_SUBPROTOCOL, KEY_SUBPROTOCOL_PREFIX, type RequestGuards } from "./request-guards.js";
 
 /** Whether the caller of an open service (health) carried a valid key; others always did. */
@@ -68,7 +69,7 @@ export function webSocketGuardHook(guards: RequestGuards) {
       });
       return;
     }
-    if (!guards.hasKey(() => headersOf(req))) {
+    if (!guards.hasKey(() => headersFromNode(req.headers))) {
       await reply
         .code(401)
         .header("www-authenticate", 'Bearer realm="floe"')
@@ -110,14 +111,4 @@ export function corsOptions(guards: RequestGuards): FastifyCorsOptions {
 function hostOf(req: { headers: Record<string, string | string[] | undefined> }): string | undefined {
   const h = (req.headers[":authority"] as string | undefined) ?? req.headers.host;
   return typeof h === "string" ? h : undefined;
-}
-
-/** A request's headers as a Headers object: string entries only (HTTP/2 adds pseudo-headers and a symbol key). */
-function headersOf(req: FastifyRequest): Headers {
-  const h = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (k.startsWith(":") || v === undefined) continue;
-    h.set(k, Array.isArray(v) ? v.join(", ") : v);
-  }
-  return h;
 }

@@ -5,8 +5,9 @@ import { ConversationService } from "../../../gen/floe/v1/conversation_pb.js";
 import { HealthService } from "../../../gen/floe/v1/health_pb.js";
 import { ModelService } from "../../../gen/floe/v1/model_pb.js";
 import { PeerService } from "../../../gen/floe/v1/peer_pb.js";
-import type { CompatRouter, RouteSpec } from "../compat-router.js";
+import type { CompatRouter } from "../compat-router.js";
 import type { InProcessInvoker } from "../in-process-invoker.js";
+import { SurfaceRoutes } from "../surface-routes.js";
 import { pawanChatInput } from "./chat-input.js";
 import { streamPawanChat } from "./chat-stream.js";
 import { PAWAN_ERRORS } from "./pawan-errors.js";
@@ -17,20 +18,19 @@ const chatBody = {
   required: ["message"],
 };
 
-type Add = (spec: RouteSpec) => void;
-
 /** Pawan's routes, served at the root and under /api (the released binary uses /api). */
 export function registerPawan(fastify: FastifyInstance, router: CompatRouter, inv: InProcessInvoker): void {
   for (const prefix of ["", "/api"]) {
-    const add: Add = (spec) => router.add(fastify, PAWAN_ERRORS, { ...spec, url: `${prefix}${spec.url}` });
-    registerInfoRoutes(add, inv);
-    registerChatRoutes(add, inv);
-    registerSessionRoutes(add, inv);
+    const routes = new SurfaceRoutes(fastify, router, PAWAN_ERRORS, prefix, inv);
+    registerInfoRoutes(routes);
+    registerChatRoutes(routes);
+    registerSessionRoutes(routes);
   }
 }
 
-function registerInfoRoutes(add: Add, inv: InProcessInvoker): void {
-  add({
+function registerInfoRoutes(routes: SurfaceRoutes): void {
+  const inv = routes.inv;
+  routes.add({
     method: "GET",
     url: "/health",
     tag: "pawan",
@@ -49,7 +49,7 @@ function registerInfoRoutes(add: Add, inv: InProcessInvoker): void {
       return { status: h.status, version: h.version, uptime_secs: Number(h.uptimeSecs), agent_id: h.agentId };
     },
   });
-  add({
+  routes.add({
     method: "GET",
     url: "/agents",
     tag: "pawan",
@@ -61,7 +61,7 @@ function registerInfoRoutes(add: Add, inv: InProcessInvoker): void {
       return { self: r.selfId, peers };
     },
   });
-  add({
+  routes.add({
     method: "GET",
     url: "/models",
     tag: "pawan",
@@ -79,8 +79,9 @@ function registerInfoRoutes(add: Add, inv: InProcessInvoker): void {
   });
 }
 
-function registerChatRoutes(add: Add, inv: InProcessInvoker): void {
-  add({
+function registerChatRoutes(routes: SurfaceRoutes): void {
+  const inv = routes.inv;
+  routes.add({
     method: "POST",
     url: "/chat",
     tag: "pawan",
@@ -107,7 +108,7 @@ function registerChatRoutes(add: Add, inv: InProcessInvoker): void {
       return { session_id: r.conversationId, content: r.response, iterations: r.iterations, tool_calls: r.toolCalls };
     },
   });
-  add({
+  routes.add({
     method: "POST",
     url: "/chat/stream",
     tag: "pawan",
@@ -119,8 +120,9 @@ function registerChatRoutes(add: Add, inv: InProcessInvoker): void {
   });
 }
 
-function registerSessionRoutes(add: Add, inv: InProcessInvoker): void {
-  add({
+function registerSessionRoutes(routes: SurfaceRoutes): void {
+  const inv = routes.inv;
+  routes.add({
     method: "GET",
     url: "/sessions",
     tag: "pawan",
@@ -137,7 +139,7 @@ function registerSessionRoutes(add: Add, inv: InProcessInvoker): void {
       }));
     },
   });
-  add({
+  routes.add({
     method: "GET",
     url: "/sessions/:id",
     tag: "pawan",
@@ -156,7 +158,7 @@ function registerSessionRoutes(add: Add, inv: InProcessInvoker): void {
       return { id: c.id, model: c.model, created_at: c.createdAt, updated_at: c.updatedAt, messages };
     },
   });
-  add({
+  routes.add({
     method: "POST",
     url: "/sessions",
     tag: "pawan",
@@ -167,7 +169,7 @@ function registerSessionRoutes(add: Add, inv: InProcessInvoker): void {
       return { session_id: r.conversation!.id };
     },
   });
-  add({
+  routes.add({
     method: "DELETE",
     url: "/sessions/:id",
     tag: "pawan",

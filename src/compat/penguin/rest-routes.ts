@@ -12,7 +12,8 @@ import type { CompatRouter } from "../compat-router.js";
 import { toDocJson } from "../doc-json.js";
 import type { InProcessInvoker } from "../in-process-invoker.js";
 import { bodyObject, parseAs, queryBool, queryInt, queryString } from "../request-json.js";
-import { PenguinRoutes } from "./penguin-routes.js";
+import { SurfaceRoutes } from "../surface-routes.js";
+import { PENGUIN_ERRORS } from "./penguin-errors.js";
 import { registerPenguinSystemRoutes } from "./system-routes.js";
 
 const conversationJson = (c: Parameters<typeof toDocJson>[1]) => {
@@ -22,13 +23,13 @@ const conversationJson = (c: Parameters<typeof toDocJson>[1]) => {
 
 /** Penguin's `/api/v1` REST routes for the capabilities Floe has. */
 export function registerPenguinRest(fastify: FastifyInstance, router: CompatRouter, inv: InProcessInvoker): void {
-  const routes = new PenguinRoutes(fastify, router, inv);
+  const routes = new SurfaceRoutes(fastify, router, PENGUIN_ERRORS, "/api/v1", inv);
   registerChatRoutes(routes);
   registerConversationRoutes(routes);
   registerPenguinSystemRoutes(routes);
 }
 
-function registerChatRoutes(r: PenguinRoutes): void {
+function registerChatRoutes(r: SurfaceRoutes): void {
   r.add({
     method: "POST",
     url: "/chat/message",
@@ -44,7 +45,7 @@ function registerChatRoutes(r: PenguinRoutes): void {
   });
 }
 
-function registerConversationRoutes(r: PenguinRoutes): void {
+function registerConversationRoutes(r: SurfaceRoutes): void {
   r.add({
     method: "GET",
     url: "/conversations",

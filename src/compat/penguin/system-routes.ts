@@ -13,10 +13,10 @@ import {
 import type { RouteSpec } from "../compat-router.js";
 import { toDocJson } from "../doc-json.js";
 import { bodyObject, optionalString, parseAs, queryString } from "../request-json.js";
-import type { PenguinRoutes } from "./penguin-routes.js";
+import type { SurfaceRoutes } from "../surface-routes.js";
 
 /** Penguin's model, system configuration, usage and context-file routes. */
-export function registerPenguinSystemRoutes(r: PenguinRoutes): void {
+export function registerPenguinSystemRoutes(r: SurfaceRoutes): void {
   registerModelRoutes(r);
   registerRootRoutes(r);
   r.get("/system/info", "system", "System information", SystemService.method.getInfo);
@@ -53,7 +53,7 @@ export function registerPenguinSystemRoutes(r: PenguinRoutes): void {
   });
 }
 
-function registerModelRoutes(r: PenguinRoutes): void {
+function registerModelRoutes(r: SurfaceRoutes): void {
   r.add({
     method: "GET",
     url: "/models",
@@ -91,7 +91,7 @@ function registerModelRoutes(r: PenguinRoutes): void {
   r.get("/models/discover", "models", discover, ModelService.method.discoverModels);
 }
 
-function registerRootRoutes(r: PenguinRoutes): void {
+function registerRootRoutes(r: SurfaceRoutes): void {
   const pathBody = { type: "object", properties: { path: { type: "string" } }, required: ["path"] };
   r.get("/system/config", "system", "The runtime configuration", SystemService.method.getRuntimeConfig);
   const setRoot = SystemService.method.setProjectRoot;
@@ -134,7 +134,7 @@ function registerRootRoutes(r: PenguinRoutes): void {
 
 /** A POST whose body is `{"path": "..."}`, answered by an RPC that takes the path. */
 function pathRoute<I extends DescMessage, O extends DescMessage>(
-  r: PenguinRoutes,
+  r: SurfaceRoutes,
   url: string,
   summary: string,
   method: DescMethod & { input: I; output: O },

@@ -2,6 +2,7 @@ import type { DescMethod, DescService, Message } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ContextValues, type HandlerContext, type StreamRequest } from "@connectrpc/connect";
 import { trailerMux } from "@connectrpc/connect/protocol-connect";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { headersFromNode } from "../../domain/node-headers.js";
 
 /**
  * How a call learns that its client went away: the response closing
@@ -59,15 +60,7 @@ export class CallContext implements HandlerContext {
   }
 
   get requestHeader(): Headers {
-    if (!this.reqHeader) {
-      const h = new Headers();
-      for (const [k, v] of Object.entries(this.req.headers)) {
-        if (k.startsWith(":") || v === undefined) continue;
-        if (Array.isArray(v)) for (const x of v) h.append(k, x);
-        else h.set(k, v);
-      }
-      this.reqHeader = h;
-    }
+    this.reqHeader ??= headersFromNode(this.req.headers);
     return this.reqHeader;
   }
 

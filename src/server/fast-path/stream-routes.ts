@@ -6,7 +6,8 @@ import { type CallContext, lazyStreamRequest } from "./call-context.js";
 import { envelope } from "./envelope.js";
 import { receivedExtraInput } from "./first-envelope.js";
 import type { StreamInvoke } from "./interceptor-chain.js";
-import { type FastPathOptions, type MethodRoute, methodRoute, openCall, parseInput } from "./options.js";
+import { type MethodRoute, methodRoute, openCall, parseInput } from "./method-route.js";
+import type { FastPathOptions } from "./options.js";
 import { FAST_PATH_CONSTRAINT } from "./route-constraint.js";
 
 type StreamRoute = MethodRoute<StreamInvoke>;

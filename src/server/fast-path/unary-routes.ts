@@ -5,7 +5,8 @@ import { decompress } from "./decompress.js";
 import { envelope } from "./envelope.js";
 import { sendConnectError, sendGrpcError } from "./error-responses.js";
 import type { UnaryInvoke } from "./interceptor-chain.js";
-import { type FastPathOptions, type MethodRoute, methodRoute, openCall, parseInput } from "./options.js";
+import { type MethodRoute, methodRoute, openCall, parseInput } from "./method-route.js";
+import type { FastPathOptions } from "./options.js";
 import { FAST_PATH_CONSTRAINT } from "./route-constraint.js";
 
 type UnaryRoute = MethodRoute<UnaryInvoke>;

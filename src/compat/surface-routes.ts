@@ -1,22 +1,22 @@
 import type { DescMessage, DescMethod, MessageInitShape } from "@bufbuild/protobuf";
 import type { FastifyInstance } from "fastify";
-import type { CompatRouter, RouteSpec } from "../compat-router.js";
-import { toDocJson } from "../doc-json.js";
-import type { InProcessInvoker } from "../in-process-invoker.js";
-import { PENGUIN_ERRORS } from "./penguin-errors.js";
+import type { CompatRouter, RouteSpec } from "./compat-router.js";
+import { toDocJson } from "./doc-json.js";
+import type { ErrorTable } from "./error-table.js";
+import type { InProcessInvoker } from "./in-process-invoker.js";
 
-export const PENGUIN_PREFIX = "/api/v1";
-
-/** Adds Penguin routes (under /api/v1, with Penguin's error shape). */
-export class PenguinRoutes {
+/** Adds one surface's routes: under its path prefix, answering errors from its table. */
+export class SurfaceRoutes {
   constructor(
     private readonly fastify: FastifyInstance,
     private readonly router: CompatRouter,
+    private readonly errors: ErrorTable,
+    private readonly prefix: string,
     readonly inv: InProcessInvoker,
   ) {}
 
   add(spec: RouteSpec): void {
-    this.router.add(this.fastify, PENGUIN_ERRORS, { ...spec, url: `${PENGUIN_PREFIX}${spec.url}` });
+    this.router.add(this.fastify, this.errors, { ...spec, url: `${this.prefix}${spec.url}` });
   }
 
   /** A GET route answering an RPC that takes no arguments with its documented JSON. */
