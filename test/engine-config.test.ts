@@ -80,7 +80,7 @@ describe("engine: models, vision, agents, offline, durability", () => {
     expect(req.messages[0]).toEqual({ role: "system", content: "You only read." });
     expect(req.model).toBe("upstream/raw-name");
     await chat.sendMessage({ chat: { text: "hi" } });
-    expect(fake.requests[1]!.tools).toHaveLength(7);
+    expect(fake.requests[1]!.tools).toHaveLength(9);
     expect(fake.requests[1]!.model).toBe("acme/text-1");
   });
 

@@ -8,6 +8,8 @@ export interface RunAddress {
   conversationId: string;
   runId: string;
   agentId: string;
+  /** The delegation path, for runs another agent started. */
+  agentPath?: string[];
 }
 
 /**
@@ -50,6 +52,6 @@ export class RunEventWriter {
   }
 
   private append(kind: EventKindInit): void {
-    this.log.append(this.at.conversationId, this.at.runId, this.at.agentId, kind);
+    this.log.append(this.at.conversationId, this.at.runId, this.at.agentId, kind, this.at.agentPath);
   }
 }

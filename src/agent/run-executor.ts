@@ -20,6 +20,7 @@ import { RunEventWriter } from "./run-event-writer.js";
 import { userMessageOf } from "./run-plan.js";
 import { completed, failed, type RunEnding, stopped } from "./run-result.js";
 import { asOpenAITools } from "./tools/tool-registry.js";
+import type { AgentOps } from "./tools/tool.js";
 
 /** A run's prompt and its first model request, sent while the run's rows are written. */
 export interface FirstTurn {
@@ -48,7 +49,14 @@ export interface RunExecutorDeps {
  * cancelled), written before its result is recorded.
  */
 export class RunExecutor {
+  private agentOps: AgentOps | undefined;
+
   constructor(private readonly deps: RunExecutorDeps) {}
+
+  /** The multi-agent services, attached once they exist (they start runs through this executor). */
+  attachAgentOps(ops: AgentOps): void {
+    this.agentOps = ops;
+  }
 
   /**
    * Sends a run's first model request before its rows are written: the
@@ -76,7 +84,12 @@ export class RunExecutor {
       const opened = first ?? (await this.startQueued(run));
       events.emit({
         case: "start",
-        value: { model: plan.model.name, requestId: plan.requestId, parentRunId: plan.seams.parentRunId ?? "" },
+        value: {
+          model: plan.model.name,
+          requestId: plan.requestId,
+          parentRunId: plan.seams.parentRunId ?? "",
+          cause: plan.seams.cause ?? { kind: "chat" },
+        },
       });
       const outcome = await runAgentLoop({
         conversationId: run.conversationId,
@@ -97,6 +110,8 @@ export class RunExecutor {
           seams: plan.seams,
           who: { agentId: run.agentId, conversationId: run.conversationId, runId: run.id },
           signal: run.signal,
+          agentPath: plan.seams.agentPath ?? [run.agentId],
+          agents: this.agentOps,
         },
       });
       return await this.end(run, completed(run, outcome), events);
@@ -186,10 +201,12 @@ export class RunExecutor {
   }
 
   private writer(run: Run): RunEventWriter {
+    const path = run.plan.seams.agentPath;
     return new RunEventWriter(this.deps.events, {
       conversationId: run.conversationId,
       runId: run.id,
       agentId: run.agentId,
+      agentPath: path && path.length > 1 ? path : undefined,
     });
   }
 }

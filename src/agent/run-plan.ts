@@ -34,6 +34,21 @@ export interface RunSeams {
    * `ask` is a denial: nothing runs that a human was meant to approve.
    */
   awaitDecision?: ApprovalHook;
+  /**
+   * Multi-agent: the agents from the outermost delegator to this run's agent.
+   * Every event of the run carries it when it is longer than one.
+   */
+  agentPath?: string[];
+  /** Why the run started; its start event says so (default: a chat). */
+  cause?: RunCause;
+}
+
+/** Why a run started (floe.v1.RunCause). */
+export interface RunCause {
+  kind: "chat" | "delegated" | "message" | "human_reply" | "coordinator";
+  fromAgent?: string;
+  messageId?: string;
+  channel?: string;
 }
 
 /** Everything a run needs, validated and resolved by ChatService before the engine sees it. */

@@ -37,6 +37,16 @@ export class RunRegistry {
     return this.byId.get(runId);
   }
 
+  /** A live run's plan. */
+  planOf(runId: string): RunPlan | undefined {
+    return this.byId.get(runId)?.plan;
+  }
+
+  /** Every live run, active or queued. */
+  all(): RunHandle[] {
+    return [...this.byId.values()];
+  }
+
   get anyActive(): boolean {
     return this.active.size > 0;
   }
@@ -71,9 +81,21 @@ export class RunRegistry {
       run.settle(failed(run, e).result);
       throw e;
     }
+    this.followParent(run);
     if (!busy) this.launch(run, first);
     else await this.enqueue(run);
     return run;
+  }
+
+  /** A delegated run ends with its parent: cancelling the parent cancels it. */
+  private followParent(run: Run): void {
+    const parentId = run.plan.seams.parentRunId;
+    const parent = parentId ? this.byId.get(parentId) : undefined;
+    if (!(parent instanceof Run)) return;
+    const onAbort = () => void this.cancel(run.id, "", "the parent run was cancelled").catch(() => undefined);
+    if (parent.signal.aborted) return onAbort();
+    parent.signal.addEventListener("abort", onAbort, { once: true });
+    void run.done.then(() => parent.signal.removeEventListener("abort", onAbort));
   }
 
   /**

@@ -3,7 +3,7 @@ import type { PermissionDecision, PermissionGate, PermissionRequest } from "../s
 import type { ToolCallRequest } from "./model-provider.js";
 import type { RunEventWriter } from "./run-event-writer.js";
 import type { RunSeams } from "./run-plan.js";
-import type { Tool } from "./tools/tool.js";
+import type { AgentOps, Tool } from "./tools/tool.js";
 import { ToolError } from "./tools/tool-error.js";
 
 export type ToolStatus = "completed" | "error" | "denied";
@@ -19,6 +19,9 @@ export interface ToolCallScope {
   events: RunEventWriter;
   who: Omit<PermissionRequest, "toolName" | "operation" | "resource">;
   signal: AbortSignal;
+  /** The run's delegation path (its own agent last). */
+  agentPath: string[];
+  agents?: AgentOps;
 }
 
 /**
@@ -51,7 +54,9 @@ export async function callTool(
   const decision = await decide(request, s);
   if (decision.result !== "allow") return { status: "denied", result: `permission denied: ${decision.reason}` };
   try {
-    return { status: "completed", result: await tool.run(args, { root: s.root, signal: s.signal, env: s.env }) };
+    const caller = { ...s.who, agentPath: s.agentPath };
+    const ctx = { root: s.root, signal: s.signal, env: s.env, caller, agents: s.agents };
+    return { status: "completed", result: await tool.run(args, ctx) };
   } catch (e) {
     if (e instanceof ToolError || e instanceof TypeError) return { status: "error", result: e.message };
     const err = e as NodeJS.ErrnoException;

@@ -17,6 +17,7 @@ import { buildOpenApi } from "./openapi.js";
 import { PAWAN_ERRORS } from "./pawan/pawan-errors.js";
 import { registerPawan } from "./pawan/routes.js";
 import { registerPenguinChatSocket } from "./penguin/chat-socket.js";
+import { registerPenguinEventSockets } from "./penguin/event-sockets.js";
 import { PENGUIN_ERRORS } from "./penguin/penguin-errors.js";
 import { registerPenguinRest } from "./penguin/rest-routes.js";
 
@@ -50,6 +51,7 @@ export async function registerCompat(fastify: FastifyInstance, o: CompatOptions)
     registerPenguinRest(scope, router, o.invoker);
     registerPawan(scope, router, o.invoker);
     registerPenguinChatSocket(scope, o.invoker, o.guards);
+    registerPenguinEventSockets(scope, o.invoker, o.guards);
   });
   await registerDocsPages(fastify, buildOpenApi(router.docs, FLOE_VERSION));
   // Requests no route takes answer in the shape of the surface their path belongs to: Connect or gRPC for a

@@ -19,6 +19,7 @@ export const ENV_NAMES = {
   aegisNetFile: ["FLOE_AEGIS_NET_FILE"],
   maxBodyBytes: ["FLOE_MAX_BODY_BYTES"],
   heartbeatMs: ["FLOE_HEARTBEAT_MS"],
+  feedSubscriberBuffer: ["FLOE_FEED_SUBSCRIBER_BUFFER"],
   eventRetention: ["FLOE_EVENT_RETENTION"],
   modelMaxRetries: ["FLOE_MODEL_MAX_RETRIES"],
   modelTimeoutMs: ["FLOE_MODEL_TIMEOUT_MS"],

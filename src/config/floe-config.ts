@@ -33,6 +33,8 @@ export interface FloeConfig {
   github: { webhookSecret: string; appId: string; privateKeyPath: string };
   /** Interval of typed heartbeat events on idle streams, in ms. */
   heartbeatMs: number;
+  /** Live events held for one event-feed subscriber before it is dropped as fallen behind. */
+  feedSubscriberBuffer: number;
   /** Events kept per conversation; older cursors get a `gap` event. */
   eventRetention: number;
   /** Retries of a model request on 429, 5xx and connection errors. */

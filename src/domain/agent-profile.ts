@@ -6,6 +6,10 @@ export interface AgentProfile {
   defaultTools: string[];
   /** Model config id; empty uses the current model. */
   modelId: string;
+  /** A paused agent takes no new work until it is resumed. */
+  paused?: boolean;
+  /** An inactive agent takes no work until it is activated. */
+  inactive?: boolean;
 }
 
 export const DEFAULT_SYSTEM_PROMPT = [

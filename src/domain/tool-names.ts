@@ -11,6 +11,8 @@ export const TOOL_NAMES = [
   "find_files",
   "grep_search",
   "execute_command",
+  "delegate",
+  "send_message",
 ] as const;
 
 export type ToolName = (typeof TOOL_NAMES)[number];

@@ -43,6 +43,7 @@ export class EventLog {
   private readonly bus = new EventEmitter();
   private appendsSincePrune = 0;
   private readonly recent: RecentEvents;
+  private readonly taps: ((e: Event) => void)[] = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -97,7 +98,7 @@ export class EventLog {
    * held back (rarely: reservations run ahead) and published, in order, once
    * it is.
    */
-  append(conversationId: string, runId: string, agentId: string, kind: EventKindInit): Event {
+  append(conversationId: string, runId: string, agentId: string, kind: EventKindInit, agentPath?: string[]): Event {
     const seq = this.seqs.take(conversationId);
     if (seq === undefined) {
       // A programming error (or a conversation deleted under a run): never let it take the process down.
@@ -112,6 +113,7 @@ export class EventLog {
       agentId,
       timestamp: new Date().toISOString(),
       kind,
+      agentPath,
     });
     this.pending.push({ conversationId, seq, event });
     this.recent.remember(conversationId, event);
@@ -120,7 +122,7 @@ export class EventLog {
       if (held) held.push(event);
       else this.held.set(conversationId, [event]);
     } else {
-      this.bus.emit(conversationId, event);
+      this.publish(conversationId, event);
     }
     if (this.pending.length >= this.opts.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushIntervalMs);
@@ -132,7 +134,7 @@ export class EventLog {
     const held = this.held.get(conversationId);
     if (!held) return;
     const durable = this.seqs.durable(conversationId);
-    while (held.length > 0 && Number(held[0]!.seq) <= durable) this.bus.emit(conversationId, held.shift()!);
+    while (held.length > 0 && Number(held[0]!.seq) <= durable) this.publish(conversationId, held.shift()!);
     if (held.length === 0) this.held.delete(conversationId);
   }
 
@@ -151,6 +153,26 @@ export class EventLog {
     const oldest = await this.oldestSeq(conversationId);
     const events = visible(await this.replay(conversationId, afterSeq));
     return oldest > afterSeq + 1 ? { events, gapOldest: oldest } : { events };
+  }
+
+  private publish(conversationId: string, event: Event): void {
+    this.bus.emit(conversationId, event);
+    for (const tap of this.taps) tap(event);
+  }
+
+  /** Follows every conversation's live events, in publish order (the feed and the metrics); returns the function that stops. */
+  tap(listener: (e: Event) => void): () => void {
+    this.taps.push(listener);
+    return () => {
+      const i = this.taps.indexOf(listener);
+      if (i >= 0) this.taps.splice(i, 1);
+    };
+  }
+
+  /** Events appended but not yet written, and how long the oldest has waited (ms): the log's lag. */
+  lag(): { events: number; oldestMs: number } {
+    const first = this.pending[0];
+    return { events: this.pending.length, oldestMs: first ? Date.now() - Date.parse(first.event.timestamp) : 0 };
   }
 
   /** Follows a conversation's live events; returns the function that stops. */

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { AgentRegistry } from "../agent/agent-registry.js";
 import type { ModelProvider } from "../agent/model-provider.js";
 import { ModelRegistry } from "../agent/model-registry.js";
 import { OfflineProvider } from "../agent/offline-provider.js";
@@ -9,14 +10,19 @@ import { RunRegistry } from "../agent/run-registry.js";
 import { commandEnvironment } from "../agent/tools/command-env.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import { RuntimeConfig } from "../config/runtime-config.js";
-import { type AgentProfile, defaultProfile } from "../domain/agent-profile.js";
 import type { Logger } from "../domain/logger.js";
+import { EventFeed } from "../events/event-feed.js";
 import { EventLog } from "../events/event-log.js";
 import { allowAllGate, type PermissionGate } from "../security/permission-gate.js";
 import type { AppContext } from "../services/app-context.js";
+import { AgentWork } from "../services/agent-work.js";
 import { ChatRunStarter } from "../services/chat-run-starter.js";
+import { bridgeRunsToFeed } from "../services/feed-bridge.js";
+import { AgentRepository } from "../store/agent-repository.js";
+import { BusRepository } from "../store/bus-repository.js";
 import { ConversationRepository } from "../store/conversation-repository.js";
 import type { OpenDatabase } from "../store/database.js";
+import { FeedRepository } from "../store/feed-repository.js";
 import { RunRepository } from "../store/run-repository.js";
 import { RunStartStore } from "../store/run-start-store.js";
 import { UsageRepository } from "../store/usage-repository.js";
@@ -49,10 +55,8 @@ export function createAppContext(
   };
   const openai = new OpenAIProvider(providers, env);
   const offline = new OfflineProvider();
-  const profiles = new Map<string, AgentProfile>([
-    ["default", defaultProfile()],
-    ...config.agents.map((a) => [a.id, a] as const),
-  ]);
+  const agents = new AgentRegistry(new AgentRepository(db), conversations);
+  const feed = new EventFeed(new FeedRepository(db), log, config.eventRetention);
   const starts = new RunStartStore(db);
   const executor = new RunExecutor({
     events,
@@ -73,8 +77,11 @@ export function createAppContext(
     events,
     runs,
     runRecords,
-    profiles: (id) => profiles.get(id),
+    profiles: (id) => agents.profile(id),
   });
+  const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });
+  executor.attachAgentOps(work);
+  bridgeRunsToFeed(events, runs, feed, log);
   return {
     config,
     runtime,
@@ -86,6 +93,10 @@ export function createAppContext(
     events,
     runs,
     chat,
+    agents,
+    work,
+    feed,
+    runRecords,
     log,
     startedAt: Date.now(),
     agentId: config.agentId || `floe@${hostname()}`,

@@ -84,6 +84,8 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     ),
   );
   const app = createAppContext(config, database, fastify.log, env, options.permissionGate);
+  await app.agents.load(config.agents);
+  await app.feed.load();
   await app.runs.recoverInterrupted();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
   const { bindings, health } = createServiceBindings(app);

@@ -1,13 +1,17 @@
+import type { AgentRegistry } from "../agent/agent-registry.js";
 import type { ModelRegistry } from "../agent/model-registry.js";
 import type { ProviderSettings } from "../agent/provider-settings.js";
 import type { RunRegistry } from "../agent/run-registry.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import type { RuntimeConfig } from "../config/runtime-config.js";
 import type { Logger } from "../domain/logger.js";
+import type { EventFeed } from "../events/event-feed.js";
 import type { EventLog } from "../events/event-log.js";
 import type { ConversationRepository } from "../store/conversation-repository.js";
 import type { OpenDatabase } from "../store/database.js";
+import type { RunRepository } from "../store/run-repository.js";
 import type { UsageRepository } from "../store/usage-repository.js";
+import type { AgentWork } from "./agent-work.js";
 import type { ChatRunStarter } from "./chat-run-starter.js";
 
 /** What the service implementations share: configuration, state and storage. */
@@ -25,6 +29,13 @@ export interface AppContext {
   runs: RunRegistry;
   /** Starts runs under ChatService's rules; later capabilities pass their seams to it. */
   chat: ChatRunStarter;
+  /** Registered agents. */
+  agents: AgentRegistry;
+  /** Delegation and the message bus. */
+  work: AgentWork;
+  /** The cross-conversation event feed. */
+  feed: EventFeed;
+  runRecords: RunRepository;
   log: Logger;
   startedAt: number;
   /** Pawan-style agent id: FLOE_AGENT_ID, else `floe@<hostname>`. */

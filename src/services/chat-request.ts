@@ -37,6 +37,14 @@ export function agentFor(chat: ChatRequest, profiles: (id: string) => AgentProfi
       Code.NotFound,
     );
   }
+  if (profile.paused || profile.inactive) {
+    const how = profile.paused ? "paused: resume it with" : "inactive: activate it with";
+    const fix = profile.paused ? '{"paused": false}' : '{"active": true}';
+    throw new ConnectError(
+      `agent ${JSON.stringify(agentId)} is ${how} PATCH /api/v1/agents/${agentId} ${fix}`,
+      Code.FailedPrecondition,
+    );
+  }
   return profile;
 }
 

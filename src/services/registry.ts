@@ -19,7 +19,11 @@ import { Health } from "../../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection as ReflectionV1 } from "../../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import type { AppContext } from "./app-context.js";
+import { agentService } from "./agent-service.js";
 import { chatService } from "./chat-service.js";
+import { coordinatorService } from "./coordinator-service.js";
+import { messageService } from "./message-service.js";
+import { telemetryService } from "./telemetry-service.js";
 import { conversationService } from "./conversation-service.js";
 import { grpcHealthService, HealthStatus } from "./grpc-health-service.js";
 import { healthService } from "./health-service.js";
@@ -64,10 +68,10 @@ export function createServiceBindings(app: AppContext): { bindings: ServiceBindi
   const floe: ServiceBinding[] = [
     bind(ChatService, chatService(app)),
     bind(ConversationService, conversationService(app)),
-    bind(AgentService, withUnimplemented(AgentService, "multi-agent registry and delegation", {})),
-    bind(MessageService, withUnimplemented(MessageService, "message routing and event feed", {})),
-    bind(TelemetryService, withUnimplemented(TelemetryService, "telemetry", {})),
-    bind(CoordinatorService, withUnimplemented(CoordinatorService, "role-based coordination", {})),
+    bind(AgentService, agentService(app)),
+    bind(MessageService, messageService(app)),
+    bind(TelemetryService, telemetryService(app)),
+    bind(CoordinatorService, coordinatorService(app)),
     bind(ProjectService, withUnimplemented(ProjectService, "projects and tasks", {})),
     bind(CheckpointService, withUnimplemented(CheckpointService, "checkpoints", {})),
     bind(ModelService, modelService(app)),

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 
 /**
  * Migrations live in code, not files, so a built server carries its own schema
@@ -92,6 +92,52 @@ migrations["0003_seq_reservations_queued_messages"] = {
       .alterTable("runs")
       .addColumn("message", "text", (c) => c.notNull().defaultTo(""))
       .execute();
+  },
+};
+
+migrations["0004_agents_bus_feed"] = {
+  async up(db: Kysely<unknown>) {
+    const text = (c: ColumnDefinitionBuilder) => c.notNull().defaultTo("");
+    await db.schema
+      .createTable("agents")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("persona", "text", text)
+      .addColumn("persona_description", "text", text)
+      .addColumn("system_prompt", "text", text)
+      .addColumn("model_config_id", "text", text)
+      .addColumn("default_tools", "text", (c) => c.notNull().defaultTo("[]"))
+      .addColumn("parent", "text", text)
+      .addColumn("roles", "text", (c) => c.notNull().defaultTo("[]"))
+      .addColumn("active", "integer", (c) => c.notNull().defaultTo(1))
+      .addColumn("paused", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("conversation_id", "text", text)
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("bus_messages")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("sender", "text", (c) => c.notNull())
+      .addColumn("recipient", "text", (c) => c.notNull())
+      .addColumn("content", "text", (c) => c.notNull())
+      .addColumn("message_type", "text", (c) => c.notNull())
+      .addColumn("channel", "text", text)
+      .addColumn("metadata", "text", (c) => c.notNull().defaultTo("{}"))
+      .addColumn("run_id", "text", text)
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("bus_messages_sender_idx").on("bus_messages").columns(["sender"]).execute();
+    await db.schema
+      .createTable("feed_events")
+      .addColumn("cursor", "integer", (c) => c.primaryKey())
+      .addColumn("type", "text", (c) => c.notNull())
+      .addColumn("agent_id", "text", text)
+      .addColumn("channel", "text", text)
+      .addColumn("message_type", "text", text)
+      .addColumn("payload", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("runs_agent_status_idx").on("runs").columns(["agent_id", "status"]).execute();
   },
 };
 

@@ -38,4 +38,14 @@ export class RunRepository {
       .orderBy("id")
       .execute();
   }
+
+  /** Runs per agent and status, for telemetry. */
+  async countsByAgentAndStatus(): Promise<{ agentId: string; status: string; count: number }[]> {
+    const rows = await this.db
+      .selectFrom("runs")
+      .select((eb) => ["agent_id", "status", eb.fn.countAll<number | string>().as("n")])
+      .groupBy(["agent_id", "status"])
+      .execute();
+    return rows.map((r) => ({ agentId: r.agent_id, status: r.status, count: Number(r.n) }));
+  }
 }

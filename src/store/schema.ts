@@ -74,10 +74,61 @@ export interface UsageTable {
   created_at: string;
 }
 
+/** A registered agent (AgentService). */
+export interface AgentsTable {
+  id: string;
+  persona: string;
+  persona_description: string;
+  system_prompt: string;
+  /** Empty follows the current model. */
+  model_config_id: string;
+  /** JSON array of tool names; empty offers every tool. */
+  default_tools: string;
+  parent: string;
+  /** JSON array of coordinator roles. */
+  roles: string;
+  active: number;
+  paused: number;
+  /** Where delegations and routed messages run; empty until first needed. */
+  conversation_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A message routed through the message bus. */
+export interface BusMessagesTable {
+  id: string;
+  sender: string;
+  recipient: string;
+  content: string;
+  message_type: string;
+  channel: string;
+  /** JSON object. */
+  metadata: string;
+  /** The run the message started for its recipient, if any. */
+  run_id: string;
+  created_at: string;
+}
+
+/** The cross-conversation event feed (MessageService.SubscribeEvents): stored feed events, by cursor. */
+export interface FeedEventsTable {
+  cursor: number;
+  type: string;
+  agent_id: string;
+  channel: string;
+  message_type: string;
+  /** The floe.v1.Event as proto JSON. */
+  payload: string;
+  created_at: string;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   events: EventsTable;
   runs: RunsTable;
   usage: UsageTable;
+  agents: AgentsTable;
+  bus_messages: BusMessagesTable;
+  feed_events: FeedEventsTable;
 }

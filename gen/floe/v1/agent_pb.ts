@@ -4,6 +4,8 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { SendMessageResponse } from "./chat_pb.js";
+import { file_floe_v1_chat } from "./chat_pb.js";
 import type { ChatMessage } from "./common_pb.js";
 import { file_floe_v1_common } from "./common_pb.js";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
@@ -13,7 +15,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/agent.proto.
  */
 export const file_floe_v1_agent: GenFile = /*@__PURE__*/
-  fileDesc("ChNmbG9lL3YxL2FnZW50LnByb3RvEgdmbG9lLnYxImsKCkFnZW50TW9kZWwSDQoFbW9kZWwYASABKAkSEAoIcHJvdmlkZXIYAiABKAkSGQoRbWF4X291dHB1dF90b2tlbnMYAyABKAUSIQoZbWF4X2NvbnRleHRfd2luZG93X3Rva2VucxgEIAEoBSLRAgoFQWdlbnQSCgoCaWQYASABKAkSFAoHcGVyc29uYRgCIAEoCUgAiAEBEiAKE3BlcnNvbmFfZGVzY3JpcHRpb24YAyABKAlIAYgBARIiCgVtb2RlbBgEIAEoCzITLmZsb2UudjEuQWdlbnRNb2RlbBITCgZwYXJlbnQYBSABKAlIAogBARIQCghjaGlsZHJlbhgGIAMoCRIVCg1kZWZhdWx0X3Rvb2xzGAcgAygJEg4KBmFjdGl2ZRgIIAEoCBIOCgZwYXVzZWQYCSABKAgSFAoMaXNfc3ViX2FnZW50GAogASgIEg0KBXJvbGVzGAsgAygJEhUKDXN5c3RlbV9wcm9tcHQYDCABKAkSFwoPY29udmVyc2F0aW9uX2lkGA0gASgJQgoKCF9wZXJzb25hQhYKFF9wZXJzb25hX2Rlc2NyaXB0aW9uQgkKB19wYXJlbnQi4QEKEkNyZWF0ZUFnZW50UmVxdWVzdBIKCgJpZBgBIAEoCRIXCg9tb2RlbF9jb25maWdfaWQYAiABKAkSDwoHcGVyc29uYRgDIAEoCRIVCg1zeXN0ZW1fcHJvbXB0GAQgASgJEhUKCGFjdGl2YXRlGAUgASgISACIAQESFQoNZGVmYXVsdF90b29scxgGIAMoCRIWCg5pbml0aWFsX3Byb21wdBgHIAEoCRIOCgZwYXJlbnQYCCABKAkSGwoTcGVyc29uYV9kZXNjcmlwdGlvbhgJIAEoCUILCglfYWN0aXZhdGUiNAoTQ3JlYXRlQWdlbnRSZXNwb25zZRIdCgVhZ2VudBgBIAEoCzIOLmZsb2UudjEuQWdlbnQiIwoRTGlzdEFnZW50c1JlcXVlc3QSDgoGc2ltcGxlGAEgASgIIjQKEkxpc3RBZ2VudHNSZXNwb25zZRIeCgZhZ2VudHMYASADKAsyDi5mbG9lLnYxLkFnZW50IiMKD0dldEFnZW50UmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCSIxChBHZXRBZ2VudFJlc3BvbnNlEh0KBWFnZW50GAEgASgLMg4uZmxvZS52MS5BZ2VudCKLAQoSVXBkYXRlQWdlbnRSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEhMKBnBhdXNlZBgCIAEoCEgAiAEBEhUKDWRlZmF1bHRfdG9vbHMYAyADKAkSGgoNc3lzdGVtX3Byb21wdBgEIAEoCUgBiAEBQgkKB19wYXVzZWRCEAoOX3N5c3RlbV9wcm9tcHQiNAoTVXBkYXRlQWdlbnRSZXNwb25zZRIdCgVhZ2VudBgBIAEoCzIOLmZsb2UudjEuQWdlbnQiZAoSRGVsZXRlQWdlbnRSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEiIKFXByZXNlcnZlX2NvbnZlcnNhdGlvbhgCIAEoCEgAiAEBQhgKFl9wcmVzZXJ2ZV9jb252ZXJzYXRpb24iRwoTRGVsZXRlQWdlbnRSZXNwb25zZRIQCghhZ2VudF9pZBgBIAEoCRIeChZjb252ZXJzYXRpb25fcHJlc2VydmVkGAIgASgIIoQBChNEZWxlZ2F0ZVRhc2tSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEg8KB2NvbnRlbnQYAiABKAkSDgoGcGFyZW50GAMgASgJEg8KB2NoYW5uZWwYBCABKAkSKQoIbWV0YWRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0InEKFERlbGVnYXRlVGFza1Jlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIQCghhZ2VudF9pZBgCIAEoCRIOCgZwYXJlbnQYAyABKAkSDgoGcnVuX2lkGAQgASgJEhcKD2NvbnZlcnNhdGlvbl9pZBgFIAEoCSJpChZHZXRBZ2VudEhpc3RvcnlSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEhsKDmluY2x1ZGVfc3lzdGVtGAIgASgISACIAQESDQoFbGltaXQYAyABKAVCEQoPX2luY2x1ZGVfc3lzdGVtIlMKF0dldEFnZW50SGlzdG9yeVJlc3BvbnNlEhAKCGFnZW50X2lkGAEgASgJEiYKCG1lc3NhZ2VzGAIgAygLMhQuZmxvZS52MS5DaGF0TWVzc2FnZSJZCgxBZ2VudFNlc3Npb24SCgoCaWQYASABKAkSEgoKY3JlYXRlZF9hdBgCIAEoCRISCgp1cGRhdGVkX2F0GAMgASgJEhUKDW1lc3NhZ2VfY291bnQYBCABKAUiLAoYTGlzdEFnZW50U2Vzc2lvbnNSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJIlYKGUxpc3RBZ2VudFNlc3Npb25zUmVzcG9uc2USEAoIYWdlbnRfaWQYASABKAkSJwoIc2Vzc2lvbnMYAiADKAsyFS5mbG9lLnYxLkFnZW50U2Vzc2lvbiJFCh1HZXRBZ2VudFNlc3Npb25IaXN0b3J5UmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJIm4KHkdldEFnZW50U2Vzc2lvbkhpc3RvcnlSZXNwb25zZRIQCghhZ2VudF9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJEiYKCG1lc3NhZ2VzGAMgAygLMhQuZmxvZS52MS5DaGF0TWVzc2FnZSI6ChhSZWdpc3RlckFnZW50Um9sZVJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSDAoEcm9sZRgCIAEoCSJLChlSZWdpc3RlckFnZW50Um9sZVJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIQCghhZ2VudF9pZBgCIAEoCRIMCgRyb2xlGAMgASgJMroGCgxBZ2VudFNlcnZpY2USSAoLQ3JlYXRlQWdlbnQSGy5mbG9lLnYxLkNyZWF0ZUFnZW50UmVxdWVzdBocLmZsb2UudjEuQ3JlYXRlQWdlbnRSZXNwb25zZRJFCgpMaXN0QWdlbnRzEhouZmxvZS52MS5MaXN0QWdlbnRzUmVxdWVzdBobLmZsb2UudjEuTGlzdEFnZW50c1Jlc3BvbnNlEj8KCEdldEFnZW50EhguZmxvZS52MS5HZXRBZ2VudFJlcXVlc3QaGS5mbG9lLnYxLkdldEFnZW50UmVzcG9uc2USSAoLVXBkYXRlQWdlbnQSGy5mbG9lLnYxLlVwZGF0ZUFnZW50UmVxdWVzdBocLmZsb2UudjEuVXBkYXRlQWdlbnRSZXNwb25zZRJICgtEZWxldGVBZ2VudBIbLmZsb2UudjEuRGVsZXRlQWdlbnRSZXF1ZXN0GhwuZmxvZS52MS5EZWxldGVBZ2VudFJlc3BvbnNlEksKDERlbGVnYXRlVGFzaxIcLmZsb2UudjEuRGVsZWdhdGVUYXNrUmVxdWVzdBodLmZsb2UudjEuRGVsZWdhdGVUYXNrUmVzcG9uc2USVAoPR2V0QWdlbnRIaXN0b3J5Eh8uZmxvZS52MS5HZXRBZ2VudEhpc3RvcnlSZXF1ZXN0GiAuZmxvZS52MS5HZXRBZ2VudEhpc3RvcnlSZXNwb25zZRJaChFMaXN0QWdlbnRTZXNzaW9ucxIhLmZsb2UudjEuTGlzdEFnZW50U2Vzc2lvbnNSZXF1ZXN0GiIuZmxvZS52MS5MaXN0QWdlbnRTZXNzaW9uc1Jlc3BvbnNlEmkKFkdldEFnZW50U2Vzc2lvbkhpc3RvcnkSJi5mbG9lLnYxLkdldEFnZW50U2Vzc2lvbkhpc3RvcnlSZXF1ZXN0GicuZmxvZS52MS5HZXRBZ2VudFNlc3Npb25IaXN0b3J5UmVzcG9uc2USWgoRUmVnaXN0ZXJBZ2VudFJvbGUSIS5mbG9lLnYxLlJlZ2lzdGVyQWdlbnRSb2xlUmVxdWVzdBoiLmZsb2UudjEuUmVnaXN0ZXJBZ2VudFJvbGVSZXNwb25zZWIGcHJvdG8z", [file_floe_v1_common, file_google_protobuf_struct]);
+  fileDesc("ChNmbG9lL3YxL2FnZW50LnByb3RvEgdmbG9lLnYxImsKCkFnZW50TW9kZWwSDQoFbW9kZWwYASABKAkSEAoIcHJvdmlkZXIYAiABKAkSGQoRbWF4X291dHB1dF90b2tlbnMYAyABKAUSIQoZbWF4X2NvbnRleHRfd2luZG93X3Rva2VucxgEIAEoBSL+AgoFQWdlbnQSCgoCaWQYASABKAkSFAoHcGVyc29uYRgCIAEoCUgAiAEBEiAKE3BlcnNvbmFfZGVzY3JpcHRpb24YAyABKAlIAYgBARIiCgVtb2RlbBgEIAEoCzITLmZsb2UudjEuQWdlbnRNb2RlbBITCgZwYXJlbnQYBSABKAlIAogBARIQCghjaGlsZHJlbhgGIAMoCRIVCg1kZWZhdWx0X3Rvb2xzGAcgAygJEg4KBmFjdGl2ZRgIIAEoCBIOCgZwYXVzZWQYCSABKAgSFAoMaXNfc3ViX2FnZW50GAogASgIEg0KBXJvbGVzGAsgAygJEhUKDXN5c3RlbV9wcm9tcHQYDCABKAkSFwoPY29udmVyc2F0aW9uX2lkGA0gASgJEhcKD21vZGVsX2NvbmZpZ19pZBgOIAEoCRISCgpjcmVhdGVkX2F0GA8gASgJQgoKCF9wZXJzb25hQhYKFF9wZXJzb25hX2Rlc2NyaXB0aW9uQgkKB19wYXJlbnQi4QEKEkNyZWF0ZUFnZW50UmVxdWVzdBIKCgJpZBgBIAEoCRIXCg9tb2RlbF9jb25maWdfaWQYAiABKAkSDwoHcGVyc29uYRgDIAEoCRIVCg1zeXN0ZW1fcHJvbXB0GAQgASgJEhUKCGFjdGl2YXRlGAUgASgISACIAQESFQoNZGVmYXVsdF90b29scxgGIAMoCRIWCg5pbml0aWFsX3Byb21wdBgHIAEoCRIOCgZwYXJlbnQYCCABKAkSGwoTcGVyc29uYV9kZXNjcmlwdGlvbhgJIAEoCUILCglfYWN0aXZhdGUiTAoTQ3JlYXRlQWdlbnRSZXNwb25zZRIdCgVhZ2VudBgBIAEoCzIOLmZsb2UudjEuQWdlbnQSFgoOaW5pdGlhbF9ydW5faWQYAiABKAkiIwoRTGlzdEFnZW50c1JlcXVlc3QSDgoGc2ltcGxlGAEgASgIIjQKEkxpc3RBZ2VudHNSZXNwb25zZRIeCgZhZ2VudHMYASADKAsyDi5mbG9lLnYxLkFnZW50IiMKD0dldEFnZW50UmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCSIxChBHZXRBZ2VudFJlc3BvbnNlEh0KBWFnZW50GAEgASgLMg4uZmxvZS52MS5BZ2VudCK5AgoSVXBkYXRlQWdlbnRSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEhMKBnBhdXNlZBgCIAEoCEgAiAEBEhUKDWRlZmF1bHRfdG9vbHMYAyADKAkSGgoNc3lzdGVtX3Byb21wdBgEIAEoCUgBiAEBEhMKBmFjdGl2ZRgFIAEoCEgCiAEBEhwKD21vZGVsX2NvbmZpZ19pZBgGIAEoCUgDiAEBEhQKB3BlcnNvbmEYByABKAlIBIgBARIgChNwZXJzb25hX2Rlc2NyaXB0aW9uGAggASgJSAWIAQFCCQoHX3BhdXNlZEIQCg5fc3lzdGVtX3Byb21wdEIJCgdfYWN0aXZlQhIKEF9tb2RlbF9jb25maWdfaWRCCgoIX3BlcnNvbmFCFgoUX3BlcnNvbmFfZGVzY3JpcHRpb24iNAoTVXBkYXRlQWdlbnRSZXNwb25zZRIdCgVhZ2VudBgBIAEoCzIOLmZsb2UudjEuQWdlbnQiZAoSRGVsZXRlQWdlbnRSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEiIKFXByZXNlcnZlX2NvbnZlcnNhdGlvbhgCIAEoCEgAiAEBQhgKFl9wcmVzZXJ2ZV9jb252ZXJzYXRpb24iRwoTRGVsZXRlQWdlbnRSZXNwb25zZRIQCghhZ2VudF9pZBgBIAEoCRIeChZjb252ZXJzYXRpb25fcHJlc2VydmVkGAIgASgIIsMBChNEZWxlZ2F0ZVRhc2tSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEg8KB2NvbnRlbnQYAiABKAkSDgoGcGFyZW50GAMgASgJEg8KB2NoYW5uZWwYBCABKAkSKQoIbWV0YWRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EgwKBHdhaXQYBiABKAgSGAoQcmVwb3J0X3RvX3BhcmVudBgHIAEoCBIVCg1wYXJlbnRfcnVuX2lkGAggASgJIp8BChREZWxlZ2F0ZVRhc2tSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSEAoIYWdlbnRfaWQYAiABKAkSDgoGcGFyZW50GAMgASgJEg4KBnJ1bl9pZBgEIAEoCRIXCg9jb252ZXJzYXRpb25faWQYBSABKAkSLAoGcmVzdWx0GAYgASgLMhwuZmxvZS52MS5TZW5kTWVzc2FnZVJlc3BvbnNlImkKFkdldEFnZW50SGlzdG9yeVJlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkSGwoOaW5jbHVkZV9zeXN0ZW0YAiABKAhIAIgBARINCgVsaW1pdBgDIAEoBUIRCg9faW5jbHVkZV9zeXN0ZW0iUwoXR2V0QWdlbnRIaXN0b3J5UmVzcG9uc2USEAoIYWdlbnRfaWQYASABKAkSJgoIbWVzc2FnZXMYAiADKAsyFC5mbG9lLnYxLkNoYXRNZXNzYWdlIlkKDEFnZW50U2Vzc2lvbhIKCgJpZBgBIAEoCRISCgpjcmVhdGVkX2F0GAIgASgJEhIKCnVwZGF0ZWRfYXQYAyABKAkSFQoNbWVzc2FnZV9jb3VudBgEIAEoBSIsChhMaXN0QWdlbnRTZXNzaW9uc1JlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkiVgoZTGlzdEFnZW50U2Vzc2lvbnNSZXNwb25zZRIQCghhZ2VudF9pZBgBIAEoCRInCghzZXNzaW9ucxgCIAMoCzIVLmZsb2UudjEuQWdlbnRTZXNzaW9uIkUKHUdldEFnZW50U2Vzc2lvbkhpc3RvcnlSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEhIKCnNlc3Npb25faWQYAiABKAkibgoeR2V0QWdlbnRTZXNzaW9uSGlzdG9yeVJlc3BvbnNlEhAKCGFnZW50X2lkGAEgASgJEhIKCnNlc3Npb25faWQYAiABKAkSJgoIbWVzc2FnZXMYAyADKAsyFC5mbG9lLnYxLkNoYXRNZXNzYWdlIjoKGFJlZ2lzdGVyQWdlbnRSb2xlUmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCRIMCgRyb2xlGAIgASgJIksKGVJlZ2lzdGVyQWdlbnRSb2xlUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEhAKCGFnZW50X2lkGAIgASgJEgwKBHJvbGUYAyABKAkyugYKDEFnZW50U2VydmljZRJICgtDcmVhdGVBZ2VudBIbLmZsb2UudjEuQ3JlYXRlQWdlbnRSZXF1ZXN0GhwuZmxvZS52MS5DcmVhdGVBZ2VudFJlc3BvbnNlEkUKCkxpc3RBZ2VudHMSGi5mbG9lLnYxLkxpc3RBZ2VudHNSZXF1ZXN0GhsuZmxvZS52MS5MaXN0QWdlbnRzUmVzcG9uc2USPwoIR2V0QWdlbnQSGC5mbG9lLnYxLkdldEFnZW50UmVxdWVzdBoZLmZsb2UudjEuR2V0QWdlbnRSZXNwb25zZRJICgtVcGRhdGVBZ2VudBIbLmZsb2UudjEuVXBkYXRlQWdlbnRSZXF1ZXN0GhwuZmxvZS52MS5VcGRhdGVBZ2VudFJlc3BvbnNlEkgKC0RlbGV0ZUFnZW50EhsuZmxvZS52MS5EZWxldGVBZ2VudFJlcXVlc3QaHC5mbG9lLnYxLkRlbGV0ZUFnZW50UmVzcG9uc2USSwoMRGVsZWdhdGVUYXNrEhwuZmxvZS52MS5EZWxlZ2F0ZVRhc2tSZXF1ZXN0Gh0uZmxvZS52MS5EZWxlZ2F0ZVRhc2tSZXNwb25zZRJUCg9HZXRBZ2VudEhpc3RvcnkSHy5mbG9lLnYxLkdldEFnZW50SGlzdG9yeVJlcXVlc3QaIC5mbG9lLnYxLkdldEFnZW50SGlzdG9yeVJlc3BvbnNlEloKEUxpc3RBZ2VudFNlc3Npb25zEiEuZmxvZS52MS5MaXN0QWdlbnRTZXNzaW9uc1JlcXVlc3QaIi5mbG9lLnYxLkxpc3RBZ2VudFNlc3Npb25zUmVzcG9uc2USaQoWR2V0QWdlbnRTZXNzaW9uSGlzdG9yeRImLmZsb2UudjEuR2V0QWdlbnRTZXNzaW9uSGlzdG9yeVJlcXVlc3QaJy5mbG9lLnYxLkdldEFnZW50U2Vzc2lvbkhpc3RvcnlSZXNwb25zZRJaChFSZWdpc3RlckFnZW50Um9sZRIhLmZsb2UudjEuUmVnaXN0ZXJBZ2VudFJvbGVSZXF1ZXN0GiIuZmxvZS52MS5SZWdpc3RlckFnZW50Um9sZVJlc3BvbnNlYgZwcm90bzM", [file_floe_v1_chat, file_floe_v1_common, file_google_protobuf_struct]);
 
 /**
  * The model summary shown for an agent.
@@ -148,11 +150,26 @@ export type Agent = Message<"floe.v1.Agent"> & {
   systemPrompt: string;
 
   /**
-   * The agent's main conversation id.
+   * The agent's main conversation id: delegations and routed messages run
+   * there. Empty until the agent first gets such work.
    *
    * @generated from field: string conversation_id = 13;
    */
   conversationId: string;
+
+  /**
+   * The model config id the agent was given; empty follows the current model.
+   *
+   * @generated from field: string model_config_id = 14;
+   */
+  modelConfigId: string;
+
+  /**
+   * RFC 3339 creation time.
+   *
+   * @generated from field: string created_at = 15;
+   */
+  createdAt: string;
 };
 
 /**
@@ -169,7 +186,7 @@ export const AgentSchema: GenMessage<Agent> = /*@__PURE__*/
  */
 export type CreateAgentRequest = Message<"floe.v1.CreateAgentRequest"> & {
   /**
-   * The new agent's id. Required; letters, digits, `-`, `_`, `.`.
+   * The new agent's id. Required; 1 to 64 of `a-z`, `0-9`, `-` and `_`.
    *
    * @generated from field: string id = 1;
    */
@@ -251,6 +268,13 @@ export type CreateAgentResponse = Message<"floe.v1.CreateAgentResponse"> & {
    * @generated from field: floe.v1.Agent agent = 1;
    */
   agent?: Agent | undefined;
+
+  /**
+   * The run started for `initial_prompt`, if one was given.
+   *
+   * @generated from field: string initial_run_id = 2;
+   */
+  initialRunId: string;
 };
 
 /**
@@ -377,6 +401,34 @@ export type UpdateAgentRequest = Message<"floe.v1.UpdateAgentRequest"> & {
    * @generated from field: optional string system_prompt = 4;
    */
   systemPrompt?: string | undefined;
+
+  /**
+   * Activate (true) or deactivate (false); an inactive agent takes no work.
+   *
+   * @generated from field: optional bool active = 5;
+   */
+  active?: boolean | undefined;
+
+  /**
+   * Replace the model config id.
+   *
+   * @generated from field: optional string model_config_id = 6;
+   */
+  modelConfigId?: string | undefined;
+
+  /**
+   * Replace the persona.
+   *
+   * @generated from field: optional string persona = 7;
+   */
+  persona?: string | undefined;
+
+  /**
+   * Replace the persona description.
+   *
+   * @generated from field: optional string persona_description = 8;
+   */
+  personaDescription?: string | undefined;
 };
 
 /**
@@ -503,6 +555,28 @@ export type DelegateTaskRequest = Message<"floe.v1.DelegateTaskRequest"> & {
    * @generated from field: google.protobuf.Struct metadata = 5;
    */
   metadata?: JsonObject | undefined;
+
+  /**
+   * Answer once the child's run ends, with its result.
+   *
+   * @generated from field: bool wait = 6;
+   */
+  wait: boolean;
+
+  /**
+   * When the child's run ends, send its answer to the parent as a `status`
+   * message, which wakes the parent.
+   *
+   * @generated from field: bool report_to_parent = 7;
+   */
+  reportToParent: boolean;
+
+  /**
+   * The parent's live run, if any: cancelling it cancels the child's run.
+   *
+   * @generated from field: string parent_run_id = 8;
+   */
+  parentRunId: string;
 };
 
 /**
@@ -552,6 +626,13 @@ export type DelegateTaskResponse = Message<"floe.v1.DelegateTaskResponse"> & {
    * @generated from field: string conversation_id = 5;
    */
   conversationId: string;
+
+  /**
+   * The child's result, when the request set `wait`.
+   *
+   * @generated from field: floe.v1.SendMessageResponse result = 6;
+   */
+  result?: SendMessageResponse | undefined;
 };
 
 /**

@@ -13,7 +13,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/events.proto.
  */
 export const file_floe_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChRmbG9lL3YxL2V2ZW50cy5wcm90bxIHZmxvZS52MSLKBwoFRXZlbnQSCwoDc2VxGAEgASgDEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCRIOCgZydW5faWQYAyABKAkSEAoIYWdlbnRfaWQYBCABKAkSEQoJdGltZXN0YW1wGAUgASgJEiQKBXN0YXJ0GAogASgLMhMuZmxvZS52MS5TdGFydEV2ZW50SAASJAoFdG9rZW4YCyABKAsyEy5mbG9lLnYxLlRva2VuRXZlbnRIABIsCglyZWFzb25pbmcYDCABKAsyFy5mbG9lLnYxLlJlYXNvbmluZ0V2ZW50SAASKgoIcHJvZ3Jlc3MYDSABKAsyFi5mbG9lLnYxLlByb2dyZXNzRXZlbnRIABItCgp0b29sX3N0YXJ0GA4gASgLMhcuZmxvZS52MS5Ub29sU3RhcnRFdmVudEgAEjMKDXRvb2xfY29tcGxldGUYDyABKAsyGi5mbG9lLnYxLlRvb2xDb21wbGV0ZUV2ZW50SAASOwoRYXBwcm92YWxfcmVxdWlyZWQYECABKAsyHi5mbG9lLnYxLkFwcHJvdmFsUmVxdWlyZWRFdmVudEgAEjsKEWFwcHJvdmFsX3Jlc29sdmVkGBEgASgLMh4uZmxvZS52MS5BcHByb3ZhbFJlc29sdmVkRXZlbnRIABIqCghjb21wbGV0ZRgSIAEoCzIWLmZsb2UudjEuQ29tcGxldGVFdmVudEgAEiQKBWVycm9yGBMgASgLMhMuZmxvZS52MS5FcnJvckV2ZW50SAASLAoJaGVhcnRiZWF0GBQgASgLMhcuZmxvZS52MS5IZWFydGJlYXRFdmVudEgAEioKCHNuYXBzaG90GBUgASgLMhYuZmxvZS52MS5TbmFwc2hvdEV2ZW50SAASIAoDZ2FwGBYgASgLMhEuZmxvZS52MS5HYXBFdmVudEgAEiwKCWNhbmNlbGxlZBgXIAEoCzIXLmZsb2UudjEuQ2FuY2VsbGVkRXZlbnRIABImCgZxdWV1ZWQYGCABKAsyFC5mbG9lLnYxLlF1ZXVlZEV2ZW50SAASJgoGYWN0aW9uGBkgASgLMhQuZmxvZS52MS5BY3Rpb25FdmVudEgAEi8KC2J1c19tZXNzYWdlGBogASgLMhguZmxvZS52MS5CdXNNZXNzYWdlRXZlbnRIABIoCgdtZXNzYWdlGBsgASgLMhUuZmxvZS52MS5NZXNzYWdlRXZlbnRIABIzCg1odW1hbl9tZXNzYWdlGBwgASgLMhouZmxvZS52MS5IdW1hbk1lc3NhZ2VFdmVudEgAQgYKBGtpbmQiRgoKU3RhcnRFdmVudBINCgVtb2RlbBgBIAEoCRISCgpyZXF1ZXN0X2lkGAIgASgJEhUKDXBhcmVudF9ydW5faWQYAyABKAkiGwoKVG9rZW5FdmVudBINCgV0b2tlbhgBIAEoCSIfCg5SZWFzb25pbmdFdmVudBINCgV0b2tlbhgBIAEoCSJLCg1Qcm9ncmVzc0V2ZW50EhEKCWl0ZXJhdGlvbhgBIAEoBRIWCg5tYXhfaXRlcmF0aW9ucxgCIAEoBRIPCgdtZXNzYWdlGAMgASgJIkcKDlRvb2xTdGFydEV2ZW50EgwKBG5hbWUYASABKAkSFAoMdG9vbF9jYWxsX2lkGAIgASgJEhEKCWFyZ3VtZW50cxgDIAEoCSJ1ChFUb29sQ29tcGxldGVFdmVudBIMCgRuYW1lGAEgASgJEg8KB3N1Y2Nlc3MYAiABKAgSEwoLZHVyYXRpb25fbXMYAyABKAMSFgoOcmVzdWx0X3ByZXZpZXcYBCABKAkSFAoMdG9vbF9jYWxsX2lkGAUgASgJIocBChVBcHByb3ZhbFJlcXVpcmVkRXZlbnQSEgoKcmVxdWVzdF9pZBgBIAEoCRIRCgl0b29sX25hbWUYAiABKAkSEQoJb3BlcmF0aW9uGAMgASgJEhAKCHJlc291cmNlGAQgASgJEg4KBnJlYXNvbhgFIAEoCRISCgpleHBpcmVzX2F0GAYgASgJIkoKFUFwcHJvdmFsUmVzb2x2ZWRFdmVudBISCgpyZXF1ZXN0X2lkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVzY29wZRgDIAEoCSLAAQoNQ29tcGxldGVFdmVudBIQCghyZXNwb25zZRgBIAEoCRItCg5hY3Rpb25fcmVzdWx0cxgCIAMoCzIVLmZsb2UudjEuQWN0aW9uUmVzdWx0EhEKCXJlYXNvbmluZxgDIAEoCRISCgppdGVyYXRpb25zGAQgASgFEhIKCnRvb2xfY2FsbHMYBSABKAUSDgoGc3RhdHVzGAYgASgJEiMKBXVzYWdlGAcgASgLMhQuZmxvZS52MS5Ub2tlbkNvdW50cyIrCgpFcnJvckV2ZW50Eg8KB21lc3NhZ2UYASABKAkSDAoEY29kZRgCIAEoCSIgCg5DYW5jZWxsZWRFdmVudBIOCgZyZWFzb24YASABKAkiJAoOSGVhcnRiZWF0RXZlbnQSEgoKbGF0ZXN0X3NlcRgBIAEoAyJBCglBY3RpdmVSdW4SDgoGcnVuX2lkGAEgASgJEhAKCGFnZW50X2lkGAIgASgJEhIKCnN0YXJ0ZWRfYXQYAyABKAkioQEKD1BlbmRpbmdBcHByb3ZhbBIKCgJpZBgBIAEoCRIRCgl0b29sX25hbWUYAiABKAkSEQoJb3BlcmF0aW9uGAMgASgJEhAKCHJlc291cmNlGAQgASgJEg4KBnJlYXNvbhgFIAEoCRISCgpzZXNzaW9uX2lkGAYgASgJEhIKCmNyZWF0ZWRfYXQYByABKAkSEgoKZXhwaXJlc19hdBgIIAEoCSKYAQoNU25hcHNob3RFdmVudBISCgpsYXRlc3Rfc2VxGAEgASgDEicKC2FjdGl2ZV9ydW5zGAIgAygLMhIuZmxvZS52MS5BY3RpdmVSdW4SMwoRcGVuZGluZ19hcHByb3ZhbHMYAyADKAsyGC5mbG9lLnYxLlBlbmRpbmdBcHByb3ZhbBIVCg1tZXNzYWdlX2NvdW50GAQgASgFIkUKCEdhcEV2ZW50EhsKE3JlcXVlc3RlZF9hZnRlcl9zZXEYASABKAMSHAoUb2xkZXN0X2F2YWlsYWJsZV9zZXEYAiABKAMiHwoLUXVldWVkRXZlbnQSEAoIcG9zaXRpb24YASABKAUiNAoLQWN0aW9uRXZlbnQSJQoGcmVzdWx0GAEgASgLMhUuZmxvZS52MS5BY3Rpb25SZXN1bHQilwEKD0J1c01lc3NhZ2VFdmVudBIOCgZzZW5kZXIYASABKAkSEQoJcmVjaXBpZW50GAIgASgJEg8KB2NvbnRlbnQYAyABKAkSFAoMbWVzc2FnZV90eXBlGAQgASgJEg8KB2NoYW5uZWwYBSABKAkSKQoIbWV0YWRhdGEYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IjUKDE1lc3NhZ2VFdmVudBIlCgdtZXNzYWdlGAEgASgLMhQuZmxvZS52MS5DaGF0TWVzc2FnZSJbChFIdW1hbk1lc3NhZ2VFdmVudBIOCgZzZW5kZXIYASABKAkSDwoHY29udGVudBgCIAEoCRIUCgxtZXNzYWdlX3R5cGUYAyABKAkSDwoHY2hhbm5lbBgEIAEoCWIGcHJvdG8z", [file_floe_v1_common, file_google_protobuf_struct]);
+  fileDesc("ChRmbG9lL3YxL2V2ZW50cy5wcm90bxIHZmxvZS52MSLeBwoFRXZlbnQSCwoDc2VxGAEgASgDEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCRIOCgZydW5faWQYAyABKAkSEAoIYWdlbnRfaWQYBCABKAkSEQoJdGltZXN0YW1wGAUgASgJEhIKCmFnZW50X3BhdGgYBiADKAkSJAoFc3RhcnQYCiABKAsyEy5mbG9lLnYxLlN0YXJ0RXZlbnRIABIkCgV0b2tlbhgLIAEoCzITLmZsb2UudjEuVG9rZW5FdmVudEgAEiwKCXJlYXNvbmluZxgMIAEoCzIXLmZsb2UudjEuUmVhc29uaW5nRXZlbnRIABIqCghwcm9ncmVzcxgNIAEoCzIWLmZsb2UudjEuUHJvZ3Jlc3NFdmVudEgAEi0KCnRvb2xfc3RhcnQYDiABKAsyFy5mbG9lLnYxLlRvb2xTdGFydEV2ZW50SAASMwoNdG9vbF9jb21wbGV0ZRgPIAEoCzIaLmZsb2UudjEuVG9vbENvbXBsZXRlRXZlbnRIABI7ChFhcHByb3ZhbF9yZXF1aXJlZBgQIAEoCzIeLmZsb2UudjEuQXBwcm92YWxSZXF1aXJlZEV2ZW50SAASOwoRYXBwcm92YWxfcmVzb2x2ZWQYESABKAsyHi5mbG9lLnYxLkFwcHJvdmFsUmVzb2x2ZWRFdmVudEgAEioKCGNvbXBsZXRlGBIgASgLMhYuZmxvZS52MS5Db21wbGV0ZUV2ZW50SAASJAoFZXJyb3IYEyABKAsyEy5mbG9lLnYxLkVycm9yRXZlbnRIABIsCgloZWFydGJlYXQYFCABKAsyFy5mbG9lLnYxLkhlYXJ0YmVhdEV2ZW50SAASKgoIc25hcHNob3QYFSABKAsyFi5mbG9lLnYxLlNuYXBzaG90RXZlbnRIABIgCgNnYXAYFiABKAsyES5mbG9lLnYxLkdhcEV2ZW50SAASLAoJY2FuY2VsbGVkGBcgASgLMhcuZmxvZS52MS5DYW5jZWxsZWRFdmVudEgAEiYKBnF1ZXVlZBgYIAEoCzIULmZsb2UudjEuUXVldWVkRXZlbnRIABImCgZhY3Rpb24YGSABKAsyFC5mbG9lLnYxLkFjdGlvbkV2ZW50SAASLwoLYnVzX21lc3NhZ2UYGiABKAsyGC5mbG9lLnYxLkJ1c01lc3NhZ2VFdmVudEgAEigKB21lc3NhZ2UYGyABKAsyFS5mbG9lLnYxLk1lc3NhZ2VFdmVudEgAEjMKDWh1bWFuX21lc3NhZ2UYHCABKAsyGi5mbG9lLnYxLkh1bWFuTWVzc2FnZUV2ZW50SABCBgoEa2luZCJoCgpTdGFydEV2ZW50Eg0KBW1vZGVsGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSFQoNcGFyZW50X3J1bl9pZBgDIAEoCRIgCgVjYXVzZRgEIAEoCzIRLmZsb2UudjEuUnVuQ2F1c2UiUQoIUnVuQ2F1c2USDAoEa2luZBgBIAEoCRISCgpmcm9tX2FnZW50GAIgASgJEhIKCm1lc3NhZ2VfaWQYAyABKAkSDwoHY2hhbm5lbBgEIAEoCSIbCgpUb2tlbkV2ZW50Eg0KBXRva2VuGAEgASgJIh8KDlJlYXNvbmluZ0V2ZW50Eg0KBXRva2VuGAEgASgJIksKDVByb2dyZXNzRXZlbnQSEQoJaXRlcmF0aW9uGAEgASgFEhYKDm1heF9pdGVyYXRpb25zGAIgASgFEg8KB21lc3NhZ2UYAyABKAkiRwoOVG9vbFN0YXJ0RXZlbnQSDAoEbmFtZRgBIAEoCRIUCgx0b29sX2NhbGxfaWQYAiABKAkSEQoJYXJndW1lbnRzGAMgASgJInUKEVRvb2xDb21wbGV0ZUV2ZW50EgwKBG5hbWUYASABKAkSDwoHc3VjY2VzcxgCIAEoCBITCgtkdXJhdGlvbl9tcxgDIAEoAxIWCg5yZXN1bHRfcHJldmlldxgEIAEoCRIUCgx0b29sX2NhbGxfaWQYBSABKAkihwEKFUFwcHJvdmFsUmVxdWlyZWRFdmVudBISCgpyZXF1ZXN0X2lkGAEgASgJEhEKCXRvb2xfbmFtZRgCIAEoCRIRCglvcGVyYXRpb24YAyABKAkSEAoIcmVzb3VyY2UYBCABKAkSDgoGcmVhc29uGAUgASgJEhIKCmV4cGlyZXNfYXQYBiABKAkiSgoVQXBwcm92YWxSZXNvbHZlZEV2ZW50EhIKCnJlcXVlc3RfaWQYASABKAkSDgoGc3RhdHVzGAIgASgJEg0KBXNjb3BlGAMgASgJIsABCg1Db21wbGV0ZUV2ZW50EhAKCHJlc3BvbnNlGAEgASgJEi0KDmFjdGlvbl9yZXN1bHRzGAIgAygLMhUuZmxvZS52MS5BY3Rpb25SZXN1bHQSEQoJcmVhc29uaW5nGAMgASgJEhIKCml0ZXJhdGlvbnMYBCABKAUSEgoKdG9vbF9jYWxscxgFIAEoBRIOCgZzdGF0dXMYBiABKAkSIwoFdXNhZ2UYByABKAsyFC5mbG9lLnYxLlRva2VuQ291bnRzIisKCkVycm9yRXZlbnQSDwoHbWVzc2FnZRgBIAEoCRIMCgRjb2RlGAIgASgJIiAKDkNhbmNlbGxlZEV2ZW50Eg4KBnJlYXNvbhgBIAEoCSIkCg5IZWFydGJlYXRFdmVudBISCgpsYXRlc3Rfc2VxGAEgASgDIkEKCUFjdGl2ZVJ1bhIOCgZydW5faWQYASABKAkSEAoIYWdlbnRfaWQYAiABKAkSEgoKc3RhcnRlZF9hdBgDIAEoCSKhAQoPUGVuZGluZ0FwcHJvdmFsEgoKAmlkGAEgASgJEhEKCXRvb2xfbmFtZRgCIAEoCRIRCglvcGVyYXRpb24YAyABKAkSEAoIcmVzb3VyY2UYBCABKAkSDgoGcmVhc29uGAUgASgJEhIKCnNlc3Npb25faWQYBiABKAkSEgoKY3JlYXRlZF9hdBgHIAEoCRISCgpleHBpcmVzX2F0GAggASgJIpgBCg1TbmFwc2hvdEV2ZW50EhIKCmxhdGVzdF9zZXEYASABKAMSJwoLYWN0aXZlX3J1bnMYAiADKAsyEi5mbG9lLnYxLkFjdGl2ZVJ1bhIzChFwZW5kaW5nX2FwcHJvdmFscxgDIAMoCzIYLmZsb2UudjEuUGVuZGluZ0FwcHJvdmFsEhUKDW1lc3NhZ2VfY291bnQYBCABKAUiRQoIR2FwRXZlbnQSGwoTcmVxdWVzdGVkX2FmdGVyX3NlcRgBIAEoAxIcChRvbGRlc3RfYXZhaWxhYmxlX3NlcRgCIAEoAyIfCgtRdWV1ZWRFdmVudBIQCghwb3NpdGlvbhgBIAEoBSI0CgtBY3Rpb25FdmVudBIlCgZyZXN1bHQYASABKAsyFS5mbG9lLnYxLkFjdGlvblJlc3VsdCKXAQoPQnVzTWVzc2FnZUV2ZW50Eg4KBnNlbmRlchgBIAEoCRIRCglyZWNpcGllbnQYAiABKAkSDwoHY29udGVudBgDIAEoCRIUCgxtZXNzYWdlX3R5cGUYBCABKAkSDwoHY2hhbm5lbBgFIAEoCRIpCghtZXRhZGF0YRgGIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiTgoMTWVzc2FnZUV2ZW50EiUKB21lc3NhZ2UYASABKAsyFC5mbG9lLnYxLkNoYXRNZXNzYWdlEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCSJbChFIdW1hbk1lc3NhZ2VFdmVudBIOCgZzZW5kZXIYASABKAkSDwoHY29udGVudBgCIAEoCRIUCgxtZXNzYWdlX3R5cGUYAyABKAkSDwoHY2hhbm5lbBgEIAEoCWIGcHJvdG8z", [file_floe_v1_common, file_google_protobuf_struct]);
 
 /**
  * One event in a conversation's durable event log. Every stream on every
@@ -57,6 +57,15 @@ export type Event = Message<"floe.v1.Event"> & {
    * @generated from field: string timestamp = 5;
    */
   timestamp: string;
+
+  /**
+   * For runs started by another agent (delegation): the agents from the
+   * outermost delegator to this one, for example `["default", "reviewer"]`.
+   * Empty for runs nobody delegated.
+   *
+   * @generated from field: repeated string agent_path = 6;
+   */
+  agentPath: string[];
 
   /**
    * The event payload.
@@ -253,6 +262,13 @@ export type StartEvent = Message<"floe.v1.StartEvent"> & {
    * @generated from field: string parent_run_id = 3;
    */
   parentRunId: string;
+
+  /**
+   * Why the run started: a chat, a delegation, a routed message, a coordinator.
+   *
+   * @generated from field: floe.v1.RunCause cause = 4;
+   */
+  cause?: RunCause | undefined;
 };
 
 /**
@@ -261,6 +277,49 @@ export type StartEvent = Message<"floe.v1.StartEvent"> & {
  */
 export const StartEventSchema: GenMessage<StartEvent> = /*@__PURE__*/
   messageDesc(file_floe_v1_events, 1);
+
+/**
+ * Why a run started.
+ *
+ * @generated from message floe.v1.RunCause
+ */
+export type RunCause = Message<"floe.v1.RunCause"> & {
+  /**
+   * `chat`, `delegated`, `message` (a routed message woke the agent),
+   * `human_reply` or `coordinator`.
+   *
+   * @generated from field: string kind = 1;
+   */
+  kind: string;
+
+  /**
+   * The agent that caused it (the delegating parent, the message's sender).
+   *
+   * @generated from field: string from_agent = 2;
+   */
+  fromAgent: string;
+
+  /**
+   * The bus message that woke the agent, if any.
+   *
+   * @generated from field: string message_id = 3;
+   */
+  messageId: string;
+
+  /**
+   * The channel, if any.
+   *
+   * @generated from field: string channel = 4;
+   */
+  channel: string;
+};
+
+/**
+ * Describes the message floe.v1.RunCause.
+ * Use `create(RunCauseSchema)` to create a new message.
+ */
+export const RunCauseSchema: GenMessage<RunCause> = /*@__PURE__*/
+  messageDesc(file_floe_v1_events, 2);
 
 /**
  * A chunk of the assistant's answer.
@@ -281,7 +340,7 @@ export type TokenEvent = Message<"floe.v1.TokenEvent"> & {
  * Use `create(TokenEventSchema)` to create a new message.
  */
 export const TokenEventSchema: GenMessage<TokenEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 2);
+  messageDesc(file_floe_v1_events, 3);
 
 /**
  * A chunk of the model's reasoning.
@@ -302,7 +361,7 @@ export type ReasoningEvent = Message<"floe.v1.ReasoningEvent"> & {
  * Use `create(ReasoningEventSchema)` to create a new message.
  */
 export const ReasoningEventSchema: GenMessage<ReasoningEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 3);
+  messageDesc(file_floe_v1_events, 4);
 
 /**
  * Iteration progress of a run.
@@ -337,7 +396,7 @@ export type ProgressEvent = Message<"floe.v1.ProgressEvent"> & {
  * Use `create(ProgressEventSchema)` to create a new message.
  */
 export const ProgressEventSchema: GenMessage<ProgressEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 4);
+  messageDesc(file_floe_v1_events, 5);
 
 /**
  * A tool call began.
@@ -372,7 +431,7 @@ export type ToolStartEvent = Message<"floe.v1.ToolStartEvent"> & {
  * Use `create(ToolStartEventSchema)` to create a new message.
  */
 export const ToolStartEventSchema: GenMessage<ToolStartEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 5);
+  messageDesc(file_floe_v1_events, 6);
 
 /**
  * A tool call finished.
@@ -421,7 +480,7 @@ export type ToolCompleteEvent = Message<"floe.v1.ToolCompleteEvent"> & {
  * Use `create(ToolCompleteEventSchema)` to create a new message.
  */
 export const ToolCompleteEventSchema: GenMessage<ToolCompleteEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 6);
+  messageDesc(file_floe_v1_events, 7);
 
 /**
  * A tool call needs a human decision before it runs.
@@ -477,7 +536,7 @@ export type ApprovalRequiredEvent = Message<"floe.v1.ApprovalRequiredEvent"> & {
  * Use `create(ApprovalRequiredEventSchema)` to create a new message.
  */
 export const ApprovalRequiredEventSchema: GenMessage<ApprovalRequiredEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 7);
+  messageDesc(file_floe_v1_events, 8);
 
 /**
  * A pending approval was decided.
@@ -512,7 +571,7 @@ export type ApprovalResolvedEvent = Message<"floe.v1.ApprovalResolvedEvent"> & {
  * Use `create(ApprovalResolvedEventSchema)` to create a new message.
  */
 export const ApprovalResolvedEventSchema: GenMessage<ApprovalResolvedEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 8);
+  messageDesc(file_floe_v1_events, 9);
 
 /**
  * Terminal event of a successful run.
@@ -575,7 +634,7 @@ export type CompleteEvent = Message<"floe.v1.CompleteEvent"> & {
  * Use `create(CompleteEventSchema)` to create a new message.
  */
 export const CompleteEventSchema: GenMessage<CompleteEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 9);
+  messageDesc(file_floe_v1_events, 10);
 
 /**
  * Terminal event of a failed run (or a non-terminal stream error).
@@ -603,7 +662,7 @@ export type ErrorEvent = Message<"floe.v1.ErrorEvent"> & {
  * Use `create(ErrorEventSchema)` to create a new message.
  */
 export const ErrorEventSchema: GenMessage<ErrorEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 10);
+  messageDesc(file_floe_v1_events, 11);
 
 /**
  * A run was cancelled; terminal.
@@ -624,7 +683,7 @@ export type CancelledEvent = Message<"floe.v1.CancelledEvent"> & {
  * Use `create(CancelledEventSchema)` to create a new message.
  */
 export const CancelledEventSchema: GenMessage<CancelledEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 11);
+  messageDesc(file_floe_v1_events, 12);
 
 /**
  * Keep-alive sent while a stream is idle.
@@ -645,7 +704,7 @@ export type HeartbeatEvent = Message<"floe.v1.HeartbeatEvent"> & {
  * Use `create(HeartbeatEventSchema)` to create a new message.
  */
 export const HeartbeatEventSchema: GenMessage<HeartbeatEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 12);
+  messageDesc(file_floe_v1_events, 13);
 
 /**
  * A run that is still in progress.
@@ -680,7 +739,7 @@ export type ActiveRun = Message<"floe.v1.ActiveRun"> & {
  * Use `create(ActiveRunSchema)` to create a new message.
  */
 export const ActiveRunSchema: GenMessage<ActiveRun> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 13);
+  messageDesc(file_floe_v1_events, 14);
 
 /**
  * A pending approval, as listed in snapshots.
@@ -750,7 +809,7 @@ export type PendingApproval = Message<"floe.v1.PendingApproval"> & {
  * Use `create(PendingApprovalSchema)` to create a new message.
  */
 export const PendingApprovalSchema: GenMessage<PendingApproval> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 14);
+  messageDesc(file_floe_v1_events, 15);
 
 /**
  * First event of every subscription: the state to render before replay.
@@ -792,7 +851,7 @@ export type SnapshotEvent = Message<"floe.v1.SnapshotEvent"> & {
  * Use `create(SnapshotEventSchema)` to create a new message.
  */
 export const SnapshotEventSchema: GenMessage<SnapshotEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 15);
+  messageDesc(file_floe_v1_events, 16);
 
 /**
  * Events a client may ask for are gone. Sent when a cursor is older than the
@@ -823,7 +882,7 @@ export type GapEvent = Message<"floe.v1.GapEvent"> & {
  * Use `create(GapEventSchema)` to create a new message.
  */
 export const GapEventSchema: GenMessage<GapEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 16);
+  messageDesc(file_floe_v1_events, 17);
 
 /**
  * A message was queued behind an active run.
@@ -844,7 +903,7 @@ export type QueuedEvent = Message<"floe.v1.QueuedEvent"> & {
  * Use `create(QueuedEventSchema)` to create a new message.
  */
 export const QueuedEventSchema: GenMessage<QueuedEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 17);
+  messageDesc(file_floe_v1_events, 18);
 
 /**
  * One action result of a task run.
@@ -865,7 +924,7 @@ export type ActionEvent = Message<"floe.v1.ActionEvent"> & {
  * Use `create(ActionEventSchema)` to create a new message.
  */
 export const ActionEventSchema: GenMessage<ActionEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 18);
+  messageDesc(file_floe_v1_events, 19);
 
 /**
  * A message routed through the message bus.
@@ -921,7 +980,7 @@ export type BusMessageEvent = Message<"floe.v1.BusMessageEvent"> & {
  * Use `create(BusMessageEventSchema)` to create a new message.
  */
 export const BusMessageEventSchema: GenMessage<BusMessageEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 19);
+  messageDesc(file_floe_v1_events, 20);
 
 /**
  * A user or assistant message was stored.
@@ -935,6 +994,13 @@ export type MessageEvent = Message<"floe.v1.MessageEvent"> & {
    * @generated from field: floe.v1.ChatMessage message = 1;
    */
   message?: ChatMessage | undefined;
+
+  /**
+   * The conversation the message was stored in.
+   *
+   * @generated from field: string conversation_id = 2;
+   */
+  conversationId: string;
 };
 
 /**
@@ -942,7 +1008,7 @@ export type MessageEvent = Message<"floe.v1.MessageEvent"> & {
  * Use `create(MessageEventSchema)` to create a new message.
  */
 export const MessageEventSchema: GenMessage<MessageEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 20);
+  messageDesc(file_floe_v1_events, 21);
 
 /**
  * A message addressed to the human user.
@@ -984,5 +1050,5 @@ export type HumanMessageEvent = Message<"floe.v1.HumanMessageEvent"> & {
  * Use `create(HumanMessageEventSchema)` to create a new message.
  */
 export const HumanMessageEventSchema: GenMessage<HumanMessageEvent> = /*@__PURE__*/
-  messageDesc(file_floe_v1_events, 21);
+  messageDesc(file_floe_v1_events, 22);
 

@@ -13,7 +13,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/message.proto.
  */
 export const file_floe_v1_message: GenFile = /*@__PURE__*/
-  fileDesc("ChVmbG9lL3YxL21lc3NhZ2UucHJvdG8SB2Zsb2UudjEilQEKDVJvdXRlZE1lc3NhZ2USEQoJcmVjaXBpZW50GAEgASgJEg8KB2NvbnRlbnQYAiABKAkSFAoMbWVzc2FnZV90eXBlGAMgASgJEg8KB2NoYW5uZWwYBCABKAkSKQoIbWV0YWRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eg4KBnNlbmRlchgGIAEoCSJVCgxSb3V0ZVJlY2VpcHQSDgoGc3RhdHVzGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkSEQoJcmVjaXBpZW50GAMgASgJEg4KBnJ1bl9pZBgEIAEoCSI+ChNSb3V0ZU1lc3NhZ2VSZXF1ZXN0EicKB21lc3NhZ2UYASABKAsyFi5mbG9lLnYxLlJvdXRlZE1lc3NhZ2UiPgoUUm91dGVNZXNzYWdlUmVzcG9uc2USJgoHcmVjZWlwdBgBIAEoCzIVLmZsb2UudjEuUm91dGVSZWNlaXB0Ik8KElNlbmRUb0FnZW50UmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCRInCgdtZXNzYWdlGAIgASgLMhYuZmxvZS52MS5Sb3V0ZWRNZXNzYWdlIj0KE1NlbmRUb0FnZW50UmVzcG9uc2USJgoHcmVjZWlwdBgBIAEoCzIVLmZsb2UudjEuUm91dGVSZWNlaXB0Ij0KElNlbmRUb0h1bWFuUmVxdWVzdBInCgdtZXNzYWdlGAEgASgLMhYuZmxvZS52MS5Sb3V0ZWRNZXNzYWdlIj0KE1NlbmRUb0h1bWFuUmVzcG9uc2USJgoHcmVjZWlwdBgBIAEoCzIVLmZsb2UudjEuUm91dGVSZWNlaXB0Ik4KEUh1bWFuUmVwbHlSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEicKB21lc3NhZ2UYAiABKAsyFi5mbG9lLnYxLlJvdXRlZE1lc3NhZ2UiPAoSSHVtYW5SZXBseVJlc3BvbnNlEiYKB3JlY2VpcHQYASABKAsyFS5mbG9lLnYxLlJvdXRlUmVjZWlwdCKjAQoWU3Vic2NyaWJlRXZlbnRzUmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCRIUCgxtZXNzYWdlX3R5cGUYAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIXCgppbmNsdWRlX3VpGAQgASgISACIAQESGAoLaW5jbHVkZV9idXMYBSABKAhIAYgBAUINCgtfaW5jbHVkZV91aUIOCgxfaW5jbHVkZV9idXMiRgoXU3Vic2NyaWJlRXZlbnRzUmVzcG9uc2USDAoEdHlwZRgBIAEoCRIdCgVldmVudBgCIAEoCzIOLmZsb2UudjEuRXZlbnQykAMKDk1lc3NhZ2VTZXJ2aWNlEksKDFJvdXRlTWVzc2FnZRIcLmZsb2UudjEuUm91dGVNZXNzYWdlUmVxdWVzdBodLmZsb2UudjEuUm91dGVNZXNzYWdlUmVzcG9uc2USSAoLU2VuZFRvQWdlbnQSGy5mbG9lLnYxLlNlbmRUb0FnZW50UmVxdWVzdBocLmZsb2UudjEuU2VuZFRvQWdlbnRSZXNwb25zZRJICgtTZW5kVG9IdW1hbhIbLmZsb2UudjEuU2VuZFRvSHVtYW5SZXF1ZXN0GhwuZmxvZS52MS5TZW5kVG9IdW1hblJlc3BvbnNlEkUKCkh1bWFuUmVwbHkSGi5mbG9lLnYxLkh1bWFuUmVwbHlSZXF1ZXN0GhsuZmxvZS52MS5IdW1hblJlcGx5UmVzcG9uc2USVgoPU3Vic2NyaWJlRXZlbnRzEh8uZmxvZS52MS5TdWJzY3JpYmVFdmVudHNSZXF1ZXN0GiAuZmxvZS52MS5TdWJzY3JpYmVFdmVudHNSZXNwb25zZTABYgZwcm90bzM", [file_floe_v1_events, file_google_protobuf_struct]);
+  fileDesc("ChVmbG9lL3YxL21lc3NhZ2UucHJvdG8SB2Zsb2UudjEilQEKDVJvdXRlZE1lc3NhZ2USEQoJcmVjaXBpZW50GAEgASgJEg8KB2NvbnRlbnQYAiABKAkSFAoMbWVzc2FnZV90eXBlGAMgASgJEg8KB2NoYW5uZWwYBCABKAkSKQoIbWV0YWRhdGEYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eg4KBnNlbmRlchgGIAEoCSJVCgxSb3V0ZVJlY2VpcHQSDgoGc3RhdHVzGAEgASgJEhIKCm1lc3NhZ2VfaWQYAiABKAkSEQoJcmVjaXBpZW50GAMgASgJEg4KBnJ1bl9pZBgEIAEoCSI+ChNSb3V0ZU1lc3NhZ2VSZXF1ZXN0EicKB21lc3NhZ2UYASABKAsyFi5mbG9lLnYxLlJvdXRlZE1lc3NhZ2UiPgoUUm91dGVNZXNzYWdlUmVzcG9uc2USJgoHcmVjZWlwdBgBIAEoCzIVLmZsb2UudjEuUm91dGVSZWNlaXB0Ik8KElNlbmRUb0FnZW50UmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCRInCgdtZXNzYWdlGAIgASgLMhYuZmxvZS52MS5Sb3V0ZWRNZXNzYWdlIj0KE1NlbmRUb0FnZW50UmVzcG9uc2USJgoHcmVjZWlwdBgBIAEoCzIVLmZsb2UudjEuUm91dGVSZWNlaXB0Ij0KElNlbmRUb0h1bWFuUmVxdWVzdBInCgdtZXNzYWdlGAEgASgLMhYuZmxvZS52MS5Sb3V0ZWRNZXNzYWdlIj0KE1NlbmRUb0h1bWFuUmVzcG9uc2USJgoHcmVjZWlwdBgBIAEoCzIVLmZsb2UudjEuUm91dGVSZWNlaXB0Ik4KEUh1bWFuUmVwbHlSZXF1ZXN0EhAKCGFnZW50X2lkGAEgASgJEicKB21lc3NhZ2UYAiABKAsyFi5mbG9lLnYxLlJvdXRlZE1lc3NhZ2UiPAoSSHVtYW5SZXBseVJlc3BvbnNlEiYKB3JlY2VpcHQYASABKAsyFS5mbG9lLnYxLlJvdXRlUmVjZWlwdCK5AQoWU3Vic2NyaWJlRXZlbnRzUmVxdWVzdBIQCghhZ2VudF9pZBgBIAEoCRIUCgxtZXNzYWdlX3R5cGUYAiABKAkSDwoHY2hhbm5lbBgDIAEoCRIXCgppbmNsdWRlX3VpGAQgASgISACIAQESGAoLaW5jbHVkZV9idXMYBSABKAhIAYgBARIUCgxhZnRlcl9jdXJzb3IYBiABKANCDQoLX2luY2x1ZGVfdWlCDgoMX2luY2x1ZGVfYnVzIlYKF1N1YnNjcmliZUV2ZW50c1Jlc3BvbnNlEgwKBHR5cGUYASABKAkSHQoFZXZlbnQYAiABKAsyDi5mbG9lLnYxLkV2ZW50Eg4KBmN1cnNvchgDIAEoAzKQAwoOTWVzc2FnZVNlcnZpY2USSwoMUm91dGVNZXNzYWdlEhwuZmxvZS52MS5Sb3V0ZU1lc3NhZ2VSZXF1ZXN0Gh0uZmxvZS52MS5Sb3V0ZU1lc3NhZ2VSZXNwb25zZRJICgtTZW5kVG9BZ2VudBIbLmZsb2UudjEuU2VuZFRvQWdlbnRSZXF1ZXN0GhwuZmxvZS52MS5TZW5kVG9BZ2VudFJlc3BvbnNlEkgKC1NlbmRUb0h1bWFuEhsuZmxvZS52MS5TZW5kVG9IdW1hblJlcXVlc3QaHC5mbG9lLnYxLlNlbmRUb0h1bWFuUmVzcG9uc2USRQoKSHVtYW5SZXBseRIaLmZsb2UudjEuSHVtYW5SZXBseVJlcXVlc3QaGy5mbG9lLnYxLkh1bWFuUmVwbHlSZXNwb25zZRJWCg9TdWJzY3JpYmVFdmVudHMSHy5mbG9lLnYxLlN1YnNjcmliZUV2ZW50c1JlcXVlc3QaIC5mbG9lLnYxLlN1YnNjcmliZUV2ZW50c1Jlc3BvbnNlMAFiBnByb3RvMw", [file_floe_v1_events, file_google_protobuf_struct]);
 
 /**
  * A routed message.
@@ -335,6 +335,14 @@ export type SubscribeEventsRequest = Message<"floe.v1.SubscribeEventsRequest"> &
    * @generated from field: optional bool include_bus = 5;
    */
   includeBus?: boolean | undefined;
+
+  /**
+   * Resume: replay stored feed events with a cursor greater than this, then
+   * follow live. 0 starts live after the snapshot.
+   *
+   * @generated from field: int64 after_cursor = 6;
+   */
+  afterCursor: bigint;
 };
 
 /**
@@ -351,7 +359,9 @@ export const SubscribeEventsRequestSchema: GenMessage<SubscribeEventsRequest> = 
  */
 export type SubscribeEventsResponse = Message<"floe.v1.SubscribeEventsResponse"> & {
   /**
-   * `bus.message`, `message`, `stream_chunk` or `human_message`.
+   * `bus.message`, `message`, `stream_chunk` or `human_message`; and
+   * `snapshot` (first), `gap` (events were missed: pruned, or this
+   * subscriber fell behind and is dropped) and `heartbeat`.
    *
    * @generated from field: string type = 1;
    */
@@ -363,6 +373,15 @@ export type SubscribeEventsResponse = Message<"floe.v1.SubscribeEventsResponse">
    * @generated from field: floe.v1.Event event = 2;
    */
   event?: Event | undefined;
+
+  /**
+   * The feed position of a stored event (`bus.message`, `message`,
+   * `human_message`): resume with `after_cursor` set to the last one seen.
+   * 0 for live-only events (`stream_chunk`, `heartbeat`).
+   *
+   * @generated from field: int64 cursor = 3;
+   */
+  cursor: bigint;
 };
 
 /**

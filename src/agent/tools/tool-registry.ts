@@ -1,5 +1,6 @@
 import type { ChatCompletionTool } from "openai/resources/chat/completions";
 import { TOOL_NAMES } from "../../domain/tool-names.js";
+import { delegateTool, sendMessageTool } from "./agent-tools.js";
 import { editFileTool, listFilesTool, readFileTool, writeFileTool } from "./file-tools.js";
 import { findFilesTool, grepSearchTool } from "./search-tools.js";
 import { executeCommandTool } from "./shell-tool.js";
@@ -14,6 +15,8 @@ export const ALL_TOOLS: readonly Tool[] = [
   findFilesTool,
   grepSearchTool,
   executeCommandTool,
+  delegateTool,
+  sendMessageTool,
 ];
 
 const BY_NAME = new Map(ALL_TOOLS.map((t) => [t.name, t]));

@@ -6,6 +6,34 @@ export interface ToolContext {
   signal: AbortSignal;
   /** The environment of commands a tool starts (allow-listed; see commandEnvironment). */
   env: Readonly<Record<string, string>>;
+  /** The run calling the tool, for tools that act as its agent. */
+  caller: ToolCaller;
+  /** What the multi-agent tools act through; absent where no agent services are attached. */
+  agents?: AgentOps;
+}
+
+/** The run a tool call belongs to. */
+export interface ToolCaller {
+  agentId: string;
+  runId: string;
+  conversationId: string;
+  /** The delegation path down to this agent. */
+  agentPath: string[];
+}
+
+/** The multi-agent operations tools reach; the services implement them. */
+export interface AgentOps {
+  /** Starts a run on another agent; with `wait`, resolves with its answer. */
+  delegate(
+    from: ToolCaller,
+    a: { agentId: string; content: string; wait: boolean },
+    signal: AbortSignal,
+  ): Promise<string>;
+  /** Routes a message from the calling agent; resolves with a receipt. */
+  sendMessage(
+    from: ToolCaller,
+    m: { recipient: string; content: string; messageType: string; channel: string },
+  ): Promise<string>;
 }
 
 /** A tool offered to the model as an OpenAI function tool. */

@@ -13,6 +13,8 @@ import { toDocJson } from "../doc-json.js";
 import type { InProcessInvoker } from "../in-process-invoker.js";
 import { bodyObject, parseAs, queryBool, queryInt, queryString } from "../request-json.js";
 import { SurfaceRoutes } from "../surface-routes.js";
+import { registerPenguinAgentRoutes } from "./agent-routes.js";
+import { registerPenguinBusRoutes } from "./bus-routes.js";
 import { PENGUIN_ERRORS } from "./penguin-errors.js";
 import { registerPenguinSystemRoutes } from "./system-routes.js";
 
@@ -27,6 +29,8 @@ export function registerPenguinRest(fastify: FastifyInstance, router: CompatRout
   registerChatRoutes(routes);
   registerConversationRoutes(routes);
   registerPenguinSystemRoutes(routes);
+  registerPenguinAgentRoutes(routes);
+  registerPenguinBusRoutes(routes);
 }
 
 function registerChatRoutes(r: SurfaceRoutes): void {

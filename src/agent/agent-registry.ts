@@ -1,0 +1,147 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import { type AgentProfile, DEFAULT_SYSTEM_PROMPT } from "../domain/agent-profile.js";
+import type { AgentRecord, AgentRepository } from "../store/agent-repository.js";
+import type { ConversationRepository } from "../store/conversation-repository.js";
+
+export const DEFAULT_AGENT_ID = "default";
+
+/**
+ * The registered agents: stored, and held in memory so that starting a run
+ * looks its agent up without a query. `default` always exists; agents from
+ * the config file are registered on first start and then managed like any
+ * other.
+ */
+export class AgentRegistry {
+  private readonly agents = new Map<string, AgentRecord>();
+  /** Main conversations being created, so two callers share one. */
+  private readonly creating = new Map<string, Promise<string>>();
+
+  constructor(
+    private readonly repo: AgentRepository,
+    private readonly conversations: ConversationRepository,
+  ) {}
+
+  /** Loads the stored agents, registering `default` and the config's agents when missing. */
+  async load(configured: readonly AgentProfile[]): Promise<void> {
+    for (const a of await this.repo.all()) this.agents.set(a.id, a);
+    const seeds = [{ id: DEFAULT_AGENT_ID, systemPrompt: DEFAULT_SYSTEM_PROMPT, defaultTools: [], modelId: "" }];
+    for (const p of [...seeds, ...configured]) {
+      if (this.agents.has(p.id)) continue;
+      await this.insert(
+        newRecord({
+          id: p.id,
+          systemPrompt: p.systemPrompt,
+          defaultTools: [...p.defaultTools],
+          modelConfigId: p.modelId,
+        }),
+      );
+    }
+  }
+
+  list(): AgentRecord[] {
+    return [...this.agents.values()];
+  }
+
+  get(id: string): AgentRecord | undefined {
+    return this.agents.get(id);
+  }
+
+  /** The agent, or NotFound. */
+  require(id: string): AgentRecord {
+    const a = this.agents.get(id);
+    if (!a)
+      throw new ConnectError(
+        `agent ${JSON.stringify(id)} not found: list agents with GET /api/v1/agents`,
+        Code.NotFound,
+      );
+    return a;
+  }
+
+  children(id: string): string[] {
+    return this.list()
+      .filter((a) => a.parent === id)
+      .map((a) => a.id);
+  }
+
+  withRole(role: string): AgentRecord[] {
+    return this.list().filter((a) => a.roles.includes(role));
+  }
+
+  /** How a run of this agent runs; undefined for an unknown agent. */
+  profile(id: string): AgentProfile | undefined {
+    const a = this.agents.get(id);
+    if (!a) return undefined;
+    return {
+      id: a.id,
+      systemPrompt: a.systemPrompt || DEFAULT_SYSTEM_PROMPT,
+      defaultTools: a.defaultTools,
+      modelId: a.modelConfigId,
+      paused: a.paused,
+      inactive: !a.active,
+    };
+  }
+
+  async insert(a: AgentRecord): Promise<AgentRecord> {
+    if (this.agents.has(a.id))
+      throw new ConnectError(`agent ${JSON.stringify(a.id)} already exists`, Code.AlreadyExists);
+    this.agents.set(a.id, a);
+    try {
+      await this.repo.insert(a);
+    } catch (e) {
+      this.agents.delete(a.id);
+      throw e;
+    }
+    return a;
+  }
+
+  /** Applies `change` to a copy, stores it, then makes it current. */
+  async update(id: string, change: (a: AgentRecord) => void): Promise<AgentRecord> {
+    const next = { ...this.require(id) };
+    change(next);
+    next.updatedAt = new Date().toISOString();
+    await this.repo.update(next);
+    this.agents.set(id, next);
+    return next;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.repo.delete(id);
+    this.agents.delete(id);
+  }
+
+  /** The agent's main conversation, created on first use. */
+  mainConversation(id: string): Promise<string> {
+    const existing = this.require(id).conversationId;
+    if (existing) return Promise.resolve(existing);
+    let p = this.creating.get(id);
+    if (!p) {
+      p = (async () => {
+        const conv = await this.conversations.create(`agent ${id}`, id);
+        await this.update(id, (a) => (a.conversationId = conv.id));
+        return conv.id;
+      })().finally(() => this.creating.delete(id));
+      this.creating.set(id, p);
+    }
+    return p;
+  }
+}
+
+/** A record with the defaults a new agent gets. */
+export function newRecord(fields: Partial<AgentRecord> & { id: string }): AgentRecord {
+  const now = new Date().toISOString();
+  return {
+    persona: "",
+    personaDescription: "",
+    systemPrompt: "",
+    modelConfigId: "",
+    defaultTools: [],
+    parent: "",
+    roles: [],
+    active: true,
+    paused: false,
+    conversationId: "",
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  };
+}

@@ -1,0 +1,123 @@
+import type { DescMessage, DescMethod } from "@bufbuild/protobuf";
+import { CoordinatorService } from "../../../gen/floe/v1/coordinator_pb.js";
+import { MessageService, RouteReceiptSchema, RoutedMessageSchema } from "../../../gen/floe/v1/message_pb.js";
+import { TelemetryService, TelemetrySummarySchema } from "../../../gen/floe/v1/telemetry_pb.js";
+import { toDocJson } from "../doc-json.js";
+import { bodyObject, optionalString, parseAs, queryString } from "../request-json.js";
+import type { SurfaceRoutes } from "../surface-routes.js";
+
+/** Penguin's message routing, coordinator and telemetry routes. */
+export function registerPenguinBusRoutes(r: SurfaceRoutes): void {
+  registerMessageRoutes(r);
+  registerCoordinatorRoutes(r);
+  r.add({
+    method: "GET",
+    url: "/telemetry",
+    tag: "telemetry",
+    summary: "Per-agent messages and tasks, tokens in total and per agent, uptime",
+    query: { agent_id: { type: "string" } },
+    response: TelemetrySummarySchema,
+    async handler(req, reply) {
+      const res = await r.inv.unary(
+        TelemetryService.method.getTelemetry,
+        { agentId: queryString(req, "agent_id") },
+        req,
+        reply,
+      );
+      return toDocJson(TelemetrySummarySchema, res.telemetry);
+    },
+  });
+}
+
+function registerMessageRoutes(r: SurfaceRoutes): void {
+  r.add({
+    method: "POST",
+    url: "/messages",
+    tag: "messages",
+    summary: "Send a message to a recipient: an agent id (wakes it) or human",
+    body: RoutedMessageSchema,
+    response: RouteReceiptSchema,
+    async handler(req, reply) {
+      const message = parseAs(RoutedMessageSchema, bodyObject(req));
+      const res = await r.inv.unary(MessageService.method.routeMessage, { message }, req, reply);
+      return toDocJson(RouteReceiptSchema, res.receipt);
+    },
+  });
+  r.add({
+    method: "POST",
+    url: "/messages/to-agent",
+    tag: "messages",
+    summary: "Send a message directly to an agent (agent_id or recipient)",
+    body: RoutedMessageSchema,
+    response: RouteReceiptSchema,
+    async handler(req, reply) {
+      const body = bodyObject(req);
+      const message = parseAs(RoutedMessageSchema, body);
+      const agentId = optionalString(body, "agent_id") || message.recipient;
+      const res = await r.inv.unary(MessageService.method.sendToAgent, { agentId, message }, req, reply);
+      return toDocJson(RouteReceiptSchema, res.receipt);
+    },
+  });
+  r.add({
+    method: "POST",
+    url: "/messages/to-human",
+    tag: "messages",
+    summary: "Send an agent's message to the human (sender or agent_id names the agent)",
+    body: RoutedMessageSchema,
+    response: RouteReceiptSchema,
+    async handler(req, reply) {
+      const body = bodyObject(req);
+      const message = parseAs(RoutedMessageSchema, body);
+      message.sender ||= optionalString(body, "agent_id");
+      const res = await r.inv.unary(MessageService.method.sendToHuman, { message }, req, reply);
+      return toDocJson(RouteReceiptSchema, res.receipt);
+    },
+  });
+  r.add({
+    method: "POST",
+    url: "/messages/human-reply",
+    tag: "messages",
+    summary: "Send the human's reply to an agent (agent_id or recipient)",
+    body: RoutedMessageSchema,
+    response: RouteReceiptSchema,
+    async handler(req, reply) {
+      const body = bodyObject(req);
+      const message = parseAs(RoutedMessageSchema, body);
+      const agentId = optionalString(body, "agent_id") || message.recipient;
+      const res = await r.inv.unary(MessageService.method.humanReply, { agentId, message }, req, reply);
+      return toDocJson(RouteReceiptSchema, res.receipt);
+    },
+  });
+}
+
+function registerCoordinatorRoutes(r: SurfaceRoutes): void {
+  const coord = <I extends DescMessage, O extends DescMessage>(
+    url: string,
+    summary: string,
+    method: DescMethod & { input: I; output: O },
+  ) =>
+    r.add({
+      method: "POST",
+      url,
+      tag: "coordinator",
+      summary,
+      body: method.input,
+      response: method.output,
+      async handler(req, reply) {
+        const input = parseAs(method.input, bodyObject(req));
+        return toDocJson(method.output, await r.inv.unary(method, input as never, req, reply));
+      },
+    });
+  coord("/coord/send-role", "Send a message to every agent of a role", CoordinatorService.method.sendToRole);
+  coord("/coord/broadcast", "Send a message to every agent of several roles", CoordinatorService.method.broadcast);
+  coord(
+    "/coord/rr-workflow",
+    "Hand prompts to a role's agents in turn; answers each prompt's result",
+    CoordinatorService.method.roundRobinWorkflow,
+  );
+  coord(
+    "/coord/role-chain",
+    "Pass content through roles in order, each output feeding the next",
+    CoordinatorService.method.roleChain,
+  );
+}

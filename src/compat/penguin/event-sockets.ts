@@ -1,0 +1,145 @@
+import { ConnectError } from "@connectrpc/connect";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { WebSocket } from "ws";
+import type { Event } from "../../../gen/floe/v1/events_pb.js";
+import { MessageService } from "../../../gen/floe/v1/message_pb.js";
+import { TelemetryService, TelemetrySummarySchema } from "../../../gen/floe/v1/telemetry_pb.js";
+import { type RequestGuards, webSocketGuardHook } from "../../security/index.js";
+import { toDocJson } from "../doc-json.js";
+import type { InProcessInvoker } from "../in-process-invoker.js";
+import { queryBool, queryString } from "../request-json.js";
+
+/** A subscriber whose socket holds more than this unsent is dropped as fallen behind. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Close code for a subscriber dropped for falling behind (application range). */
+export const CLOSE_FELL_BEHIND = 4008;
+const CLOSE_BAD_REQUEST = 1008;
+
+/**
+ * Penguin's event WebSocket (/api/v1/events/ws and its alias
+ * /api/v1/ws/messages) and telemetry WebSocket (/api/v1/ws/telemetry): each
+ * relays a server-streamed RPC as JSON frames `{"event", "data"}`.
+ */
+export function registerPenguinEventSockets(
+  fastify: FastifyInstance,
+  inv: InProcessInvoker,
+  guards: RequestGuards,
+): void {
+  const preValidation = webSocketGuardHook(guards);
+  for (const url of ["/api/v1/events/ws", "/api/v1/ws/messages"]) {
+    fastify.get(url, { websocket: true, preValidation }, (socket: WebSocket, req: FastifyRequest) =>
+      relay(socket, (signal) => feedFrames(inv, req, signal)),
+    );
+  }
+  fastify.get("/api/v1/ws/telemetry", { websocket: true, preValidation }, (socket: WebSocket, req: FastifyRequest) =>
+    relay(socket, (signal) => telemetryFrames(inv, req, signal)),
+  );
+}
+
+type Frame = { event: string; data: unknown; cursor?: number };
+
+/** Sends each frame until the stream ends or the socket closes; a bad request is an error frame and close 1008. */
+function relay(socket: WebSocket, frames: (signal: AbortSignal) => AsyncIterable<Frame>): void {
+  const closed = new AbortController();
+  socket.on("close", () => closed.abort());
+  void (async () => {
+    try {
+      for await (const f of frames(closed.signal)) {
+        if (socket.readyState !== socket.OPEN) return;
+        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+          socket.close(CLOSE_FELL_BEHIND, "subscriber fell behind: reconnect with after_cursor");
+          return;
+        }
+        socket.send(JSON.stringify(f));
+      }
+      socket.close(1000);
+    } catch (e) {
+      if (socket.readyState !== socket.OPEN) return;
+      socket.send(JSON.stringify({ event: "error", data: { message: ConnectError.from(e).rawMessage } }));
+      socket.close(CLOSE_BAD_REQUEST, "bad request");
+    }
+  })();
+}
+
+async function* feedFrames(inv: InProcessInvoker, req: FastifyRequest, signal: AbortSignal): AsyncGenerator<Frame> {
+  const after = queryString(req, "after_cursor");
+  if (after && !/^\d+$/.test(after))
+    throw new Error(`after_cursor must be a non-negative integer, got ${JSON.stringify(after)}`);
+  const input = {
+    agentId: queryString(req, "agent_id"),
+    messageType: queryString(req, "message_type"),
+    channel: queryString(req, "channel"),
+    includeUi: queryBool(req, "include_ui"),
+    includeBus: queryBool(req, "include_bus"),
+    afterCursor: BigInt(after || 0),
+  };
+  for await (const r of inv.stream(MessageService.method.subscribeEvents, input, req, signal)) {
+    if (!r.event) continue;
+    const cursor = Number(r.cursor);
+    if (r.type === "gap" && r.event.kind.case === "gap") {
+      // The stream ends after a gap for a subscriber that fell behind: say where to resume.
+      yield {
+        event: "gap",
+        data: {
+          after_cursor: Number(r.event.kind.value.requestedAfterSeq),
+          oldest_available_cursor: Number(r.event.kind.value.oldestAvailableSeq),
+        },
+      };
+      continue;
+    }
+    yield { event: r.type, data: frameData(r.event), ...(cursor ? { cursor } : {}) };
+  }
+}
+
+/** An event's payload in Penguin's snake_case, with where it came from. */
+function frameData(e: Event): Record<string, unknown> {
+  const k = e.kind;
+  const where = {
+    ...(e.agentId ? { agent_id: e.agentId } : {}),
+    ...(e.conversationId ? { conversation_id: e.conversationId } : {}),
+    ...(e.runId ? { run_id: e.runId } : {}),
+    ...(e.agentPath.length ? { agent_path: e.agentPath } : {}),
+    timestamp: e.timestamp,
+  };
+  switch (k.case) {
+    case "busMessage": {
+      const { sender, recipient, content, messageType, channel, metadata } = k.value;
+      return { ...where, sender, recipient, content, message_type: messageType, channel, metadata: metadata ?? {} };
+    }
+    case "humanMessage": {
+      const { sender, content, messageType, channel } = k.value;
+      return { ...where, sender, content, message_type: messageType, channel };
+    }
+    case "message": {
+      const m = k.value.message;
+      return { ...where, role: m?.role, content: m?.content, channel: m?.channel, message_type: m?.messageType };
+    }
+    case "token":
+      return { ...where, token: k.value.token, seq: Number(e.seq) };
+    case "snapshot":
+      return {
+        latest_cursor: Number(k.value.latestSeq),
+        active_runs: k.value.activeRuns.map((r) => ({ run_id: r.runId, agent_id: r.agentId, started_at: r.startedAt })),
+        message_count: k.value.messageCount,
+      };
+    case "heartbeat":
+      return { latest_cursor: Number(k.value.latestSeq) };
+    default:
+      return where;
+  }
+}
+
+async function* telemetryFrames(
+  inv: InProcessInvoker,
+  req: FastifyRequest,
+  signal: AbortSignal,
+): AsyncGenerator<Frame> {
+  const raw = queryString(req, "interval");
+  const interval = raw ? Number(raw) : 0;
+  if (raw && !Number.isFinite(interval))
+    throw new Error(`interval must be a number of seconds, got ${JSON.stringify(raw)}`);
+  const input = { agentId: queryString(req, "agent_id"), interval };
+  for await (const r of inv.stream(TelemetryService.method.watchTelemetry, input, req, signal)) {
+    yield { event: "telemetry", data: toDocJson(TelemetrySummarySchema, r.telemetry) };
+  }
+}

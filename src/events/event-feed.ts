@@ -1,0 +1,102 @@
+import { EventEmitter } from "node:events";
+import { fromJsonString, toJsonString } from "@bufbuild/protobuf";
+import { type Event, EventSchema } from "../../gen/floe/v1/events_pb.js";
+import type { Logger } from "../domain/logger.js";
+import type { FeedRepository } from "../store/feed-repository.js";
+
+/** The feed's event types, as Penguin's event WebSocket names them. */
+export type FeedType = "bus.message" | "message" | "stream_chunk" | "human_message";
+
+/** One feed event with what its filters look at. */
+export interface FeedItem {
+  type: FeedType;
+  /** Position in the stored feed; 0 for live-only events (`stream_chunk`). */
+  cursor: number;
+  event: Event;
+  /** The agents it concerns: the sender and the recipient, or the run's agent. */
+  agents: readonly string[];
+  channel: string;
+  messageType: string;
+}
+
+export type FeedInput = Omit<FeedItem, "cursor">;
+
+/**
+ * The cross-conversation event feed behind MessageService.SubscribeEvents and
+ * Penguin's event WebSocket. Bus messages, stored chat messages and messages
+ * to the human are stored in order, each with a cursor, and published once
+ * stored, so a cursor a client saw always resumes. Stream chunks are live
+ * only: their text is in the `message` that ends the run.
+ */
+export class EventFeed {
+  private latest = 0;
+  private writes: Promise<unknown> = Promise.resolve();
+  private readonly bus = new EventEmitter();
+  private sincePrune = 0;
+
+  constructor(
+    private readonly repo: FeedRepository,
+    private readonly log: Logger,
+    private readonly retention: number,
+  ) {
+    this.bus.setMaxListeners(0);
+  }
+
+  async load(): Promise<void> {
+    this.latest = await this.repo.latestCursor();
+  }
+
+  get latestCursor(): number {
+    return this.latest;
+  }
+
+  /** Stores an event and then publishes it. Writes are serialized, so cursors are published in order. */
+  publish(input: FeedInput): Promise<FeedItem> {
+    const item: FeedItem = { ...input, cursor: ++this.latest };
+    const write = this.writes.then(async () => {
+      await this.repo.insert({
+        cursor: item.cursor,
+        type: item.type,
+        agent_id: item.agents.join(","),
+        channel: item.channel,
+        message_type: item.messageType,
+        payload: toJsonString(EventSchema, item.event),
+        created_at: item.event.timestamp,
+      });
+      this.bus.emit("item", item);
+      if (++this.sincePrune >= 1000) {
+        this.sincePrune = 0;
+        await this.repo.prune(item.cursor, this.retention);
+      }
+      return item;
+    });
+    this.writes = write.catch((e: unknown) => this.log.error({ err: e, cursor: item.cursor }, "feed write failed"));
+    return write;
+  }
+
+  /** Publishes a live-only event (a stream chunk). */
+  publishLive(input: FeedInput): void {
+    if (this.bus.listenerCount("item") > 0) this.bus.emit("item", { ...input, cursor: 0 });
+  }
+
+  listen(listener: (item: FeedItem) => void): () => void {
+    this.bus.on("item", listener);
+    return () => this.bus.off("item", listener);
+  }
+
+  /** Stored events after `cursor` (at most `limit`), and whether older ones were pruned. */
+  async readAfter(cursor: number, limit: number): Promise<{ items: FeedItem[]; gapOldest?: number }> {
+    await this.writes;
+    const rows = await this.repo.after(cursor, limit);
+    const items = rows.map((r): FeedItem => ({
+      type: r.type as FeedType,
+      cursor: Number(r.cursor),
+      event: fromJsonString(EventSchema, r.payload),
+      agents: r.agent_id ? r.agent_id.split(",") : [],
+      channel: r.channel,
+      messageType: r.message_type,
+    }));
+    const oldest = cursor > 0 ? await this.repo.oldestCursor() : 0;
+    return oldest > cursor + 1 ? { items, gapOldest: oldest } : { items };
+  }
+}

@@ -1,0 +1,170 @@
+import { create } from "@bufbuild/protobuf";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { AgentSessionSchema, type AgentService } from "../../gen/floe/v1/agent_pb.js";
+import { ChatRequestSchema } from "../../gen/floe/v1/chat_pb.js";
+import { newRecord } from "../agent/agent-registry.js";
+import type { AppContext } from "./app-context.js";
+import { agentView, refuseDelete, validAgentId, validModelConfigId, validRole, validTools } from "./agent-view.js";
+import { invalidField } from "./request-errors.js";
+import { limitField, notFound, requireField } from "./require.js";
+
+const SESSIONS_MAX = 1000;
+
+/** The agent registry, delegation, and each agent's history and sessions. */
+export function agentService(app: AppContext): ServiceImpl<typeof AgentService> {
+  const { agents } = app;
+  const view = (id: string) => agentView(agents.require(id), agents, app.models);
+  const known = (id: string, field = "agent_id") => agents.require(requireField(id, field)).id;
+  return {
+    async createAgent(req) {
+      const id = validAgentId(req.id.trim());
+      const parent = req.parent.trim();
+      if (parent && !agents.get(parent)) throw invalidField("parent", `names no agent: ${JSON.stringify(parent)}`);
+      await agents.insert(
+        newRecord({
+          id,
+          persona: req.persona.trim(),
+          personaDescription: req.personaDescription.trim(),
+          systemPrompt: req.systemPrompt,
+          modelConfigId: validModelConfigId(req.modelConfigId, app.models),
+          defaultTools: validTools(req.defaultTools),
+          parent,
+          active: req.activate ?? true,
+        }),
+      );
+      let initialRunId = "";
+      if (req.initialPrompt.trim()) {
+        const conversationId = await agents.mainConversation(id);
+        const chat = create(ChatRequestSchema, { text: req.initialPrompt, agentId: id, conversationId, queue: true });
+        initialRunId = (await app.chat.start(chat)).id;
+      }
+      return { agent: view(id), initialRunId };
+    },
+    listAgents(req) {
+      const all = agents.list().map((a) => agentView(a, agents, app.models));
+      if (!req.simple) return { agents: all };
+      return {
+        agents: all.map((a) => ({
+          id: a.id,
+          active: a.active,
+          paused: a.paused,
+          isSubAgent: a.isSubAgent,
+          parent: a.parent,
+        })),
+      };
+    },
+    getAgent(req) {
+      return { agent: view(known(req.agentId)) };
+    },
+    async updateAgent(req) {
+      const id = known(req.agentId);
+      const model = req.modelConfigId === undefined ? undefined : validModelConfigId(req.modelConfigId, app.models);
+      const tools = req.defaultTools.length ? validTools(req.defaultTools) : undefined;
+      await agents.update(id, (a) => {
+        if (req.paused !== undefined) a.paused = req.paused;
+        if (req.active !== undefined) a.active = req.active;
+        if (req.systemPrompt !== undefined) a.systemPrompt = req.systemPrompt;
+        if (req.persona !== undefined) a.persona = req.persona.trim();
+        if (req.personaDescription !== undefined) a.personaDescription = req.personaDescription.trim();
+        if (model !== undefined) a.modelConfigId = model;
+        if (tools) a.defaultTools = tools;
+      });
+      return { agent: view(id) };
+    },
+    async deleteAgent(req) {
+      const a = agents.require(known(req.agentId));
+      const live = app.runs.all().filter((r) => r.agentId === a.id).length;
+      refuseDelete(agents, a, live);
+      const preserve = req.preserveConversation ?? true;
+      if (!preserve) {
+        for (const c of await app.conversations.list(SESSIONS_MAX, a.id)) {
+          await app.conversations.delete(c.id);
+          app.events.forget(c.id);
+        }
+      }
+      await agents.remove(a.id);
+      return { agentId: a.id, conversationPreserved: preserve };
+    },
+    async delegateTask(req, ctx) {
+      const childId = known(req.agentId);
+      const content = requireField(req.content, "content", "the task for the agent");
+      const parent = req.parent.trim() || "default";
+      const parentRunId = req.parentRunId.trim();
+      if (parentRunId && !app.runs.find(parentRunId))
+        throw invalidField("parent_run_id", `is not a live run: ${parentRunId}`);
+      const handle = await app.work.delegateTask({
+        childId,
+        content,
+        parent: known(parent, "parent"),
+        channel: req.channel.trim(),
+        metadata: req.metadata,
+        parentRunId,
+        pathAbove: [],
+        reportToParent: req.reportToParent,
+      });
+      const result = req.wait ? await untilSignal(handle.done, ctx.signal) : undefined;
+      return {
+        status: "delegated",
+        agentId: childId,
+        parent,
+        runId: handle.id,
+        conversationId: handle.conversationId,
+        result,
+      };
+    },
+    async getAgentHistory(req) {
+      const id = known(req.agentId);
+      const conversationId = agents.require(id).conversationId || (await app.conversations.list(1, id))[0]?.id;
+      if (!conversationId) return { agentId: id, messages: [] };
+      const messages = await app.conversations.history(conversationId, {
+        includeSystem: req.includeSystem ?? true,
+        limit: limitField(req.limit, "limit", 0, 100000),
+        agentId: "",
+        channel: "",
+        messageType: "",
+      });
+      return { agentId: id, messages };
+    },
+    async listAgentSessions(req) {
+      const id = known(req.agentId);
+      const sessions = (await app.conversations.list(SESSIONS_MAX, id)).map((c) =>
+        create(AgentSessionSchema, {
+          id: c.id,
+          createdAt: c.createdAt,
+          updatedAt: c.updatedAt,
+          messageCount: c.messageCount,
+        }),
+      );
+      return { agentId: id, sessions };
+    },
+    async getAgentSessionHistory(req) {
+      const id = known(req.agentId);
+      const sessionId = requireField(req.sessionId, "session_id");
+      const conv = await app.conversations.get(sessionId);
+      if (!conv || conv.agentId !== id)
+        throw notFound("session", sessionId, `list agent ${id}'s sessions with GET /api/v1/agents/${id}/sessions`);
+      return { agentId: id, sessionId, messages: await app.conversations.all(sessionId) };
+    },
+    async registerAgentRole(req) {
+      const id = known(req.agentId);
+      const role = validRole(req.role);
+      await agents.update(id, (a) => {
+        if (!a.roles.includes(role)) a.roles = [...a.roles, role];
+      });
+      return { status: "registered", agentId: id, role };
+    },
+  };
+}
+
+/** The promise's value; rejects when the caller goes away (the work itself goes on). */
+function untilSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    void p.then((v) => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(v);
+    });
+  });
+}

@@ -1,0 +1,87 @@
+import type { JsonObject } from "@bufbuild/protobuf";
+import type { ServiceImpl } from "@connectrpc/connect";
+import type { MessageService, RoutedMessage } from "../../gen/floe/v1/message_pb.js";
+import type { FeedItem } from "../events/event-feed.js";
+import { subscribeFeed } from "../events/feed-subscription.js";
+import type { AppContext } from "./app-context.js";
+import { type BusMessage, HUMAN } from "./agent-work.js";
+import { requireField } from "./require.js";
+
+/** Message routing between agents and the human, and the filtered cross-conversation feed. */
+export function messageService(app: AppContext): ServiceImpl<typeof MessageService> {
+  const send = async (m: BusMessage, kind: "message" | "human_reply" = "message") => {
+    const { id, run } = await app.work.route(m, kind);
+    return { receipt: { status: "sent", messageId: id, recipient: m.recipient, runId: run?.id ?? "" } };
+  };
+  return {
+    routeMessage(req) {
+      return send(busMessage(req.message, {}));
+    },
+    sendToAgent(req) {
+      const agentId = requireField(req.agentId || req.message?.recipient || "", "agent_id");
+      return send(busMessage(req.message, { recipient: agentId }));
+    },
+    sendToHuman(req) {
+      return send(busMessage(req.message, { recipient: HUMAN, sender: req.message?.sender || "default" }));
+    },
+    humanReply(req) {
+      const agentId = requireField(req.agentId || req.message?.recipient || "", "agent_id");
+      return send(busMessage(req.message, { recipient: agentId, sender: HUMAN }), "human_reply");
+    },
+    async *subscribeEvents(req, ctx) {
+      const filter = feedFilter({
+        agentId: req.agentId.trim(),
+        messageType: req.messageType.trim(),
+        channel: req.channel.trim(),
+        includeUi: req.includeUi ?? true,
+        includeBus: req.includeBus ?? true,
+      });
+      const stream = subscribeFeed(app.feed, {
+        afterCursor: Number(req.afterCursor),
+        filter,
+        signal: ctx.signal,
+        heartbeatMs: app.config.heartbeatMs,
+        maxBuffered: app.config.feedSubscriberBuffer,
+        snapshot: async () => ({
+          activeRuns: app.runs
+            .all()
+            .filter((r) => !req.agentId.trim() || r.agentId === req.agentId.trim())
+            .map((r) => ({ runId: r.id, agentId: r.agentId, startedAt: r.startedAt })),
+          messageCount: await app.conversations.totalMessages(),
+        }),
+      });
+      for await (const out of stream) yield { type: out.type, event: out.event, cursor: BigInt(out.cursor) };
+    },
+  };
+}
+
+function busMessage(m: RoutedMessage | undefined, fixed: Partial<BusMessage>): BusMessage {
+  return {
+    sender: m?.sender ?? "",
+    recipient: m?.recipient ?? "",
+    content: m?.content ?? "",
+    messageType: m?.messageType ?? "",
+    channel: m?.channel ?? "",
+    metadata: m?.metadata as JsonObject | undefined,
+    ...fixed,
+  };
+}
+
+export interface FeedFilter {
+  agentId: string;
+  messageType: string;
+  channel: string;
+  includeUi: boolean;
+  includeBus: boolean;
+}
+
+/** Penguin's event filters: bus events and UI events (messages, chunks, messages to the human). */
+export function feedFilter(f: FeedFilter): (item: FeedItem) => boolean {
+  return (item) => {
+    const isBus = item.type === "bus.message";
+    if (isBus ? !f.includeBus : !f.includeUi) return false;
+    if (f.agentId && !item.agents.includes(f.agentId)) return false;
+    if (f.messageType && item.messageType !== f.messageType) return false;
+    return !f.channel || item.channel === f.channel;
+  };
+}
