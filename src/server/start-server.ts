@@ -29,6 +29,8 @@ import {
   registerFastPath,
 } from "./fast-path/index.js";
 import { errorInterceptor, kLogger } from "./interceptors.js";
+import { FloeMetrics, kSurface, rpcSurface } from "./metrics.js";
+import { registerMetrics } from "./metrics-route.js";
 import { OnePortServer } from "./one-port-server.js";
 
 export interface StartOptions extends ConfigFlags {
@@ -90,7 +92,8 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
   const { bindings, health } = createServiceBindings(app);
   const counters = new FastPathCounters();
-  await registerSurfaces(fastify, config, bindings, counters, options.fastPath ?? true);
+  const metrics = new FloeMetrics(app);
+  await registerSurfaces(fastify, config, bindings, counters, options.fastPath ?? true, metrics);
   await options.configure?.(fastify);
   await fastify.listen({ host: config.host, port: config.port });
   const address = fastify.server.address();
@@ -144,15 +147,18 @@ async function registerSurfaces(
   bindings: readonly ServiceBinding[],
   counters: FastPathCounters,
   fastPath: boolean,
+  metrics: FloeMetrics,
 ): Promise<void> {
   const guards = new RequestGuards(config);
   fastify.addHook("onRequest", requestGuardHook(guards));
+  registerMetrics(fastify, metrics, guards);
   // Every in-flight call listens on this signal; many concurrent streams are normal, not a leak.
   const shutdown = new AbortController();
   setMaxListeners(0, shutdown.signal);
   fastify.addHook("preClose", async () => shutdown.abort(new ConnectError("server shutting down", Code.Unavailable)));
-  const interceptors = [errorInterceptor(fastify.log), authInterceptor(guards)];
-  const contextValues = (req: FastifyRequest) => createContextValues().set(kLogger, req.log);
+  const interceptors = [metrics.interceptor(), errorInterceptor(fastify.log), authInterceptor(guards)];
+  const contextValues = (req: FastifyRequest) =>
+    createContextValues().set(kLogger, req.log).set(kSurface, rpcSurface(req.headers["content-type"]));
   // A misspelt field is an error the caller should see, not a silently ignored value.
   const jsonOptions = { ignoreUnknownFields: false };
   const readMaxBytes = config.maxBodyBytes;
@@ -173,6 +179,6 @@ async function registerSurfaces(
     connect: true,
     grpc: true,
   });
-  const invoker = new InProcessInvoker(chains, contextValues);
+  const invoker = new InProcessInvoker(chains, (req) => contextValues(req).set(kSurface, "compat"));
   await registerCompat(fastify, { invoker, guards, maxBodyBytes: config.maxBodyBytes });
 }

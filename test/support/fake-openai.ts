@@ -139,8 +139,14 @@ export interface FakeOpenAI {
   requests: Record<string, any>[];
   /** Headers of every /v1/chat/completions request. */
   requestHeaders: http.IncomingHttpHeaders[];
-  /** Queues replies; when the queue is empty the fake answers `text("ok")`. */
+  /** Queues replies; when the queue is empty the fake asks the responder, else answers `text("ok")`. */
   enqueue(...replies: Reply[]): void;
+  /**
+   * Answers requests the queue does not: a function of the request body (its
+   * `model`, its `messages`), for concurrent runs whose order is not fixed.
+   * Returning undefined falls back to `text("ok")`.
+   */
+  respond(responder: ((body: Record<string, any>) => Reply | undefined) | undefined): void;
   /** Number of requests whose connection is still open. */
   open(): number;
   close(): Promise<void>;
@@ -152,6 +158,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const requests: Record<string, any>[] = [];
   const requestHeaders: http.IncomingHttpHeaders[] = [];
   let open = 0;
+  let responder: ((body: Record<string, any>) => Reply | undefined) | undefined;
   const server = http.createServer(async (req, res) => {
     if (req.method === "GET" && req.url === "/v1/models") {
       res.writeHead(200, { "content-type": "application/json" });
@@ -194,7 +201,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     const parsed = JSON.parse(body) as Record<string, any>;
     requests.push(parsed);
     requestHeaders.push(req.headers);
-    const r = queue.shift() ?? reply.text("ok");
+    const r = queue.shift() ?? responder?.(parsed) ?? reply.text("ok");
     open++;
     res.once("close", () => open--);
     if (r.status && r.status >= 300) {
@@ -244,6 +251,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     requests,
     requestHeaders,
     enqueue: (...r) => void queue.push(...r),
+    respond: (fn) => void (responder = fn),
     open: () => open,
     close: () =>
       new Promise<void>((f) => {
