@@ -1,13 +1,14 @@
 import { EventEmitter } from "node:events";
-import { create, fromJsonString, type MessageInitShape, toJsonString } from "@bufbuild/protobuf";
+import { create, fromJsonString, type MessageInitShape } from "@bufbuild/protobuf";
 import type { Kysely } from "kysely";
 import { type Event, EventSchema } from "../../gen/floe/v1/events_pb.js";
 import type { Logger } from "../domain/logger.js";
 import { insertRows } from "../store/insert-rows.js";
 import { TERMINAL_KINDS } from "./caught-up.js";
 import { RecentEvents } from "./recent-events.js";
+import { toRow } from "./event-row.js";
 import { SeqAllocator } from "./seq-allocator.js";
-import type { Database, EventsTable } from "../store/schema.js";
+import type { Database } from "../store/schema.js";
 
 export type EventKind = Event["kind"];
 
@@ -293,16 +294,4 @@ export class EventLog {
       .executeTakeFirst();
     return row && fromJsonString(EventSchema, row.payload);
   }
-}
-
-function toRow(p: { conversationId: string; seq: number; event: Event }): EventsTable {
-  const e = p.event;
-  return {
-    conversation_id: p.conversationId,
-    seq: p.seq,
-    run_id: e.runId,
-    kind: e.kind.case ?? "",
-    payload: toJsonString(EventSchema, e),
-    created_at: e.timestamp,
-  };
 }

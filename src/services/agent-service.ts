@@ -10,11 +10,20 @@ import { limitField, notFound, requireField } from "./require.js";
 
 const SESSIONS_MAX = 1000;
 
+type AgentImpl = ServiceImpl<typeof AgentService>;
+
 /** The agent registry, delegation, and each agent's history and sessions. */
-export function agentService(app: AppContext): ServiceImpl<typeof AgentService> {
+export function agentService(app: AppContext): AgentImpl {
+  return { ...registryMethods(app), ...workMethods(app) };
+}
+
+const known = (app: AppContext, id: string, field = "agent_id") => app.agents.require(requireField(id, field)).id;
+
+function registryMethods(
+  app: AppContext,
+): Pick<AgentImpl, "createAgent" | "listAgents" | "getAgent" | "updateAgent" | "deleteAgent"> {
   const { agents } = app;
   const view = (id: string) => agentView(agents.require(id), agents, app.models);
-  const known = (id: string, field = "agent_id") => agents.require(requireField(id, field)).id;
   return {
     async createAgent(req) {
       const id = validAgentId(req.id.trim());
@@ -54,10 +63,10 @@ export function agentService(app: AppContext): ServiceImpl<typeof AgentService> 
       };
     },
     getAgent(req) {
-      return { agent: view(known(req.agentId)) };
+      return { agent: view(known(app, req.agentId)) };
     },
     async updateAgent(req) {
-      const id = known(req.agentId);
+      const id = known(app, req.agentId);
       const model = req.modelConfigId === undefined ? undefined : validModelConfigId(req.modelConfigId, app.models);
       const tools = req.defaultTools.length ? validTools(req.defaultTools) : undefined;
       await agents.update(id, (a) => {
@@ -72,7 +81,7 @@ export function agentService(app: AppContext): ServiceImpl<typeof AgentService> 
       return { agent: view(id) };
     },
     async deleteAgent(req) {
-      const a = agents.require(known(req.agentId));
+      const a = agents.require(known(app, req.agentId));
       const live = app.runs.all().filter((r) => r.agentId === a.id).length;
       refuseDelete(agents, a, live);
       const preserve = req.preserveConversation ?? true;
@@ -85,8 +94,27 @@ export function agentService(app: AppContext): ServiceImpl<typeof AgentService> 
       await agents.remove(a.id);
       return { agentId: a.id, conversationPreserved: preserve };
     },
+  };
+}
+
+function workMethods(
+  app: AppContext,
+): Pick<
+  AgentImpl,
+  "registerAgentRole" | "delegateTask" | "getAgentHistory" | "listAgentSessions" | "getAgentSessionHistory"
+> {
+  const { agents } = app;
+  return {
+    async registerAgentRole(req) {
+      const id = known(app, req.agentId);
+      const role = validRole(req.role);
+      await agents.update(id, (a) => {
+        if (!a.roles.includes(role)) a.roles = [...a.roles, role];
+      });
+      return { status: "registered", agentId: id, role };
+    },
     async delegateTask(req, ctx) {
-      const childId = known(req.agentId);
+      const childId = known(app, req.agentId);
       const content = requireField(req.content, "content", "the task for the agent");
       const parent = req.parent.trim() || "default";
       const parentRunId = req.parentRunId.trim();
@@ -95,7 +123,7 @@ export function agentService(app: AppContext): ServiceImpl<typeof AgentService> 
       const handle = await app.work.delegateTask({
         childId,
         content,
-        parent: known(parent, "parent"),
+        parent: known(app, parent, "parent"),
         channel: req.channel.trim(),
         metadata: req.metadata,
         parentRunId,
@@ -113,7 +141,7 @@ export function agentService(app: AppContext): ServiceImpl<typeof AgentService> 
       };
     },
     async getAgentHistory(req) {
-      const id = known(req.agentId);
+      const id = known(app, req.agentId);
       const conversationId = agents.require(id).conversationId || (await app.conversations.list(1, id))[0]?.id;
       if (!conversationId) return { agentId: id, messages: [] };
       const messages = await app.conversations.history(conversationId, {
@@ -126,7 +154,7 @@ export function agentService(app: AppContext): ServiceImpl<typeof AgentService> 
       return { agentId: id, messages };
     },
     async listAgentSessions(req) {
-      const id = known(req.agentId);
+      const id = known(app, req.agentId);
       const sessions = (await app.conversations.list(SESSIONS_MAX, id)).map((c) =>
         create(AgentSessionSchema, {
           id: c.id,
@@ -138,20 +166,12 @@ export function agentService(app: AppContext): ServiceImpl<typeof AgentService> 
       return { agentId: id, sessions };
     },
     async getAgentSessionHistory(req) {
-      const id = known(req.agentId);
+      const id = known(app, req.agentId);
       const sessionId = requireField(req.sessionId, "session_id");
       const conv = await app.conversations.get(sessionId);
       if (!conv || conv.agentId !== id)
         throw notFound("session", sessionId, `list agent ${id}'s sessions with GET /api/v1/agents/${id}/sessions`);
       return { agentId: id, sessionId, messages: await app.conversations.all(sessionId) };
-    },
-    async registerAgentRole(req) {
-      const id = known(req.agentId);
-      const role = validRole(req.role);
-      await agents.update(id, (a) => {
-        if (!a.roles.includes(role)) a.roles = [...a.roles, role];
-      });
-      return { status: "registered", agentId: id, role };
     },
   };
 }

@@ -1,15 +1,15 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import type { ServiceImpl } from "@connectrpc/connect";
 import {
   type CoordinationStep,
   CoordinationStepSchema,
   type CoordinatorService,
 } from "../../gen/floe/v1/coordinator_pb.js";
-import type { AgentRecord } from "../store/agent-repository.js";
 import type { AppContext } from "./app-context.js";
 import type { AgentWork } from "./agent-work.js";
 import { invalidField } from "./request-errors.js";
 import { requireField } from "./require.js";
+import { RoleRoster } from "./role-roster.js";
 
 const COORDINATOR = "coordinator";
 
@@ -19,33 +19,10 @@ const COORDINATOR = "coordinator";
  * event feed as `status` messages to the human.
  */
 export function coordinatorService(app: AppContext): ServiceImpl<typeof CoordinatorService> {
-  const turns = new Map<string, number>();
-  /** The agents of a role that can take work; NotFound or FailedPrecondition otherwise. */
-  const agentsOf = (role: string): AgentRecord[] => {
-    const all = app.agents.withRole(role);
-    if (all.length === 0)
-      throw new ConnectError(
-        `role ${JSON.stringify(role)} has no agents: register one with POST /api/v1/agents/{id}/register`,
-        Code.NotFound,
-      );
-    const ready = all.filter((a) => a.active && !a.paused);
-    if (ready.length === 0)
-      throw new ConnectError(
-        `every agent of role ${JSON.stringify(role)} is paused or inactive: ${all.map((a) => a.id).join(", ")}`,
-        Code.FailedPrecondition,
-      );
-    return ready;
-  };
-  /** The next agent of a role, in turn. */
-  const nextOf = (role: string): AgentRecord => {
-    const ready = agentsOf(role);
-    const i = turns.get(role) ?? 0;
-    turns.set(role, i + 1);
-    return ready[i % ready.length]!;
-  };
+  const roster = new RoleRoster(app.agents);
   const fanOut = async (roles: string[], content: string, messageType: string) => {
     const targets = new Map<string, string>();
-    for (const role of roles) for (const a of agentsOf(role)) if (!targets.has(a.id)) targets.set(a.id, role);
+    for (const role of roles) for (const a of roster.ready(role)) if (!targets.has(a.id)) targets.set(a.id, role);
     const steps: CoordinationStep[] = [];
     for (const [agentId, role] of targets) {
       const { run } = await app.work.route(
@@ -72,10 +49,10 @@ export function coordinatorService(app: AppContext): ServiceImpl<typeof Coordina
       const role = requireField(req.role, "role");
       const prompts = req.prompts.filter((p) => p.trim());
       if (prompts.length === 0) throw invalidField("prompts", "is required: one or more prompts");
-      agentsOf(role);
+      roster.ready(role);
       const steps: CoordinationStep[] = [];
       for (const [i, prompt] of prompts.entries()) {
-        const step = await runStep(app.work, role, nextOf(role).id, prompt, ctx.signal);
+        const step = await runStep(app.work, role, roster.next(role).id, prompt, ctx.signal);
         steps.push(step);
         await progress(
           app.work,
@@ -89,10 +66,10 @@ export function coordinatorService(app: AppContext): ServiceImpl<typeof Coordina
       const roles = req.roles.map((r) => r.trim()).filter(Boolean);
       if (roles.length === 0) throw invalidField("roles", "is required: the roles in order");
       let input = requireField(req.content, "content");
-      for (const role of roles) agentsOf(role);
+      for (const role of roles) roster.ready(role);
       const steps: CoordinationStep[] = [];
       for (const [i, role] of roles.entries()) {
-        const step = await runStep(app.work, role, nextOf(role).id, input, ctx.signal);
+        const step = await runStep(app.work, role, roster.next(role).id, input, ctx.signal);
         steps.push(step);
         await progress(
           app.work,
