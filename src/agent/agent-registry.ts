@@ -21,9 +21,21 @@ export class AgentRegistry {
     private readonly conversations: ConversationRepository,
   ) {}
 
-  /** Loads the stored agents, registering `default` and the config's agents when missing. */
+  /**
+   * Loads the stored agents and registers `default` when missing. The
+   * config's agents are registered, or refreshed from the file (prompt,
+   * tools, model) with their state (paused, roles, conversation) kept.
+   */
   async load(configured: readonly AgentProfile[]): Promise<void> {
     for (const a of await this.repo.all()) this.agents.set(a.id, a);
+    for (const p of configured) {
+      if (!this.agents.has(p.id)) continue;
+      await this.update(p.id, (a) => {
+        a.systemPrompt = p.systemPrompt;
+        a.defaultTools = [...p.defaultTools];
+        a.modelConfigId = p.modelId;
+      });
+    }
     const seeds = [{ id: DEFAULT_AGENT_ID, systemPrompt: DEFAULT_SYSTEM_PROMPT, defaultTools: [], modelId: "" }];
     for (const p of [...seeds, ...configured]) {
       if (this.agents.has(p.id)) continue;

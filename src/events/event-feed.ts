@@ -29,7 +29,10 @@ export type FeedInput = Omit<FeedItem, "cursor">;
  * only: their text is in the `message` that ends the run.
  */
 export class EventFeed {
+  /** The last cursor handed out. */
   private latest = 0;
+  /** The last cursor stored and published: where a new subscriber starts. */
+  private published = 0;
   private writes: Promise<unknown> = Promise.resolve();
   private readonly bus = new EventEmitter();
   private sincePrune = 0;
@@ -44,10 +47,12 @@ export class EventFeed {
 
   async load(): Promise<void> {
     this.latest = await this.repo.latestCursor();
+    this.published = this.latest;
   }
 
+  /** The cursor of the last event published; an event still being stored is after it. */
   get latestCursor(): number {
-    return this.latest;
+    return this.published;
   }
 
   /** Stores an event and then publishes it. Writes are serialized, so cursors are published in order. */
@@ -63,6 +68,7 @@ export class EventFeed {
         payload: toJsonString(EventSchema, item.event),
         created_at: item.event.timestamp,
       });
+      this.published = item.cursor;
       this.bus.emit("item", item);
       if (++this.sincePrune >= 1000) {
         this.sincePrune = 0;

@@ -14,6 +14,7 @@ import type { ChatRunStarter } from "./chat-run-starter.js";
 import { invalidField } from "./request-errors.js";
 
 export const HUMAN = "human";
+export const COORDINATOR = "coordinator";
 const MESSAGE_TYPES = new Set(["message", "action", "status"]);
 /** Delegations nest at most this deep. */
 const MAX_DELEGATION_DEPTH = 8;
@@ -118,6 +119,8 @@ export class AgentWork implements AgentOps {
     const msg = validMessage(m);
     const toHuman = msg.recipient === HUMAN;
     if (!toHuman) this.d.agents.require(msg.recipient);
+    if (msg.sender !== HUMAN && msg.sender !== COORDINATOR && !this.d.agents.get(msg.sender))
+      throw invalidField("sender", `names no agent: ${JSON.stringify(msg.sender)} (an agent id, or "human")`);
     const id = randomUUID();
     let run: RunHandle | undefined;
     if (!toHuman) {

@@ -6,12 +6,10 @@ import {
   type CoordinatorService,
 } from "../../gen/floe/v1/coordinator_pb.js";
 import type { AppContext } from "./app-context.js";
-import type { AgentWork } from "./agent-work.js";
+import { type AgentWork, COORDINATOR } from "./agent-work.js";
 import { invalidField } from "./request-errors.js";
 import { requireField } from "./require.js";
 import { RoleRoster } from "./role-roster.js";
-
-const COORDINATOR = "coordinator";
 
 /**
  * Role-based coordination. Every prompt is a bus message from `coordinator`
