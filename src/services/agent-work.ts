@@ -11,6 +11,7 @@ import type { AgentOps, ToolCaller } from "../agent/tools/tool.js";
 import type { EventFeed } from "../events/event-feed.js";
 import type { BusRepository } from "../store/bus-repository.js";
 import type { ChatRunStarter } from "./chat-run-starter.js";
+import { agentFor } from "./chat-request.js";
 import { invalidField } from "./request-errors.js";
 
 export const HUMAN = "human";
@@ -121,22 +122,9 @@ export class AgentWork implements AgentOps {
     if (!toHuman) this.d.agents.require(msg.recipient);
     if (msg.sender !== HUMAN && msg.sender !== COORDINATOR && !this.d.agents.get(msg.sender))
       throw invalidField("sender", `names no agent: ${JSON.stringify(msg.sender)} (an agent id, or "human")`);
+    // Refused before anything is stored: a paused or inactive agent takes no message.
+    if (!toHuman) agentFor(create(ChatRequestSchema, { agentId: msg.recipient }), (a) => this.d.agents.profile(a));
     const id = randomUUID();
-    let run: RunHandle | undefined;
-    if (!toHuman) {
-      const conversationId = await this.d.agents.mainConversation(msg.recipient);
-      const from = msg.sender === HUMAN ? "the human" : `agent ${msg.sender}`;
-      const chat = create(ChatRequestSchema, {
-        text: `${msg.messageType === "message" ? "Message" : `${msg.messageType} message`} from ${from}${msg.channel ? ` on channel ${msg.channel}` : ""}:\n${msg.content}`,
-        agentId: msg.recipient,
-        conversationId,
-        queue: true,
-        context: msg.metadata,
-      });
-      run = await this.d.chat.start(chat, {
-        cause: { kind, fromAgent: msg.sender, messageId: id, channel: msg.channel },
-      });
-    }
     const now = new Date().toISOString();
     await this.d.bus.insert({
       id,
@@ -146,11 +134,30 @@ export class AgentWork implements AgentOps {
       message_type: msg.messageType,
       channel: msg.channel,
       metadata: JSON.stringify(msg.metadata ?? {}),
-      run_id: run?.id ?? "",
+      run_id: "",
       created_at: now,
     });
+    // Published before the run it causes, so the feed shows the message first.
     await this.publish(msg, now);
+    if (toHuman) return { id };
+    const run = await this.wake(msg, id, kind);
+    await this.d.bus.setRun(id, run.id);
     return { id, run };
+  }
+
+  /** A run of the recipient in its main conversation, queued behind its current work. */
+  private async wake(msg: BusMessage, messageId: string, kind: RunCause["kind"]): Promise<RunHandle> {
+    const conversationId = await this.d.agents.mainConversation(msg.recipient);
+    const from = msg.sender === HUMAN ? "the human" : `agent ${msg.sender}`;
+    const what = msg.messageType === "message" ? "Message" : `${msg.messageType} message`;
+    const chat = create(ChatRequestSchema, {
+      text: `${what} from ${from}${msg.channel ? ` on channel ${msg.channel}` : ""}:\n${msg.content}`,
+      agentId: msg.recipient,
+      conversationId,
+      queue: true,
+      context: msg.metadata,
+    });
+    return this.d.chat.start(chat, { cause: { kind, fromAgent: msg.sender, messageId, channel: msg.channel } });
   }
 
   private async publish(msg: BusMessage, timestamp: string): Promise<void> {

@@ -53,10 +53,15 @@ export function bridgeRunsToFeed(events: EventLog, runs: RunRegistry, feed: Even
         message(e, "user", plan.text, channel);
         return;
       }
-      case "complete":
-        message(e, "assistant", e.kind.value.response, channels.get(e.runId) ?? "");
+      case "complete": {
+        const channel = channels.get(e.runId) ?? "";
         channels.delete(e.runId);
+        const { response } = e.kind.value;
+        // Published once the run's result is recorded: a reader of the feed then finds the run ended everywhere.
+        const done = runs.find(e.runId)?.done ?? Promise.resolve();
+        void done.then(() => message(e, "assistant", response, channel));
         return;
+      }
       case "error":
       case "cancelled":
         channels.delete(e.runId);
