@@ -4,7 +4,6 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import parsePrometheusTextFormat, { type PromFamily } from "parse-prometheus-text-format";
 import { afterEach, describe, expect, it } from "vitest";
-import { ChatService } from "../gen/floe/v1/chat_pb.js";
 import { ConversationService } from "../gen/floe/v1/conversation_pb.js";
 import { type ChatEnv, collect, createChatEnv } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
