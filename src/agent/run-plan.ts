@@ -48,7 +48,9 @@ export interface RunCause {
   kind: "chat" | "delegated" | "message" | "human_reply" | "coordinator";
   fromAgent?: string;
   messageId?: string;
+  /** The channel and message type the run's user message is stored with. */
   channel?: string;
+  messageType?: string;
 }
 
 /** Everything a run needs, validated and resolved by ChatService before the engine sees it. */
@@ -83,5 +85,13 @@ export interface RunPlan {
 
 /** The user message a run stores: when it starts, or when its queued turn comes. */
 export function userMessageOf(plan: RunPlan): NewMessage {
-  return { role: "user", content: plan.text, agentId: plan.profile.id, metadata: plan.context ?? {} };
+  const cause = plan.seams.cause;
+  return {
+    role: "user",
+    content: plan.text,
+    agentId: plan.profile.id,
+    metadata: plan.context ?? {},
+    channel: cause?.channel ?? "",
+    messageType: cause?.messageType ?? "message",
+  };
 }

@@ -1,11 +1,11 @@
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { AgentSessionSchema, type AgentService } from "../../gen/floe/v1/agent_pb.js";
+import { AgentSessionSchema, type AgentService, type CreateAgentRequest } from "../../gen/floe/v1/agent_pb.js";
 import { ChatRequestSchema } from "../../gen/floe/v1/chat_pb.js";
 import { newRecord } from "../agent/agent-registry.js";
 import type { AppContext } from "./app-context.js";
 import { agentView, refuseDelete, validAgentId, validModelConfigId, validRole, validTools } from "./agent-view.js";
-import { invalidField } from "./request-errors.js";
+import { invalidValue } from "./request-errors.js";
 import { limitField, notFound, requireField } from "./require.js";
 
 const SESSIONS_MAX = 1000;
@@ -17,6 +17,51 @@ export function agentService(app: AppContext): AgentImpl {
   return { ...registryMethods(app), ...workMethods(app) };
 }
 
+/** Registers an agent; its `initial_prompt`, if any, starts its first run. */
+async function createAgent(app: AppContext, req: CreateAgentRequest) {
+  const { agents } = app;
+  const id = validAgentId(req.id.trim());
+  const parent = req.parent.trim();
+  if (req.activate === false && req.initialPrompt.trim())
+    throw invalidValue("initial_prompt", "needs an active agent: leave out activate=false, or send the prompt later");
+  if (parent && !agents.get(parent)) throw invalidValue("parent", `names no agent: ${JSON.stringify(parent)}`);
+  await agents.insert(
+    newRecord({
+      id,
+      persona: req.persona.trim(),
+      personaDescription: req.personaDescription.trim(),
+      systemPrompt: req.systemPrompt,
+      modelConfigId: validModelConfigId(req.modelConfigId, app.models),
+      defaultTools: validTools(req.defaultTools),
+      parent,
+      active: req.activate ?? true,
+    }),
+  );
+  let initialRunId = "";
+  if (req.initialPrompt.trim()) {
+    // An agent whose first run cannot start is not created: the request had no effect.
+    try {
+      const conversationId = await agents.mainConversation(id);
+      const chat = create(ChatRequestSchema, { text: req.initialPrompt, agentId: id, conversationId, queue: true });
+      initialRunId = (await app.chat.start(chat)).id;
+    } catch (e) {
+      await removeAgent(app, id);
+      throw e;
+    }
+  }
+  return { agent: agentView(agents.require(id), agents, app.models), initialRunId };
+}
+
+/** Removes an agent and the conversation its failed creation made. */
+async function removeAgent(app: AppContext, id: string): Promise<void> {
+  const conversationId = app.agents.get(id)?.conversationId;
+  if (conversationId) {
+    await app.conversations.delete(conversationId);
+    app.events.forget(conversationId);
+  }
+  await app.agents.remove(id);
+}
+
 const known = (app: AppContext, id: string, field = "agent_id") => app.agents.require(requireField(id, field)).id;
 
 function registryMethods(
@@ -25,30 +70,7 @@ function registryMethods(
   const { agents } = app;
   const view = (id: string) => agentView(agents.require(id), agents, app.models);
   return {
-    async createAgent(req) {
-      const id = validAgentId(req.id.trim());
-      const parent = req.parent.trim();
-      if (parent && !agents.get(parent)) throw invalidField("parent", `names no agent: ${JSON.stringify(parent)}`);
-      await agents.insert(
-        newRecord({
-          id,
-          persona: req.persona.trim(),
-          personaDescription: req.personaDescription.trim(),
-          systemPrompt: req.systemPrompt,
-          modelConfigId: validModelConfigId(req.modelConfigId, app.models),
-          defaultTools: validTools(req.defaultTools),
-          parent,
-          active: req.activate ?? true,
-        }),
-      );
-      let initialRunId = "";
-      if (req.initialPrompt.trim()) {
-        const conversationId = await agents.mainConversation(id);
-        const chat = create(ChatRequestSchema, { text: req.initialPrompt, agentId: id, conversationId, queue: true });
-        initialRunId = (await app.chat.start(chat)).id;
-      }
-      return { agent: view(id), initialRunId };
-    },
+    createAgent: (req) => createAgent(app, req),
     listAgents(req) {
       const all = agents.list().map((a) => agentView(a, agents, app.models));
       if (!req.simple) return { agents: all };
@@ -119,7 +141,7 @@ function workMethods(
       const parent = req.parent.trim() || "default";
       const parentRunId = req.parentRunId.trim();
       if (parentRunId && !app.runs.find(parentRunId))
-        throw invalidField("parent_run_id", `is not a live run: ${parentRunId}`);
+        throw invalidValue("parent_run_id", `is not a live run: ${parentRunId}`);
       const handle = await app.work.delegateTask({
         childId,
         content,

@@ -6,7 +6,7 @@ import type { ModelRegistry } from "../agent/model-registry.js";
 import { DEFAULT_SYSTEM_PROMPT } from "../domain/agent-profile.js";
 import { TOOL_NAMES } from "../domain/tool-names.js";
 import type { AgentRecord } from "../store/agent-repository.js";
-import { invalidField } from "./request-errors.js";
+import { invalidField, invalidValue } from "./request-errors.js";
 
 const AGENT_ID = /^[a-z0-9_-]{1,64}$/;
 
@@ -40,7 +40,7 @@ export function agentView(a: AgentRecord, agents: AgentRegistry, models: ModelRe
 /** An agent id as the registry accepts it, or InvalidArgument. */
 export function validAgentId(id: string, field = "id"): string {
   if (!AGENT_ID.test(id))
-    throw invalidField(field, `must be 1 to 64 characters of a-z, 0-9, "-" and "_", got ${JSON.stringify(id)}`);
+    throw invalidValue(field, `must be 1 to 64 characters of a-z, 0-9, "-" and "_", got ${JSON.stringify(id)}`);
   return id;
 }
 
@@ -52,7 +52,7 @@ export function validModelConfigId(id: string, models: ModelRegistry): string {
       .list()
       .map((m) => m.id)
       .join(", ");
-    throw invalidField("model_config_id", `${JSON.stringify(v)} is not a configured model (configured: ${known})`);
+    throw invalidValue("model_config_id", `${JSON.stringify(v)} is not a configured model (configured: ${known})`);
   }
   return v;
 }
@@ -60,7 +60,7 @@ export function validModelConfigId(id: string, models: ModelRegistry): string {
 export function validTools(tools: readonly string[]): string[] {
   const unknown = tools.filter((t) => !(TOOL_NAMES as readonly string[]).includes(t));
   if (unknown.length)
-    throw invalidField(
+    throw invalidValue(
       "default_tools",
       `names unknown tool(s) ${unknown.join(", ")} (known: ${TOOL_NAMES.join(", ")})`,
     );
@@ -70,7 +70,7 @@ export function validTools(tools: readonly string[]): string[] {
 export function validRole(role: string): string {
   const r = role.trim();
   if (!r) throw invalidField("role", "is required: the coordinator role to register the agent under");
-  if (r.length > 64) throw invalidField("role", "must be at most 64 characters");
+  if (r.length > 64) throw invalidValue("role", "must be at most 64 characters");
   return r;
 }
 

@@ -12,7 +12,7 @@ import type { EventFeed } from "../events/event-feed.js";
 import type { BusRepository } from "../store/bus-repository.js";
 import type { ChatRunStarter } from "./chat-run-starter.js";
 import { agentFor } from "./chat-request.js";
-import { invalidField } from "./request-errors.js";
+import { invalidField, invalidValue } from "./request-errors.js";
 
 export const HUMAN = "human";
 export const COORDINATOR = "coordinator";
@@ -121,7 +121,7 @@ export class AgentWork implements AgentOps {
     const toHuman = msg.recipient === HUMAN;
     if (!toHuman) this.d.agents.require(msg.recipient);
     if (msg.sender !== HUMAN && msg.sender !== COORDINATOR && !this.d.agents.get(msg.sender))
-      throw invalidField("sender", `names no agent: ${JSON.stringify(msg.sender)} (an agent id, or "human")`);
+      throw invalidValue("sender", `names no agent: ${JSON.stringify(msg.sender)} (an agent id, or "human")`);
     // Refused before anything is stored: a paused or inactive agent takes no message.
     if (!toHuman) agentFor(create(ChatRequestSchema, { agentId: msg.recipient }), (a) => this.d.agents.profile(a));
     const id = randomUUID();
@@ -157,7 +157,9 @@ export class AgentWork implements AgentOps {
       queue: true,
       context: msg.metadata,
     });
-    return this.d.chat.start(chat, { cause: { kind, fromAgent: msg.sender, messageId, channel: msg.channel } });
+    return this.d.chat.start(chat, {
+      cause: { kind, fromAgent: msg.sender, messageId, channel: msg.channel, messageType: msg.messageType },
+    });
   }
 
   private async publish(msg: BusMessage, timestamp: string): Promise<void> {
@@ -226,7 +228,7 @@ export function validMessage(m: BusMessage): BusMessage {
   if (!recipient) throw invalidField("recipient", 'is required: an agent id or "human"');
   const messageType = m.messageType.trim() || "message";
   if (!MESSAGE_TYPES.has(messageType))
-    throw invalidField("message_type", `must be message, action or status, got ${JSON.stringify(messageType)}`);
+    throw invalidValue("message_type", `must be message, action or status, got ${JSON.stringify(messageType)}`);
   return {
     ...m,
     content: m.content,

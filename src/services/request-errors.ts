@@ -21,6 +21,21 @@ export function invalidField(field: string, description: string): ConnectError {
   ]);
 }
 
+/**
+ * InvalidArgument for a value that is well-formed but not accepted (a
+ * pattern it does not match, an id that names nothing), naming the field.
+ * The legacy surfaces answer it with 400, where a missing field is 422.
+ */
+export function invalidValue(field: string, description: string): ConnectError {
+  const detail = create(RequestErrorSchema, {
+    reason: RequestError_Reason.INVALID_VALUE,
+    fieldViolations: [{ field, description }],
+  });
+  return new ConnectError(`${field} ${description}`, Code.InvalidArgument, undefined, [
+    { desc: RequestErrorSchema, value: detail },
+  ]);
+}
+
 /** InvalidArgument for a request that could not be decoded or has the wrong media type. */
 export function badRequest(
   message: string,

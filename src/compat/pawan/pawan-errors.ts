@@ -18,6 +18,7 @@ export const PAWAN_ERRORS: ErrorTable = {
   reasons: {
     [RequestError_Reason.MALFORMED_BODY]: 400,
     [RequestError_Reason.INVALID_FIELD]: 422,
+    [RequestError_Reason.INVALID_VALUE]: 400,
     [RequestError_Reason.UNSUPPORTED_MEDIA_TYPE]: 415,
     [RequestError_Reason.BODY_TOO_LARGE]: 413,
   },
