@@ -10,6 +10,8 @@ import { truncate } from "./tools/truncate.js";
 
 /** What the loop works with; the run executor builds it. */
 export interface LoopContext {
+  /** The channel the run's messages are stored on (a routed message's), or empty. */
+  channel?: string;
   conversationId: string;
   agentId: string;
   modelName: string;
@@ -63,6 +65,7 @@ export async function runAgentLoop(c: LoopContext): Promise<RunOutcome> {
         role: "assistant",
         content: turn.content,
         agentId: c.agentId,
+        channel: c.channel,
       });
       return { ...out, response: turn.content };
     }

@@ -94,6 +94,7 @@ export class RunExecutor {
       const outcome = await runAgentLoop({
         conversationId: run.conversationId,
         agentId: run.agentId,
+        channel: plan.seams.cause?.channel,
         modelName: plan.model.name,
         messages: opened.messages,
         maxIterations: plan.maxIterations,

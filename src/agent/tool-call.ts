@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ConnectError } from "@connectrpc/connect";
 import type { PermissionDecision, PermissionGate, PermissionRequest } from "../security/permission-gate.js";
 import type { ToolCallRequest } from "./model-provider.js";
 import type { RunEventWriter } from "./run-event-writer.js";
@@ -59,6 +60,7 @@ export async function callTool(
     return { status: "completed", result: await tool.run(args, ctx) };
   } catch (e) {
     if (e instanceof ToolError || e instanceof TypeError) return { status: "error", result: e.message };
+    if (e instanceof ConnectError) return { status: "error", result: `${call.name} failed: ${e.rawMessage}` };
     const err = e as NodeJS.ErrnoException;
     return { status: "error", result: `${call.name} failed: ${err.code ? `${err.code}: ` : ""}${err.message}` };
   }

@@ -102,7 +102,7 @@ export class EventFeed {
       channel: r.channel,
       messageType: r.message_type,
     }));
-    const oldest = cursor > 0 ? await this.repo.oldestCursor() : 0;
+    const oldest = await this.repo.oldestCursor();
     return oldest > cursor + 1 ? { items, gapOldest: oldest } : { items };
   }
 }

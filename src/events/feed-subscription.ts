@@ -6,8 +6,8 @@ import type { EventFeed, FeedItem } from "./event-feed.js";
 const REPLAY_PAGE = 500;
 
 export interface FeedSubscribeOptions {
-  /** Replay stored events after this cursor; 0 follows live only. */
-  afterCursor: number;
+  /** Replay stored events after this cursor (0: all retained); undefined follows live only. */
+  afterCursor: number | undefined;
   filter: (item: FeedItem) => boolean;
   signal: AbortSignal;
   heartbeatMs: number;
@@ -40,7 +40,8 @@ export async function* subscribeFeed(feed: EventFeed, o: FeedSubscribeOptions): 
   try {
     const snap = await o.snapshot();
     yield plain("snapshot", { case: "snapshot", value: { ...snap, latestSeq: BigInt(feed.latestCursor) } });
-    let last = o.afterCursor > 0 ? o.afterCursor : feed.latestCursor;
+    const replay = o.afterCursor !== undefined;
+    let last = o.afterCursor ?? feed.latestCursor;
     const out = (item: FeedItem): FeedOut | undefined => {
       if (item.cursor > 0) {
         if (item.cursor <= last) return undefined;
@@ -48,7 +49,7 @@ export async function* subscribeFeed(feed: EventFeed, o: FeedSubscribeOptions): 
       }
       return o.filter(item) ? { type: item.type, event: item.event, cursor: item.cursor } : undefined;
     };
-    for (let page = o.afterCursor > 0; page;) {
+    for (let page = replay; page;) {
       const { items, gapOldest } = await feed.readAfter(last, REPLAY_PAGE);
       if (gapOldest !== undefined) {
         const value = { requestedAfterSeq: BigInt(last), oldestAvailableSeq: BigInt(gapOldest) };

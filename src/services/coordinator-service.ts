@@ -50,6 +50,7 @@ export function coordinatorService(app: AppContext): ServiceImpl<typeof Coordina
       roster.ready(role);
       const steps: CoordinationStep[] = [];
       for (const [i, prompt] of prompts.entries()) {
+        if (ctx.signal.aborted) break;
         const step = await runStep(app.work, role, roster.next(role).id, prompt, ctx.signal);
         steps.push(step);
         await progress(
@@ -67,6 +68,7 @@ export function coordinatorService(app: AppContext): ServiceImpl<typeof Coordina
       for (const role of roles) roster.ready(role);
       const steps: CoordinationStep[] = [];
       for (const [i, role] of roles.entries()) {
+        if (ctx.signal.aborted) break;
         const step = await runStep(app.work, role, roster.next(role).id, input, ctx.signal);
         steps.push(step);
         await progress(
@@ -95,7 +97,8 @@ async function runStep(
     "coordinator",
   );
   const onAbort = () => void work.cancel(run!.id);
-  signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
   const r = await run!.done;
   signal.removeEventListener("abort", onAbort);
   const ok = r.status === "completed" || r.status === "max_iterations";

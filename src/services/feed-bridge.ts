@@ -12,14 +12,14 @@ import type { EventLog } from "../events/event-log.js";
  * its tokens as they stream (`stream_chunk`, live only).
  */
 export function bridgeRunsToFeed(events: EventLog, runs: RunRegistry, feed: EventFeed, log: Logger): () => void {
-  const message = (e: Event, role: string, content: string, channel: string) => {
+  const message = (e: Event, role: string, content: string, channel: string, messageType = "message") => {
     const chatMessage = create(ChatMessageSchema, {
       role,
       content,
       timestamp: e.timestamp,
       agentId: e.agentId,
       channel,
-      messageType: "message",
+      messageType,
     });
     const event = create(EventSchema, {
       conversationId: e.conversationId,
@@ -30,7 +30,7 @@ export function bridgeRunsToFeed(events: EventLog, runs: RunRegistry, feed: Even
       kind: { case: "message", value: { message: chatMessage, conversationId: e.conversationId } },
     });
     feed
-      .publish({ type: "message", event, agents: [e.agentId], channel, messageType: "message" })
+      .publish({ type: "message", event, agents: [e.agentId], channel, messageType })
       .catch((err: unknown) => log.error({ err, runId: e.runId }, "could not publish a message on the feed"));
   };
   const channels = new Map<string, string>();
@@ -50,7 +50,7 @@ export function bridgeRunsToFeed(events: EventLog, runs: RunRegistry, feed: Even
         if (!plan) return;
         const channel = plan.seams.cause?.channel ?? "";
         channels.set(e.runId, channel);
-        message(e, "user", plan.text, channel);
+        message(e, "user", plan.text, channel, plan.seams.cause?.messageType);
         return;
       }
       case "complete": {

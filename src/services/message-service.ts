@@ -5,6 +5,7 @@ import type { FeedItem } from "../events/event-feed.js";
 import { subscribeFeed } from "../events/feed-subscription.js";
 import type { AppContext } from "./app-context.js";
 import { type BusMessage, HUMAN } from "./agent-work.js";
+import { invalidValue } from "./request-errors.js";
 import { requireField } from "./require.js";
 
 /** Message routing between agents and the human, and the filtered cross-conversation feed. */
@@ -36,8 +37,10 @@ export function messageService(app: AppContext): ServiceImpl<typeof MessageServi
         includeUi: req.includeUi ?? true,
         includeBus: req.includeBus ?? true,
       });
+      if (req.afterCursor !== undefined && req.afterCursor < 0n)
+        throw invalidValue("after_cursor", `must be 0 or more, got ${req.afterCursor}`);
       const stream = subscribeFeed(app.feed, {
-        afterCursor: Number(req.afterCursor),
+        afterCursor: req.afterCursor === undefined ? undefined : Number(req.afterCursor),
         filter,
         signal: ctx.signal,
         heartbeatMs: app.config.heartbeatMs,

@@ -71,7 +71,7 @@ async function* feedFrames(inv: InProcessInvoker, req: FastifyRequest, signal: A
     channel: queryString(req, "channel"),
     includeUi: queryBool(req, "include_ui"),
     includeBus: queryBool(req, "include_bus"),
-    afterCursor: BigInt(after || 0),
+    afterCursor: after ? BigInt(after) : undefined,
   };
   for await (const r of inv.stream(MessageService.method.subscribeEvents, input, req, signal)) {
     if (!r.event) continue;

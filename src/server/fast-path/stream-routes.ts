@@ -48,7 +48,8 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
       if (reply.raw.destroyed) break;
       // Handlers may yield init shapes, as Connect allows.
       const m = isMessage(message, r.method.output) ? message : create(r.method.output, message as never);
-      out.write(r.serialization.getO(binary).serialize(m as Message));
+      // A client that does not read holds the stream here, not in server memory.
+      if (!out.write(r.serialization.getO(binary).serialize(m as Message))) await out.drained();
     }
   } catch (e) {
     error = ConnectError.from(e, Code.Internal);
@@ -90,7 +91,8 @@ class StreamWriter {
     private readonly binary: boolean,
   ) {}
 
-  write(bytes: Uint8Array): void {
+  /** Queues a message; false when the client is behind and the caller should wait for `drained`. */
+  write(bytes: Uint8Array): boolean {
     this.sendHeaders();
     const raw = this.reply.raw;
     // Messages yielded in the same tick leave in one write (one syscall), none later than this tick.
@@ -103,7 +105,22 @@ class StreamWriter {
         raw.uncork();
       });
     }
-    raw.write(envelope(0, bytes));
+    return raw.write(envelope(0, bytes));
+  }
+
+  /** Resolves when the response can take more, or is gone. */
+  drained(): Promise<void> {
+    const raw = this.reply.raw;
+    if (raw.destroyed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        raw.off("drain", done);
+        raw.off("close", done);
+        resolve();
+      };
+      raw.on("drain", done);
+      raw.on("close", done);
+    });
   }
 
   end(error: ConnectError | undefined, jsonOptions: Partial<JsonWriteOptions>): void {
