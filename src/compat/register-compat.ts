@@ -20,11 +20,14 @@ import { registerPenguinChatSocket } from "./penguin/chat-socket.js";
 import { registerPenguinEventSockets } from "./penguin/event-sockets.js";
 import { PENGUIN_ERRORS } from "./penguin/penguin-errors.js";
 import { registerPenguinRest } from "./penguin/rest-routes.js";
+import { registerPenguinUpload } from "./penguin/upload-route.js";
+import { SurfaceRoutes } from "./surface-routes.js";
 
 export interface CompatOptions {
   invoker: InProcessInvoker;
   guards: RequestGuards;
   maxBodyBytes: number;
+  maxUploadBytes: number;
 }
 
 /** The Penguin and Pawan surfaces, and their OpenAPI document and pages. */
@@ -49,6 +52,8 @@ export async function registerCompat(fastify: FastifyInstance, o: CompatOptions)
       return sendTableError(reply, tableFor(req.url), fastifyErrorToConnect(err, o.maxBodyBytes));
     });
     registerPenguinRest(scope, router, o.invoker);
+    const penguin = new SurfaceRoutes(scope, router, PENGUIN_ERRORS, "/api/v1", o.invoker);
+    await registerPenguinUpload(scope, penguin, o.maxUploadBytes);
     registerPawan(scope, router, o.invoker);
     registerPenguinChatSocket(scope, o.invoker, o.guards);
     registerPenguinEventSockets(scope, o.invoker, o.guards);

@@ -18,6 +18,7 @@ export const ENV_NAMES = {
   agentId: ["FLOE_AGENT_ID"],
   aegisNetFile: ["FLOE_AEGIS_NET_FILE"],
   maxBodyBytes: ["FLOE_MAX_BODY_BYTES"],
+  maxUploadBytes: ["FLOE_MAX_UPLOAD_BYTES"],
   heartbeatMs: ["FLOE_HEARTBEAT_MS"],
   feedSubscriberBuffer: ["FLOE_FEED_SUBSCRIBER_BUFFER"],
   eventRetention: ["FLOE_EVENT_RETENTION"],

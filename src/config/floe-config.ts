@@ -27,6 +27,8 @@ export interface FloeConfig {
   aegisNetFile: string;
   /** Largest accepted request body, in bytes. */
   maxBodyBytes: number;
+  /** Largest file `/api/v1/upload` and UploadService take. */
+  maxUploadBytes: number;
   openai: { apiKey: string; baseUrl: string };
   /** OpenRouter: key and attribution headers; `baseUrl` also serves model discovery. */
   openrouter: { apiKey: string; siteUrl: string; siteTitle: string; baseUrl: string };

@@ -180,5 +180,6 @@ async function registerSurfaces(
     grpc: true,
   });
   const invoker = new InProcessInvoker(chains, (req) => contextValues(req).set(kSurface, "compat"));
-  await registerCompat(fastify, { invoker, guards, maxBodyBytes: config.maxBodyBytes });
+  const limits = { maxBodyBytes: config.maxBodyBytes, maxUploadBytes: config.maxUploadBytes };
+  await registerCompat(fastify, { invoker, guards, ...limits });
 }

@@ -24,6 +24,7 @@ import { chatService } from "./chat-service.js";
 import { coordinatorService } from "./coordinator-service.js";
 import { messageService } from "./message-service.js";
 import { telemetryService } from "./telemetry-service.js";
+import { uploadService } from "./upload-service.js";
 import { conversationService } from "./conversation-service.js";
 import { grpcHealthService, HealthStatus } from "./grpc-health-service.js";
 import { healthService } from "./health-service.js";
@@ -77,7 +78,7 @@ export function createServiceBindings(app: AppContext): { bindings: ServiceBindi
     bind(ModelService, modelService(app)),
     bind(SystemService, systemService(app)),
     bind(SecurityService, withUnimplemented(SecurityService, "permissions, approvals and audit", {})),
-    bind(UploadService, withUnimplemented(UploadService, "uploads", {})),
+    bind(UploadService, uploadService(app)),
     bind(HealthService, healthService(app)),
     bind(PeerService, peerService(app)),
     bind(GitHubService, withUnimplemented(GitHubService, "GitHub webhook", {})),
