@@ -8,7 +8,7 @@ import { type CompatEnv, createCompatEnv, PNG_1x1 } from "./support/compat-env.j
 
 async function upload(c: CompatEnv, name: string, bytes: Uint8Array, type = "image/png", field = "file") {
   const form = new FormData();
-  form.append(field, new Blob([bytes], { type }), name);
+  form.append(field, new Blob([new Uint8Array(bytes)], { type }), name);
   const res = await fetch(`${c.server.url}/api/v1/upload`, { method: "POST", body: form });
   return { status: res.status, body: (await res.json()) as any };
 }
