@@ -17,6 +17,7 @@ import { buildOpenApi } from "./openapi.js";
 import { PAWAN_ERRORS } from "./pawan/pawan-errors.js";
 import { registerPawan } from "./pawan/routes.js";
 import { registerPenguinChatSocket } from "./penguin/chat-socket.js";
+import { registerGitHubWebhook } from "./penguin/github-route.js";
 import { registerPenguinEventSockets } from "./penguin/event-sockets.js";
 import { PENGUIN_ERRORS } from "./penguin/penguin-errors.js";
 import { registerPenguinRest } from "./penguin/rest-routes.js";
@@ -54,6 +55,7 @@ export async function registerCompat(fastify: FastifyInstance, o: CompatOptions)
     registerPenguinRest(scope, router, o.invoker);
     const penguin = new SurfaceRoutes(scope, router, PENGUIN_ERRORS, "/api/v1", o.invoker);
     await registerPenguinUpload(scope, penguin, o.maxUploadBytes);
+    await registerGitHubWebhook(scope, router, o.invoker);
     registerPawan(scope, router, o.invoker);
     registerPenguinChatSocket(scope, o.invoker, o.guards);
     registerPenguinEventSockets(scope, o.invoker, o.guards);

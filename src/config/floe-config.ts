@@ -32,7 +32,7 @@ export interface FloeConfig {
   openai: { apiKey: string; baseUrl: string };
   /** OpenRouter: key and attribution headers; `baseUrl` also serves model discovery. */
   openrouter: { apiKey: string; siteUrl: string; siteTitle: string; baseUrl: string };
-  github: { webhookSecret: string; appId: string; privateKeyPath: string };
+  github: { webhookSecret: string; appId: string; privateKeyPath: string; rules: GitHubRule[] };
   /** Interval of typed heartbeat events on idle streams, in ms. */
   heartbeatMs: number;
   /** Live events held for one event-feed subscriber before it is dropped as fallen behind. */
@@ -73,4 +73,14 @@ export interface ConfigFlags {
   config?: string;
   host?: string;
   port?: number | string;
+}
+
+/** Where a GitHub webhook event goes: to every agent of a role, or to one agent. */
+export interface GitHubRule {
+  /** `push`, `pull_request`, `issues`, `issue_comment`, `pull_request_review` or `workflow_run`. */
+  event: string;
+  /** The payload's `action` (for example `opened`); empty matches any. */
+  action: string;
+  role: string;
+  agent: string;
 }

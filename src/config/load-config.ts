@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { type ModelConfig, ModelConfigSchema } from "../../gen/floe/v1/common_pb.js";
 import { type AgentProfile, DEFAULT_SYSTEM_PROMPT } from "../domain/agent-profile.js";
 import { TOOL_NAMES } from "../domain/tool-names.js";
+import { DEFAULT_GITHUB_RULES, parseGitHubRules } from "./github-rules.js";
 import { ConfigError } from "./config-error.js";
 import { type EnvKey, readEnv } from "./env-names.js";
 import {
@@ -38,6 +39,7 @@ const FILE_KEYS = new Set([
   "allow_public_without_keys",
   "default_model",
   "models",
+  "github_rules",
   "agent_id",
   "aegis_net_file",
   "max_body_bytes",
@@ -178,6 +180,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       webhookSecret: pick("githubWebhookSecret", "__none", str, ""),
       appId: pick("githubAppId", "__none", str, ""),
       privateKeyPath: pick("githubAppPrivateKeyPath", "__none", str, ""),
+      rules: file.github_rules === undefined ? DEFAULT_GITHUB_RULES : parseGitHubRules(file.github_rules, src),
     },
     configFile: existsSync(configFile) ? configFile : "",
   };

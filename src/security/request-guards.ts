@@ -8,7 +8,8 @@ import { isAllowedHostHeader, isLoopbackHost } from "./loopback.js";
  * (and Pawan's /health) hides the agent id and version from callers without
  * a key. Everything else needs a key once keys are configured.
  */
-const OPEN_SERVICES = new Set(["grpc.health.v1.Health", "floe.v1.HealthService"]);
+// The GitHub webhook cannot carry Floe's key: its HMAC signature, checked by the service, authenticates it.
+const OPEN_SERVICES = new Set(["grpc.health.v1.Health", "floe.v1.HealthService", "floe.v1.GitHubService"]);
 
 /** A browser cannot set headers on a WebSocket: it may offer the key as this subprotocol, base64url-encoded. */
 export const KEY_SUBPROTOCOL_PREFIX = "floe.api-key.";

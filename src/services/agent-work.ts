@@ -16,6 +16,9 @@ import { invalidField, invalidValue } from "./request-errors.js";
 
 export const HUMAN = "human";
 export const COORDINATOR = "coordinator";
+/** The sender of messages the GitHub webhook routes. */
+export const GITHUB = "github";
+const SYSTEM_SENDERS = new Set([HUMAN, COORDINATOR, GITHUB]);
 const MESSAGE_TYPES = new Set(["message", "action", "status"]);
 /** Delegations nest at most this deep. */
 const MAX_DELEGATION_DEPTH = 8;
@@ -120,7 +123,7 @@ export class AgentWork implements AgentOps {
     const msg = validMessage(m);
     const toHuman = msg.recipient === HUMAN;
     if (!toHuman) this.d.agents.require(msg.recipient);
-    if (msg.sender !== HUMAN && msg.sender !== COORDINATOR && !this.d.agents.get(msg.sender))
+    if (!SYSTEM_SENDERS.has(msg.sender) && !this.d.agents.get(msg.sender))
       throw invalidValue("sender", `names no agent: ${JSON.stringify(msg.sender)} (an agent id, or "human")`);
     // Refused before anything is stored: a paused or inactive agent takes no message.
     if (!toHuman) agentFor(create(ChatRequestSchema, { agentId: msg.recipient }), (a) => this.d.agents.profile(a));

@@ -18,11 +18,13 @@ import { UploadService } from "../../gen/floe/v1/upload_pb.js";
 import { Health } from "../../gen/grpc/health/v1/health_pb.js";
 import { ServerReflection as ReflectionV1 } from "../../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ReflectionV1alpha } from "../../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { GitHubDeliveryRepository } from "../store/github-delivery-repository.js";
 import type { AppContext } from "./app-context.js";
 import { agentService } from "./agent-service.js";
 import { chatService } from "./chat-service.js";
 import { coordinatorService } from "./coordinator-service.js";
 import { messageService } from "./message-service.js";
+import { gitHubService } from "./github-service.js";
 import { telemetryService } from "./telemetry-service.js";
 import { uploadService } from "./upload-service.js";
 import { conversationService } from "./conversation-service.js";
@@ -81,7 +83,7 @@ export function createServiceBindings(app: AppContext): { bindings: ServiceBindi
     bind(UploadService, uploadService(app)),
     bind(HealthService, healthService(app)),
     bind(PeerService, peerService(app)),
-    bind(GitHubService, withUnimplemented(GitHubService, "GitHub webhook", {})),
+    bind(GitHubService, gitHubService(app, new GitHubDeliveryRepository(app.database.db))),
   ];
   const index = new ReflectionIndex([...FLOE_SERVICES, Health, ReflectionV1, ReflectionV1alpha]);
   return {

@@ -141,6 +141,21 @@ migrations["0004_agents_bus_feed"] = {
   },
 };
 
+migrations["0005_github_deliveries"] = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("github_deliveries")
+      .addColumn("delivery_id", "text", (c) => c.primaryKey())
+      .addColumn("event", "text", (c) => c.notNull())
+      .addColumn("action", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("outcome", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("received_at", "text", (c) => c.notNull())
+      .addColumn("handled_at", "text", (c) => c.notNull().defaultTo(""))
+      .execute();
+  },
+};
+
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };

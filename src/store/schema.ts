@@ -122,6 +122,19 @@ export interface FeedEventsTable {
   created_at: string;
 }
 
+/** A GitHub webhook delivery: recorded once (a replayed id is refused), then with its outcome. */
+export interface GitHubDeliveriesTable {
+  delivery_id: string;
+  event: string;
+  action: string;
+  /** `received`, `routed`, `ignored` or `failed`. */
+  status: string;
+  /** What was done, for example the agents and runs it started. */
+  outcome: string;
+  received_at: string;
+  handled_at: string;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -131,4 +144,5 @@ export interface Database {
   agents: AgentsTable;
   bus_messages: BusMessagesTable;
   feed_events: FeedEventsTable;
+  github_deliveries: GitHubDeliveriesTable;
 }
