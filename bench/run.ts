@@ -1,4 +1,5 @@
 import { measureEventLog } from "./event-log.js";
+import { measureFanout } from "./fanout.js";
 import { measureSoak } from "./soak.js";
 import { measureRelay } from "./relay.js";
 import { measureUnaryThroughput } from "./unary-throughput.js";
@@ -83,5 +84,49 @@ if (!only || only === "soak") {
   );
   console.log(
     `  server memory: ${mib(s.memory.before)} idle before, ${mib(s.memory.peak)} peak, ${mib(s.memory.after)} idle after (${ratio(s.memory.after, s.memory.before)} of before)`,
+  );
+}
+
+if (!only || only === "fanout") {
+  const f = await measureFanout(
+    Number(process.env.BENCH_FANOUT_WS ?? 5000),
+    Number(process.env.BENCH_FANOUT_CONNECT ?? 5000),
+    Number(process.env.BENCH_FANOUT_EVENTS ?? 30),
+  );
+  const subscribers = f.ws + f.connect;
+  const q = (x: { p50: number; p99: number }) => `p50 ${ms(x.p50)}, p99 ${ms(x.p99)}`;
+  const perSub = (after: number, before: number, n: number) => (n > 0 ? (after - before) / n : NaN);
+  const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
+  const mem = f.memory;
+  const rssAll = perSub(mem.afterConnect.rss, mem.before.rss, subscribers);
+  console.log(
+    `\nFan-out (${f.ws} WebSocket + ${f.connect} Connect idle subscribers, ${f.events} events one at a time; baseline: one subscriber, same server)`,
+  );
+  console.log(`  one WS subscriber       ${q(f.single.ws)}  1.00 (100 events)`);
+  console.log(`  one Connect subscriber  ${q(f.single.connect)}`);
+  console.log(
+    `  all ${subscribers} (last one)  ${q(f.all)}, max ${ms(f.all.max)}  p50 ${ratio(f.all.p50, f.single.ws.p50)}, p99 ${ratio(f.all.p99, f.single.ws.p99)} of one WS subscriber's; ${ratio(f.all.p99, 100)} of the 100 ms target`,
+  );
+  console.log(`  last WS subscriber      ${q(f.lastWs)}; last Connect subscriber ${q(f.lastConnect)}`);
+  console.log(`  each arrival            ${q(f.arrival)}`);
+  console.log(
+    `  server memory per idle subscriber (RSS): ${kb(rssAll)} (${ratio(rssAll, 30_000)} of the 30 KB target); WS ${kb(perSub(mem.afterWs.rss, mem.before.rss, f.ws))}, Connect ${kb(perSub(mem.afterConnect.rss, mem.afterWs.rss, f.connect))}`,
+  );
+  console.log(
+    `  heap used after a full GC, per subscriber: WS ${kb(perSub(mem.afterWs.heapUsed, mem.before.heapUsed, f.ws))}, Connect ${kb(perSub(mem.afterConnect.heapUsed, mem.afterWs.heapUsed, f.connect))}`,
+  );
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+  console.log(
+    `  server RSS ${mib(mem.before.rss)} before, ${mib(mem.afterWs.rss)} with the WS subscribers, ${mib(mem.afterConnect.rss)} with all, ${mib(mem.afterEvents.rss)} after the events; heap ${mib(mem.before.heapUsed)}, ${mib(mem.afterWs.heapUsed)}, ${mib(mem.afterConnect.heapUsed)}, ${mib(mem.afterEvents.heapUsed)}`,
+  );
+  const e = mem.afterEvents;
+  console.log(
+    `  after the events, with a full GC: RSS ${mib(e.rssAfterGc)}, heap ${mib(e.heapUsed)} used of ${mib(e.heapTotal)}, external ${mib(e.external)}`,
+  );
+  console.log(
+    `  CPU per fanned-out event: server ${ms(f.cpuPerEvent.server)}, bench process (all the subscribers) ${ms(f.cpuPerEvent.client)}`,
+  );
+  console.log(
+    `  opened in ${f.openSeconds.ws.toFixed(1)} s (WS) and ${f.openSeconds.connect.toFixed(1)} s (Connect); missing ${f.missing}, late ${f.late}, dropped ${f.dropped}`,
   );
 }
