@@ -31,7 +31,7 @@ export interface FeedOut {
  * resume from that cursor.
  */
 export async function* subscribeFeed(feed: EventFeed, o: FeedSubscribeOptions): AsyncGenerator<FeedOut> {
-  const live = new BoundedBuffer(feed, o.maxBuffered, o.signal);
+  const live = new BoundedBuffer(feed, o.maxBuffered, o.signal, o.filter);
   const plain = (type: string, kind: EventKindInit): FeedOut => ({
     type,
     cursor: 0,
@@ -47,7 +47,8 @@ export async function* subscribeFeed(feed: EventFeed, o: FeedSubscribeOptions): 
         if (item.cursor <= last) return undefined;
         last = item.cursor;
       }
-      return o.filter(item) ? { type: item.type, event: item.event, cursor: item.cursor } : undefined;
+      // The item itself: every subscriber gets the same object, so its encoding can be shared.
+      return o.filter(item) ? item : undefined;
     };
     for (let page = replay; page;) {
       const { items, gapOldest } = await feed.readAfter(last, REPLAY_PAGE);
@@ -81,56 +82,65 @@ export async function* subscribeFeed(feed: EventFeed, o: FeedSubscribeOptions): 
   }
 }
 
-/** Live feed events for one subscriber, at most `max` of them. */
+/**
+ * Live feed events for one subscriber, at most `max` of them. Items its
+ * filter refuses are never held and never wake it. One timer per
+ * subscriber, refreshed, paces heartbeats.
+ */
 class BoundedBuffer {
   private buffered: FeedItem[] = [];
   private head = 0;
-  private wake: (() => void) | undefined;
+  private wake: ((timedOut: boolean) => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private stop: (() => void) | undefined;
-  private readonly onAbort = () => this.wake?.();
+  private readonly onAbort = () => this.wake?.(false);
   overflowed = false;
 
   constructor(
     feed: EventFeed,
     private readonly max: number,
     private readonly signal: AbortSignal,
+    filter: (item: FeedItem) => boolean,
   ) {
     this.stop = feed.listen((item) => {
+      if (!filter(item)) return;
       if (this.buffered.length - this.head >= this.max) {
         this.overflowed = true;
         this.buffered = [];
         this.head = 0;
         this.close();
       } else this.buffered.push(item);
-      this.wake?.();
+      this.wake?.(false);
     });
     signal.addEventListener("abort", this.onAbort);
   }
 
   next(): FeedItem | undefined {
-    if (this.head >= this.buffered.length) return undefined;
-    const item = this.buffered[this.head++];
-    if (this.head > 1024 && this.head * 2 > this.buffered.length) {
-      this.buffered = this.buffered.slice(this.head);
-      this.head = 0;
+    if (this.head >= this.buffered.length) {
+      // Drained: start over, so an idle subscriber holds nothing.
+      if (this.head > 0) {
+        this.buffered = [];
+        this.head = 0;
+      }
+      return undefined;
     }
-    return item;
+    return this.buffered[this.head++];
   }
 
+  /** Waits for an item or the abort; true when `ms` passed with neither (time for a heartbeat). */
   async idle(ms: number): Promise<boolean> {
-    if (this.overflowed) return false;
+    if (this.overflowed || this.signal.aborted) return false;
     const timedOut = await new Promise<boolean>((resolve) => {
-      const t = setTimeout(() => resolve(true), ms);
-      this.wake = () => {
-        clearTimeout(t);
-        resolve(false);
-      };
+      this.wake = resolve;
+      if (this.timer) this.timer.refresh();
+      else this.timer = setTimeout(() => this.wake?.(true), ms);
     });
     this.wake = undefined;
     return timedOut && !this.signal.aborted && this.head >= this.buffered.length;
   }
 
   close(): void {
+    clearTimeout(this.timer);
     this.stop?.();
     this.stop = undefined;
     this.signal.removeEventListener("abort", this.onAbort);

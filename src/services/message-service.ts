@@ -1,8 +1,13 @@
-import type { JsonObject } from "@bufbuild/protobuf";
+import { create, type JsonObject } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { MessageService, RoutedMessage } from "../../gen/floe/v1/message_pb.js";
+import {
+  type MessageService,
+  type RoutedMessage,
+  type SubscribeEventsResponse,
+  SubscribeEventsResponseSchema,
+} from "../../gen/floe/v1/message_pb.js";
 import type { FeedItem } from "../events/event-feed.js";
-import { subscribeFeed } from "../events/feed-subscription.js";
+import { type FeedOut, subscribeFeed } from "../events/feed-subscription.js";
 import type { AppContext } from "./app-context.js";
 import { type BusMessage, HUMAN } from "./agent-work.js";
 import { invalidValue } from "./request-errors.js";
@@ -53,9 +58,21 @@ export function messageService(app: AppContext): ServiceImpl<typeof MessageServi
           messageCount: await app.conversations.totalMessages(),
         }),
       });
-      for await (const out of stream) yield { type: out.type, event: out.event, cursor: BigInt(out.cursor) };
+      for await (const out of stream) yield responseOf(out);
     },
   };
+}
+
+/** One response per feed item, shared by every subscriber: surfaces can cache its encoding. */
+const responses = new WeakMap<FeedOut, SubscribeEventsResponse>();
+
+function responseOf(out: FeedOut): SubscribeEventsResponse {
+  let r = responses.get(out);
+  if (!r) {
+    r = create(SubscribeEventsResponseSchema, { type: out.type, event: out.event, cursor: BigInt(out.cursor) });
+    responses.set(out, r);
+  }
+  return r;
 }
 
 function busMessage(m: RoutedMessage | undefined, fixed: Partial<BusMessage>): BusMessage {

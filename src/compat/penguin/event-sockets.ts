@@ -39,7 +39,7 @@ export function registerPenguinEventSockets(
 type Frame = { event: string; data: unknown; cursor?: number };
 
 /** Sends each frame until the stream ends or the socket closes; a bad request is an error frame and close 1008. */
-function relay(socket: WebSocket, frames: (signal: AbortSignal) => AsyncIterable<Frame>): void {
+function relay(socket: WebSocket, frames: (signal: AbortSignal) => AsyncIterable<Frame | string>): void {
   const closed = new AbortController();
   socket.on("close", () => closed.abort());
   void (async () => {
@@ -50,7 +50,7 @@ function relay(socket: WebSocket, frames: (signal: AbortSignal) => AsyncIterable
           socket.close(CLOSE_FELL_BEHIND, "subscriber fell behind: reconnect with after_cursor");
           return;
         }
-        socket.send(JSON.stringify(f));
+        socket.send(typeof f === "string" ? f : JSON.stringify(f));
       }
       socket.close(1000);
     } catch (e) {
@@ -61,7 +61,11 @@ function relay(socket: WebSocket, frames: (signal: AbortSignal) => AsyncIterable
   })();
 }
 
-async function* feedFrames(inv: InProcessInvoker, req: FastifyRequest, signal: AbortSignal): AsyncGenerator<Frame> {
+async function* feedFrames(
+  inv: InProcessInvoker,
+  req: FastifyRequest,
+  signal: AbortSignal,
+): AsyncGenerator<Frame | string> {
   const after = queryString(req, "after_cursor");
   if (after && !/^\d+$/.test(after))
     throw new Error(`after_cursor must be a non-negative integer, got ${JSON.stringify(after)}`);
@@ -87,9 +91,17 @@ async function* feedFrames(inv: InProcessInvoker, req: FastifyRequest, signal: A
       };
       continue;
     }
-    yield { event: r.type, data: frameData(r.event), ...(cursor ? { cursor } : {}) };
+    // Every subscriber is sent the same response object for an event: its text is built once.
+    let text = frames.get(r);
+    if (text === undefined) {
+      text = JSON.stringify({ event: r.type, data: frameData(r.event), ...(cursor ? { cursor } : {}) });
+      frames.set(r, text);
+    }
+    yield text;
   }
 }
+
+const frames = new WeakMap<object, string>();
 
 /** An event's payload in Penguin's snake_case, with where it came from. */
 function frameData(e: Event): Record<string, unknown> {

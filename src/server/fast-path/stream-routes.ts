@@ -49,7 +49,7 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
       // Handlers may yield init shapes, as Connect allows.
       const m = isMessage(message, r.method.output) ? message : create(r.method.output, message as never);
       // A client that does not read holds the stream here, not in server memory.
-      if (!out.write(r.serialization.getO(binary).serialize(m as Message))) await out.drained();
+      if (!out.write(encoded(r, binary, m as Message))) await out.drained();
     }
   } catch (e) {
     error = ConnectError.from(e, Code.Internal);
@@ -65,6 +65,19 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
     );
   }
   out.end(error, r.opts.jsonOptions as Partial<JsonWriteOptions>);
+}
+
+/** Encodings of messages yielded to many streams at once (a feed event to every subscriber): encoded once. */
+const encodings = [new WeakMap<object, Uint8Array>(), new WeakMap<object, Uint8Array>()];
+
+function encoded(r: StreamRoute, binary: boolean, m: Message): Uint8Array {
+  const cache = encodings[binary ? 1 : 0]!;
+  let bytes = cache.get(m);
+  if (!bytes) {
+    bytes = r.serialization.getO(binary).serialize(m);
+    cache.set(m, bytes);
+  }
+  return bytes;
 }
 
 /** The request message of a Connect stream: exactly one uncompressed envelope. */
