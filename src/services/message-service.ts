@@ -6,6 +6,7 @@ import {
   type SubscribeEventsResponse,
   SubscribeEventsResponseSchema,
 } from "../../gen/floe/v1/message_pb.js";
+import { mapStream } from "../domain/map-stream.js";
 import type { FeedItem } from "../events/event-feed.js";
 import { type FeedOut, subscribeFeed } from "../events/feed-subscription.js";
 import type { AppContext } from "./app-context.js";
@@ -34,7 +35,7 @@ export function messageService(app: AppContext): ServiceImpl<typeof MessageServi
       const agentId = requireField(req.agentId || req.message?.recipient || "", "agent_id");
       return send(busMessage(req.message, { recipient: agentId, sender: HUMAN }), "human_reply");
     },
-    async *subscribeEvents(req, ctx) {
+    subscribeEvents(req, ctx) {
       const filter = feedFilter({
         agentId: req.agentId.trim(),
         messageType: req.messageType.trim(),
@@ -58,7 +59,7 @@ export function messageService(app: AppContext): ServiceImpl<typeof MessageServi
           messageCount: await app.conversations.totalMessages(),
         }),
       });
-      for await (const out of stream) yield responseOf(out);
+      return mapStream(stream, responseOf);
     },
   };
 }

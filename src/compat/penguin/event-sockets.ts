@@ -39,7 +39,7 @@ export function registerPenguinEventSockets(
 type Frame = { event: string; data: unknown; cursor?: number };
 
 /** Sends each frame until the stream ends or the socket closes; a bad request is an error frame and close 1008. */
-function relay(socket: WebSocket, frames: (signal: AbortSignal) => AsyncIterable<Frame | string>): void {
+function relay(socket: WebSocket, frames: (signal: AbortSignal) => AsyncIterable<Frame | Buffer>): void {
   const closed = new AbortController();
   socket.on("close", () => closed.abort());
   void (async () => {
@@ -50,7 +50,9 @@ function relay(socket: WebSocket, frames: (signal: AbortSignal) => AsyncIterable
           socket.close(CLOSE_FELL_BEHIND, "subscriber fell behind: reconnect with after_cursor");
           return;
         }
-        socket.send(typeof f === "string" ? f : JSON.stringify(f));
+        // A prepared frame is sent as the text it holds.
+        if (Buffer.isBuffer(f)) socket.send(f, { binary: false });
+        else socket.send(JSON.stringify(f));
       }
       socket.close(1000);
     } catch (e) {
@@ -65,7 +67,7 @@ async function* feedFrames(
   inv: InProcessInvoker,
   req: FastifyRequest,
   signal: AbortSignal,
-): AsyncGenerator<Frame | string> {
+): AsyncGenerator<Frame | Buffer> {
   const after = queryString(req, "after_cursor");
   if (after && !/^\d+$/.test(after))
     throw new Error(`after_cursor must be a non-negative integer, got ${JSON.stringify(after)}`);
@@ -91,17 +93,17 @@ async function* feedFrames(
       };
       continue;
     }
-    // Every subscriber is sent the same response object for an event: its text is built once.
-    let text = frames.get(r);
-    if (text === undefined) {
-      text = JSON.stringify({ event: r.type, data: frameData(r.event), ...(cursor ? { cursor } : {}) });
-      frames.set(r, text);
+    // Every subscriber is sent the same response object for an event: its frame is built once.
+    let bytes = frames.get(r);
+    if (bytes === undefined) {
+      bytes = Buffer.from(JSON.stringify({ event: r.type, data: frameData(r.event), ...(cursor ? { cursor } : {}) }));
+      frames.set(r, bytes);
     }
-    yield text;
+    yield bytes;
   }
 }
 
-const frames = new WeakMap<object, string>();
+const frames = new WeakMap<object, Buffer>();
 
 /** An event's payload in Penguin's snake_case, with where it came from. */
 function frameData(e: Event): Record<string, unknown> {

@@ -49,7 +49,7 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
       // Handlers may yield init shapes, as Connect allows.
       const m = isMessage(message, r.method.output) ? message : create(r.method.output, message as never);
       // A client that does not read holds the stream here, not in server memory.
-      if (!out.write(encoded(r, binary, m as Message))) await out.drained();
+      if (!out.write(framed(r, binary, m as Message))) await out.drained();
     }
   } catch (e) {
     error = ConnectError.from(e, Code.Internal);
@@ -67,17 +67,17 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
   out.end(error, r.opts.jsonOptions as Partial<JsonWriteOptions>);
 }
 
-/** Encodings of messages yielded to many streams at once (a feed event to every subscriber): encoded once. */
-const encodings = [new WeakMap<object, Uint8Array>(), new WeakMap<object, Uint8Array>()];
+/** Frames of messages yielded to many streams at once (a feed event to every subscriber): enveloped once. */
+const frames = [new WeakMap<object, Buffer>(), new WeakMap<object, Buffer>()];
 
-function encoded(r: StreamRoute, binary: boolean, m: Message): Uint8Array {
-  const cache = encodings[binary ? 1 : 0]!;
-  let bytes = cache.get(m);
-  if (!bytes) {
-    bytes = r.serialization.getO(binary).serialize(m);
-    cache.set(m, bytes);
+function framed(r: StreamRoute, binary: boolean, m: Message): Buffer {
+  const cache = frames[binary ? 1 : 0]!;
+  let frame = cache.get(m);
+  if (!frame) {
+    frame = envelope(0, r.serialization.getO(binary).serialize(m));
+    cache.set(m, frame);
   }
-  return bytes;
+  return frame;
 }
 
 /** The request message of a Connect stream: exactly one uncompressed envelope. */
@@ -104,8 +104,8 @@ class StreamWriter {
     private readonly binary: boolean,
   ) {}
 
-  /** Queues a message; false when the client is behind and the caller should wait for `drained`. */
-  write(bytes: Uint8Array): boolean {
+  /** Queues an enveloped message; false when the client is behind and the caller should wait for `drained`. */
+  write(frame: Buffer): boolean {
     this.sendHeaders();
     const raw = this.reply.raw;
     // Messages yielded in the same tick leave in one write (one syscall), none later than this tick.
@@ -118,7 +118,7 @@ class StreamWriter {
         raw.uncork();
       });
     }
-    return raw.write(envelope(0, bytes));
+    return raw.write(frame);
   }
 
   /** Resolves when the response can take more, or is gone. */
