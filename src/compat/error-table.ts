@@ -29,5 +29,7 @@ export function statusFor(table: ErrorTable, err: ConnectError): number {
 /** Sends anything thrown in the surface's shape. */
 export function sendTableError(reply: FastifyReply, table: ErrorTable, e: unknown): FastifyReply {
   const err = ConnectError.from(e);
+  // The error's metadata are response headers (WWW-Authenticate on a 401), as Connect sends them.
+  err.metadata.forEach((value, key) => void reply.header(key, value));
   return reply.code(statusFor(table, err)).type("application/json").send(table.body(err));
 }

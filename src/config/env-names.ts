@@ -12,7 +12,7 @@ export const ENV_NAMES = {
   workspace: ["FLOE_WORKSPACE", "PENGUIN_WORKSPACE"],
   executionMode: ["FLOE_EXECUTION_MODE", "PENGUIN_WRITE_ROOT"],
   databaseUrl: ["FLOE_DATABASE_URL"],
-  apiKeys: ["FLOE_API_KEYS"],
+  apiKeys: ["FLOE_API_KEYS", "PENGUIN_API_KEYS"],
   allowPublicWithoutKeys: ["FLOE_ALLOW_PUBLIC_WITHOUT_KEYS"],
   defaultModel: ["FLOE_DEFAULT_MODEL"],
   agentId: ["FLOE_AGENT_ID"],

@@ -1,3 +1,4 @@
+import type { ApiKey } from "../domain/api-key.js";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import type { AgentProfile } from "../domain/agent-profile.js";
 
@@ -17,7 +18,7 @@ export interface FloeConfig {
   debug: boolean;
   corsOrigins: string[];
   /** Accepted API keys; empty disables auth (only allowed on loopback unless `allowPublicWithoutKeys`). */
-  apiKeys: string[];
+  apiKeys: ApiKey[];
   allowPublicWithoutKeys: boolean;
   models: ModelConfig[];
   /** Id of the model used when a request names none. */

@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { type ModelConfig, ModelConfigSchema } from "../../gen/floe/v1/common_pb.js";
 import { type AgentProfile, DEFAULT_SYSTEM_PROMPT } from "../domain/agent-profile.js";
 import { TOOL_NAMES } from "../domain/tool-names.js";
+import { parseApiKeys } from "./api-keys.js";
 import { DEFAULT_GITHUB_RULES, parseGitHubRules } from "./github-rules.js";
 import { ConfigError } from "./config-error.js";
 import { type EnvKey, readEnv } from "./env-names.js";
@@ -154,7 +155,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     databaseUrl: pick("databaseUrl", "database_url", dbUrl, ""),
     debug: pick("debug", "debug", bool, false),
     corsOrigins: pick("corsOrigins", "cors_origins", list, []),
-    apiKeys: pick("apiKeys", "api_keys", list, []),
+    apiKeys: pick("apiKeys", "api_keys", parseApiKeys, []),
     allowPublicWithoutKeys: pick("allowPublicWithoutKeys", "allow_public_without_keys", bool, false),
     models,
     defaultModel,

@@ -2,18 +2,33 @@ import { createContextKey, type Interceptor } from "@connectrpc/connect";
 import type { FastifyCorsOptions } from "@fastify/cors";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { headersFromNode } from "../domain/node-headers.js";
-import { type CorsDecision, FLOE_SUBPROTOCOL, KEY_SUBPROTOCOL_PREFIX, type RequestGuards } from "./request-guards.js";
+import { scopeOf } from "./method-scopes.js";
+import {
+  type CorsDecision,
+  FLOE_SUBPROTOCOL,
+  KEY_SUBPROTOCOL_PREFIX,
+  type RequestGuards,
+  WWW_AUTHENTICATE,
+} from "./request-guards.js";
 
 /** Whether the caller of an open service (health) carried a valid key; others always did. */
 export const kCallerHasKey = createContextKey<boolean>(true, { description: "caller presented an accepted API key" });
 
-/** API-key auth for every call through an interceptor chain: Connect, gRPC and the legacy routes. */
+/** The name of the API key a call was made with (empty without configured keys): the audit log records it. */
+export const kCallerKey = createContextKey<string>("", { description: "name of the caller's API key" });
+
+/**
+ * API-key auth for every call through an interceptor chain: Connect, gRPC
+ * and the legacy routes. The key must carry the scope the method needs.
+ */
 export function authInterceptor(guards: RequestGuards): Interceptor {
   return (next) => async (req) => {
+    if (!guards.keysRequired) return next(req);
     // The request's headers are built lazily on the fast path: only read them when a key is needed.
     const header = () => req.header;
-    guards.authenticate(req.service.typeName, header);
-    if (guards.keysRequired) req.contextValues.set(kCallerHasKey, guards.hasKey(header));
+    const key = guards.authenticate(req.service.typeName, scopeOf(req.service.typeName, req.method.name), header);
+    if (key) req.contextValues.set(kCallerKey, key.name);
+    else req.contextValues.set(kCallerHasKey, guards.hasKey(header));
     return next(req);
   };
 }
@@ -72,7 +87,7 @@ export function webSocketGuardHook(guards: RequestGuards) {
     if (!guards.hasKey(() => headersFromNode(req.headers))) {
       await reply
         .code(401)
-        .header("www-authenticate", 'Bearer realm="floe"')
+        .header("www-authenticate", WWW_AUTHENTICATE)
         .send({
           detail: `missing or invalid API key: send 'Authorization: Bearer <key>', or offer the subprotocols '${FLOE_SUBPROTOCOL}' and '${KEY_SUBPROTOCOL_PREFIX}<base64url key>'`,
         });

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { ApiKey, KeyScope } from "../domain/api-key.js";
 import { isAllowedHostHeader, isLoopbackHost } from "./loopback.js";
 
 /**
@@ -18,7 +19,7 @@ export const FLOE_SUBPROTOCOL = "floe.v1";
 
 export interface GuardSettings {
   /** Accepted API keys; empty disables auth (the server then refuses a public address). */
-  apiKeys: readonly string[];
+  apiKeys: readonly ApiKey[];
   /**
    * Origins allowed besides loopback origins and the server's own. `*` opens
    * the REST and RPC routes to any page, without credentials; it never opens
@@ -41,13 +42,13 @@ export type CorsDecision = "none" | "trusted" | "public";
  * may do, live beside it in this folder.
  */
 export class RequestGuards {
-  private readonly keys: Buffer[];
+  private readonly keys: { key: ApiKey; bytes: Buffer }[];
   private readonly guardHost: boolean;
   private readonly listed: Set<string>;
   private readonly anyOrigin: boolean;
 
   constructor(settings: GuardSettings) {
-    this.keys = settings.apiKeys.map((k) => Buffer.from(k));
+    this.keys = settings.apiKeys.map((key) => ({ key, bytes: Buffer.from(key.key) }));
     this.guardHost = isLoopbackHost(settings.host);
     this.listed = new Set(settings.corsOrigins.filter((o) => o !== "*").map(normalizeOrigin));
     this.anyOrigin = settings.corsOrigins.includes("*");
@@ -59,25 +60,43 @@ export class RequestGuards {
   }
 
   /**
-   * Throws Unauthenticated unless the call carries an accepted key as
-   * `Authorization: Bearer KEY`, `X-API-Key: KEY` or (WebSockets) the
-   * `floe.api-key.<base64url KEY>` subprotocol. Health is always open.
+   * The key a call carries, as `Authorization: Bearer KEY`, `X-API-Key: KEY`
+   * or (WebSockets) the `floe.api-key.<base64url KEY>` subprotocol; compared
+   * in constant time. Undefined when it carries none that is accepted.
    */
-  authenticate(service: string, header: () => Headers): void {
-    if (OPEN_SERVICES.has(service) || this.hasKey(header)) return;
-    throw new ConnectError(
-      "missing or invalid API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
-      Code.Unauthenticated,
+  identify(header: () => Headers): ApiKey | undefined {
+    const h = header();
+    const auth = h.get("authorization");
+    const given = auth?.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : h.get("x-api-key")?.trim();
+    return (
+      this.match(given) ??
+      keysFromSubprotocols(h.get("sec-websocket-protocol"))
+        .map((k) => this.match(k))
+        .find(Boolean)
     );
+  }
+
+  /**
+   * The key allowed to make a call: Unauthenticated (with `WWW-Authenticate`)
+   * without an accepted key, PermissionDenied when its scopes do not cover
+   * the call. Undefined without configured keys, and for open services.
+   */
+  authenticate(service: string, scope: KeyScope, header: () => Headers): ApiKey | undefined {
+    if (this.keys.length === 0 || OPEN_SERVICES.has(service)) return undefined;
+    const key = this.identify(header);
+    if (!key) throw unauthenticated();
+    if (!key.scopes.includes(scope)) {
+      throw new ConnectError(
+        `API key ${JSON.stringify(key.name)} may not do this: it needs the ${scope} scope (the key has ${key.scopes.join(", ") || "none"})`,
+        Code.PermissionDenied,
+      );
+    }
+    return key;
   }
 
   /** Whether the call carries an accepted key (always true without configured keys). */
   hasKey(header: () => Headers): boolean {
-    if (this.keys.length === 0) return true;
-    const h = header();
-    const auth = h.get("authorization");
-    const given = auth?.toLowerCase().startsWith("bearer ") ? auth.slice(7).trim() : h.get("x-api-key")?.trim();
-    return this.accepts(given) || keysFromSubprotocols(h.get("sec-websocket-protocol")).some((k) => this.accepts(k));
+    return this.keys.length === 0 || this.identify(header) !== undefined;
   }
 
   /** While bound to loopback, only Host headers that name a loopback address are served. */
@@ -107,12 +126,26 @@ export class RequestGuards {
     return this.anyOrigin ? "public" : "none";
   }
 
-  private accepts(given: string | undefined): boolean {
-    if (!given) return false;
+  private match(given: string | undefined): ApiKey | undefined {
+    if (!given) return undefined;
     const g = Buffer.from(given);
-    return this.keys.some((k) => k.length === g.length && timingSafeEqual(k, g));
+    // Every key is compared, so the time taken does not tell which one nearly matched.
+    let found: ApiKey | undefined;
+    for (const k of this.keys) if (k.bytes.length === g.length && timingSafeEqual(k.bytes, g)) found ??= k.key;
+    return found;
   }
 }
+
+/** What a caller without an accepted key is told, with the challenge HTTP clients expect. */
+export function unauthenticated(): ConnectError {
+  return new ConnectError(
+    "missing or invalid API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'",
+    Code.Unauthenticated,
+    { "www-authenticate": WWW_AUTHENTICATE },
+  );
+}
+
+export const WWW_AUTHENTICATE = 'Bearer realm="floe"';
 
 /** The keys a WebSocket client offered as `floe.api-key.<base64url>` subprotocols. */
 function keysFromSubprotocols(protocols: string | null): string[] {

@@ -1,3 +1,4 @@
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { headersFromNode } from "../domain/node-headers.js";
 import type { RequestGuards } from "../security/index.js";
@@ -17,11 +18,12 @@ export function registerMetrics(fastify: FastifyInstance, metrics: FloeMetrics, 
     metrics.request(httpSurface(req.url), reply.statusCode);
   });
   fastify.get("/metrics", async (req, reply) => {
-    if (!guards.hasKey(() => headersFromNode(req.headers))) {
-      return reply
-        .code(401)
-        .header("www-authenticate", 'Bearer realm="floe"')
-        .send({ detail: "missing or invalid API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'" });
+    try {
+      guards.authenticate("floe.v1.Metrics", "read", () => headersFromNode(req.headers));
+    } catch (e) {
+      const err = ConnectError.from(e);
+      err.metadata.forEach((value, key) => void reply.header(key, value));
+      return reply.code(err.code === Code.Unauthenticated ? 401 : 403).send({ detail: err.rawMessage });
     }
     return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });
