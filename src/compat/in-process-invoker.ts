@@ -46,16 +46,36 @@ export class InProcessInvoker {
     }
   }
 
-  /** A server stream; `signal` ends it (the client went away) and reaches the handler as ctx.signal. */
-  async *stream<I extends DescMessage, O extends DescMessage>(
+  /**
+   * A server stream; `signal` ends it (the client went away) and reaches the
+   * handler as ctx.signal. The call starts on the first read; after that,
+   * reads go straight to the handler's stream, with no extra step per message.
+   */
+  stream<I extends DescMessage, O extends DescMessage>(
     method: DescMethod & { input: I; output: O },
     input: MessageInitShape<I>,
     req: FastifyRequest,
     signal: AbortSignal,
-  ): AsyncGenerator<MessageShape<O>> {
+  ): AsyncIterable<MessageShape<O>> {
     const { invoke } = this.chains.stream.get(methodKey(method))!;
-    const call = new CallContext(method.parent, method, req, this.contextValues(req), "compat", { signal });
-    const res = await invoke(lazyStreamRequest(call, create(method.input, input as never)));
-    yield* res.message as AsyncIterable<MessageShape<O>>;
+    const contextValues = this.contextValues;
+    return {
+      [Symbol.asyncIterator]() {
+        let inner: AsyncIterator<MessageShape<O>> | undefined;
+        const open = async () => {
+          const call = new CallContext(method.parent, method, req, contextValues(req), "compat", { signal });
+          const res = await invoke(lazyStreamRequest(call, create(method.input, input as never)));
+          inner = (res.message as AsyncIterable<MessageShape<O>>)[Symbol.asyncIterator]();
+          return inner;
+        };
+        return {
+          next: () => (inner ? inner.next() : open().then((it) => it.next())),
+          return: async (value?: unknown) => {
+            await inner?.return?.(value);
+            return { done: true as const, value: undefined };
+          },
+        };
+      },
+    };
   }
 }

@@ -2,8 +2,9 @@ import { ConnectError } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { WebSocket } from "ws";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
-import { MessageService } from "../../../gen/floe/v1/message_pb.js";
+import { MessageService, type SubscribeEventsResponse } from "../../../gen/floe/v1/message_pb.js";
 import { TelemetryService, TelemetrySummarySchema } from "../../../gen/floe/v1/telemetry_pb.js";
+import { mapStream } from "../../domain/map-stream.js";
 import { type RequestGuards, webSocketGuardHook } from "../../security/index.js";
 import { toDocJson } from "../doc-json.js";
 import type { InProcessInvoker } from "../in-process-invoker.js";
@@ -63,11 +64,7 @@ function relay(socket: WebSocket, frames: (signal: AbortSignal) => AsyncIterable
   })();
 }
 
-async function* feedFrames(
-  inv: InProcessInvoker,
-  req: FastifyRequest,
-  signal: AbortSignal,
-): AsyncGenerator<Frame | Buffer> {
+function feedFrames(inv: InProcessInvoker, req: FastifyRequest, signal: AbortSignal): AsyncIterable<Frame | Buffer> {
   const after = queryString(req, "after_cursor");
   if (after && !/^\d+$/.test(after))
     throw new Error(`after_cursor must be a non-negative integer, got ${JSON.stringify(after)}`);
@@ -79,28 +76,27 @@ async function* feedFrames(
     includeBus: queryBool(req, "include_bus"),
     afterCursor: after ? BigInt(after) : undefined,
   };
-  for await (const r of inv.stream(MessageService.method.subscribeEvents, input, req, signal)) {
-    if (!r.event) continue;
-    const cursor = Number(r.cursor);
-    if (r.type === "gap" && r.event.kind.case === "gap") {
-      // The stream ends after a gap for a subscriber that fell behind: say where to resume.
-      yield {
-        event: "gap",
-        data: {
-          after_cursor: Number(r.event.kind.value.requestedAfterSeq),
-          oldest_available_cursor: Number(r.event.kind.value.oldestAvailableSeq),
-        },
-      };
-      continue;
-    }
-    // Every subscriber is sent the same response object for an event: its frame is built once.
-    let bytes = frames.get(r);
-    if (bytes === undefined) {
-      bytes = Buffer.from(JSON.stringify({ event: r.type, data: frameData(r.event), ...(cursor ? { cursor } : {}) }));
-      frames.set(r, bytes);
-    }
-    yield bytes;
+  return mapStream(inv.stream(MessageService.method.subscribeEvents, input, req, signal), feedFrame);
+}
+
+/** A feed response as a frame: built once per response, which every subscriber shares. */
+function feedFrame(r: SubscribeEventsResponse): Frame | Buffer {
+  if (!r.event) return { event: r.type, data: {} };
+  if (r.type === "gap" && r.event.kind.case === "gap") {
+    // The stream ends after a gap for a subscriber that fell behind: say where to resume.
+    const { requestedAfterSeq, oldestAvailableSeq } = r.event.kind.value;
+    return {
+      event: "gap",
+      data: { after_cursor: Number(requestedAfterSeq), oldest_available_cursor: Number(oldestAvailableSeq) },
+    };
   }
+  let bytes = frames.get(r);
+  if (bytes === undefined) {
+    const cursor = Number(r.cursor);
+    bytes = Buffer.from(JSON.stringify({ event: r.type, data: frameData(r.event), ...(cursor ? { cursor } : {}) }));
+    frames.set(r, bytes);
+  }
+  return bytes;
 }
 
 const frames = new WeakMap<object, Buffer>();
