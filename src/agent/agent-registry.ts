@@ -15,6 +15,7 @@ export class AgentRegistry {
   private readonly agents = new Map<string, AgentRecord>();
   /** Main conversations being created, so two callers share one. */
   private readonly creating = new Map<string, Promise<string>>();
+  private writes: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly repo: AgentRepository,
@@ -93,41 +94,71 @@ export class AgentRegistry {
     };
   }
 
-  async insert(a: AgentRecord): Promise<AgentRecord> {
-    if (this.agents.has(a.id))
-      throw new ConnectError(`agent ${JSON.stringify(a.id)} already exists`, Code.AlreadyExists);
-    this.agents.set(a.id, a);
-    try {
-      await this.repo.insert(a);
-    } catch (e) {
-      this.agents.delete(a.id);
-      throw e;
-    }
-    return a;
+  /**
+   * Runs registry writes one at a time: each sees the state the one before it
+   * left, so concurrent changes are never lost and a removed agent stays removed.
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(fn);
+    this.writes = run.catch(() => undefined);
+    return run;
   }
 
-  /** Applies `change` to a copy, stores it, then makes it current. */
-  async update(id: string, change: (a: AgentRecord) => void): Promise<AgentRecord> {
-    const next = { ...this.require(id) };
-    change(next);
-    next.updatedAt = new Date().toISOString();
-    await this.repo.update(next);
-    this.agents.set(id, next);
-    return next;
+  /** Registers an agent; `check` runs first, inside the same turn (a parent must still exist). */
+  insert(a: AgentRecord, check: () => void = () => undefined): Promise<AgentRecord> {
+    return this.exclusive(async () => {
+      if (this.agents.has(a.id))
+        throw new ConnectError(`agent ${JSON.stringify(a.id)} already exists`, Code.AlreadyExists);
+      check();
+      this.agents.set(a.id, a);
+      try {
+        await this.repo.insert(a);
+      } catch (e) {
+        this.agents.delete(a.id);
+        throw e;
+      }
+      return a;
+    });
   }
 
-  async remove(id: string): Promise<void> {
-    await this.repo.delete(id);
-    this.agents.delete(id);
+  /** Applies `change` to a copy of the current record, stores it, then makes it current. */
+  update(id: string, change: (a: AgentRecord) => void): Promise<AgentRecord> {
+    return this.exclusive(async () => {
+      const next = { ...this.require(id) };
+      change(next);
+      next.updatedAt = new Date().toISOString();
+      await this.repo.update(next);
+      this.agents.set(id, next);
+      return next;
+    });
   }
 
-  /** The agent's main conversation, created on first use. */
+  /**
+   * Removes an agent once `check` passes (no children, no live runs). It is
+   * gone from memory before the row is deleted, so no new run can start on it.
+   */
+  remove(id: string, check: (a: AgentRecord) => void = () => undefined): Promise<AgentRecord> {
+    return this.exclusive(async () => {
+      const a = this.require(id);
+      check(a);
+      this.agents.delete(id);
+      try {
+        await this.repo.delete(id);
+      } catch (e) {
+        this.agents.set(id, a);
+        throw e;
+      }
+      return a;
+    });
+  }
+
+  /** The agent's main conversation, created on first use, and again if it was deleted. */
   mainConversation(id: string): Promise<string> {
-    const existing = this.require(id).conversationId;
-    if (existing) return Promise.resolve(existing);
     let p = this.creating.get(id);
     if (!p) {
       p = (async () => {
+        const existing = this.require(id).conversationId;
+        if (existing && (await this.conversations.get(existing))) return existing;
         const conv = await this.conversations.create(`agent ${id}`, id);
         await this.update(id, (a) => (a.conversationId = conv.id));
         return conv.id;

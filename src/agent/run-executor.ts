@@ -112,6 +112,7 @@ export class RunExecutor {
           who: { agentId: run.agentId, conversationId: run.conversationId, runId: run.id },
           signal: run.signal,
           agentPath: plan.seams.agentPath ?? [run.agentId],
+          messageHops: plan.seams.messageHops ?? 0,
           agents: this.agentOps,
         },
       });

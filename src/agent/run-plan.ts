@@ -41,6 +41,12 @@ export interface RunSeams {
   agentPath?: string[];
   /** Why the run started; its start event says so (default: a chat). */
   cause?: RunCause;
+  /**
+   * How many agent-to-agent messages led to this run: each `send_message`
+   * adds one, and a chain stops at a limit, so two agents cannot wake each
+   * other forever.
+   */
+  messageHops?: number;
 }
 
 /** Why a run started (floe.v1.RunCause). */

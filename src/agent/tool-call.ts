@@ -22,6 +22,7 @@ export interface ToolCallScope {
   signal: AbortSignal;
   /** The run's delegation path (its own agent last). */
   agentPath: string[];
+  messageHops: number;
   agents?: AgentOps;
 }
 
@@ -55,7 +56,7 @@ export async function callTool(
   const decision = await decide(request, s);
   if (decision.result !== "allow") return { status: "denied", result: `permission denied: ${decision.reason}` };
   try {
-    const caller = { ...s.who, agentPath: s.agentPath };
+    const caller = { ...s.who, agentPath: s.agentPath, messageHops: s.messageHops };
     const ctx = { root: s.root, signal: s.signal, env: s.env, caller, agents: s.agents };
     return { status: "completed", result: await tool.run(args, ctx) };
   } catch (e) {

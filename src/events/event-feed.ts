@@ -62,6 +62,7 @@ export class EventFeed {
       await this.repo.insert({
         cursor: item.cursor,
         type: item.type,
+        conversation_id: item.event.conversationId,
         agent_id: item.agents.join(","),
         channel: item.channel,
         message_type: item.messageType,
@@ -78,6 +79,12 @@ export class EventFeed {
     });
     this.writes = write.catch((e: unknown) => this.log.error({ err: e, cursor: item.cursor }, "feed write failed"));
     return write;
+  }
+
+  /** Deletes the stored events of a deleted conversation: what it said is not kept elsewhere. */
+  async forgetConversation(conversationId: string): Promise<void> {
+    await this.writes;
+    await this.repo.deleteConversation(conversationId);
   }
 
   /** Publishes a live-only event (a stream chunk). */

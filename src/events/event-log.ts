@@ -7,6 +7,7 @@ import { insertRows } from "../store/insert-rows.js";
 import { TERMINAL_KINDS } from "./caught-up.js";
 import { RecentEvents } from "./recent-events.js";
 import { toRow } from "./event-row.js";
+import { EventTaps } from "./event-taps.js";
 import { SeqAllocator } from "./seq-allocator.js";
 import type { Database } from "../store/schema.js";
 
@@ -44,7 +45,7 @@ export class EventLog {
   private readonly bus = new EventEmitter();
   private appendsSincePrune = 0;
   private readonly recent: RecentEvents;
-  private readonly taps: ((e: Event) => void)[] = [];
+  private readonly taps: EventTaps;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -52,6 +53,7 @@ export class EventLog {
     private readonly opts: EventLogOptions,
   ) {
     this.bus.setMaxListeners(0);
+    this.taps = new EventTaps(log);
     this.recent = new RecentEvents(Math.min(RECENT_PER_CONVERSATION, opts.retention));
     this.seqs = new SeqAllocator(db, log, (id) => this.publishHeld(id));
   }
@@ -158,22 +160,18 @@ export class EventLog {
 
   private publish(conversationId: string, event: Event): void {
     this.bus.emit(conversationId, event);
-    for (const tap of this.taps) tap(event);
+    this.taps.emit(event);
   }
 
   /** Follows every conversation's live events, in publish order (the feed and the metrics); returns the function that stops. */
   tap(listener: (e: Event) => void): () => void {
-    this.taps.push(listener);
-    return () => {
-      const i = this.taps.indexOf(listener);
-      if (i >= 0) this.taps.splice(i, 1);
-    };
+    return this.taps.add(listener);
   }
 
   /** Events appended but not yet written, and how long the oldest has waited (ms): the log's lag. */
   lag(): { events: number; oldestMs: number } {
-    const first = this.pending[0];
-    return { events: this.pending.length, oldestMs: first ? Date.now() - Date.parse(first.event.timestamp) : 0 };
+    const ts = this.pending[0]?.event.timestamp;
+    return { events: this.pending.length, oldestMs: ts ? Date.now() - Date.parse(ts) : 0 };
   }
 
   /** Follows a conversation's live events; returns the function that stops. */

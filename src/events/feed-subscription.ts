@@ -38,10 +38,12 @@ export async function* subscribeFeed(feed: EventFeed, o: FeedSubscribeOptions): 
     event: create(EventSchema, { timestamp: new Date().toISOString(), kind }),
   });
   try {
-    const snap = await o.snapshot();
-    yield plain("snapshot", { case: "snapshot", value: { ...snap, latestSeq: BigInt(feed.latestCursor) } });
+    // The position the snapshot reports is where live delivery starts: read once, before any await.
+    const latest = feed.latestCursor;
     const replay = o.afterCursor !== undefined;
-    let last = o.afterCursor ?? feed.latestCursor;
+    let last = o.afterCursor ?? latest;
+    const snap = await o.snapshot();
+    yield plain("snapshot", { case: "snapshot", value: { ...snap, latestSeq: BigInt(latest) } });
     const out = (item: FeedItem): FeedOut | undefined => {
       if (item.cursor > 0) {
         if (item.cursor <= last) return undefined;

@@ -1,7 +1,10 @@
 import { Code, ConnectError, createContextKey, type Interceptor } from "@connectrpc/connect";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { Event } from "../../gen/floe/v1/events_pb.js";
+import { TOOL_NAMES } from "../domain/tool-names.js";
 import type { AppContext } from "../services/app-context.js";
+
+const KNOWN_TOOLS = new Set<string>(TOOL_NAMES);
 
 /** The surface a request came in on. */
 export type Surface = "connect" | "grpc" | "grpc_web" | "penguin" | "pawan" | "other";
@@ -109,7 +112,11 @@ export class FloeMetrics {
     const k = e.kind;
     switch (k.case) {
       case "toolComplete":
-        this.toolCalls.inc({ tool: k.value.name, result: k.value.success ? "success" : "error" });
+        // Tool names come from the model: unknown ones share one label, so a model cannot grow the series.
+        this.toolCalls.inc({
+          tool: KNOWN_TOOLS.has(k.value.name) ? k.value.name : "unknown",
+          result: k.value.success ? "success" : "error",
+        });
         return;
       case "approvalRequired":
         this.pending.add(k.value.requestId);
@@ -121,8 +128,9 @@ export class FloeMetrics {
         this.runs.inc({ status: k.value.status || "completed" });
         const u = k.value.usage;
         if (u) {
-          this.tokens.inc({ kind: "prompt", agent: e.agentId }, Number(u.prompt));
-          this.tokens.inc({ kind: "completion", agent: e.agentId }, Number(u.completion));
+          // An upstream may report nonsense; a counter only goes up.
+          this.tokens.inc({ kind: "prompt", agent: e.agentId }, Math.max(0, Number(u.prompt)));
+          this.tokens.inc({ kind: "completion", agent: e.agentId }, Math.max(0, Number(u.completion)));
         }
         return;
       }

@@ -24,7 +24,10 @@ async function createAgent(app: AppContext, req: CreateAgentRequest) {
   const parent = req.parent.trim();
   if (req.activate === false && req.initialPrompt.trim())
     throw invalidValue("initial_prompt", "needs an active agent: leave out activate=false, or send the prompt later");
-  if (parent && !agents.get(parent)) throw invalidValue("parent", `names no agent: ${JSON.stringify(parent)}`);
+  const parentExists = () => {
+    if (parent && !agents.get(parent)) throw invalidValue("parent", `names no agent: ${JSON.stringify(parent)}`);
+  };
+  parentExists();
   await agents.insert(
     newRecord({
       id,
@@ -36,6 +39,7 @@ async function createAgent(app: AppContext, req: CreateAgentRequest) {
       parent,
       active: req.activate ?? true,
     }),
+    parentExists,
   );
   let initialRunId = "";
   if (req.initialPrompt.trim()) {
@@ -60,6 +64,15 @@ async function removeAgent(app: AppContext, id: string): Promise<void> {
     app.events.forget(conversationId);
   }
   await app.agents.remove(id);
+}
+
+/** The parent's live run named by a delegation: where the child sits in the delegation tree. */
+function parentRun(app: AppContext, runId: string, parent: string) {
+  const plan = app.runs.planOf(runId);
+  if (!plan) throw invalidValue("parent_run_id", `is not a live run: ${runId}`);
+  if (plan.profile.id !== parent)
+    throw invalidValue("parent_run_id", `is a run of agent ${plan.profile.id}, not of the parent ${parent}`);
+  return { agentPath: plan.seams.agentPath ?? [parent], messageHops: plan.seams.messageHops };
 }
 
 const known = (app: AppContext, id: string, field = "agent_id") => app.agents.require(requireField(id, field)).id;
@@ -103,17 +116,19 @@ function registryMethods(
       return { agent: view(id) };
     },
     async deleteAgent(req) {
-      const a = agents.require(known(app, req.agentId));
-      const live = app.runs.all().filter((r) => r.agentId === a.id).length;
-      refuseDelete(agents, a, live);
+      const id = known(app, req.agentId);
+      // Checked and removed in one registry turn: no child or run can appear in between.
+      const a = await agents.remove(id, (rec) =>
+        refuseDelete(agents, rec, app.runs.all().filter((r) => r.agentId === rec.id).length),
+      );
       const preserve = req.preserveConversation ?? true;
       if (!preserve) {
         for (const c of await app.conversations.list(SESSIONS_MAX, a.id)) {
           await app.conversations.delete(c.id);
           app.events.forget(c.id);
+          await app.feed.forgetConversation(c.id);
         }
       }
-      await agents.remove(a.id);
       return { agentId: a.id, conversationPreserved: preserve };
     },
   };
@@ -140,8 +155,7 @@ function workMethods(
       const content = requireField(req.content, "content", "the task for the agent");
       const parent = req.parent.trim() || "default";
       const parentRunId = req.parentRunId.trim();
-      if (parentRunId && !app.runs.find(parentRunId))
-        throw invalidValue("parent_run_id", `is not a live run: ${parentRunId}`);
+      const above = parentRunId ? parentRun(app, parentRunId, parent) : undefined;
       const handle = await app.work.delegateTask({
         childId,
         content,
@@ -149,7 +163,9 @@ function workMethods(
         channel: req.channel.trim(),
         metadata: req.metadata,
         parentRunId,
-        pathAbove: [],
+        // Under a parent run, the child sits below that run's path: the cycle and depth checks see it.
+        pathAbove: above?.agentPath ?? [],
+        messageHops: above?.messageHops,
         reportToParent: req.reportToParent,
       });
       const result = req.wait ? await untilSignal(handle.done, ctx.signal) : undefined;

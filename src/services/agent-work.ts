@@ -22,8 +22,12 @@ const SYSTEM_SENDERS = new Set([HUMAN, COORDINATOR, GITHUB]);
 const MESSAGE_TYPES = new Set(["message", "action", "status"]);
 /** Delegations nest at most this deep. */
 const MAX_DELEGATION_DEPTH = 8;
+/** Agent-to-agent messages in a row, at most: agents that keep waking each other are stopped. */
+export const MAX_MESSAGE_HOPS = 8;
 
 export interface BusMessage {
+  /** Agent-to-agent messages that led to this one (0 from a person or the API). */
+  hops?: number;
   sender: string;
   recipient: string;
   content: string;
@@ -40,6 +44,8 @@ export interface Delegation {
   metadata?: JsonObject;
   /** The parent's live run: cancelling it cancels the child's. */
   parentRunId: string;
+  /** Agent-to-agent messages that led to the parent's run. */
+  messageHops?: number;
   /** The delegation path above the child. */
   pathAbove: string[];
   reportToParent: boolean;
@@ -84,7 +90,12 @@ export class AgentWork implements AgentOps {
       context: t.metadata,
     });
     const cause: RunCause = { kind: "delegated", fromAgent: t.parent, channel: t.channel };
-    const handle = await this.d.chat.start(chat, { parentRunId: t.parentRunId || undefined, agentPath: path, cause });
+    const handle = await this.d.chat.start(chat, {
+      parentRunId: t.parentRunId || undefined,
+      agentPath: path,
+      cause,
+      messageHops: t.messageHops,
+    });
     if (t.reportToParent) void handle.done.then((r) => this.report(t, r));
     return handle;
   }
@@ -162,6 +173,7 @@ export class AgentWork implements AgentOps {
     });
     return this.d.chat.start(chat, {
       cause: { kind, fromAgent: msg.sender, messageId, channel: msg.channel, messageType: msg.messageType },
+      messageHops: msg.hops ?? 0,
     });
   }
 
@@ -193,7 +205,7 @@ export class AgentWork implements AgentOps {
   async delegate(
     from: ToolCaller,
     a: { agentId: string; content: string; wait: boolean },
-    signal: AbortSignal,
+    _signal: AbortSignal,
   ): Promise<string> {
     const handle = await this.delegateTask({
       childId: a.agentId,
@@ -203,12 +215,11 @@ export class AgentWork implements AgentOps {
       parentRunId: from.runId,
       pathAbove: from.agentPath,
       reportToParent: false,
+      messageHops: from.messageHops,
     });
     if (!a.wait) return `delegated to ${a.agentId}: run ${handle.id} started`;
-    const r = await Promise.race([
-      handle.done,
-      new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true })),
-    ]);
+    // The child is cancelled with this run (see RunRegistry), so its result always comes.
+    const r = await handle.done;
     if (r.status === "completed" || r.status === "max_iterations") return r.response;
     return `agent ${a.agentId} did not finish the task (${r.status}): ${r.error?.message ?? ""}`;
   }
@@ -218,7 +229,10 @@ export class AgentWork implements AgentOps {
     m: { recipient: string; content: string; messageType: string; channel: string },
   ): Promise<string> {
     if (m.recipient === from.agentId) return "an agent cannot send a message to itself";
-    const { id, run } = await this.route({ ...m, sender: from.agentId });
+    const hops = from.messageHops + 1;
+    if (hops > MAX_MESSAGE_HOPS)
+      return `not sent: ${MAX_MESSAGE_HOPS} agent-to-agent messages in a row already led here; answer instead of messaging`;
+    const { id, run } = await this.route({ ...m, sender: from.agentId, hops });
     return `message ${id} sent to ${m.recipient}${run ? ` (run ${run.id})` : ""}`;
   }
 }
@@ -232,6 +246,8 @@ export function validMessage(m: BusMessage): BusMessage {
   const messageType = m.messageType.trim() || "message";
   if (!MESSAGE_TYPES.has(messageType))
     throw invalidValue("message_type", `must be message, action or status, got ${JSON.stringify(messageType)}`);
+  if (m.metadata && !finiteJson(m.metadata))
+    throw invalidValue("metadata", "holds a number JSON cannot carry (Infinity or NaN)");
   return {
     ...m,
     content: m.content,
@@ -240,4 +256,12 @@ export function validMessage(m: BusMessage): BusMessage {
     channel: m.channel.trim(),
     sender: m.sender.trim() || HUMAN,
   };
+}
+
+/** Whether every number in a JSON value is finite (binary Struct values may hold Infinity or NaN). */
+function finiteJson(v: unknown): boolean {
+  if (typeof v === "number") return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(finiteJson);
+  if (typeof v === "object" && v !== null) return Object.values(v).every(finiteJson);
+  return true;
 }

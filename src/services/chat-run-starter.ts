@@ -50,6 +50,8 @@ export class ChatRunStarter {
     const root = d.runtime.activeRoot;
     const { imageDataUrl, contextFiles } = attachmentsOf(chat, model, root, d.runtime.snapshot.workspaceRoot);
     const { conversationId, isNew } = await this.conversationFor(chat);
+    // Checked again after the awaits: an agent deleted or paused meanwhile takes no run.
+    agentFor(chat, d.profiles);
     return d.runs.start({
       runId: randomUUID(),
       conversationId,

@@ -53,6 +53,7 @@ export function conversationService(app: AppContext): ServiceImpl<typeof Convers
       }
       if (!(await repo.delete(id))) throw notFound("conversation", id, LIST_HINT);
       app.events.forget(id);
+      await app.feed.forgetConversation(id);
       return { conversationId: id };
     },
   };

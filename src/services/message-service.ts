@@ -25,14 +25,14 @@ export function messageService(app: AppContext): ServiceImpl<typeof MessageServi
       return send(busMessage(req.message, {}));
     },
     sendToAgent(req) {
-      const agentId = requireField(req.agentId || req.message?.recipient || "", "agent_id");
+      const agentId = agentField(req.agentId || req.message?.recipient || "");
       return send(busMessage(req.message, { recipient: agentId }));
     },
     sendToHuman(req) {
       return send(busMessage(req.message, { recipient: HUMAN, sender: req.message?.sender || "default" }));
     },
     humanReply(req) {
-      const agentId = requireField(req.agentId || req.message?.recipient || "", "agent_id");
+      const agentId = agentField(req.agentId || req.message?.recipient || "");
       return send(busMessage(req.message, { recipient: agentId, sender: HUMAN }), "human_reply");
     },
     subscribeEvents(req, ctx) {
@@ -43,8 +43,12 @@ export function messageService(app: AppContext): ServiceImpl<typeof MessageServi
         includeUi: req.includeUi ?? true,
         includeBus: req.includeBus ?? true,
       });
-      if (req.afterCursor !== undefined && req.afterCursor < 0n)
-        throw invalidValue("after_cursor", `must be 0 or more, got ${req.afterCursor}`);
+      const latest = BigInt(app.feed.latestCursor);
+      if (req.afterCursor !== undefined && (req.afterCursor < 0n || req.afterCursor > latest))
+        throw invalidValue(
+          "after_cursor",
+          `must be from 0 to the feed's latest cursor ${latest}, got ${req.afterCursor}`,
+        );
       const stream = subscribeFeed(app.feed, {
         afterCursor: req.afterCursor === undefined ? undefined : Number(req.afterCursor),
         filter,
@@ -74,6 +78,13 @@ function responseOf(out: FeedOut): SubscribeEventsResponse {
     responses.set(out, r);
   }
   return r;
+}
+
+/** The agent a route names: required, and never the human (use to-human for that). */
+function agentField(value: string): string {
+  const id = requireField(value, "agent_id");
+  if (id === HUMAN) throw invalidValue("agent_id", 'names an agent, not "human": send to the human with to-human');
+  return id;
 }
 
 function busMessage(m: RoutedMessage | undefined, fixed: Partial<BusMessage>): BusMessage {

@@ -37,6 +37,10 @@ export class FeedRepository {
     return Number(r?.c ?? 0);
   }
 
+  async deleteConversation(conversationId: string): Promise<void> {
+    await this.db.deleteFrom("feed_events").where("conversation_id", "=", conversationId).execute();
+  }
+
   /** Keeps the latest `keep` events. */
   async prune(latest: number, keep: number): Promise<void> {
     await this.db

@@ -156,6 +156,20 @@ migrations["0005_github_deliveries"] = {
   },
 };
 
+migrations["0006_feed_event_conversation"] = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable("feed_events")
+      .addColumn("conversation_id", "text", (c) => c.notNull().defaultTo(""))
+      .execute();
+    await db.schema
+      .createIndex("feed_events_conversation_idx")
+      .on("feed_events")
+      .columns(["conversation_id"])
+      .execute();
+  },
+};
+
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };

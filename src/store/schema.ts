@@ -114,6 +114,8 @@ export interface BusMessagesTable {
 export interface FeedEventsTable {
   cursor: number;
   type: string;
+  /** The conversation the event came from, if any: deleting it deletes the event. */
+  conversation_id: string;
   agent_id: string;
   channel: string;
   message_type: string;

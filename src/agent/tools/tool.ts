@@ -19,6 +19,8 @@ export interface ToolCaller {
   conversationId: string;
   /** The delegation path down to this agent. */
   agentPath: string[];
+  /** Agent-to-agent messages that led to this run. */
+  messageHops: number;
 }
 
 /** The multi-agent operations tools reach; the services implement them. */
