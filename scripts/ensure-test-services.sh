@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite talks to is there: a running PostgreSQL on
 # loopback (the storage tests run on SQLite and on Postgres) and Python's
-# grpcio (a gRPC client in another language). Safe to run repeatedly.
+# grpcio (a gRPC client in another language), and bubblewrap (the shell
+# tool's sandbox, which the sandbox tests require). Safe to run repeatedly.
 set -euo pipefail
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
@@ -22,6 +23,17 @@ if ! /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-grpcio >/dev/null
   else
     echo "ensure-test-services: /usr/bin/python3 lacks grpcio: install Debian's python3-grpcio" >&2
+    exit 1
+  fi
+fi
+
+if ! command -v bwrap >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ensure-test-services: installing bubblewrap" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null
+  else
+    echo "ensure-test-services: bwrap is missing: install Debian's bubblewrap" >&2
     exit 1
   fi
 fi

@@ -20,6 +20,7 @@ import { RunEventWriter } from "./run-event-writer.js";
 import { userMessageOf } from "./run-plan.js";
 import { completed, failed, type RunEnding, stopped } from "./run-result.js";
 import { asOpenAITools } from "./tools/tool-registry.js";
+import type { Sandbox } from "./tools/sandbox.js";
 import type { AgentOps } from "./tools/tool.js";
 
 /** A run's prompt and its first model request, sent while the run's rows are written. */
@@ -40,6 +41,8 @@ export interface RunExecutorDeps {
   logger: Logger;
   /** The environment shell commands run with (see commandEnvironment). */
   commandEnv: Readonly<Record<string, string>>;
+  /** Where shell commands run. */
+  sandbox: Sandbox;
 }
 
 /**
@@ -107,6 +110,7 @@ export class RunExecutor {
           tools: new Map(plan.tools.map((t) => [t.name, t])),
           root: plan.root,
           env: this.deps.commandEnv,
+          sandbox: this.deps.sandbox,
           gate: this.deps.gate,
           seams: plan.seams,
           who: { agentId: run.agentId, conversationId: run.conversationId, runId: run.id },

@@ -4,6 +4,7 @@ import type { PermissionDecision, PermissionGate, PermissionRequest } from "../s
 import type { ToolCallRequest } from "./model-provider.js";
 import type { RunEventWriter } from "./run-event-writer.js";
 import type { RunSeams } from "./run-plan.js";
+import type { Sandbox } from "./tools/sandbox.js";
 import type { AgentOps, Tool } from "./tools/tool.js";
 import { ToolError } from "./tools/tool-error.js";
 
@@ -15,6 +16,7 @@ export interface ToolCallScope {
   root: string;
   /** The environment commands run with. */
   env: Readonly<Record<string, string>>;
+  sandbox: Sandbox;
   gate: PermissionGate;
   seams: RunSeams;
   events: RunEventWriter;
@@ -57,7 +59,7 @@ export async function callTool(
   if (decision.result !== "allow") return { status: "denied", result: `permission denied: ${decision.reason}` };
   try {
     const caller = { ...s.who, agentPath: s.agentPath, messageHops: s.messageHops };
-    const ctx = { root: s.root, signal: s.signal, env: s.env, caller, agents: s.agents };
+    const ctx = { root: s.root, signal: s.signal, env: s.env, sandbox: s.sandbox, caller, agents: s.agents };
     return { status: "completed", result: await tool.run(args, ctx) };
   } catch (e) {
     if (e instanceof ToolError || e instanceof TypeError) return { status: "error", result: e.message };

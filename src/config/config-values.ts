@@ -1,7 +1,7 @@
 import { isAbsolute } from "node:path";
 import { isSecretName } from "../domain/secret-names.js";
 import { ConfigError } from "./config-error.js";
-import type { ExecutionMode } from "./floe-config.js";
+import type { ExecutionMode, SandboxMode } from "./floe-config.js";
 
 /** Readers of one setting's value, from a flag, the environment or the file. Each names the key and source on error. */
 
@@ -86,4 +86,10 @@ export function envNames(v: unknown, source: string, key: string): string[] {
     }
   }
   return names;
+}
+
+export function sandboxMode(v: unknown, source: string, key: string): SandboxMode {
+  const s = str(v, source, key);
+  if (s === "auto" || s === "required" || s === "off") return s;
+  throw new ConfigError(key, source, `must be auto, required or off, got ${JSON.stringify(v)}`);
 }

@@ -5,6 +5,8 @@ import type { AgentProfile } from "../domain/agent-profile.js";
 /** `project`: tools work in the project root; `workspace`: in the workspace root. */
 export type ExecutionMode = "project" | "workspace";
 
+export type SandboxMode = "auto" | "required" | "off";
+
 /** The resolved start-up configuration: defaults, then the file, then env, then flags. */
 export interface FloeConfig {
   host: string;
@@ -48,6 +50,12 @@ export interface FloeConfig {
   modelIdleTimeoutMs: number;
   /** Extra environment variables shell commands may see, besides PATH, HOME, LANG and TERM. */
   commandEnv: string[];
+  /** Shell commands in bubblewrap: `auto` when it works, `required` (refuse without it) or `off`. */
+  sandbox: SandboxMode;
+  /** Let sandboxed commands use the network (default false: no network at all). */
+  sandboxNetwork: boolean;
+  /** The bubblewrap binary. */
+  bwrapPath: string;
   /** Connection limits, in ms, for HTTP/1.1 and cleartext HTTP/2 alike. */
   timeouts: ConnectionTimeouts;
   /** Agents defined in the config file, beside the built-in `default`. */

@@ -19,6 +19,7 @@ import {
   nonNegativeInt,
   port,
   positiveInt,
+  sandboxMode,
   str,
   temperature,
 } from "./config-values.js";
@@ -52,6 +53,9 @@ const FILE_KEYS = new Set([
   "model_timeout_ms",
   "model_idle_timeout_ms",
   "command_env",
+  "sandbox",
+  "sandbox_network",
+  "bwrap_path",
   "headers_timeout_ms",
   "request_timeout_ms",
   "keep_alive_timeout_ms",
@@ -98,10 +102,13 @@ function picker(env: NodeJS.ProcessEnv, file: Raw, src: string): Picker {
 function limits(
   pick: Picker,
   modelTimeoutMs: number,
-): Pick<FloeConfig, "modelIdleTimeoutMs" | "commandEnv" | "timeouts"> {
+): Pick<FloeConfig, "modelIdleTimeoutMs" | "commandEnv" | "timeouts" | "sandbox" | "sandboxNetwork" | "bwrapPath"> {
   return {
     modelIdleTimeoutMs: pick("modelIdleTimeoutMs", "model_idle_timeout_ms", positiveInt, modelTimeoutMs),
     commandEnv: pick("commandEnv", "command_env", envNames, []),
+    sandbox: pick("sandbox", "sandbox", sandboxMode, "auto"),
+    sandboxNetwork: pick("sandboxNetwork", "sandbox_network", bool, false),
+    bwrapPath: pick("bwrapPath", "bwrap_path", str, "bwrap"),
     timeouts: {
       headersMs: pick("headersTimeoutMs", "headers_timeout_ms", positiveInt, 20_000),
       requestMs: pick("requestTimeoutMs", "request_timeout_ms", positiveInt, 120_000),

@@ -8,6 +8,7 @@ import type { ProviderSettings } from "../agent/provider-settings.js";
 import { RunExecutor } from "../agent/run-executor.js";
 import { RunRegistry } from "../agent/run-registry.js";
 import { commandEnvironment } from "../agent/tools/command-env.js";
+import { createSandbox } from "../agent/tools/sandbox.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import { RuntimeConfig } from "../config/runtime-config.js";
 import type { Logger } from "../domain/logger.js";
@@ -58,6 +59,9 @@ export function createAppContext(
   const agents = new AgentRegistry(new AgentRepository(db), conversations);
   const feed = new EventFeed(new FeedRepository(db), log, config.eventRetention);
   const starts = new RunStartStore(db);
+  const sandbox = createSandbox(config.sandbox, config.bwrapPath, config.sandboxNetwork);
+  if (sandbox.kind === "bwrap") log.info({ sandbox: sandbox.kind }, sandbox.reason);
+  else log.warn({ sandbox: sandbox.kind }, sandbox.reason);
   const executor = new RunExecutor({
     events,
     conversations,
@@ -68,6 +72,7 @@ export function createAppContext(
     providerFor: (m): ModelProvider => (m.offline ? offline : openai),
     logger: log,
     commandEnv: commandEnvironment(env, config.commandEnv),
+    sandbox,
   });
   const runs = new RunRegistry({ executor, starts, runs: runRecords });
   const chat = new ChatRunStarter({

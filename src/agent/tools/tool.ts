@@ -1,3 +1,5 @@
+import type { Sandbox } from "./sandbox.js";
+
 /** What a tool call runs with. */
 export interface ToolContext {
   /** The active root: every path is confined to it. */
@@ -6,6 +8,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** The environment of commands a tool starts (allow-listed; see commandEnvironment). */
   env: Readonly<Record<string, string>>;
+  /** Where commands run (bubblewrap, unconfined, or refused). */
+  sandbox: Sandbox;
   /** The run calling the tool, for tools that act as its agent. */
   caller: ToolCaller;
   /** What the multi-agent tools act through; absent where no agent services are attached. */

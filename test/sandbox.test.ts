@@ -1,0 +1,70 @@
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type ChatEnv, collect, createChatEnv } from "./support/chat-env.js";
+import { reply } from "./support/fake-openai.js";
+
+/** Runs commands through a real run (the model calls execute_command) and returns each tool result. */
+async function runCommands(c: ChatEnv, commands: string[]): Promise<string[]> {
+  c.fake.enqueue(
+    reply.toolCalls(commands.map((command, i) => ({ name: "execute_command", args: { command }, id: `c${i}` }))),
+    reply.text("done"),
+  );
+  const events = await collect(c.chat.streamMessage({ chat: { text: "run them" } }));
+  const toolMessages = c.fake.requests.at(-1)!.messages.filter((m: { role: string }) => m.role === "tool");
+  expect(events.at(-1)?.kind.case).toBe("complete");
+  return toolMessages.map((m: { content: string }) => m.content);
+}
+
+describe("execute_command in bubblewrap", () => {
+  let c: ChatEnv;
+  const outside = join("/var/tmp", `floe-outside-${process.pid}-${Date.now()}`);
+  afterEach(async () => {
+    await c?.cleanup();
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it("cannot write outside the project, reach a loopback port, or see the server's process; normal commands work", async () => {
+    c = await createChatEnv({ env: { FLOE_SANDBOX: "required" } });
+    mkdirSync(outside, { recursive: true });
+    const port = new URL(c.server.url).port;
+    const [write, system, loopback, environ, build, inside] = await runCommands(c, [
+      `echo leaked > ${outside}/file.txt; echo "exit $?"`,
+      "touch /usr/floe-x 2>&1; echo exit $?",
+      `(exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected) 2>&1 || echo refused`,
+      `test -e /proc/${process.pid}/environ && echo visible || echo hidden`,
+      'node -e "console.log(6*7)" && ls -a && git init -q . && git status --short --branch',
+      "echo kept > made-inside.txt && cat made-inside.txt",
+    ]);
+    expect(write).toMatch(/Read-only file system/);
+    expect(existsSync(join(outside, "file.txt"))).toBe(false);
+    expect(system).toMatch(/Read-only file system/);
+    expect(loopback).toMatch(/refused/);
+    expect(loopback).not.toMatch(/connected/);
+    // The server's process (this test's) is not visible: its environment cannot be read from /proc.
+    expect(environ.trim()).toBe("hidden");
+    expect(build).toMatch(/^42\n/);
+    expect(build).toMatch(/## No commits yet on/);
+    expect(inside.trim()).toBe("kept");
+    expect(existsSync(join(c.server.app.runtime.activeRoot, "made-inside.txt"))).toBe(true);
+  });
+
+  it("with sandbox off, the same write lands outside the project (the test above would see it)", async () => {
+    c = await createChatEnv({ env: { FLOE_SANDBOX: "off" } });
+    mkdirSync(outside, { recursive: true });
+    const [write, environ] = await runCommands(c, [
+      `echo leaked > ${outside}/file.txt; echo "exit $?"`,
+      `test -e /proc/${process.pid}/environ && echo visible || echo hidden`,
+    ]);
+    expect(write.trim()).toBe("exit 0");
+    expect(environ.trim()).toBe("visible");
+    expect(existsSync(join(outside, "file.txt"))).toBe(true);
+  });
+
+  it("required without a working bubblewrap refuses commands and runs nothing", async () => {
+    c = await createChatEnv({ env: { FLOE_SANDBOX: "required", FLOE_BWRAP_PATH: "/nonexistent/bwrap" } });
+    const [refused] = await runCommands(c, ["echo ran > ran.txt"]);
+    expect(refused).toMatch(/sandbox is required but bubblewrap does not work here/);
+    expect(existsSync(join(c.server.app.runtime.activeRoot, "ran.txt"))).toBe(false);
+  });
+});
