@@ -42,10 +42,10 @@ describe("execute_command in bubblewrap", () => {
     expect(loopback).toMatch(/refused/);
     expect(loopback).not.toMatch(/connected/);
     // The server's process (this test's) is not visible: its environment cannot be read from /proc.
-    expect(environ.trim()).toBe("hidden");
+    expect(environ!.trim()).toBe("hidden");
     expect(build).toMatch(/^42\n/);
     expect(build).toMatch(/## No commits yet on/);
-    expect(inside.trim()).toBe("kept");
+    expect(inside!.trim()).toBe("kept");
     expect(existsSync(join(c.server.app.runtime.activeRoot, "made-inside.txt"))).toBe(true);
   });
 
@@ -56,8 +56,8 @@ describe("execute_command in bubblewrap", () => {
       `echo leaked > ${outside}/file.txt; echo "exit $?"`,
       `test -e /proc/${process.pid}/environ && echo visible || echo hidden`,
     ]);
-    expect(write.trim()).toBe("exit 0");
-    expect(environ.trim()).toBe("visible");
+    expect(write!.trim()).toBe("exit 0");
+    expect(environ!.trim()).toBe("visible");
     expect(existsSync(join(outside, "file.txt"))).toBe(true);
   });
 
