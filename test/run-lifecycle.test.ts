@@ -158,7 +158,8 @@ describe("run lifecycle: failures, cancel, resume", () => {
   });
 
   it("cancels during a long execute_command, killing its process group, with one cancelled event", async () => {
-    c = await createChatEnv();
+    // Unconfined, so that the pids the command writes are the host's (test/sandbox.test.ts covers bubblewrap).
+    c = await createChatEnv({ env: { FLOE_SANDBOX: "off" } });
     const root = c.server.app.runtime.activeRoot;
     c.fake.enqueue(
       reply.toolCalls([

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -47,6 +48,28 @@ describe("execute_command in bubblewrap", () => {
     expect(build).toMatch(/## No commits yet on/);
     expect(inside!.trim()).toBe("kept");
     expect(existsSync(join(c.server.app.runtime.activeRoot, "made-inside.txt"))).toBe(true);
+  });
+
+  it("cancelling a run kills the sandboxed command and everything it started", async () => {
+    c = await createChatEnv({ env: { FLOE_SANDBOX: "required" } });
+    const marker = `${60 + (process.pid % 1000) / 1000}`;
+    c.fake.enqueue(
+      reply.toolCalls([{ name: "execute_command", args: { command: `sleep ${marker} & sleep ${marker}; wait` } }]),
+    );
+    const running = () => execFileSync("pgrep", ["-fc", `^sleep ${marker}$`], { encoding: "utf8" }).trim();
+    const count = () => {
+      try {
+        return Number(running());
+      } catch {
+        return 0;
+      }
+    };
+    for await (const r of c.chat.streamMessage({ chat: { text: "sleep" } })) {
+      if (r.event?.kind.case !== "toolStart") continue;
+      await expect.poll(count).toBe(2);
+      await c.chat.cancelRun({ runId: r.event.runId });
+    }
+    await expect.poll(count).toBe(0);
   });
 
   it("with sandbox off, the same write lands outside the project (the test above would see it)", async () => {

@@ -1,5 +1,6 @@
 import { Code, ConnectError, createContextKey, type Interceptor } from "@connectrpc/connect";
 import type { FastifyBaseLogger } from "fastify";
+import { adaptStream, CANCELLED } from "../domain/push-stream.js";
 
 /** The request's logger, handed to handlers through contextValues. */
 export const kLogger = createContextKey<FastifyBaseLogger | undefined>(undefined, {
@@ -21,7 +22,10 @@ export function errorInterceptor(fallback: FastifyBaseLogger): Interceptor {
     try {
       const res = await next(req);
       if (!res.stream) return res;
-      return { ...res, message: rethrowing(res.message, fail) };
+      return {
+        ...res,
+        message: adaptStream(res.message, same, (e) => (e === undefined || e === CANCELLED ? e : fail(e))),
+      };
     } catch (e) {
       throw fail(e);
     }
@@ -40,17 +44,4 @@ function normalize(e: unknown, rpc: string, log: FastifyBaseLogger): ConnectErro
   return err;
 }
 
-/** The same messages; an error while reading them is replaced. One promise reaction per message, no generator. */
-function rethrowing<T>(messages: AsyncIterable<T>, replace: (e: unknown) => Error): AsyncIterable<T> {
-  return {
-    [Symbol.asyncIterator]() {
-      const inner = messages[Symbol.asyncIterator]();
-      const fail = (e: unknown) => Promise.reject(replace(e));
-      return {
-        next: () => inner.next().catch(fail),
-        return: (value?: unknown) =>
-          inner.return ? inner.return(value).catch(fail) : Promise.resolve({ done: true as const, value: value as T }),
-      };
-    },
-  };
-}
+const same = <T>(x: T): T => x;

@@ -1,6 +1,7 @@
 import { Code, ConnectError, createContextKey, type Interceptor } from "@connectrpc/connect";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { Event } from "../../gen/floe/v1/events_pb.js";
+import { adaptStream, CANCELLED } from "../domain/push-stream.js";
 import { TOOL_NAMES } from "../domain/tool-names.js";
 import type { AppContext } from "../services/app-context.js";
 
@@ -160,7 +161,13 @@ export class FloeMetrics {
         count(undefined);
         return res;
       }
-      return { ...res, message: counted(res.message, this.streamOpened(surface), count) };
+      const close = this.streamOpened(surface);
+      const onEnd = (e: unknown) => {
+        close();
+        count(e === undefined ? undefined : e === CANCELLED ? Code.Canceled : ConnectError.from(e).code);
+        return undefined;
+      };
+      return { ...res, message: adaptStream(res.message, (m) => m, onEnd) };
     };
   }
 }
@@ -174,41 +181,4 @@ export function rpcSurface(contentType: string | string[] | undefined): Surface 
   if (contentType?.startsWith("application/grpc-web")) return "grpc_web";
   if (contentType?.startsWith("application/grpc")) return "grpc";
   return "connect";
-}
-
-/** The messages of a stream; its end (done, error or cancel) closes the gauge and counts the call. */
-function counted<T>(
-  messages: AsyncIterable<T>,
-  close: () => void,
-  count: (code: Code | undefined) => void,
-): AsyncIterable<T> {
-  return {
-    [Symbol.asyncIterator]() {
-      const inner = messages[Symbol.asyncIterator]();
-      let ended = false;
-      const end = (code: Code | undefined) => {
-        if (ended) return;
-        ended = true;
-        close();
-        count(code);
-      };
-      return {
-        next: () =>
-          inner.next().then(
-            (r) => {
-              if (r.done) end(undefined);
-              return r;
-            },
-            (e: unknown) => {
-              end(ConnectError.from(e).code);
-              throw e;
-            },
-          ),
-        return: (value?: unknown) => {
-          end(Code.Canceled);
-          return inner.return ? inner.return(value) : Promise.resolve({ done: true as const, value: value as T });
-        },
-      };
-    },
-  };
 }

@@ -6,7 +6,7 @@ import {
   type SubscribeEventsResponse,
   SubscribeEventsResponseSchema,
 } from "../../gen/floe/v1/message_pb.js";
-import { mapStream } from "../domain/map-stream.js";
+import { mapStream } from "../domain/push-stream.js";
 import type { FeedItem } from "../events/event-feed.js";
 import { type FeedOut, subscribeFeed } from "../events/feed-subscription.js";
 import type { AppContext } from "./app-context.js";

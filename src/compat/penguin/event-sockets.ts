@@ -4,7 +4,7 @@ import type { WebSocket } from "ws";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
 import { MessageService, type SubscribeEventsResponse } from "../../../gen/floe/v1/message_pb.js";
 import { TelemetryService, TelemetrySummarySchema } from "../../../gen/floe/v1/telemetry_pb.js";
-import { mapStream } from "../../domain/map-stream.js";
+import { mapStream } from "../../domain/push-stream.js";
 import { type RequestGuards, webSocketGuardHook } from "../../security/index.js";
 import { toDocJson } from "../doc-json.js";
 import type { InProcessInvoker } from "../in-process-invoker.js";

@@ -83,10 +83,8 @@ function streamChain(interceptors: readonly Interceptor[], method: DescMethod, f
       first = m as Message;
       break;
     }
-    const out = fn(first!, call);
-    const message = (async function* () {
-      for await (const m of out) yield m as never;
-    })();
+    // The handler's stream as it is: a push stream stays one (see domain/push-stream).
+    const message = fn(first!, call) as AsyncIterable<never>;
     const { service } = call;
     return {
       stream: true,
