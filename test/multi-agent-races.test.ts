@@ -138,6 +138,21 @@ describe("multi-agent under concurrency and abuse", () => {
     await c.chat.cancelRun({ runId: d.runId });
   });
 
+  it("serves feed subscribers by push, and chat streams by iteration", async () => {
+    c = await createChatEnv();
+    const { messages } = clients();
+    const before = c.server.fastPath.pushed;
+    const ac = new AbortController();
+    const sub = messages.subscribeEvents({}, { signal: ac.signal })[Symbol.asyncIterator]();
+    expect((await sub.next()).value?.type).toBe("snapshot");
+    await messages.sendToHuman({ message: { sender: "default", content: "pushed" } });
+    expect((await sub.next()).value?.type).toBe("bus.message");
+    expect(c.server.fastPath.pushed - before).toBe(1);
+    ac.abort();
+    await collect(c.chat.streamMessage({ chat: { text: "hi" } }));
+    expect(c.server.fastPath.pushed - before).toBe(1);
+  });
+
   it("forgets a deleted conversation's messages on the feed", async () => {
     c = await createChatEnv();
     const { messages, conversations } = clients();

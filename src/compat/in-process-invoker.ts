@@ -7,6 +7,7 @@ import {
 } from "@bufbuild/protobuf";
 import type { ContextValues } from "@connectrpc/connect";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { isPushable, kPush, type PushableStream, type PushControl, type PushSink } from "../domain/push-stream.js";
 import {
   CallContext,
   LazyUnaryRequest,
@@ -56,26 +57,69 @@ export class InProcessInvoker {
     input: MessageInitShape<I>,
     req: FastifyRequest,
     signal: AbortSignal,
-  ): AsyncIterable<MessageShape<O>> {
+  ): PushableStream<MessageShape<O>> {
     const { invoke } = this.chains.stream.get(methodKey(method))!;
     const contextValues = this.contextValues;
+    const open = async () => {
+      const call = new CallContext(method.parent, method, req, contextValues(req), "compat", { signal });
+      const res = await invoke(lazyStreamRequest(call, create(method.input, input as never)));
+      return res.message as AsyncIterable<MessageShape<O>>;
+    };
     return {
       [Symbol.asyncIterator]() {
         let inner: AsyncIterator<MessageShape<O>> | undefined;
-        const open = async () => {
-          const call = new CallContext(method.parent, method, req, contextValues(req), "compat", { signal });
-          const res = await invoke(lazyStreamRequest(call, create(method.input, input as never)));
-          inner = (res.message as AsyncIterable<MessageShape<O>>)[Symbol.asyncIterator]();
-          return inner;
-        };
         return {
-          next: () => (inner ? inner.next() : open().then((it) => it.next())),
+          next: () => (inner ? inner.next() : open().then((m) => (inner = m[Symbol.asyncIterator]()).next())),
           return: async (value?: unknown) => {
             await inner?.return?.(value);
             return { done: true as const, value: undefined };
           },
         };
       },
+      // Push delivery reaches through when the handler's stream offers it; otherwise its messages are pumped.
+      [kPush](sink: PushSink<MessageShape<O>>): PushControl {
+        let control: PushControl | undefined;
+        let cancelled = false;
+        open().then(
+          (messages) => {
+            if (cancelled) return void messages[Symbol.asyncIterator]().return?.();
+            control = isPushable(messages) ? messages[kPush](sink) : pump(messages, sink);
+          },
+          (e: unknown) => sink.end(e),
+        );
+        return {
+          resume: () => control?.resume(),
+          cancel: () => {
+            cancelled = true;
+            control?.cancel();
+          },
+        };
+      },
     };
   }
+}
+
+/** Pushes an iterated stream's messages, waiting while the sink is full. */
+function pump<T>(messages: AsyncIterable<T>, sink: PushSink<T>): PushControl {
+  const it = messages[Symbol.asyncIterator]();
+  let resumed: (() => void) | undefined;
+  let cancelled = false;
+  void (async () => {
+    try {
+      for (let r = await it.next(); !r.done && !cancelled; r = await it.next()) {
+        if (!sink.push(r.value)) await new Promise<void>((resolve) => (resumed = resolve));
+      }
+      if (!cancelled) sink.end();
+    } catch (e) {
+      if (!cancelled) sink.end(e);
+    }
+  })();
+  return {
+    resume: () => resumed?.(),
+    cancel: () => {
+      cancelled = true;
+      resumed?.();
+      void it.return?.();
+    },
+  };
 }

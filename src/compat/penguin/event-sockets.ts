@@ -4,7 +4,7 @@ import type { WebSocket } from "ws";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
 import { MessageService, type SubscribeEventsResponse } from "../../../gen/floe/v1/message_pb.js";
 import { TelemetryService, TelemetrySummarySchema } from "../../../gen/floe/v1/telemetry_pb.js";
-import { mapStream } from "../../domain/push-stream.js";
+import { isPushable, kPush, mapStream } from "../../domain/push-stream.js";
 import { type RequestGuards, webSocketGuardHook } from "../../security/index.js";
 import { toDocJson } from "../doc-json.js";
 import type { InProcessInvoker } from "../in-process-invoker.js";
@@ -43,23 +43,44 @@ type Frame = { event: string; data: unknown; cursor?: number };
 function relay(socket: WebSocket, frames: (signal: AbortSignal) => AsyncIterable<Frame | Buffer>): void {
   const closed = new AbortController();
   socket.on("close", () => closed.abort());
+  const fail = (e: unknown) => {
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(JSON.stringify({ event: "error", data: { message: ConnectError.from(e).rawMessage } }));
+    socket.close(CLOSE_BAD_REQUEST, "bad request");
+  };
+  /** Sends one frame; false when the socket is gone or was closed for falling behind. */
+  const send = (f: Frame | Buffer): boolean => {
+    if (socket.readyState !== socket.OPEN) return false;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      socket.close(CLOSE_FELL_BEHIND, "subscriber fell behind: reconnect with after_cursor");
+      return false;
+    }
+    // A prepared frame is sent as the text it holds.
+    if (Buffer.isBuffer(f)) socket.send(f, { binary: false });
+    else socket.send(JSON.stringify(f));
+    return true;
+  };
+  let stream: AsyncIterable<Frame | Buffer>;
+  try {
+    stream = frames(closed.signal);
+  } catch (e) {
+    return fail(e);
+  }
+  if (isPushable(stream)) {
+    // Push: an idle subscriber holds no pending read; the socket's own buffer is the limit.
+    const control = stream[kPush]({
+      push: (f) => send(f) || (control.cancel(), true),
+      end: (e) => (e === undefined ? socket.readyState === socket.OPEN && socket.close(1000) : fail(e)),
+    });
+    socket.on("close", () => control.cancel());
+    return;
+  }
   void (async () => {
     try {
-      for await (const f of frames(closed.signal)) {
-        if (socket.readyState !== socket.OPEN) return;
-        if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          socket.close(CLOSE_FELL_BEHIND, "subscriber fell behind: reconnect with after_cursor");
-          return;
-        }
-        // A prepared frame is sent as the text it holds.
-        if (Buffer.isBuffer(f)) socket.send(f, { binary: false });
-        else socket.send(JSON.stringify(f));
-      }
+      for await (const f of stream) if (!send(f)) return;
       socket.close(1000);
     } catch (e) {
-      if (socket.readyState !== socket.OPEN) return;
-      socket.send(JSON.stringify({ event: "error", data: { message: ConnectError.from(e).rawMessage } }));
-      socket.close(CLOSE_BAD_REQUEST, "bad request");
+      fail(e);
     }
   })();
 }

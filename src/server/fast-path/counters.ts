@@ -12,6 +12,8 @@ export class FastPathCounters {
   stream = 0;
   /** Requests the fast path refused before a handler ran (a body too large, for one). */
   rejected = 0;
+  /** Connect server streams delivered by push (the event feed), a subset of `stream`. */
+  pushed = 0;
 
   snapshot(): { unary: number; grpc: number; stream: number; rejected: number } {
     return { unary: this.unary, grpc: this.grpc, stream: this.stream, rejected: this.rejected };

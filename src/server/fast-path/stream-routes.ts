@@ -3,6 +3,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { endStreamFlag, endStreamToJson } from "@connectrpc/connect/protocol-connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type CallContext, lazyStreamRequest } from "./call-context.js";
+import { isPushable, kPush, type PushableStream } from "../../domain/push-stream.js";
 import { envelope } from "./envelope.js";
 import { receivedExtraInput } from "./first-envelope.js";
 import type { StreamInvoke } from "./interceptor-chain.js";
@@ -44,12 +45,22 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
     if (invalid) throw invalid;
     const input = parseInput(r, binary, singleMessage(req.body as Buffer | undefined));
     const res = await r.invoke(lazyStreamRequest(call, input));
-    for await (const message of res.message) {
-      if (reply.raw.destroyed) break;
-      // Handlers may yield init shapes, as Connect allows.
-      const m = isMessage(message, r.method.output) ? message : create(r.method.output, message as never);
-      // A client that does not read holds the stream here, not in server memory.
-      if (!out.write(framed(r, binary, m as Message))) await out.drained();
+    // Handlers may yield init shapes, as Connect allows.
+    const frame = (message: unknown) =>
+      framed(
+        r,
+        binary,
+        (isMessage(message, r.method.output) ? message : create(r.method.output, message as never)) as Message,
+      );
+    if (isPushable(res.message)) {
+      r.opts.counters.pushed++;
+      await pushTo(res.message, out, frame);
+    } else {
+      for await (const message of res.message) {
+        if (reply.raw.destroyed) break;
+        // A client that does not read holds the stream here, not in server memory.
+        if (!out.write(frame(message))) await out.drained();
+      }
     }
   } catch (e) {
     error = ConnectError.from(e, Code.Internal);
@@ -65,6 +76,48 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
     );
   }
   out.end(error, r.opts.jsonOptions as Partial<JsonWriteOptions>);
+}
+
+/** A number that changes once per tick: one nextTick for the whole process, not one per stream. */
+let tickCount = 0;
+let tickScheduled = false;
+function currentTick(): number {
+  if (!tickScheduled) {
+    tickScheduled = true;
+    process.nextTick(() => {
+      tickCount++;
+      tickScheduled = false;
+    });
+  }
+  return tickCount;
+}
+
+/** Writes a push stream's messages as they come; a full client pauses it until the response drains. */
+function pushTo(stream: PushableStream<unknown>, out: StreamWriter, frame: (m: unknown) => Buffer): Promise<void> {
+  const raw = out.raw;
+  if (raw.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const cleanup = () => {
+      raw.off("drain", onDrain);
+      raw.off("close", onClose);
+    };
+    const onDrain = () => control.resume();
+    const onClose = () => {
+      cleanup();
+      control.cancel();
+      resolve();
+    };
+    raw.on("drain", onDrain);
+    raw.on("close", onClose);
+    const control = stream[kPush]({
+      push: (m) => out.write(frame(m)),
+      end: (error) => {
+        cleanup();
+        if (error === undefined) resolve();
+        else reject(error);
+      },
+    });
+  });
 }
 
 /** Frames of messages yielded to many streams at once (a feed event to every subscriber): enveloped once. */
@@ -97,6 +150,7 @@ function singleMessage(body: Buffer | undefined): Uint8Array {
 class StreamWriter {
   private headersSent = false;
   private corked = false;
+  private lastTick = -1;
 
   constructor(
     private readonly reply: FastifyReply,
@@ -108,8 +162,10 @@ class StreamWriter {
   write(frame: Buffer): boolean {
     this.sendHeaders();
     const raw = this.reply.raw;
-    // Messages yielded in the same tick leave in one write (one syscall), none later than this tick.
-    if (!this.corked && typeof raw.cork === "function") {
+    // Messages yielded in the same tick leave in one write (one syscall), none later than this tick. The
+    // first message of a tick is written as is: a stream that gets one (a feed event) pays for no cork.
+    const tick = currentTick();
+    if (this.lastTick === tick && !this.corked && typeof raw.cork === "function") {
       this.corked = true;
       raw.cork();
       process.nextTick(() => {
@@ -118,7 +174,12 @@ class StreamWriter {
         raw.uncork();
       });
     }
+    this.lastTick = tick;
     return raw.write(frame);
+  }
+
+  get raw() {
+    return this.reply.raw;
   }
 
   /** Resolves when the response can take more, or is gone. */
