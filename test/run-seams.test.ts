@@ -136,7 +136,8 @@ describe("run engine seams", () => {
       });
 
       c.fake.enqueue(reply.toolCalls(touch), reply.text("done"));
-      const unattended = await runWith("touch a file", {});
+      // A caller may start a run without the server's approver: an ask is then a denial.
+      const unattended = await runWith("touch a file", { awaitDecision: undefined });
       expect(kinds(unattended.events)).not.toContain("approvalRequired");
       expect(terminal(unattended.events)).toMatchObject({
         case: "complete",

@@ -113,7 +113,7 @@ export class RunExecutor {
           sandbox: this.deps.sandbox,
           gate: this.deps.gate,
           seams: plan.seams,
-          who: { agentId: run.agentId, conversationId: run.conversationId, runId: run.id },
+          who: { agentId: run.agentId, conversationId: run.conversationId, runId: run.id, keyName: plan.seams.keyName },
           signal: run.signal,
           agentPath: plan.seams.agentPath ?? [run.agentId],
           messageHops: plan.seams.messageHops ?? 0,

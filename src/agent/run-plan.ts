@@ -47,6 +47,8 @@ export interface RunSeams {
    * other forever.
    */
   messageHops?: number;
+  /** The name of the API key whose call started the run: the audit log records it. */
+  keyName?: string;
 }
 
 /** Why a run started (floe.v1.RunCause). */

@@ -20,7 +20,7 @@ export interface ToolCallScope {
   gate: PermissionGate;
   seams: RunSeams;
   events: RunEventWriter;
-  who: Omit<PermissionRequest, "toolName" | "operation" | "resource">;
+  who: Omit<PermissionRequest, "toolName" | "operation" | "resource" | "root">;
   signal: AbortSignal;
   /** The run's delegation path (its own agent last). */
   agentPath: string[];
@@ -54,7 +54,13 @@ export async function callTool(
   } catch (e) {
     return { status: "error", result: `invalid arguments for ${call.name}: ${(e as Error).message}` };
   }
-  const request = { ...s.who, toolName: call.name, operation: tool.operation, resource: tool.resource(args) };
+  const request = {
+    ...s.who,
+    root: s.root,
+    toolName: call.name,
+    operation: tool.operation,
+    resource: tool.resource(args),
+  };
   const decision = await decide(request, s);
   if (decision.result !== "allow") return { status: "denied", result: `permission denied: ${decision.reason}` };
   try {
@@ -76,16 +82,19 @@ async function decide(request: PermissionRequest, s: ToolCallScope): Promise<Per
   const hook = s.seams.awaitDecision;
   if (!hook)
     return { result: "deny", reason: `${decision.reason} (needs a human decision, and this run has no approver)` };
-  const approvalId = randomUUID();
+  const approvalId = `apr_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const { toolName, operation, resource } = request;
+  const expiresAt = decision.expiresAt ?? "";
   s.events.emit({
     case: "approvalRequired",
-    value: { requestId: approvalId, toolName, operation, resource, reason: decision.reason },
+    value: { requestId: approvalId, toolName, operation, resource, reason: decision.reason, expiresAt },
   });
   // A cancel must not wait for a human who may never answer.
   const answer = await untilAborted(hook({ ...request, approvalId, reason: decision.reason }, s.signal), s.signal);
-  const status = answer.result === "allow" ? "approved" : "denied";
-  s.events.emit({ case: "approvalResolved", value: { requestId: approvalId, status } });
+  const status =
+    answer.result === "allow" ? "approved" : answer.result === "deny" && answer.expired ? "expired" : "denied";
+  const scope = answer.result === "allow" ? (answer.scope ?? "once") : "";
+  s.events.emit({ case: "approvalResolved", value: { requestId: approvalId, status, scope } });
   return answer.result === "ask" ? { result: "deny", reason: answer.reason } : answer;
 }
 

@@ -29,6 +29,8 @@ export const ENV_NAMES = {
   sandbox: ["FLOE_SANDBOX"],
   sandboxNetwork: ["FLOE_SANDBOX_NETWORK"],
   bwrapPath: ["FLOE_BWRAP_PATH"],
+  permissionMode: ["FLOE_PERMISSION_MODE"],
+  approvalTimeoutMs: ["FLOE_APPROVAL_TIMEOUT_MS"],
   headersTimeoutMs: ["FLOE_HEADERS_TIMEOUT_MS"],
   requestTimeoutMs: ["FLOE_REQUEST_TIMEOUT_MS"],
   keepAliveTimeoutMs: ["FLOE_KEEP_ALIVE_TIMEOUT_MS"],

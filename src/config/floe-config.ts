@@ -1,3 +1,4 @@
+import type { PermissionSettings } from "../domain/permissions.js";
 import type { ApiKey } from "../domain/api-key.js";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import type { AgentProfile } from "../domain/agent-profile.js";
@@ -56,6 +57,10 @@ export interface FloeConfig {
   sandboxNetwork: boolean;
   /** The bubblewrap binary. */
   bwrapPath: string;
+  /** What tool calls may do (see security/permission-engine). */
+  permissions: PermissionSettings;
+  /** How long a tool call waits for a human decision before it is denied as expired. */
+  approvalTimeoutMs: number;
   /** Connection limits, in ms, for HTTP/1.1 and cleartext HTTP/2 alike. */
   timeouts: ConnectionTimeouts;
   /** Agents defined in the config file, beside the built-in `default`. */

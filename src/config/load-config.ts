@@ -8,6 +8,7 @@ import { type AgentProfile, DEFAULT_SYSTEM_PROMPT } from "../domain/agent-profil
 import { TOOL_NAMES } from "../domain/tool-names.js";
 import { parseApiKeys } from "./api-keys.js";
 import { DEFAULT_GITHUB_RULES, parseGitHubRules } from "./github-rules.js";
+import { parsePermissions, permissionMode } from "./permissions-config.js";
 import { ConfigError } from "./config-error.js";
 import { type EnvKey, readEnv } from "./env-names.js";
 import {
@@ -42,6 +43,9 @@ const FILE_KEYS = new Set([
   "default_model",
   "models",
   "github_rules",
+  "permissions",
+  "permission_mode",
+  "approval_timeout_ms",
   "agent_id",
   "aegis_net_file",
   "max_body_bytes",
@@ -170,6 +174,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     aegisNetFile: pick("aegisNetFile", "aegis_net_file", str, join(homedir(), ".config", "aegis", "aegis-net.toml")),
     maxBodyBytes: pick("maxBodyBytes", "max_body_bytes", positiveInt, 10 * 1024 * 1024),
     maxUploadBytes: pick("maxUploadBytes", "max_upload_bytes", positiveInt, 20 * 1024 * 1024),
+    permissions: parsePermissions(
+      file.permissions,
+      pick("permissionMode", "permission_mode", permissionMode, "workspace"),
+      src,
+    ),
+    approvalTimeoutMs: pick("approvalTimeoutMs", "approval_timeout_ms", positiveInt, 300_000),
     heartbeatMs: pick("heartbeatMs", "heartbeat_ms", positiveInt, 15_000),
     feedSubscriberBuffer: pick("feedSubscriberBuffer", "feed_subscriber_buffer", positiveInt, 1000),
     eventRetention: pick("eventRetention", "event_retention", positiveInt, 100_000),

@@ -4,6 +4,7 @@ export {
   corsOptions,
   requestGuardHook,
   kCallerHasKey,
+  kCallerKey,
   selectSubprotocol,
   webSocketGuardHook,
 } from "./guard-hooks.js";
@@ -21,3 +22,7 @@ export {
   KEY_SUBPROTOCOL_PREFIX,
   RequestGuards,
 } from "./request-guards.js";
+export { Approvals } from "./approvals.js";
+export { AuditLog } from "./audit-log.js";
+export { FloeGate } from "./floe-gate.js";
+export { PermissionEngine } from "./permission-engine.js";

@@ -7,6 +7,10 @@ export interface PermissionRequest {
   agentId: string;
   conversationId: string;
   runId: string;
+  /** The active root the call works in. */
+  root?: string;
+  /** The name of the API key that started the run, for the audit log. */
+  keyName?: string;
 }
 
 /**
@@ -14,7 +18,9 @@ export interface PermissionRequest {
  * approval seam (see `RunSeams.awaitDecision`), and denies when it has none.
  */
 export type PermissionDecision =
-  { result: "allow" } | { result: "deny"; reason: string } | { result: "ask"; reason: string };
+  | { result: "allow"; reason?: string; policy?: string; scope?: string }
+  | { result: "deny"; reason: string; policy?: string; expired?: boolean }
+  | { result: "ask"; reason: string; policy?: string; expiresAt?: string };
 
 /**
  * The single seam every tool call passes before it runs. The permission

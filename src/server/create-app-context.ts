@@ -14,7 +14,9 @@ import { RuntimeConfig } from "../config/runtime-config.js";
 import type { Logger } from "../domain/logger.js";
 import { EventFeed } from "../events/event-feed.js";
 import { EventLog } from "../events/event-log.js";
-import { allowAllGate, type PermissionGate } from "../security/permission-gate.js";
+import { Approvals, AuditLog, FloeGate, type PermissionGate, PermissionEngine } from "../security/index.js";
+import { ApprovalRepository } from "../store/approval-repository.js";
+import { AuditRepository } from "../store/audit-repository.js";
 import type { AppContext } from "../services/app-context.js";
 import { AgentWork } from "../services/agent-work.js";
 import { ChatRunStarter } from "../services/chat-run-starter.js";
@@ -34,7 +36,7 @@ export function createAppContext(
   database: OpenDatabase,
   log: Logger,
   env: NodeJS.ProcessEnv,
-  gate: PermissionGate = allowAllGate,
+  customGate?: PermissionGate,
 ): AppContext {
   const { db } = database;
   const conversations = new ConversationRepository(db);
@@ -59,6 +61,9 @@ export function createAppContext(
   const agents = new AgentRegistry(new AgentRepository(db), conversations);
   const feed = new EventFeed(new FeedRepository(db), log, config.eventRetention);
   const starts = new RunStartStore(db);
+  const audit = new AuditLog(new AuditRepository(db));
+  const approvals = new Approvals(new ApprovalRepository(db), audit, config.approvalTimeoutMs);
+  const gate = customGate ?? new FloeGate(new PermissionEngine(config.permissions), approvals, audit);
   const sandbox = createSandbox(config.sandbox, config.bwrapPath, config.sandboxNetwork);
   if (sandbox.kind === "bwrap") log.info({ sandbox: sandbox.kind }, sandbox.reason);
   else log.warn({ sandbox: sandbox.kind }, sandbox.reason);
@@ -83,6 +88,7 @@ export function createAppContext(
     runs,
     runRecords,
     profiles: (id) => agents.profile(id),
+    approver: approvals.hook,
   });
   const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });
   executor.attachAgentOps(work);
@@ -102,6 +108,8 @@ export function createAppContext(
     work,
     feed,
     runRecords,
+    approvals,
+    audit,
     log,
     startedAt: Date.now(),
     agentId: config.agentId || `floe@${hostname()}`,

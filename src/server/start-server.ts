@@ -44,7 +44,7 @@ export interface StartOptions extends ConfigFlags {
   logStream?: { write(line: string): void };
   /** Runs before listening, for embedders that add their own routes or hooks. */
   configure?: (fastify: FastifyInstance) => void | Promise<void>;
-  /** Decides every tool call (default: allow all, until the permission engine lands). */
+  /** Decides every tool call instead of the permission engine (embedders and tests). */
   permissionGate?: PermissionGate;
   /**
    * Serve eligible Connect and gRPC calls on Floe's fast path (default true).
@@ -88,6 +88,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   const app = createAppContext(config, database, fastify.log, env, options.permissionGate);
   await app.agents.load(config.agents);
   await app.feed.load();
+  await app.approvals.recover();
   await app.runs.recoverInterrupted();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
   const { bindings, health } = createServiceBindings(app);

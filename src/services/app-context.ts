@@ -6,6 +6,7 @@ import type { FloeConfig } from "../config/floe-config.js";
 import type { RuntimeConfig } from "../config/runtime-config.js";
 import type { Logger } from "../domain/logger.js";
 import type { EventFeed } from "../events/event-feed.js";
+import type { Approvals, AuditLog } from "../security/index.js";
 import type { EventLog } from "../events/event-log.js";
 import type { ConversationRepository } from "../store/conversation-repository.js";
 import type { OpenDatabase } from "../store/database.js";
@@ -36,6 +37,10 @@ export interface AppContext {
   /** The cross-conversation event feed. */
   feed: EventFeed;
   runRecords: RunRepository;
+  /** Human approvals of tool calls. */
+  approvals: Approvals;
+  /** The permission audit log. */
+  audit: AuditLog;
   log: Logger;
   startedAt: number;
   /** Pawan-style agent id: FLOE_AGENT_ID, else `floe@<hostname>`. */

@@ -4,7 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { type ChatRequest, SendMessageResponseSchema } from "../../gen/floe/v1/chat_pb.js";
 import type { ModelRegistry } from "../agent/model-registry.js";
 import type { RunHandle } from "../agent/run.js";
-import type { RunSeams } from "../agent/run-plan.js";
+import type { ApprovalHook, RunSeams } from "../agent/run-plan.js";
 import type { RunRegistry } from "../agent/run-registry.js";
 import { toolsFor } from "../agent/tools/tool-registry.js";
 import type { RuntimeConfig } from "../config/runtime-config.js";
@@ -23,6 +23,8 @@ export interface ChatRunStarterDeps {
   runs: RunRegistry;
   runRecords: RunRepository;
   profiles: (agentId: string) => AgentProfile | undefined;
+  /** The approval seam every run gets unless its caller passes its own. */
+  approver?: ApprovalHook;
 }
 
 /**
@@ -71,7 +73,7 @@ export class ChatRunStarter {
       queue: chat.queue,
       afterSeq: d.events.latestSeq(conversationId),
       startedAt: new Date().toISOString(),
-      seams,
+      seams: { awaitDecision: d.approver, ...seams },
     });
   }
 

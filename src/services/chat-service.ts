@@ -4,6 +4,8 @@ import type { Event } from "../../gen/floe/v1/events_pb.js";
 import type { RunHandle } from "../agent/run.js";
 import { isTerminal } from "../events/caught-up.js";
 import { subscribe } from "../events/subscription.js";
+import { kCallerKey } from "../security/index.js";
+import type { ApprovalsTable } from "../store/schema.js";
 import type { AppContext } from "./app-context.js";
 import { notFound, requireField, validConversationId } from "./require.js";
 import { resultOrFailure } from "./run-failure.js";
@@ -50,7 +52,7 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
   return {
     async sendMessage(req, ctx) {
       const chat = requireChat(req.chat);
-      const run = await app.chat.start(chat);
+      const run = await app.chat.start(chat, { keyName: ctx.values.get(kCallerKey) });
       const release = cancelOnDisconnect(app, run, chat, ctx);
       try {
         return resultOrFailure(await run.done);
@@ -60,7 +62,7 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
     },
     async *streamMessage(req, ctx) {
       const chat = requireChat(req.chat);
-      const run = await app.chat.start(chat);
+      const run = await app.chat.start(chat, { keyName: ctx.values.get(kCallerKey) });
       const release = cancelOnDisconnect(app, run, chat, ctx);
       try {
         for await (const event of runEvents(app, run, chat.includeReasoning, ctx.signal)) yield { event };
@@ -86,7 +88,7 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
           activeRuns: app.runs
             .activeRuns(conversationId)
             .map((r) => ({ runId: r.id, agentId: r.agentId, startedAt: r.startedAt })),
-          pendingApprovals: [],
+          pendingApprovals: (await app.approvals.pending(conversationId)).map(pendingApproval),
           messageCount: (await app.conversations.get(conversationId))?.messageCount ?? conv.messageCount,
         }),
       });
@@ -99,5 +101,19 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
       const conversationId = req.conversationId.trim();
       return app.runs.cancel(req.runId.trim(), conversationId && validConversationId(conversationId));
     },
+  };
+}
+
+/** A stored approval request as snapshots list it. */
+export function pendingApproval(a: ApprovalsTable) {
+  return {
+    id: a.id,
+    toolName: a.tool_name,
+    operation: a.operation,
+    resource: a.resource,
+    reason: a.reason,
+    sessionId: a.conversation_id,
+    createdAt: a.created_at,
+    expiresAt: a.expires_at,
   };
 }

@@ -170,6 +170,26 @@ migrations["0006_feed_event_conversation"] = {
   },
 };
 
+migrations["0007_audit_approvals"] = {
+  async up(db: Kysely<unknown>) {
+    const text = (c: ColumnDefinitionBuilder) => c.notNull().defaultTo("");
+    let audit = db.schema.createTable("audit_entries").addColumn("seq", "integer", (c) => c.primaryKey());
+    for (const col of ["id", "timestamp", "operation", "category", "resource", "result", "reason", "policy"])
+      audit = audit.addColumn(col, "text", text);
+    for (const col of ["agent_id", "tool_name", "session_id", "key_name", "prev_hash", "hash"])
+      audit = audit.addColumn(col, "text", text);
+    await audit.execute();
+    await db.schema.createIndex("audit_entries_id_idx").unique().on("audit_entries").columns(["id"]).execute();
+    let approvals = db.schema.createTable("approvals").addColumn("id", "text", (c) => c.primaryKey());
+    for (const col of ["conversation_id", "run_id", "agent_id", "tool_name", "operation", "resource", "reason"])
+      approvals = approvals.addColumn(col, "text", text);
+    for (const col of ["status", "scope", "created_at", "expires_at", "resolved_at", "resolution"])
+      approvals = approvals.addColumn(col, "text", text);
+    await approvals.execute();
+    await db.schema.createIndex("approvals_status_idx").on("approvals").columns(["status"]).execute();
+  },
+};
+
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,
 };

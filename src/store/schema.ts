@@ -137,6 +137,44 @@ export interface GitHubDeliveriesTable {
   handled_at: string;
 }
 
+/** The permission audit log: append-only, each row chained to the one before by its hash. */
+export interface AuditEntriesTable {
+  seq: number;
+  id: string;
+  timestamp: string;
+  operation: string;
+  category: string;
+  resource: string;
+  result: string;
+  reason: string;
+  policy: string;
+  agent_id: string;
+  tool_name: string;
+  session_id: string;
+  key_name: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** A tool call that waits (or waited) for a human decision. */
+export interface ApprovalsTable {
+  id: string;
+  conversation_id: string;
+  run_id: string;
+  agent_id: string;
+  tool_name: string;
+  operation: string;
+  resource: string;
+  reason: string;
+  /** `pending`, `approved`, `denied` or `expired`. */
+  status: string;
+  scope: string;
+  created_at: string;
+  expires_at: string;
+  resolved_at: string;
+  resolution: string;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -147,4 +185,6 @@ export interface Database {
   bus_messages: BusMessagesTable;
   feed_events: FeedEventsTable;
   github_deliveries: GitHubDeliveriesTable;
+  audit_entries: AuditEntriesTable;
+  approvals: ApprovalsTable;
 }

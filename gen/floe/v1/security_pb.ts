@@ -10,7 +10,64 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/security.proto.
  */
 export const file_floe_v1_security: GenFile = /*@__PURE__*/
-  fileDesc("ChZmbG9lL3YxL3NlY3VyaXR5LnByb3RvEgdmbG9lLnYxIqUBCgpBdWRpdEVudHJ5EgoKAmlkGAEgASgJEhEKCXRpbWVzdGFtcBgCIAEoCRIRCglvcGVyYXRpb24YAyABKAkSEAoIcmVzb3VyY2UYBCABKAkSDgoGcmVzdWx0GAUgASgJEg4KBnJlYXNvbhgGIAEoCRIOCgZwb2xpY3kYByABKAkSEAoIYWdlbnRfaWQYCCABKAkSEQoJdG9vbF9uYW1lGAkgASgJIoUBCgxBdWRpdEZpbHRlcnMSDQoFbGltaXQYASABKAUSEwoGcmVzdWx0GAIgASgJSACIAQESFQoIY2F0ZWdvcnkYAyABKAlIAYgBARIVCghhZ2VudF9pZBgEIAEoCUgCiAEBQgkKB19yZXN1bHRCCwoJX2NhdGVnb3J5QgsKCV9hZ2VudF9pZCKQAQoXTGlzdEF1ZGl0RW50cmllc1JlcXVlc3QSDQoFbGltaXQYASABKAUSEwoGcmVzdWx0GAIgASgJSACIAQESFQoIY2F0ZWdvcnkYAyABKAlIAYgBARIVCghhZ2VudF9pZBgEIAEoCUgCiAEBQgkKB19yZXN1bHRCCwoJX2NhdGVnb3J5QgsKCV9hZ2VudF9pZCJ3ChhMaXN0QXVkaXRFbnRyaWVzUmVzcG9uc2USJAoHZW50cmllcxgBIAMoCzITLmZsb2UudjEuQXVkaXRFbnRyeRINCgV0b3RhbBgCIAEoBRImCgdmaWx0ZXJzGAMgASgLMhUuZmxvZS52MS5BdWRpdEZpbHRlcnMiFgoUR2V0QXVkaXRTdGF0c1JlcXVlc3QikAIKFUdldEF1ZGl0U3RhdHNSZXNwb25zZRINCgV0b3RhbBgBIAEoBRI/CglieV9yZXN1bHQYAiADKAsyLC5mbG9lLnYxLkdldEF1ZGl0U3RhdHNSZXNwb25zZS5CeVJlc3VsdEVudHJ5EkMKC2J5X2NhdGVnb3J5GAMgAygLMi4uZmxvZS52MS5HZXRBdWRpdFN0YXRzUmVzcG9uc2UuQnlDYXRlZ29yeUVudHJ5Gi8KDUJ5UmVzdWx0RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgFOgI4ARoxCg9CeUNhdGVnb3J5RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgFOgI4ASKhAQoPQXBwcm92YWxSZXF1ZXN0EgoKAmlkGAEgASgJEhEKCXRvb2xfbmFtZRgCIAEoCRIRCglvcGVyYXRpb24YAyABKAkSEAoIcmVzb3VyY2UYBCABKAkSDgoGcmVhc29uGAUgASgJEhIKCnNlc3Npb25faWQYBiABKAkSEgoKY3JlYXRlZF9hdBgHIAEoCRISCgpleHBpcmVzX2F0GAggASgJIhYKFExpc3RBcHByb3ZhbHNSZXF1ZXN0IkIKFUxpc3RBcHByb3ZhbHNSZXNwb25zZRIpCgdwZW5kaW5nGAEgAygLMhguZmxvZS52MS5BcHByb3ZhbFJlcXVlc3QiMwoOQXBwcm92ZVJlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCRINCgVzY29wZRgCIAEoCSJECg9BcHByb3ZlUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkSDQoFc2NvcGUYAyABKAkiIQoLRGVueVJlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCSIyCgxEZW55UmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkiSwoRUHJlQXBwcm92ZVJlcXVlc3QSEQoJb3BlcmF0aW9uGAEgASgJEg8KB3BhdHRlcm4YAiABKAkSEgoKc2Vzc2lvbl9pZBgDIAEoCSJIChJQcmVBcHByb3ZlUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEhEKCW9wZXJhdGlvbhgCIAEoCRIPCgdwYXR0ZXJuGAMgASgJMsQDCg9TZWN1cml0eVNlcnZpY2USVwoQTGlzdEF1ZGl0RW50cmllcxIgLmZsb2UudjEuTGlzdEF1ZGl0RW50cmllc1JlcXVlc3QaIS5mbG9lLnYxLkxpc3RBdWRpdEVudHJpZXNSZXNwb25zZRJOCg1HZXRBdWRpdFN0YXRzEh0uZmxvZS52MS5HZXRBdWRpdFN0YXRzUmVxdWVzdBoeLmZsb2UudjEuR2V0QXVkaXRTdGF0c1Jlc3BvbnNlEk4KDUxpc3RBcHByb3ZhbHMSHS5mbG9lLnYxLkxpc3RBcHByb3ZhbHNSZXF1ZXN0Gh4uZmxvZS52MS5MaXN0QXBwcm92YWxzUmVzcG9uc2USPAoHQXBwcm92ZRIXLmZsb2UudjEuQXBwcm92ZVJlcXVlc3QaGC5mbG9lLnYxLkFwcHJvdmVSZXNwb25zZRIzCgREZW55EhQuZmxvZS52MS5EZW55UmVxdWVzdBoVLmZsb2UudjEuRGVueVJlc3BvbnNlEkUKClByZUFwcHJvdmUSGi5mbG9lLnYxLlByZUFwcHJvdmVSZXF1ZXN0GhsuZmxvZS52MS5QcmVBcHByb3ZlUmVzcG9uc2ViBnByb3RvMw");
+  fileDesc("ChZmbG9lL3YxL3NlY3VyaXR5LnByb3RvEgdmbG9lLnYxIhkKF1ZlcmlmeUF1ZGl0Q2hhaW5SZXF1ZXN0ImUKGFZlcmlmeUF1ZGl0Q2hhaW5SZXNwb25zZRIOCgZpbnRhY3QYASABKAgSDwoHY2hlY2tlZBgCIAEoBRIXCg9maXJzdF9icm9rZW5faWQYAyABKAkSDwoHcHJvYmxlbRgEIAEoCSL+AQoKQXVkaXRFbnRyeRIKCgJpZBgBIAEoCRIRCgl0aW1lc3RhbXAYAiABKAkSEQoJb3BlcmF0aW9uGAMgASgJEhAKCHJlc291cmNlGAQgASgJEg4KBnJlc3VsdBgFIAEoCRIOCgZyZWFzb24YBiABKAkSDgoGcG9saWN5GAcgASgJEhAKCGFnZW50X2lkGAggASgJEhEKCXRvb2xfbmFtZRgJIAEoCRISCgpzZXNzaW9uX2lkGAogASgJEhAKCGtleV9uYW1lGAsgASgJEhAKCGNhdGVnb3J5GAwgASgJEhEKCXByZXZfaGFzaBgNIAEoCRIMCgRoYXNoGA4gASgJIoUBCgxBdWRpdEZpbHRlcnMSDQoFbGltaXQYASABKAUSEwoGcmVzdWx0GAIgASgJSACIAQESFQoIY2F0ZWdvcnkYAyABKAlIAYgBARIVCghhZ2VudF9pZBgEIAEoCUgCiAEBQgkKB19yZXN1bHRCCwoJX2NhdGVnb3J5QgsKCV9hZ2VudF9pZCKQAQoXTGlzdEF1ZGl0RW50cmllc1JlcXVlc3QSDQoFbGltaXQYASABKAUSEwoGcmVzdWx0GAIgASgJSACIAQESFQoIY2F0ZWdvcnkYAyABKAlIAYgBARIVCghhZ2VudF9pZBgEIAEoCUgCiAEBQgkKB19yZXN1bHRCCwoJX2NhdGVnb3J5QgsKCV9hZ2VudF9pZCJ3ChhMaXN0QXVkaXRFbnRyaWVzUmVzcG9uc2USJAoHZW50cmllcxgBIAMoCzITLmZsb2UudjEuQXVkaXRFbnRyeRINCgV0b3RhbBgCIAEoBRImCgdmaWx0ZXJzGAMgASgLMhUuZmxvZS52MS5BdWRpdEZpbHRlcnMiFgoUR2V0QXVkaXRTdGF0c1JlcXVlc3QikAIKFUdldEF1ZGl0U3RhdHNSZXNwb25zZRINCgV0b3RhbBgBIAEoBRI/CglieV9yZXN1bHQYAiADKAsyLC5mbG9lLnYxLkdldEF1ZGl0U3RhdHNSZXNwb25zZS5CeVJlc3VsdEVudHJ5EkMKC2J5X2NhdGVnb3J5GAMgAygLMi4uZmxvZS52MS5HZXRBdWRpdFN0YXRzUmVzcG9uc2UuQnlDYXRlZ29yeUVudHJ5Gi8KDUJ5UmVzdWx0RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgFOgI4ARoxCg9CeUNhdGVnb3J5RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgFOgI4ASKhAQoPQXBwcm92YWxSZXF1ZXN0EgoKAmlkGAEgASgJEhEKCXRvb2xfbmFtZRgCIAEoCRIRCglvcGVyYXRpb24YAyABKAkSEAoIcmVzb3VyY2UYBCABKAkSDgoGcmVhc29uGAUgASgJEhIKCnNlc3Npb25faWQYBiABKAkSEgoKY3JlYXRlZF9hdBgHIAEoCRISCgpleHBpcmVzX2F0GAggASgJIhYKFExpc3RBcHByb3ZhbHNSZXF1ZXN0IkIKFUxpc3RBcHByb3ZhbHNSZXNwb25zZRIpCgdwZW5kaW5nGAEgAygLMhguZmxvZS52MS5BcHByb3ZhbFJlcXVlc3QiRAoOQXBwcm92ZVJlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoCRINCgVzY29wZRgCIAEoCRIPCgdwYXR0ZXJuGAMgASgJIkQKD0FwcHJvdmVSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSEgoKcmVxdWVzdF9pZBgCIAEoCRINCgVzY29wZRgDIAEoCSIxCgtEZW55UmVxdWVzdBISCgpyZXF1ZXN0X2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSIyCgxEZW55UmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEhIKCnJlcXVlc3RfaWQYAiABKAkiYAoRUHJlQXBwcm92ZVJlcXVlc3QSEQoJb3BlcmF0aW9uGAEgASgJEg8KB3BhdHRlcm4YAiABKAkSEgoKc2Vzc2lvbl9pZBgDIAEoCRITCgt0dGxfc2Vjb25kcxgEIAEoBSJIChJQcmVBcHByb3ZlUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEhEKCW9wZXJhdGlvbhgCIAEoCRIPCgdwYXR0ZXJuGAMgASgJMp0ECg9TZWN1cml0eVNlcnZpY2USVwoQTGlzdEF1ZGl0RW50cmllcxIgLmZsb2UudjEuTGlzdEF1ZGl0RW50cmllc1JlcXVlc3QaIS5mbG9lLnYxLkxpc3RBdWRpdEVudHJpZXNSZXNwb25zZRJOCg1HZXRBdWRpdFN0YXRzEh0uZmxvZS52MS5HZXRBdWRpdFN0YXRzUmVxdWVzdBoeLmZsb2UudjEuR2V0QXVkaXRTdGF0c1Jlc3BvbnNlEk4KDUxpc3RBcHByb3ZhbHMSHS5mbG9lLnYxLkxpc3RBcHByb3ZhbHNSZXF1ZXN0Gh4uZmxvZS52MS5MaXN0QXBwcm92YWxzUmVzcG9uc2USPAoHQXBwcm92ZRIXLmZsb2UudjEuQXBwcm92ZVJlcXVlc3QaGC5mbG9lLnYxLkFwcHJvdmVSZXNwb25zZRIzCgREZW55EhQuZmxvZS52MS5EZW55UmVxdWVzdBoVLmZsb2UudjEuRGVueVJlc3BvbnNlEkUKClByZUFwcHJvdmUSGi5mbG9lLnYxLlByZUFwcHJvdmVSZXF1ZXN0GhsuZmxvZS52MS5QcmVBcHByb3ZlUmVzcG9uc2USVwoQVmVyaWZ5QXVkaXRDaGFpbhIgLmZsb2UudjEuVmVyaWZ5QXVkaXRDaGFpblJlcXVlc3QaIS5mbG9lLnYxLlZlcmlmeUF1ZGl0Q2hhaW5SZXNwb25zZWIGcHJvdG8z");
+
+/**
+ * Request of SecurityService.VerifyAuditChain.
+ *
+ * @generated from message floe.v1.VerifyAuditChainRequest
+ */
+export type VerifyAuditChainRequest = Message<"floe.v1.VerifyAuditChainRequest"> & {
+};
+
+/**
+ * Describes the message floe.v1.VerifyAuditChainRequest.
+ * Use `create(VerifyAuditChainRequestSchema)` to create a new message.
+ */
+export const VerifyAuditChainRequestSchema: GenMessage<VerifyAuditChainRequest> = /*@__PURE__*/
+  messageDesc(file_floe_v1_security, 0);
+
+/**
+ * Result of SecurityService.VerifyAuditChain.
+ *
+ * @generated from message floe.v1.VerifyAuditChainResponse
+ */
+export type VerifyAuditChainResponse = Message<"floe.v1.VerifyAuditChainResponse"> & {
+  /**
+   * True when every entry's hash matches its content and the entry before it.
+   *
+   * @generated from field: bool intact = 1;
+   */
+  intact: boolean;
+
+  /**
+   * Entries checked.
+   *
+   * @generated from field: int32 checked = 2;
+   */
+  checked: number;
+
+  /**
+   * The first entry whose hash does not match, when not intact.
+   *
+   * @generated from field: string first_broken_id = 3;
+   */
+  firstBrokenId: string;
+
+  /**
+   * What is wrong with it.
+   *
+   * @generated from field: string problem = 4;
+   */
+  problem: string;
+};
+
+/**
+ * Describes the message floe.v1.VerifyAuditChainResponse.
+ * Use `create(VerifyAuditChainResponseSchema)` to create a new message.
+ */
+export const VerifyAuditChainResponseSchema: GenMessage<VerifyAuditChainResponse> = /*@__PURE__*/
+  messageDesc(file_floe_v1_security, 1);
 
 /**
  * One permission decision.
@@ -80,6 +137,41 @@ export type AuditEntry = Message<"floe.v1.AuditEntry"> & {
    * @generated from field: string tool_name = 9;
    */
   toolName: string;
+
+  /**
+   * The session (conversation) the call belonged to.
+   *
+   * @generated from field: string session_id = 10;
+   */
+  sessionId: string;
+
+  /**
+   * The name of the API key that started the run, if keys are configured.
+   *
+   * @generated from field: string key_name = 11;
+   */
+  keyName: string;
+
+  /**
+   * `filesystem`, `process`, `network`, `git` or `agent`.
+   *
+   * @generated from field: string category = 12;
+   */
+  category: string;
+
+  /**
+   * The hash of the entry before this one (empty for the first).
+   *
+   * @generated from field: string prev_hash = 13;
+   */
+  prevHash: string;
+
+  /**
+   * SHA-256 over this entry and `prev_hash`.
+   *
+   * @generated from field: string hash = 14;
+   */
+  hash: string;
 };
 
 /**
@@ -87,7 +179,7 @@ export type AuditEntry = Message<"floe.v1.AuditEntry"> & {
  * Use `create(AuditEntrySchema)` to create a new message.
  */
 export const AuditEntrySchema: GenMessage<AuditEntry> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 0);
+  messageDesc(file_floe_v1_security, 2);
 
 /**
  * The filters applied to an audit listing.
@@ -129,7 +221,7 @@ export type AuditFilters = Message<"floe.v1.AuditFilters"> & {
  * Use `create(AuditFiltersSchema)` to create a new message.
  */
 export const AuditFiltersSchema: GenMessage<AuditFilters> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 1);
+  messageDesc(file_floe_v1_security, 3);
 
 /**
  * Request of SecurityService.ListAuditEntries.
@@ -171,7 +263,7 @@ export type ListAuditEntriesRequest = Message<"floe.v1.ListAuditEntriesRequest">
  * Use `create(ListAuditEntriesRequestSchema)` to create a new message.
  */
 export const ListAuditEntriesRequestSchema: GenMessage<ListAuditEntriesRequest> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 2);
+  messageDesc(file_floe_v1_security, 4);
 
 /**
  * Result of SecurityService.ListAuditEntries.
@@ -206,7 +298,7 @@ export type ListAuditEntriesResponse = Message<"floe.v1.ListAuditEntriesResponse
  * Use `create(ListAuditEntriesResponseSchema)` to create a new message.
  */
 export const ListAuditEntriesResponseSchema: GenMessage<ListAuditEntriesResponse> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 3);
+  messageDesc(file_floe_v1_security, 5);
 
 /**
  * Request of SecurityService.GetAuditStats.
@@ -221,7 +313,7 @@ export type GetAuditStatsRequest = Message<"floe.v1.GetAuditStatsRequest"> & {
  * Use `create(GetAuditStatsRequestSchema)` to create a new message.
  */
 export const GetAuditStatsRequestSchema: GenMessage<GetAuditStatsRequest> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 4);
+  messageDesc(file_floe_v1_security, 6);
 
 /**
  * Result of SecurityService.GetAuditStats.
@@ -256,7 +348,7 @@ export type GetAuditStatsResponse = Message<"floe.v1.GetAuditStatsResponse"> & {
  * Use `create(GetAuditStatsResponseSchema)` to create a new message.
  */
 export const GetAuditStatsResponseSchema: GenMessage<GetAuditStatsResponse> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 5);
+  messageDesc(file_floe_v1_security, 7);
 
 /**
  * A pending approval request.
@@ -326,7 +418,7 @@ export type ApprovalRequest = Message<"floe.v1.ApprovalRequest"> & {
  * Use `create(ApprovalRequestSchema)` to create a new message.
  */
 export const ApprovalRequestSchema: GenMessage<ApprovalRequest> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 6);
+  messageDesc(file_floe_v1_security, 8);
 
 /**
  * Request of SecurityService.ListApprovals.
@@ -341,7 +433,7 @@ export type ListApprovalsRequest = Message<"floe.v1.ListApprovalsRequest"> & {
  * Use `create(ListApprovalsRequestSchema)` to create a new message.
  */
 export const ListApprovalsRequestSchema: GenMessage<ListApprovalsRequest> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 7);
+  messageDesc(file_floe_v1_security, 9);
 
 /**
  * Result of SecurityService.ListApprovals.
@@ -362,7 +454,7 @@ export type ListApprovalsResponse = Message<"floe.v1.ListApprovalsResponse"> & {
  * Use `create(ListApprovalsResponseSchema)` to create a new message.
  */
 export const ListApprovalsResponseSchema: GenMessage<ListApprovalsResponse> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 8);
+  messageDesc(file_floe_v1_security, 10);
 
 /**
  * Request of SecurityService.Approve.
@@ -383,6 +475,13 @@ export type ApproveRequest = Message<"floe.v1.ApproveRequest"> & {
    * @generated from field: string scope = 2;
    */
   scope: string;
+
+  /**
+   * A glob over resources; required with scope `pattern`.
+   *
+   * @generated from field: string pattern = 3;
+   */
+  pattern: string;
 };
 
 /**
@@ -390,7 +489,7 @@ export type ApproveRequest = Message<"floe.v1.ApproveRequest"> & {
  * Use `create(ApproveRequestSchema)` to create a new message.
  */
 export const ApproveRequestSchema: GenMessage<ApproveRequest> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 9);
+  messageDesc(file_floe_v1_security, 11);
 
 /**
  * Result of SecurityService.Approve.
@@ -425,7 +524,7 @@ export type ApproveResponse = Message<"floe.v1.ApproveResponse"> & {
  * Use `create(ApproveResponseSchema)` to create a new message.
  */
 export const ApproveResponseSchema: GenMessage<ApproveResponse> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 10);
+  messageDesc(file_floe_v1_security, 12);
 
 /**
  * Request of SecurityService.Deny.
@@ -439,6 +538,13 @@ export type DenyRequest = Message<"floe.v1.DenyRequest"> & {
    * @generated from field: string request_id = 1;
    */
   requestId: string;
+
+  /**
+   * Why, shown to the model with the tool error.
+   *
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
 };
 
 /**
@@ -446,7 +552,7 @@ export type DenyRequest = Message<"floe.v1.DenyRequest"> & {
  * Use `create(DenyRequestSchema)` to create a new message.
  */
 export const DenyRequestSchema: GenMessage<DenyRequest> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 11);
+  messageDesc(file_floe_v1_security, 13);
 
 /**
  * Result of SecurityService.Deny.
@@ -474,7 +580,7 @@ export type DenyResponse = Message<"floe.v1.DenyResponse"> & {
  * Use `create(DenyResponseSchema)` to create a new message.
  */
 export const DenyResponseSchema: GenMessage<DenyResponse> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 12);
+  messageDesc(file_floe_v1_security, 14);
 
 /**
  * Request of SecurityService.PreApprove.
@@ -502,6 +608,13 @@ export type PreApproveRequest = Message<"floe.v1.PreApproveRequest"> & {
    * @generated from field: string session_id = 3;
    */
   sessionId: string;
+
+  /**
+   * Seconds the pre-approval lasts; 0 lasts until the server stops.
+   *
+   * @generated from field: int32 ttl_seconds = 4;
+   */
+  ttlSeconds: number;
 };
 
 /**
@@ -509,7 +622,7 @@ export type PreApproveRequest = Message<"floe.v1.PreApproveRequest"> & {
  * Use `create(PreApproveRequestSchema)` to create a new message.
  */
 export const PreApproveRequestSchema: GenMessage<PreApproveRequest> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 13);
+  messageDesc(file_floe_v1_security, 15);
 
 /**
  * Result of SecurityService.PreApprove.
@@ -544,7 +657,7 @@ export type PreApproveResponse = Message<"floe.v1.PreApproveResponse"> & {
  * Use `create(PreApproveResponseSchema)` to create a new message.
  */
 export const PreApproveResponseSchema: GenMessage<PreApproveResponse> = /*@__PURE__*/
-  messageDesc(file_floe_v1_security, 14);
+  messageDesc(file_floe_v1_security, 16);
 
 /**
  * The permission audit log and human approvals.
@@ -612,6 +725,17 @@ export const SecurityService: GenService<{
     methodKind: "unary";
     input: typeof PreApproveRequestSchema;
     output: typeof PreApproveResponseSchema;
+  },
+  /**
+   * Checks the audit log's hash chain: whether any entry was changed,
+   * removed or inserted since it was written.
+   *
+   * @generated from rpc floe.v1.SecurityService.VerifyAuditChain
+   */
+  verifyAuditChain: {
+    methodKind: "unary";
+    input: typeof VerifyAuditChainRequestSchema;
+    output: typeof VerifyAuditChainResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_floe_v1_security, 0);

@@ -1,0 +1,188 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import picomatch from "picomatch";
+import type { ApprovalRepository } from "../store/approval-repository.js";
+import type { ApprovalsTable } from "../store/schema.js";
+import type { AuditLog } from "./audit-log.js";
+import type { PermissionDecision, PermissionRequest } from "./permission-gate.js";
+
+export const APPROVAL_SCOPES = ["once", "session", "pattern"] as const;
+
+/** What a pending approval's waiter gets: the decision for its tool call. */
+type Waiter = (d: PermissionDecision) => void;
+
+interface Grant {
+  sessionId: string;
+  operation: string;
+  matches: (resource: string) => boolean;
+  /** Epoch ms; Infinity never expires. */
+  expiresAt: number;
+}
+
+/**
+ * Human approvals: a tool call the gate answered with `ask` is stored as a
+ * pending request and waits for approve, deny or expiry (which denies, with
+ * its own reason). Approving for a session or a pattern, and pre-approving,
+ * add grants the gate consults before it asks again. Requests left pending
+ * by a restart are marked expired at startup. Every resolution is audited.
+ */
+export class Approvals {
+  private readonly waiting = new Map<string, { resolve: Waiter; timer: NodeJS.Timeout; request: ApprovalsTable }>();
+  private grants: Grant[] = [];
+
+  constructor(
+    private readonly repo: ApprovalRepository,
+    private readonly audit: AuditLog,
+    readonly timeoutMs: number,
+  ) {}
+
+  /** Marks what a previous process left pending as expired. */
+  async recover(): Promise<void> {
+    for (const row of await this.repo.expireAll("expired: the server restarted while the request was pending"))
+      await this.record(row, "deny", "expired: the server restarted while the request was pending");
+  }
+
+  expiresAt(): string {
+    return new Date(Date.now() + this.timeoutMs).toISOString();
+  }
+
+  /** Whether a session or pattern approval, or a pre-approval, covers a call. */
+  granted(req: PermissionRequest): boolean {
+    const now = Date.now();
+    this.grants = this.grants.filter((g) => g.expiresAt > now);
+    return this.grants.some(
+      (g) =>
+        (!g.sessionId || g.sessionId === req.conversationId) &&
+        g.operation === req.operation &&
+        g.matches(req.resource),
+    );
+  }
+
+  /** The run seam: stores the request and waits for its decision. */
+  readonly hook = async (
+    req: PermissionRequest & { approvalId: string; reason: string },
+    signal: AbortSignal,
+  ): Promise<PermissionDecision> => {
+    const row: ApprovalsTable = {
+      id: req.approvalId,
+      conversation_id: req.conversationId,
+      run_id: req.runId,
+      agent_id: req.agentId,
+      tool_name: req.toolName,
+      operation: req.operation,
+      resource: req.resource,
+      reason: req.reason,
+      status: "pending",
+      scope: "",
+      created_at: new Date().toISOString(),
+      expires_at: this.expiresAt(),
+      resolved_at: "",
+      resolution: "",
+    };
+    await this.repo.insert(row);
+    return new Promise<PermissionDecision>((resolve) => {
+      const timer = setTimeout(() => void this.expire(row.id), Math.max(0, Date.parse(row.expires_at) - Date.now()));
+      this.waiting.set(row.id, { resolve, timer, request: row });
+      signal.addEventListener("abort", () => void this.settle(row.id, "expired", "", "the run was cancelled"), {
+        once: true,
+      });
+    });
+  };
+
+  pending(conversationId = ""): Promise<ApprovalsTable[]> {
+    return this.repo.pending(conversationId);
+  }
+
+  async approve(id: string, scope: string, pattern: string): Promise<string> {
+    const s = scope.trim() || "once";
+    if (!(APPROVAL_SCOPES as readonly string[]).includes(s))
+      throw new ConnectError(
+        `scope must be once, session or pattern, got ${JSON.stringify(scope)}`,
+        Code.InvalidArgument,
+      );
+    if (s === "pattern" && !pattern.trim())
+      throw new ConnectError(
+        "scope pattern needs a pattern: a glob over resources, for example ./build/*",
+        Code.InvalidArgument,
+      );
+    const req = await this.mustBePending(id);
+    if (s !== "once") this.addGrant(req.conversation_id, req.operation, s === "pattern" ? pattern.trim() : "", 0);
+    await this.settle(
+      id,
+      "approved",
+      s,
+      `approved by a human (scope ${s}${s === "pattern" ? `: ${pattern.trim()}` : ""})`,
+    );
+    return s;
+  }
+
+  async deny(id: string, reason: string): Promise<void> {
+    await this.mustBePending(id);
+    await this.settle(id, "denied", "", `denied by a human${reason.trim() ? `: ${reason.trim()}` : ""}`);
+  }
+
+  preApprove(operation: string, pattern: string, sessionId: string, ttlSeconds: number): void {
+    this.addGrant(sessionId, operation, pattern, ttlSeconds);
+  }
+
+  private addGrant(sessionId: string, operation: string, pattern: string, ttlSeconds: number): void {
+    const matches = pattern ? picomatch(pattern, { dot: true }) : () => true;
+    const expiresAt = ttlSeconds > 0 ? Date.now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY;
+    this.grants.push({
+      sessionId,
+      operation,
+      matches: (r) => matches(r) || matches(r.replace(/^\.\//, "")),
+      expiresAt,
+    });
+  }
+
+  private async mustBePending(id: string): Promise<ApprovalsTable> {
+    const row = await this.repo.get(id);
+    if (!row)
+      throw new ConnectError(
+        `approval request ${JSON.stringify(id)} not found: list them with GET /api/v1/approvals`,
+        Code.NotFound,
+      );
+    if (row.status !== "pending")
+      throw new ConnectError(`approval request ${id} is already ${row.status}`, Code.FailedPrecondition);
+    return row;
+  }
+
+  private expire(id: string): Promise<void> {
+    return this.settle(
+      id,
+      "expired",
+      "",
+      `approval request expired after ${Math.round(this.timeoutMs / 1000)}s without an answer`,
+    );
+  }
+
+  /** Stores the decision, audits it and wakes the waiting tool call. */
+  private async settle(id: string, status: string, scope: string, resolution: string): Promise<void> {
+    const w = this.waiting.get(id);
+    if (!w) return;
+    this.waiting.delete(id);
+    clearTimeout(w.timer);
+    await this.repo.resolve(id, status, scope, resolution);
+    const allowed = status === "approved";
+    await this.record(w.request, allowed ? "allow" : "deny", resolution).catch(() => undefined);
+    w.resolve(
+      allowed
+        ? { result: "allow", scope, reason: resolution }
+        : { result: "deny", reason: resolution, expired: status === "expired" },
+    );
+  }
+
+  private record(row: ApprovalsTable, result: string, reason: string) {
+    return this.audit.append({
+      operation: row.operation,
+      resource: row.resource,
+      result,
+      reason,
+      policy: "human-approval",
+      agentId: row.agent_id,
+      toolName: row.tool_name,
+      sessionId: row.conversation_id,
+      keyName: "",
+    });
+  }
+}

@@ -1,0 +1,110 @@
+import { isAbsolute, relative, resolve } from "node:path";
+import picomatch from "picomatch";
+import type { PermissionMode, PermissionRule, PermissionSettings } from "../domain/permissions.js";
+import { destructiveCommand } from "./command-risk.js";
+import type { PermissionDecision, PermissionRequest } from "./permission-gate.js";
+
+type Decision = PermissionDecision & { reason: string; policy: string };
+
+const CHANGES = /^(filesystem\.(write|delete)|process\.|network\.|git\.)/;
+const FILE_CHANGE = /^filesystem\.(write|delete)$/;
+const SYSTEM_PATHS = [
+  "/etc",
+  "/usr",
+  "/bin",
+  "/sbin",
+  "/lib",
+  "/lib64",
+  "/boot",
+  "/proc",
+  "/sys",
+  "/dev",
+  "/var/lib",
+  "/root/.ssh",
+];
+const SENSITIVE = picomatch(
+  [
+    "**/.env",
+    "**/.env.*",
+    "**/*.pem",
+    "**/*.key",
+    "**/id_rsa*",
+    "**/id_ed25519*",
+    "**/id_ecdsa*",
+    "**/.git/**",
+    "**/.ssh/**",
+    "**/.npmrc",
+    "**/.netrc",
+  ],
+  { dot: true },
+);
+
+/**
+ * Decides every tool call: config rules first, then the execution mode,
+ * system paths, sensitive files, the workspace boundary and destructive
+ * commands (parsed, not matched as text). Each decision names its policy.
+ */
+export class PermissionEngine {
+  private readonly rules: { rule: PermissionRule; op: (s: string) => boolean; res: (s: string) => boolean }[];
+
+  constructor(private readonly s: PermissionSettings) {
+    this.rules = s.rules.map((rule) => ({
+      rule,
+      op: picomatch(rule.operation),
+      res: rule.pattern ? picomatch(rule.pattern, { dot: true }) : () => true,
+    }));
+  }
+
+  decide(req: PermissionRequest & { root: string }): Decision {
+    const rule = this.rules.find(
+      (r) => (!r.rule.agent || r.rule.agent === req.agentId) && r.op(req.operation) && r.res(req.resource),
+    );
+    if (rule)
+      return {
+        result: rule.rule.result,
+        reason: rule.rule.reason || `config rule for ${rule.rule.operation}`,
+        policy: "config-rule",
+      } as Decision;
+    const mode = this.s.agentModes[req.agentId] ?? this.s.mode;
+    if (mode === "read-only" && CHANGES.test(req.operation))
+      return { result: "deny", reason: `read-only mode: ${req.operation} is not allowed`, policy: "execution-mode" };
+    if (req.operation.startsWith("filesystem.")) {
+      const decided = this.file(req, mode);
+      if (decided) return decided;
+    }
+    if (req.operation === "process.execute") {
+      const why = destructiveCommand(req.resource);
+      if (why)
+        return {
+          result: "ask",
+          reason: `Destructive command requires approval: ${why}`,
+          policy: "destructive-commands",
+        };
+    }
+    if (req.operation.startsWith("network.") && mode !== "full")
+      return { result: "ask", reason: "network access requires approval outside full mode", policy: "execution-mode" };
+    return { result: "allow", reason: "Within workspace boundary", policy: "workspace-boundary" };
+  }
+
+  private file(req: PermissionRequest & { root: string }, mode: PermissionMode): Decision | undefined {
+    const abs = isAbsolute(req.resource) ? resolve(req.resource) : resolve(req.root, req.resource);
+    const inside = !relative(req.root, abs).startsWith("..") && !isAbsolute(relative(req.root, abs));
+    if (FILE_CHANGE.test(req.operation)) {
+      if (SYSTEM_PATHS.some((p) => abs === p || abs.startsWith(`${p}/`)))
+        return { result: "deny", reason: `${abs} is a system path`, policy: "system-paths" };
+      if (SENSITIVE(abs))
+        return {
+          result: "deny",
+          reason: `${abs} is a sensitive file: it can be read, not changed`,
+          policy: "sensitive-files",
+        };
+    }
+    if (!inside && mode !== "full")
+      return {
+        result: "deny",
+        reason: `${abs} is outside the workspace root (${req.root})`,
+        policy: "workspace-boundary",
+      };
+    return undefined;
+  }
+}
