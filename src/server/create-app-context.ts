@@ -49,21 +49,13 @@ export function createAppContext(
     workspaceRoot: config.workspace,
     executionMode: config.executionMode,
   });
-  const providers: ProviderSettings = {
-    openai: config.openai,
-    openrouter: config.openrouter,
-    maxRetries: config.modelMaxRetries,
-    timeoutMs: config.modelTimeoutMs,
-    idleTimeoutMs: config.modelIdleTimeoutMs,
-  };
+  const providers = providerSettings(config);
   const openai = new OpenAIProvider(providers, env);
   const offline = new OfflineProvider();
   const agents = new AgentRegistry(new AgentRepository(db), conversations);
   const feed = new EventFeed(new FeedRepository(db), log, config.eventRetention);
   const starts = new RunStartStore(db);
-  const audit = new AuditLog(new AuditRepository(db));
-  const approvals = new Approvals(new ApprovalRepository(db), audit, config.approvalTimeoutMs);
-  const gate = customGate ?? new FloeGate(new PermissionEngine(config.permissions), approvals, audit);
+  const { audit, approvals, gate } = createSecurity(db, config, customGate);
   const sandbox = createSandbox(config.sandbox, config.bwrapPath, config.sandboxNetwork);
   if (sandbox.kind === "bwrap") log.info({ sandbox: sandbox.kind }, sandbox.reason);
   else log.warn({ sandbox: sandbox.kind }, sandbox.reason);
@@ -113,5 +105,24 @@ export function createAppContext(
     log,
     startedAt: Date.now(),
     agentId: config.agentId || `floe@${hostname()}`,
+  };
+}
+
+/** The permission engine, its audit log and human approvals; a custom gate replaces the engine. */
+function createSecurity(db: OpenDatabase["db"], config: FloeConfig, customGate: PermissionGate | undefined) {
+  const audit = new AuditLog(new AuditRepository(db));
+  const approvals = new Approvals(new ApprovalRepository(db), audit, config.approvalTimeoutMs);
+  const gate = customGate ?? new FloeGate(new PermissionEngine(config.permissions), approvals, audit);
+  return { audit, approvals, gate };
+}
+
+/** What model discovery and the providers need from the configuration. */
+function providerSettings(config: FloeConfig): ProviderSettings {
+  return {
+    openai: config.openai,
+    openrouter: config.openrouter,
+    maxRetries: config.modelMaxRetries,
+    timeoutMs: config.modelTimeoutMs,
+    idleTimeoutMs: config.modelIdleTimeoutMs,
   };
 }
