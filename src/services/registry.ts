@@ -25,6 +25,7 @@ import { chatService } from "./chat-service.js";
 import { coordinatorService } from "./coordinator-service.js";
 import { messageService } from "./message-service.js";
 import { gitHubService } from "./github-service.js";
+import { securityService } from "./security-service.js";
 import { telemetryService } from "./telemetry-service.js";
 import { uploadService } from "./upload-service.js";
 import { conversationService } from "./conversation-service.js";
@@ -79,7 +80,7 @@ export function createServiceBindings(app: AppContext): { bindings: ServiceBindi
     bind(CheckpointService, withUnimplemented(CheckpointService, "checkpoints", {})),
     bind(ModelService, modelService(app)),
     bind(SystemService, systemService(app)),
-    bind(SecurityService, withUnimplemented(SecurityService, "permissions, approvals and audit", {})),
+    bind(SecurityService, securityService(app)),
     bind(UploadService, uploadService(app)),
     bind(HealthService, healthService(app)),
     bind(PeerService, peerService(app)),

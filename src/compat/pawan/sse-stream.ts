@@ -1,6 +1,7 @@
 import { encode } from "eventsource-encoder";
 import type { FastifyReply } from "fastify";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
+import { approvalFrame } from "../approval-frames.js";
 
 /** Pawan's SSE framing of one event; `undefined` for events Pawan does not show. */
 export function pawanSse(e: Event): string | undefined {
@@ -38,8 +39,10 @@ export function pawanSse(e: Event): string | undefined {
         requested_after_seq: Number(k.value.requestedAfterSeq),
         oldest_available_seq: Number(k.value.oldestAvailableSeq),
       });
-    default:
-      return undefined;
+    default: {
+      const approval = approvalFrame(e);
+      return approval && frame(approval.event, approval.data);
+    }
   }
 }
 

@@ -16,6 +16,7 @@ import { SurfaceRoutes } from "../surface-routes.js";
 import { registerPenguinAgentRoutes } from "./agent-routes.js";
 import { registerPenguinBusRoutes } from "./bus-routes.js";
 import { PENGUIN_ERRORS } from "./penguin-errors.js";
+import { registerPenguinSecurityRoutes } from "./security-routes.js";
 import { registerPenguinSystemRoutes } from "./system-routes.js";
 
 const conversationJson = (c: Parameters<typeof toDocJson>[1]) => {
@@ -31,6 +32,7 @@ export function registerPenguinRest(fastify: FastifyInstance, router: CompatRout
   registerPenguinSystemRoutes(routes);
   registerPenguinAgentRoutes(routes);
   registerPenguinBusRoutes(routes);
+  registerPenguinSecurityRoutes(routes);
 }
 
 function registerChatRoutes(r: SurfaceRoutes): void {

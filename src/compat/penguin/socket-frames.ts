@@ -1,5 +1,6 @@
 import { ActionResultSchema } from "../../../gen/floe/v1/common_pb.js";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
+import { approvalFrame } from "../approval-frames.js";
 import { toDocJson } from "../doc-json.js";
 
 /** One WebSocket frame of Penguin's chat stream. */
@@ -65,6 +66,6 @@ export function penguinFrame(e: Event, includeReasoning: boolean): Omit<Frame, "
       };
     }
     default:
-      return undefined;
+      return approvalFrame(e);
   }
 }
