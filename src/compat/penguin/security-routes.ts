@@ -54,6 +54,10 @@ export function registerPenguinSecurityRoutes(r: SurfaceRoutes): void {
     "Audit counts by result and category",
     SecurityService.method.getAuditStats,
   );
+  registerApprovalRoutes(r);
+}
+
+function registerApprovalRoutes(r: SurfaceRoutes): void {
   r.get(
     "/security/audit/verify",
     "security",
