@@ -7,7 +7,7 @@ import type { Tool } from "./tools/tool.js";
 
 /** Decides a tool call that the permission gate answered with `ask`; the call waits until it resolves. */
 export type ApprovalHook = (
-  request: PermissionRequest & { approvalId: string; reason: string },
+  request: PermissionRequest & { approvalId: string; reason: string; expiresAt?: string },
   signal: AbortSignal,
 ) => Promise<PermissionDecision>;
 

@@ -90,7 +90,10 @@ async function decide(request: PermissionRequest, s: ToolCallScope): Promise<Per
     value: { requestId: approvalId, toolName, operation, resource, reason: decision.reason, expiresAt },
   });
   // A cancel must not wait for a human who may never answer.
-  const answer = await untilAborted(hook({ ...request, approvalId, reason: decision.reason }, s.signal), s.signal);
+  const answer = await untilAborted(
+    hook({ ...request, approvalId, reason: decision.reason, expiresAt }, s.signal),
+    s.signal,
+  );
   const status =
     answer.result === "allow" ? "approved" : answer.result === "deny" && answer.expired ? "expired" : "denied";
   const scope = answer.result === "allow" ? (answer.scope ?? "once") : "";

@@ -59,7 +59,7 @@ export class Approvals {
 
   /** The run seam: stores the request and waits for its decision. */
   readonly hook = async (
-    req: PermissionRequest & { approvalId: string; reason: string },
+    req: PermissionRequest & { approvalId: string; reason: string; expiresAt?: string },
     signal: AbortSignal,
   ): Promise<PermissionDecision> => {
     const row: ApprovalsTable = {
@@ -74,7 +74,7 @@ export class Approvals {
       status: "pending",
       scope: "",
       created_at: new Date().toISOString(),
-      expires_at: this.expiresAt(),
+      expires_at: req.expiresAt || this.expiresAt(),
       resolved_at: "",
       resolution: "",
     };
@@ -82,7 +82,8 @@ export class Approvals {
     return new Promise<PermissionDecision>((resolve) => {
       const timer = setTimeout(() => void this.expire(row.id), Math.max(0, Date.parse(row.expires_at) - Date.now()));
       this.waiting.set(row.id, { resolve, timer, request: row });
-      signal.addEventListener("abort", () => void this.settle(row.id, "expired", "", "the run was cancelled"), {
+      const why = () => ConnectError.from(signal.reason ?? "the run was cancelled").rawMessage;
+      signal.addEventListener("abort", () => void this.settle(row.id, "expired", "", `expired: ${why()}`), {
         once: true,
       });
     });
