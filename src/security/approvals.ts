@@ -126,7 +126,7 @@ export class Approvals {
   }
 
   private addGrant(sessionId: string, operation: string, pattern: string, ttlSeconds: number): void {
-    const matches = pattern ? picomatch(pattern, { dot: true }) : () => true;
+    const matches = pattern ? picomatch(pattern, { dot: true, bash: true }) : () => true;
     const expiresAt = ttlSeconds > 0 ? Date.now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY;
     this.grants.push({
       sessionId,

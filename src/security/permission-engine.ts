@@ -51,7 +51,7 @@ export class PermissionEngine {
     this.rules = s.rules.map((rule) => ({
       rule,
       op: picomatch(rule.operation),
-      res: rule.pattern ? picomatch(rule.pattern, { dot: true }) : () => true,
+      res: rule.pattern ? picomatch(rule.pattern, { dot: true, bash: true }) : () => true,
     }));
   }
 
