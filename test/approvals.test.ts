@@ -125,6 +125,30 @@ describe("durable human approvals", () => {
     first.ws.ws.close();
   });
 
+  it("pattern scope lets matching calls of the session through, and still asks for the others", async () => {
+    c = await createCompatEnv({ FLOE_APPROVAL_TIMEOUT_MS: "300" });
+    const first = await askingRun(c);
+    const id = first.required.data.request_id;
+    const ok = await c.call("POST", `/api/v1/approvals/${id}/approve`, {
+      scope: "pattern",
+      pattern: "rm -rf ./build*",
+    });
+    expect(ok.body).toEqual({ status: "approved", request_id: id, scope: "pattern" });
+    await first.ws.until((f) => f.some((x) => x.event === "complete"));
+    const conversationId = frame(first.ws.frames, "complete")!.data.conversation_id as string;
+    c.fake.enqueue(
+      reply.toolCalls([
+        { name: "execute_command", args: { command: "rm -rf ./build2" }, id: "a" },
+        { name: "execute_command", args: { command: "rm -rf ./dist" }, id: "b" },
+      ]),
+      reply.text("done"),
+    );
+    const next = await c.call("POST", "/api/v1/chat/message", { text: "more", conversation_id: conversationId });
+    expect(next.body.action_results.map((r: { status: string }) => r.status)).toEqual(["completed", "denied"]);
+    expect(next.body.action_results[1].result).toMatch(/expired/);
+    first.ws.ws.close();
+  });
+
   it("keeps pending requests across a restart, shown as expired with a clear reason, and lists them in snapshots", async () => {
     c = await createCompatEnv();
     const { ws, required } = await askingRun(c);

@@ -107,10 +107,15 @@ describe("the permission engine and the audit log", () => {
     ];
     const results = await run(commands.map((command) => ({ name: "execute_command", args: { command } })));
     expect(results.map((r) => r.status)).toEqual([...Array(7).fill("denied"), "completed", "completed", "completed"]);
-    const { entries } = await audit("limit=50&category=process");
+    const { entries } = await audit("limit=50");
     const asked = entries.filter((e: any) => e.result === "ask").map((e: any) => e.resource);
     expect(asked.sort()).toEqual(commands.slice(0, 7).sort());
     expect(entries.find((e: any) => e.result === "ask").policy).toBe("destructive-commands");
+    // Commands are audited as what they do.
+    const operations = Object.fromEntries(entries.map((e: any) => [e.resource, `${e.category} ${e.operation}`]));
+    expect(operations["git reset --hard HEAD~1"]).toBe("git git.reset");
+    expect(operations["git --version"]).toBe("git git.run");
+    expect(operations["dd if=/dev/zero of=disk.img"]).toBe("process process.execute");
   });
 
   it("read-only mode, per-agent modes and config rules", async () => {
@@ -121,7 +126,7 @@ describe("the permission engine and the audit log", () => {
       "permissions:",
       "  agents: { reader: read-only }",
       "  rules:",
-      "    - { operation: process.execute, pattern: 'curl *', result: deny, reason: no downloads here }",
+      "    - { operation: 'network.*', pattern: 'curl *', result: deny, reason: no downloads here }",
     ]);
     const mine = await run([{ name: "write_file", args: { path: "a.txt", content: "x" } }], {}, "reader");
     expect(mine[0]).toMatchObject({ status: "denied", result: expect.stringMatching(/read-only mode/) });

@@ -58,7 +58,7 @@ export async function callTool(
     ...s.who,
     root: s.root,
     toolName: call.name,
-    operation: tool.operation,
+    operation: tool.operationOf?.(args) ?? tool.operation,
     resource: tool.resource(args),
   };
   const decision = await decide(request, s);

@@ -1,5 +1,20 @@
 import { parse } from "shell-quote";
 
+const NETWORK = new Set(["curl", "wget", "ssh", "scp", "rsync", "nc", "ncat", "telnet", "ftp"]);
+
+/**
+ * The operation a command stands for, from its first simple command: `git
+ * push` is `git.push`, `curl` is `network.fetch`, anything else
+ * `process.execute`. The audit's category follows from it.
+ */
+export function commandOperation(command: string): string {
+  const argv = simpleCommands(command)[0] ?? [];
+  const prog = base(argv[0] ?? "");
+  if (prog === "git") return `git.${argv.slice(1).find((a) => !a.startsWith("-")) ?? "run"}`;
+  if (NETWORK.has(prog)) return "network.fetch";
+  return "process.execute";
+}
+
 /** Why a command needs a human, or undefined when none of its parts is destructive. */
 export function destructiveCommand(command: string): string | undefined {
   for (const argv of simpleCommands(command)) {

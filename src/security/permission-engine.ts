@@ -72,7 +72,7 @@ export class PermissionEngine {
       const decided = this.file(req, mode);
       if (decided) return decided;
     }
-    if (req.operation === "process.execute") {
+    if (req.toolName === "execute_command" || req.operation === "process.execute") {
       const why = destructiveCommand(req.resource);
       if (why)
         return {

@@ -56,7 +56,9 @@ export function createAppContext(
   const feed = new EventFeed(new FeedRepository(db), log, config.eventRetention);
   const starts = new RunStartStore(db);
   const { audit, approvals, gate } = createSecurity(db, config, customGate);
-  const sandbox = createSandbox(config.sandbox, config.bwrapPath, config.sandboxNetwork);
+  // Commands get the network when the config says so, or in full permission mode.
+  const network = config.sandboxNetwork || config.permissions.mode === "full";
+  const sandbox = createSandbox(config.sandbox, config.bwrapPath, network);
   if (sandbox.kind === "bwrap") log.info({ sandbox: sandbox.kind }, sandbox.reason);
   else log.warn({ sandbox: sandbox.kind }, sandbox.reason);
   const executor = new RunExecutor({

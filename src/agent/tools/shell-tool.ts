@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { commandOperation } from "../../security/command-risk.js";
 import { confinePath } from "./confine-path.js";
 import { int, str, type Tool } from "./tool.js";
 import { ToolError } from "./tool-error.js";
@@ -41,6 +42,8 @@ export const executeCommandTool: Tool = {
     required: ["command"],
   },
   operation: "process.execute",
+  // Judged and audited as what it does: `git push` is git.push, `curl` network.fetch.
+  operationOf: (a) => commandOperation(String(a.command ?? "")),
   resource: (a) => String(a.command ?? ""),
   run(args, ctx) {
     const command = str(args, "command");

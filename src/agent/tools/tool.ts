@@ -50,6 +50,8 @@ export interface Tool {
   parameters: Record<string, unknown>;
   /** Permission operation, for example `filesystem.write` or `process.execute`. */
   operation: string;
+  /** The operation of one call, when it depends on the arguments (a command: `git.push`, `network.fetch`). */
+  operationOf?(args: Record<string, unknown>): string;
   /** The resource the permission engine judges: a path or a command. */
   resource(args: Record<string, unknown>): string;
   run(args: Record<string, unknown>, ctx: ToolContext): Promise<string>;
