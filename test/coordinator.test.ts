@@ -5,6 +5,7 @@ import { CoordinatorService } from "../gen/floe/v1/coordinator_pb.js";
 import { type ChatEnv, collect, createChatEnv } from "./support/chat-env.js";
 import { type Reply, reply } from "./support/fake-openai.js";
 import { connectWs } from "./support/ws-client.js";
+import { restCall, until } from "./support/rest.js";
 
 type Body = Record<string, any>;
 
@@ -18,27 +19,11 @@ const promptOf = (body: Body): string => lastUser(body).split("\n").slice(1).joi
 const answerer = (body: Body): Reply => reply.text(`answer from ${systemOf(body)} to ${promptOf(body)}`);
 const UUID = /^[0-9a-f-]{36}$/;
 
-async function until(pred: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 describe("the coordinator: /api/v1/coord/* and CoordinatorService", () => {
   let c: ChatEnv;
   afterEach(async () => c?.cleanup());
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${c.server.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Body) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown) => restCall(c.server.url, method, path, body);
   const coordinator = () =>
     createClient(CoordinatorService, createConnectTransport({ baseUrl: c.server.url, httpVersion: "2" }));
   /** Creates agents (system prompt `You are <id>.`) and registers each under its roles. */

@@ -5,6 +5,7 @@ import { MessageService, type SubscribeEventsResponse } from "../gen/floe/v1/mes
 import { type ChatEnv, createChatEnv } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
 import { connectWs, type Frame } from "./support/ws-client.js";
+import { restCall, until } from "./support/rest.js";
 
 type Body = Record<string, any>;
 type FeedFrame = Frame & { cursor?: number };
@@ -31,27 +32,11 @@ function label(f: FeedFrame): string {
 }
 const labels = (frames: FeedFrame[]) => [...new Set(frames.filter((f) => !isNoise(f)).map(label))].sort();
 
-async function until(pred: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 describe("the event feed: WS /api/v1/events/ws, /api/v1/ws/messages and MessageService.SubscribeEvents", () => {
   let c: ChatEnv;
   afterEach(async () => c?.cleanup());
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${c.server.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Body) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown) => restCall(c.server.url, method, path, body);
   const messages = () =>
     createClient(MessageService, createConnectTransport({ baseUrl: c.server.url, httpVersion: "2" }));
   /** A feed socket that also records how it closed. */

@@ -6,6 +6,7 @@ import { MessageService } from "../gen/floe/v1/message_pb.js";
 import { type ChatEnv, collect, createChatEnv } from "./support/chat-env.js";
 import { type Reply, reply } from "./support/fake-openai.js";
 import { connectWs, type Frame } from "./support/ws-client.js";
+import { restCall, until } from "./support/rest.js";
 
 type Body = Record<string, any>;
 
@@ -15,27 +16,11 @@ const systemOf = (body: Body): string => String(body.messages?.[0]?.content ?? "
 const lastUser = (body: Body): string =>
   String([...(body.messages ?? [])].reverse().find((m: Body) => m.role === "user")?.content ?? "");
 
-async function until(pred: () => boolean | Promise<boolean>, what: string, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe("the message bus: /api/v1/messages* and MessageService", () => {
   let c: ChatEnv;
   afterEach(async () => c?.cleanup());
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${c.server.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Body) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown) => restCall(c.server.url, method, path, body);
   const createAgent = async (id: string, systemPrompt: string) => {
     const res = await call("POST", "/api/v1/agents", { id, system_prompt: systemPrompt });
     expect(res.status).toBe(200);

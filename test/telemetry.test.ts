@@ -5,8 +5,8 @@ import { type TelemetrySummary, TelemetryService } from "../gen/floe/v1/telemetr
 import { type ChatEnv, createChatEnv } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
 import { connectWs } from "./support/ws-client.js";
+import { restCall } from "./support/rest.js";
 
-type Body = Record<string, any>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -14,15 +14,7 @@ describe("telemetry: GET /api/v1/telemetry, WS /api/v1/ws/telemetry and Telemetr
   let c: ChatEnv;
   afterEach(async () => c?.cleanup());
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${c.server.url}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Body) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown) => restCall(c.server.url, method, path, body);
   const telemetry = () =>
     createClient(TelemetryService, createConnectTransport({ baseUrl: c.server.url, httpVersion: "2" }));
   const socket = async (query: string) => {

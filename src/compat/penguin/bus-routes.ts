@@ -1,6 +1,12 @@
-import type { DescMessage, DescMethod } from "@bufbuild/protobuf";
+import type { DescMessage, DescMethod, MessageShape } from "@bufbuild/protobuf";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { CoordinatorService } from "../../../gen/floe/v1/coordinator_pb.js";
-import { MessageService, RouteReceiptSchema, RoutedMessageSchema } from "../../../gen/floe/v1/message_pb.js";
+import {
+  MessageService,
+  type RouteReceipt,
+  RouteReceiptSchema,
+  RoutedMessageSchema,
+} from "../../../gen/floe/v1/message_pb.js";
 import { TelemetryService, TelemetrySummarySchema } from "../../../gen/floe/v1/telemetry_pb.js";
 import { toDocJson } from "../doc-json.js";
 import { bodyObject, optionalString, parseAs, queryString } from "../request-json.js";
@@ -29,65 +35,56 @@ export function registerPenguinBusRoutes(r: SurfaceRoutes): void {
   });
 }
 
+type Routed = MessageShape<typeof RoutedMessageSchema>;
+
+/** The message routes: each body is a routed message, each answer its receipt; they differ in the call they make. */
 function registerMessageRoutes(r: SurfaceRoutes): void {
-  r.add({
-    method: "POST",
-    url: "/messages",
-    tag: "messages",
-    summary: "Send a message to a recipient: an agent id (wakes it) or human",
-    body: RoutedMessageSchema,
-    response: RouteReceiptSchema,
-    async handler(req, reply) {
-      const message = parseAs(RoutedMessageSchema, bodyObject(req));
-      const res = await r.inv.unary(MessageService.method.routeMessage, { message }, req, reply);
-      return toDocJson(RouteReceiptSchema, res.receipt);
-    },
-  });
-  r.add({
-    method: "POST",
-    url: "/messages/to-agent",
-    tag: "messages",
-    summary: "Send a message directly to an agent (agent_id or recipient)",
-    body: RoutedMessageSchema,
-    response: RouteReceiptSchema,
-    async handler(req, reply) {
-      const body = bodyObject(req);
-      const message = parseAs(RoutedMessageSchema, body);
-      const agentId = optionalString(body, "agent_id") || message.recipient;
-      const res = await r.inv.unary(MessageService.method.sendToAgent, { agentId, message }, req, reply);
-      return toDocJson(RouteReceiptSchema, res.receipt);
-    },
-  });
-  r.add({
-    method: "POST",
-    url: "/messages/to-human",
-    tag: "messages",
-    summary: "Send an agent's message to the human (sender or agent_id names the agent)",
-    body: RoutedMessageSchema,
-    response: RouteReceiptSchema,
-    async handler(req, reply) {
-      const body = bodyObject(req);
-      const message = parseAs(RoutedMessageSchema, body);
-      message.sender ||= optionalString(body, "agent_id");
-      const res = await r.inv.unary(MessageService.method.sendToHuman, { message }, req, reply);
-      return toDocJson(RouteReceiptSchema, res.receipt);
-    },
-  });
-  r.add({
-    method: "POST",
-    url: "/messages/human-reply",
-    tag: "messages",
-    summary: "Send the human's reply to an agent (agent_id or recipient)",
-    body: RoutedMessageSchema,
-    response: RouteReceiptSchema,
-    async handler(req, reply) {
-      const body = bodyObject(req);
-      const message = parseAs(RoutedMessageSchema, body);
-      const agentId = optionalString(body, "agent_id") || message.recipient;
-      const res = await r.inv.unary(MessageService.method.humanReply, { agentId, message }, req, reply);
-      return toDocJson(RouteReceiptSchema, res.receipt);
-    },
-  });
+  const route = (
+    url: string,
+    summary: string,
+    send: (
+      message: Routed,
+      agentId: string,
+      req: FastifyRequest,
+      reply: FastifyReply,
+    ) => Promise<{ receipt?: RouteReceipt }>,
+  ) =>
+    r.add({
+      method: "POST",
+      url,
+      tag: "messages",
+      summary,
+      body: RoutedMessageSchema,
+      response: RouteReceiptSchema,
+      async handler(req, reply) {
+        const body = bodyObject(req);
+        const message = parseAs(RoutedMessageSchema, body);
+        const res = await send(message, optionalString(body, "agent_id"), req, reply);
+        return toDocJson(RouteReceiptSchema, res.receipt);
+      },
+    });
+  const m = MessageService.method;
+  route("/messages", "Send a message to a recipient: an agent id (wakes it) or human", (message, _a, req, reply) =>
+    r.inv.unary(m.routeMessage, { message }, req, reply),
+  );
+  route(
+    "/messages/to-agent",
+    "Send a message directly to an agent (agent_id or recipient)",
+    (message, agentId, req, reply) =>
+      r.inv.unary(m.sendToAgent, { agentId: agentId || message.recipient, message }, req, reply),
+  );
+  route(
+    "/messages/to-human",
+    "Send an agent's message to the human (sender or agent_id names the agent)",
+    (message, agentId, req, reply) =>
+      r.inv.unary(m.sendToHuman, { message: { ...message, sender: message.sender || agentId } }, req, reply),
+  );
+  route(
+    "/messages/human-reply",
+    "Send the human's reply to an agent (agent_id or recipient)",
+    (message, agentId, req, reply) =>
+      r.inv.unary(m.humanReply, { agentId: agentId || message.recipient, message }, req, reply),
+  );
 }
 
 function registerCoordinatorRoutes(r: SurfaceRoutes): void {
