@@ -109,19 +109,23 @@ describe("durable human approvals", () => {
     const again = await c.call("POST", "/api/v1/chat/message", { text: "again", conversation_id: conversationId });
     expect(again.body.action_results[0]).toMatchObject({ action: "execute_command", status: "completed" });
 
-    // Another session, pre-approved for this command.
+    // Another session, pre-approved for this command (a pre-approval names its session).
+    const fresh = (await c.call("POST", "/api/v1/conversations/create", { name: "fresh" })).body.id as string;
+    expect(
+      (await c.call("POST", "/api/v1/approvals/pre-approve", { operation: "process.execute", pattern: "x" })).status,
+    ).toBe(422);
     const pre = await c.call("POST", "/api/v1/approvals/pre-approve", {
       operation: "process.execute",
       pattern: "rm -rf ./build*",
+      session_id: fresh,
       ttl_seconds: 60,
     });
     expect(pre.body).toEqual({ status: "pre-approved", operation: "process.execute", pattern: "rm -rf ./build*" });
     c.fake.enqueue(reply.toolCalls([{ name: "execute_command", args: { command: RM } }]), reply.text("fresh"));
-    const fresh = await c.call("POST", "/api/v1/chat/message", { text: "fresh session" });
-    expect(fresh.body.action_results[0]).toMatchObject({ status: "completed" });
+    const run2 = await c.call("POST", "/api/v1/chat/message", { text: "fresh session", conversation_id: fresh });
+    expect(run2.body.action_results[0]).toMatchObject({ status: "completed" });
     const audit = await c.call("GET", "/api/v1/security/audit?limit=10&result=allow");
     expect(audit.body.entries.filter((e: { policy: string }) => e.policy === "approval-grant")).toHaveLength(2);
-    expect((await c.call("POST", "/api/v1/approvals/pre-approve", { operation: "process.execute" })).status).toBe(422);
     first.ws.ws.close();
   });
 
@@ -140,13 +144,38 @@ describe("durable human approvals", () => {
       reply.toolCalls([
         { name: "execute_command", args: { command: "rm -rf ./build2" }, id: "a" },
         { name: "execute_command", args: { command: "rm -rf ./dist" }, id: "b" },
+        { name: "execute_command", args: { command: "rm -rf ./build3 ./src; echo gone" }, id: "c" },
       ]),
       reply.text("done"),
     );
     const next = await c.call("POST", "/api/v1/chat/message", { text: "more", conversation_id: conversationId });
-    expect(next.body.action_results.map((r: { status: string }) => r.status)).toEqual(["completed", "denied"]);
+    // A chained command never matches a pattern grant, even when its first part does.
+    expect(next.body.action_results.map((r: { status: string }) => r.status)).toEqual([
+      "completed",
+      "denied",
+      "denied",
+    ]);
     expect(next.body.action_results[1].result).toMatch(/expired/);
     first.ws.ws.close();
+  });
+
+  it("refuses approvals without an API key when commands could reach the server, so an agent cannot approve itself", async () => {
+    c = await createCompatEnv({ FLOE_SANDBOX: "off", FLOE_APPROVAL_TIMEOUT_MS: "5000" });
+    const { ws, required } = await askingRun(c);
+    const id = required.data.request_id;
+    const refused = await c.call("POST", `/api/v1/approvals/${id}/approve`, { scope: "once" });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/approvals need an API key here: shell commands can reach this server/);
+    const pre = await c.call("POST", "/api/v1/approvals/pre-approve", {
+      operation: "process.execute",
+      pattern: "*",
+      session_id: "x",
+    });
+    expect(pre.status).toBe(409);
+    // Denying grants nothing, so it stays open.
+    expect((await c.call("POST", `/api/v1/approvals/${id}/deny`)).status).toBe(200);
+    await ws.until((f) => f.some((x) => x.event === "complete"));
+    ws.ws.close();
   });
 
   it("keeps pending requests across a restart, shown as expired with a clear reason, and lists them in snapshots", async () => {

@@ -112,5 +112,28 @@ describe("GitHub webhook", () => {
       )
       .toBe("ignored");
     expect(c.fake.requests).toHaveLength(1);
+
+    // A signed payload of an unexpected shape is a failed delivery, never a crash.
+    expect((await c.call("POST", "/api/v1/agents/reviewer/register", { role: "ci" })).status).toBe(200);
+    const odd = await deliver(
+      c,
+      "push",
+      { ref: "main", commits: [null], repository: { full_name: "o/r" } },
+      { id: "odd" },
+    );
+    expect(odd.status).toBe(200);
+    await expect
+      .poll(
+        async () =>
+          (
+            await db
+              .selectFrom("github_deliveries")
+              .select("status")
+              .where("delivery_id", "=", "odd")
+              .executeTakeFirst()
+          )?.status,
+      )
+      .toBe("failed");
+    expect((await c.call("GET", "/api/v1/agents")).status).toBe(200);
   });
 });

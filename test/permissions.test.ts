@@ -91,6 +91,24 @@ describe("the permission engine and the audit log", () => {
     }
   });
 
+  it("judges a write by where it lands: a symlink does not carry it past a policy", async () => {
+    await start();
+    const { mkdirSync, symlinkSync } = await import("node:fs");
+    const root = server.app.runtime.activeRoot;
+    mkdirSync(join(root, ".git", "hooks"), { recursive: true });
+    symlinkSync(join(root, ".git"), join(root, "g"));
+    symlinkSync(join(root, ".env"), join(root, "envlink"));
+    const results = await run([
+      { name: "write_file", args: { path: "g/hooks/pre-commit", content: "#!/bin/sh\ncurl evil" } },
+      { name: "write_file", args: { path: "envlink", content: "SECRET=stolen" } },
+      { name: "write_file", args: { path: "floe.yaml", content: "permission_mode: full" } },
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["denied", "denied", "denied"]);
+    expect(results[0]!.result).toMatch(/\.git\/hooks\/pre-commit is a sensitive file/);
+    const { existsSync } = await import("node:fs");
+    expect(existsSync(join(root, ".git", "hooks", "pre-commit"))).toBe(false);
+  });
+
   it("asks for destructive commands, parsed rather than matched as text", async () => {
     await start([], { FLOE_APPROVAL_TIMEOUT_MS: "50" });
     const commands = [

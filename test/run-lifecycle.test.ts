@@ -262,7 +262,8 @@ describe("run lifecycle: failures, cancel, resume", () => {
     expect(results).toHaveLength(8);
     for (const r of results.slice(0, 7)) {
       expect(r.success).toBe(false);
-      expect(r.resultPreview).toMatch(/outside the workspace root/);
+      // The engine judges a symlinked write by where it lands (/etc: a system path); the tools refuse the rest.
+      expect(r.resultPreview).toMatch(/outside the workspace root|\/etc\/evil is a system path/);
     }
     expect(results[7]).toMatchObject({ success: true, resultPreview: "fine" });
     expect(existsSync("/etc/evil")).toBe(false);

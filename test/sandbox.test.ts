@@ -29,14 +29,26 @@ describe("execute_command in bubblewrap", () => {
     c = await createChatEnv({ env: { FLOE_SANDBOX: "required" } });
     mkdirSync(outside, { recursive: true });
     const port = new URL(c.server.url).port;
-    const [write, system, loopback, environ, build, inside] = await runCommands(c, [
+    const [write, system, loopback, environ, build, inside, ...rest] = await runCommands(c, [
       `echo leaked > ${outside}/file.txt; echo "exit $?"`,
       "touch /usr/floe-x 2>&1; echo exit $?",
       `(exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected) 2>&1 || echo refused`,
       `test -e /proc/${process.pid}/environ && echo visible || echo hidden`,
       'node -e "console.log(6*7)" && ls -a && git init -q . && git status --short --branch',
       "echo kept > made-inside.txt && cat made-inside.txt",
+      "mount -o remount,rw / 2>&1; touch /usr/floe-remount 2>&1; echo done",
+      "ls /run /var/run 2>&1 | grep -c -e postgresql -e mysqld || true",
+      `(cat floe.db 2>&1 | head -c 100 | grep -c "SQLite format 3") || true; echo x >> floe.db`,
     ]);
+    const [remount, sockets, database] = rest as [string, string, string];
+    // Root in the sandbox has no capabilities: it cannot remount the file system writable.
+    expect(existsSync("/usr/floe-remount")).toBe(false);
+    expect(remount).toMatch(/permission denied|Read-only file system/);
+    // /run is empty in the sandbox: no Unix socket of the host (databases, docker) can be reached.
+    expect(sockets.trim()).toBe("0");
+    // Floe's own database (the audit log) can be neither read nor written.
+    expect(database.split("\n")[0]!.trim()).toBe("0");
+    expect(database).toMatch(/floe.db: (Read-only file system|Permission denied)/);
     expect(write).toMatch(/Read-only file system/);
     expect(existsSync(join(outside, "file.txt"))).toBe(false);
     expect(system).toMatch(/Read-only file system/);

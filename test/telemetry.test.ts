@@ -7,7 +7,6 @@ import { reply } from "./support/fake-openai.js";
 import { connectWs } from "./support/ws-client.js";
 import { restCall } from "./support/rest.js";
 
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("telemetry: GET /api/v1/telemetry, WS /api/v1/ws/telemetry and TelemetryService", () => {

@@ -74,6 +74,13 @@ describe("uploads: /api/v1/upload and UploadService", () => {
     expect(wrongField.body.detail).toMatch(/file is required/);
     const json = await c.call("POST", "/api/v1/upload", { file: "x" });
     expect(json.status).toBe(415);
+    const broken = await fetch(`${c.server.url}/api/v1/upload`, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data" },
+      body: "no boundary here",
+    });
+    expect(broken.status).toBe(422);
+    expect(((await broken.json()) as { detail: string }).detail).toMatch(/malformed multipart body/);
     expect(uploads(c)).toEqual([]);
     // The server is still serving.
     expect((await upload(c, "ok.png", PNG_1x1)).status).toBe(200);

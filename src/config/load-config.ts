@@ -179,7 +179,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       pick("permissionMode", "permission_mode", permissionMode, "workspace"),
       src,
     ),
-    approvalTimeoutMs: pick("approvalTimeoutMs", "approval_timeout_ms", positiveInt, 300_000),
+    approvalTimeoutMs: Math.min(pick("approvalTimeoutMs", "approval_timeout_ms", positiveInt, 300_000), 86_400_000),
     heartbeatMs: pick("heartbeatMs", "heartbeat_ms", positiveInt, 15_000),
     feedSubscriberBuffer: pick("feedSubscriberBuffer", "feed_subscriber_buffer", positiveInt, 1000),
     eventRetention: pick("eventRetention", "event_retention", positiveInt, 100_000),

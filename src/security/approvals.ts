@@ -10,9 +10,15 @@ export const APPROVAL_SCOPES = ["once", "session", "pattern"] as const;
 /** What a pending approval's waiter gets: the decision for its tool call. */
 type Waiter = (d: PermissionDecision) => void;
 
+const COMMAND_OPS = /^(process|git|network)\./;
+/** Shell syntax that joins or hides commands. */
+const CHAINING = /[;&|\n`]|\$\(/;
+
 interface Grant {
   sessionId: string;
   operation: string;
+  /** For a session approval: the engine's reason to ask that it answered. */
+  reason: string;
   matches: (resource: string) => boolean;
   /** Epoch ms; Infinity never expires. */
   expiresAt: number;
@@ -45,18 +51,24 @@ export class Approvals {
     return new Date(Date.now() + this.timeoutMs).toISOString();
   }
 
-  /** Whether a session or pattern approval, or a pre-approval, covers a call. */
-  granted(req: PermissionRequest): boolean {
+  /**
+   * Whether an earlier answer covers a call the engine asks about: a session
+   * approval of the same kind of call (the same reason to ask), or a pattern
+   * (or pre-approval) matching the whole resource. A command chained with
+   * others never matches a pattern: a grant for `rm -rf ./build*` is not one
+   * for `rm -rf ./build ./src; ...`.
+   */
+  granted(req: PermissionRequest, askReason: string): boolean {
     const now = Date.now();
     this.grants = this.grants.filter((g) => g.expiresAt > now);
+    const chained = COMMAND_OPS.test(req.operation) && CHAINING.test(req.resource);
     return this.grants.some(
       (g) =>
         (!g.sessionId || g.sessionId === req.conversationId) &&
         g.operation === req.operation &&
-        g.matches(req.resource),
+        (g.reason ? g.reason === askReason : !chained && g.matches(req.resource)),
     );
   }
-
   /** The run seam: stores the request and waits for its decision. */
   readonly hook = async (
     req: PermissionRequest & { approvalId: string; reason: string; expiresAt?: string },
@@ -105,72 +117,72 @@ export class Approvals {
         "scope pattern needs a pattern: a glob over resources, for example ./build/*",
         Code.InvalidArgument,
       );
-    const req = await this.mustBePending(id);
-    if (s !== "once") this.addGrant(req.conversation_id, req.operation, s === "pattern" ? pattern.trim() : "", 0);
-    await this.settle(
-      id,
-      "approved",
-      s,
-      `approved by a human (scope ${s}${s === "pattern" ? `: ${pattern.trim()}` : ""})`,
-    );
+    const how = `approved by a human (scope ${s}${s === "pattern" ? `: ${pattern.trim()}` : ""})`;
+    const row = await this.decide(id, "approved", s, how);
+    // Granted only by the answer that won: an approval racing an expiry or a denial grants nothing.
+    if (s === "session") this.addGrant(row.conversation_id, row.operation, "", 0, row.reason);
+    if (s === "pattern") this.addGrant(row.conversation_id, row.operation, pattern.trim(), 0);
     return s;
   }
 
   async deny(id: string, reason: string): Promise<void> {
-    await this.mustBePending(id);
-    await this.settle(id, "denied", "", `denied by a human${reason.trim() ? `: ${reason.trim()}` : ""}`);
+    await this.decide(id, "denied", "", `denied by a human${reason.trim() ? `: ${reason.trim()}` : ""}`);
   }
 
   preApprove(operation: string, pattern: string, sessionId: string, ttlSeconds: number): void {
     this.addGrant(sessionId, operation, pattern, ttlSeconds);
   }
 
-  private addGrant(sessionId: string, operation: string, pattern: string, ttlSeconds: number): void {
+  private addGrant(sessionId: string, operation: string, pattern: string, ttlSeconds: number, reason = ""): void {
     const matches = pattern ? picomatch(pattern, { dot: true, bash: true }) : () => true;
     const expiresAt = ttlSeconds > 0 ? Date.now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY;
     this.grants.push({
       sessionId,
       operation,
+      reason,
       matches: (r) => matches(r) || matches(r.replace(/^\.\//, "")),
       expiresAt,
     });
   }
 
-  private async mustBePending(id: string): Promise<ApprovalsTable> {
+  private expire(id: string): Promise<unknown> {
+    const why = `approval request expired after ${Math.round(this.timeoutMs / 1000)}s without an answer`;
+    return this.settle(id, "expired", "", why).catch(() => undefined);
+  }
+
+  /**
+   * Records an answer if the request is still pending (the database decides
+   * which of two racing answers wins), then wakes the waiting call. NotFound
+   * for an unknown id, FailedPrecondition for one already decided.
+   */
+  private async decide(id: string, status: string, scope: string, resolution: string): Promise<ApprovalsTable> {
     const row = await this.repo.get(id);
     if (!row)
       throw new ConnectError(
         `approval request ${JSON.stringify(id)} not found: list them with GET /api/v1/approvals`,
         Code.NotFound,
       );
-    if (row.status !== "pending")
-      throw new ConnectError(`approval request ${id} is already ${row.status}`, Code.FailedPrecondition);
+    if (!(await this.settle(id, status, scope, resolution))) {
+      const now = (await this.repo.get(id))?.status ?? "decided";
+      throw new ConnectError(`approval request ${id} is already ${now}`, Code.FailedPrecondition);
+    }
     return row;
   }
 
-  private expire(id: string): Promise<void> {
-    return this.settle(
-      id,
-      "expired",
-      "",
-      `approval request expired after ${Math.round(this.timeoutMs / 1000)}s without an answer`,
-    );
-  }
-
-  /** Stores the decision, audits it and wakes the waiting tool call. */
-  private async settle(id: string, status: string, scope: string, resolution: string): Promise<void> {
+  /** Stores the decision if it wins, audits it and wakes the waiting tool call; false when another answer won. */
+  private async settle(id: string, status: string, scope: string, resolution: string): Promise<boolean> {
+    if (!(await this.repo.resolve(id, status, scope, resolution))) return false;
     const w = this.waiting.get(id);
-    if (!w) return;
     this.waiting.delete(id);
-    clearTimeout(w.timer);
-    await this.repo.resolve(id, status, scope, resolution);
+    if (w) clearTimeout(w.timer);
+    const row = w?.request ?? (await this.repo.get(id));
     const allowed = status === "approved";
-    await this.record(w.request, allowed ? "allow" : "deny", resolution).catch(() => undefined);
-    w.resolve(
-      allowed
-        ? { result: "allow", scope, reason: resolution }
-        : { result: "deny", reason: resolution, expired: status === "expired" },
+    if (row) await this.record(row, allowed ? "allow" : "deny", resolution).catch(() => undefined);
+    const expired = status === "expired";
+    w?.resolve(
+      allowed ? { result: "allow", scope, reason: resolution } : { result: "deny", reason: resolution, expired },
     );
+    return true;
   }
 
   private record(row: ApprovalsTable, result: string, reason: string) {

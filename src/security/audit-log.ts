@@ -75,10 +75,10 @@ export class AuditLog {
       await this.repo.append(row);
       return row;
     });
-    // A failed write leaves the chain where it was.
+    // A failed write (a row written behind the log's back, say) makes the next append read the chain again.
     this.tail = write.then(
       (row) => ({ seq: row.seq, hash: row.hash }),
-      () => prev,
+      () => this.repo.last().then((l) => ({ seq: Number(l?.seq ?? 0), hash: l?.hash ?? "" })),
     );
     return write;
   }

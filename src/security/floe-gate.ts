@@ -20,7 +20,7 @@ export class FloeGate implements PermissionGate {
       ...req,
       root: req.root ?? "/",
     });
-    if (d.result === "ask" && this.approvals.granted(req))
+    if (d.result === "ask" && this.approvals.granted(req, d.reason))
       d = { result: "allow", reason: `approved earlier for this session: ${d.reason}`, policy: "approval-grant" };
     await this.audit.append({
       operation: req.operation,

@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import picomatch from "picomatch";
 import type { PermissionMode, PermissionRule, PermissionSettings } from "../domain/permissions.js";
 import { destructiveCommand } from "./command-risk.js";
@@ -24,20 +25,43 @@ const SYSTEM_PATHS = [
 ];
 const SENSITIVE = picomatch(
   [
-    "**/.env",
-    "**/.env.*",
+    "**/.env*",
     "**/*.pem",
     "**/*.key",
+    "**/*.p12",
+    "**/*.pfx",
     "**/id_rsa*",
     "**/id_ed25519*",
     "**/id_ecdsa*",
     "**/.git/**",
+    "**/.git-credentials",
     "**/.ssh/**",
+    "**/.aws/**",
+    "**/.docker/config.json",
     "**/.npmrc",
+    "**/.pypirc",
     "**/.netrc",
+    "**/floe.yaml",
+    "**/floe.db*",
   ],
   { dot: true },
 );
+
+/** A path with its symlinks resolved, as far as it exists: what a write would really change. */
+function realTarget(abs: string): string {
+  let head = abs;
+  const tail: string[] = [];
+  for (;;) {
+    try {
+      return join(realpathSync(head), ...tail.reverse());
+    } catch {
+      const parent = dirname(head);
+      if (parent === head) return abs;
+      tail.push(basename(head));
+      head = parent;
+    }
+  }
+}
 
 /**
  * Decides every tool call: config rules first, then the execution mode,
@@ -87,17 +111,26 @@ export class PermissionEngine {
   }
 
   private file(req: PermissionRequest & { root: string }, mode: PermissionMode): Decision | undefined {
-    const abs = isAbsolute(req.resource) ? resolve(req.resource) : resolve(req.root, req.resource);
-    const inside = !relative(req.root, abs).startsWith("..") && !isAbsolute(relative(req.root, abs));
+    const literal = isAbsolute(req.resource) ? resolve(req.resource) : resolve(req.root, req.resource);
+    // Judged as written and as it resolves: a symlink must not carry a write past a policy.
+    const real = realTarget(literal);
+    const within = (p: string, root: string) => {
+      const rel = relative(root, p);
+      return !rel.startsWith("..") && !isAbsolute(rel);
+    };
+    const inside = within(literal, req.root) && within(real, realTarget(req.root));
+    const abs = literal;
     if (FILE_CHANGE.test(req.operation)) {
-      if (SYSTEM_PATHS.some((p) => abs === p || abs.startsWith(`${p}/`)))
-        return { result: "deny", reason: `${abs} is a system path`, policy: "system-paths" };
-      if (SENSITIVE(abs))
-        return {
-          result: "deny",
-          reason: `${abs} is a sensitive file: it can be read, not changed`,
-          policy: "sensitive-files",
-        };
+      for (const p of new Set([literal, real])) {
+        if (SYSTEM_PATHS.some((s) => p === s || p.startsWith(`${s}/`)))
+          return { result: "deny", reason: `${p} is a system path`, policy: "system-paths" };
+        if (SENSITIVE(p))
+          return {
+            result: "deny",
+            reason: `${p} is a sensitive file: it can be read, not changed`,
+            policy: "sensitive-files",
+          };
+      }
     }
     if (!inside && mode !== "full")
       return {

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { join } from "node:path";
 import { AgentRegistry } from "../agent/agent-registry.js";
 import type { ModelProvider } from "../agent/model-provider.js";
 import { ModelRegistry } from "../agent/model-registry.js";
@@ -56,11 +57,7 @@ export function createAppContext(
   const feed = new EventFeed(new FeedRepository(db), log, config.eventRetention);
   const starts = new RunStartStore(db);
   const { audit, approvals, gate } = createSecurity(db, config, customGate);
-  // Commands get the network when the config says so, or in full permission mode.
-  const network = config.sandboxNetwork || config.permissions.mode === "full";
-  const sandbox = createSandbox(config.sandbox, config.bwrapPath, network);
-  if (sandbox.kind === "bwrap") log.info({ sandbox: sandbox.kind }, sandbox.reason);
-  else log.warn({ sandbox: sandbox.kind }, sandbox.reason);
+  const { sandbox, network } = commandSandbox(config, log);
   const executor = new RunExecutor({
     events,
     conversations,
@@ -104,6 +101,7 @@ export function createAppContext(
     runRecords,
     approvals,
     audit,
+    commandsReachServer: sandbox.kind === "none" || network,
     log,
     startedAt: Date.now(),
     agentId: config.agentId || `floe@${hostname()}`,
@@ -127,4 +125,17 @@ function providerSettings(config: FloeConfig): ProviderSettings {
     timeoutMs: config.modelTimeoutMs,
     idleTimeoutMs: config.modelIdleTimeoutMs,
   };
+}
+
+/** Where shell commands run; the startup log says which. */
+function commandSandbox(config: FloeConfig, log: Logger) {
+  // Commands get the network when the config says so, or in full permission mode.
+  const network = config.sandboxNetwork || config.permissions.mode === "full";
+  // Floe's own config (API keys, the permission rules) and database (the audit log) are not the agent's to read.
+  const db0 = join(config.workspace, "floe.db");
+  const hide = [join(config.workspace, "floe.yaml"), db0, `${db0}-wal`, `${db0}-shm`];
+  const sandbox = createSandbox(config.sandbox, config.bwrapPath, network, { hide });
+  if (sandbox.kind === "bwrap") log.info({ sandbox: sandbox.kind }, sandbox.reason);
+  else log.warn({ sandbox: sandbox.kind }, sandbox.reason);
+  return { sandbox, network };
 }

@@ -41,6 +41,12 @@ export interface AppContext {
   approvals: Approvals;
   /** The permission audit log. */
   audit: AuditLog;
+  /**
+   * True when shell commands can reach this server (no sandbox, or the
+   * sandbox has the network): a command could then answer its own approval
+   * through the API, so answers need an API key.
+   */
+  commandsReachServer: boolean;
   log: Logger;
   startedAt: number;
   /** Pawan-style agent id: FLOE_AGENT_ID, else `floe@<hostname>`. */

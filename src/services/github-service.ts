@@ -56,7 +56,13 @@ export function gitHubService(
         await deliveries.finish(deliveryId, "ignored", `event ${event} is not handled`);
         return { status: "ignored", event, deliveryId, message: `event ${event} is not handled` };
       }
-      void route(app, deliveries, deliveryId, event, action, payload);
+      // In the background, and never able to take the server down: a payload of an unexpected shape is a failed delivery.
+      route(app, deliveries, deliveryId, event, action, payload).catch((e: unknown) => {
+        app.log.warn({ err: e, deliveryId }, "webhook delivery failed");
+        return deliveries
+          .finish(deliveryId, "failed", `could not route: ${(e as Error).message}`)
+          .catch(() => undefined);
+      });
       return { status: "accepted", event, deliveryId, message: "routed in the background" };
     },
   };

@@ -45,6 +45,7 @@ export function securityService(app: AppContext): ServiceImpl<typeof SecuritySer
     },
     async approve(req) {
       const id = requireField(req.requestId, "request_id");
+      refuseSelfApproval(app);
       const scope = await app.approvals.approve(id, req.scope, req.pattern);
       return { status: "approved", requestId: id, scope };
     },
@@ -54,13 +55,27 @@ export function securityService(app: AppContext): ServiceImpl<typeof SecuritySer
       return { status: "denied", requestId: id };
     },
     async preApprove(req) {
+      refuseSelfApproval(app);
+      const sessionId = requireField(req.sessionId, "session_id", "the session (conversation) the pre-approval is for");
       const operation = requireField(req.operation, "operation", "for example filesystem.delete");
       const pattern = requireField(req.pattern, "pattern", "a glob over resources, for example ./build/*");
       if (req.ttlSeconds < 0) throw new ConnectError("ttl_seconds must not be negative", Code.InvalidArgument);
-      app.approvals.preApprove(operation, pattern, req.sessionId.trim(), req.ttlSeconds);
+      app.approvals.preApprove(operation, pattern, sessionId, req.ttlSeconds);
       return { status: "pre-approved", operation, pattern };
     },
   };
+}
+
+/**
+ * Without API keys, anyone who reaches the server may answer approvals; when
+ * shell commands can reach it too, the agent could approve its own request.
+ */
+function refuseSelfApproval(app: AppContext): void {
+  if (app.config.apiKeys.length > 0 || !app.commandsReachServer) return;
+  throw new ConnectError(
+    "approvals need an API key here: shell commands can reach this server (no sandbox, or one with the network), so a command could approve itself; set FLOE_API_KEYS",
+    Code.FailedPrecondition,
+  );
 }
 
 function auditEntry(r: AuditEntriesTable) {

@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { isAbsolute } from "node:path";
+import { existsSync, lstatSync, readdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
 
 import type { SandboxMode } from "../../config/floe-config.js";
 
@@ -18,16 +20,65 @@ export interface Sandbox {
   ): { file: string; args: string[] } | undefined;
 }
 
-/** Paths bwrap mounts over whatever the host has there: only the project root stays writable. */
-function bwrapArgs(command: string, cwd: string, root: string, home: string | undefined, network: boolean): string[] {
+/** What the sandbox hides or protects besides the defaults. */
+export interface SandboxPaths {
+  /** Files hidden from commands (read as empty, never written): Floe's config and database. */
+  hide: readonly string[];
+}
+
+/** Inside the root, what commands may read but not change: what would run outside the sandbox later, or holds secrets. */
+function protectedInRoot(root: string): string[] {
+  const fixed = [".git/hooks", ".git/config", ".envrc", ".git-credentials"].map((p) => join(root, p));
+  let dotEnv: string[] = [];
+  try {
+    dotEnv = readdirSync(root)
+      .filter((n) => n.startsWith(".env"))
+      .map((n) => join(root, n));
+  } catch {
+    // an unreadable root: nothing more to protect
+  }
+  return [...fixed, ...dotEnv].filter((p) => existsSync(p));
+}
+
+/**
+ * The bwrap arguments: the file system read-only, the project root
+ * read-write, `/tmp`, `/run` and every home directory empty, Floe's own files
+ * hidden, no capabilities (root in the sandbox cannot remount), its own pid
+ * namespace and, unless allowed, no network.
+ */
+function bwrapArgs(
+  command: string,
+  cwd: string,
+  root: string,
+  homes: string[],
+  network: boolean,
+  paths: SandboxPaths,
+): string[] {
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
-  // HOME is a fresh tmpfs: no dotfiles, tokens or caches of the server's user.
-  if (home && isAbsolute(home) && home !== "/") args.push("--tmpfs", home);
+  // Unix sockets (databases, docker) live here: a read-only bind would not stop connect().
+  for (const dir of ["/run", "/var/run"]) if (isRealDir(dir)) args.push("--tmpfs", dir);
+  for (const home of homes) args.push("--tmpfs", home);
   args.push("--bind", root, root);
-  args.push("--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try");
+  for (const p of protectedInRoot(root)) args.push("--ro-bind", p, p);
+  for (const f of paths.hide) if (existsSync(f)) args.push("--ro-bind", "/dev/null", f);
+  args.push("--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--cap-drop", "ALL");
   if (!network) args.push("--unshare-net");
-  args.push("--die-with-parent", "--chdir", cwd, "--", "/bin/bash", "-c", command);
+  args.push("--new-session", "--die-with-parent", "--chdir", cwd, "--", "/bin/bash", "-c", command);
   return args;
+}
+
+function isRealDir(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Every home directory a command could find secrets in: the environment's HOME, the server user's, root's. */
+function homesOf(home: string | undefined): string[] {
+  const all = [home, homedir(), "/root"].filter((h): h is string => !!h && isAbsolute(h) && h !== "/");
+  return [...new Set(all)].filter(isRealDir);
 }
 
 /**
@@ -35,14 +86,19 @@ function bwrapArgs(command: string, cwd: string, root: string, home: string | un
  * trial run works, else runs commands unconfined (and says so); `required`
  * refuses commands without it; `off` never uses it.
  */
-export function createSandbox(mode: SandboxMode, bwrapPath: string, network: boolean): Sandbox {
+export function createSandbox(
+  mode: SandboxMode,
+  bwrapPath: string,
+  network: boolean,
+  paths: SandboxPaths = { hide: [] },
+): Sandbox {
   const unconfined = (reason: string): Sandbox => ({
     kind: "none",
     reason,
     wrap: (command) => ({ file: "/bin/bash", args: ["-c", command] }),
   });
   if (mode === "off") return unconfined("sandbox is off: commands run unconfined");
-  const trial = spawnSync(bwrapPath, bwrapArgs("true", "/", "/tmp", undefined, network), {
+  const trial = spawnSync(bwrapPath, bwrapArgs("true", "/", "/tmp", [], network, paths), {
     timeout: 5000,
     encoding: "utf8",
   });
@@ -52,7 +108,10 @@ export function createSandbox(mode: SandboxMode, bwrapPath: string, network: boo
     return {
       kind: "bwrap",
       reason: `commands run in bubblewrap (${bwrapPath}): project root writable, the rest read-only, HOME empty, ${network ? "network on" : "no network"}`,
-      wrap: (command, cwd, root, home) => ({ file: bwrapPath, args: bwrapArgs(command, cwd, root, home, network) }),
+      wrap: (command, cwd, root, home) => ({
+        file: bwrapPath,
+        args: bwrapArgs(command, cwd, root, homesOf(home), network, paths),
+      }),
     };
   }
   if (mode === "required") {

@@ -30,7 +30,7 @@ export function registerPenguinSecurityRoutes(r: SurfaceRoutes): void {
     async handler(req, reply) {
       const input = {
         // Given, it must be 1 to 1000 (0 would mean the default to the service).
-        limit: queryString(req, "limit") === "" ? 0 : Math.max(-1, queryInt(req, "limit", 0) || -1),
+        limit: queryString(req, "limit") === "" ? 0 : queryInt(req, "limit", 0) || -1,
         result: optional(queryString(req, "result")),
         category: optional(queryString(req, "category")),
         agentId: optional(queryString(req, "agent_id")),

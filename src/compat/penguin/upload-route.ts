@@ -9,7 +9,10 @@ import type { SurfaceRoutes } from "../surface-routes.js";
 async function uploadedFile(req: FastifyRequest, maxBytes: number): Promise<{ filename: string; data: Buffer }> {
   if (!req.isMultipart())
     throw badRequest('send the file as multipart/form-data, field "file"', RequestError_Reason.UNSUPPORTED_MEDIA_TYPE);
-  const part = await req.file({ limits: { fileSize: maxBytes, files: 1 } });
+  const part = await req.file({ limits: { fileSize: maxBytes, files: 1 } }).catch((e: unknown) => {
+    // A malformed multipart body (no boundary, a cut part, too many fields) is the client's error.
+    throw badRequest(`malformed multipart body: ${(e as Error).message}`, RequestError_Reason.MALFORMED_BODY);
+  });
   if (!part || part.fieldname !== "file") throw invalidField("file", 'is required: a multipart field named "file"');
   try {
     return { filename: part.filename, data: await part.toBuffer() };
