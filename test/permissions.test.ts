@@ -191,6 +191,17 @@ describe("the permission engine and the audit log", () => {
       problem: expect.stringMatching(/was changed/),
     });
     await db.updateTable("audit_entries").set({ result: first.result }).where("id", "=", first.id).execute();
+    const intact = await security.verifyAuditChain({});
+    expect(intact).toMatchObject({ intact: true, headHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // The newest entry removed: the server knows the head it wrote.
+    const newest = await db.selectFrom("audit_entries").selectAll().orderBy("seq", "desc").executeTakeFirstOrThrow();
+    await db.deleteFrom("audit_entries").where("id", "=", newest.id).execute();
+    expect(await security.verifyAuditChain({})).toMatchObject({
+      intact: false,
+      problem: expect.stringMatching(/newest entries were removed/),
+    });
+    await db.insertInto("audit_entries").values(newest).execute();
+    expect(await security.verifyAuditChain({})).toMatchObject({ intact: true });
     await db.deleteFrom("audit_entries").where("id", "=", first.id).execute();
     expect(await security.verifyAuditChain({})).toMatchObject({
       intact: false,

@@ -93,7 +93,13 @@ export class AuditLog {
   }
 
   /** Walks the chain; the first entry whose stored hash or link does not match breaks it. */
-  async verify(): Promise<{ intact: boolean; checked: number; firstBrokenId: string; problem: string }> {
+  async verify(): Promise<{
+    intact: boolean;
+    checked: number;
+    firstBrokenId: string;
+    problem: string;
+    headHash: string;
+  }> {
     await this.tail;
     let prevHash = "";
     let checked = 0;
@@ -104,6 +110,7 @@ export class AuditLog {
           intact: false,
           checked,
           firstBrokenId: row.id,
+          headHash: "",
           problem: "its link to the entry before does not match: an entry was removed or inserted",
         };
       if (entryHash(row) !== row.hash)
@@ -111,10 +118,21 @@ export class AuditLog {
           intact: false,
           checked,
           firstBrokenId: row.id,
+          headHash: "",
           problem: "its content does not match its hash: the entry was changed",
         };
       prevHash = row.hash;
     }
-    return { intact: true, checked, firstBrokenId: "", problem: "" };
+    // The newest entries removed: the log knows its head while it runs.
+    const known = this.tail ? await this.tail : undefined;
+    if (known && known.hash && known.hash !== prevHash)
+      return {
+        intact: false,
+        checked,
+        firstBrokenId: "",
+        headHash: prevHash,
+        problem: "the newest entries were removed: the chain ends before the last entry this server wrote",
+      };
+    return { intact: true, checked, firstBrokenId: "", problem: "", headHash: prevHash };
   }
 }
