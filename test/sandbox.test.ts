@@ -96,6 +96,15 @@ describe("execute_command in bubblewrap", () => {
     expect(existsSync(join(outside, "file.txt"))).toBe(true);
   });
 
+  it("full permission mode opens the network to commands (workspace mode, above, has none)", async () => {
+    c = await createChatEnv({ env: { FLOE_SANDBOX: "required", FLOE_PERMISSION_MODE: "full" } });
+    const port = new URL(c.server.url).port;
+    const [loopback] = await runCommands(c, [
+      `(exec 3<>/dev/tcp/127.0.0.1/${port} && echo connected) 2>&1 || echo refused`,
+    ]);
+    expect(loopback!.trim()).toBe("connected");
+  });
+
   it("required without a working bubblewrap refuses commands and runs nothing", async () => {
     c = await createChatEnv({ env: { FLOE_SANDBOX: "required", FLOE_BWRAP_PATH: "/nonexistent/bwrap" } });
     const [refused] = await runCommands(c, ["echo ran > ran.txt"]);

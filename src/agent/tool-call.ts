@@ -65,7 +65,10 @@ export async function callTool(
   if (decision.result !== "allow") return { status: "denied", result: `permission denied: ${decision.reason}` };
   try {
     const caller = { ...s.who, agentPath: s.agentPath, messageHops: s.messageHops };
-    const ctx = { root: s.root, signal: s.signal, env: s.env, sandbox: s.sandbox, caller, agents: s.agents };
+    // An allowed network operation (approved, granted or by a rule), or full mode, opens the sandbox's network.
+    const network =
+      request.operation.startsWith("network.") || (decision.result === "allow" && decision.network === true);
+    const ctx = { root: s.root, signal: s.signal, env: s.env, sandbox: s.sandbox, caller, agents: s.agents, network };
     return { status: "completed", result: await tool.run(args, ctx) };
   } catch (e) {
     if (e instanceof ToolError || e instanceof TypeError) return { status: "error", result: e.message };

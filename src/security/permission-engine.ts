@@ -107,7 +107,12 @@ export class PermissionEngine {
     }
     if (req.operation.startsWith("network.") && mode !== "full")
       return { result: "ask", reason: "network access requires approval outside full mode", policy: "execution-mode" };
-    return { result: "allow", reason: "Within workspace boundary", policy: "workspace-boundary" };
+    return {
+      result: "allow",
+      reason: "Within workspace boundary",
+      policy: "workspace-boundary",
+      ...(mode === "full" ? { network: true } : {}),
+    };
   }
 
   private file(req: PermissionRequest & { root: string }, mode: PermissionMode): Decision | undefined {

@@ -18,7 +18,7 @@ export interface PermissionRequest {
  * approval seam (see `RunSeams.awaitDecision`), and denies when it has none.
  */
 export type PermissionDecision =
-  | { result: "allow"; reason?: string; policy?: string; scope?: string }
+  | { result: "allow"; reason?: string; policy?: string; scope?: string; network?: boolean }
   | { result: "deny"; reason: string; policy?: string; expired?: boolean }
   | { result: "ask"; reason: string; policy?: string; expiresAt?: string };
 

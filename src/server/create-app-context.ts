@@ -101,7 +101,7 @@ export function createAppContext(
     runRecords,
     approvals,
     audit,
-    commandsReachServer: sandbox.kind === "none" || network,
+    commandsReachServer: sandbox.kind === "none" || network || networkAllowedByConfig(config),
     log,
     startedAt: Date.now(),
     agentId: config.agentId || `floe@${hostname()}`,
@@ -129,8 +129,8 @@ function providerSettings(config: FloeConfig): ProviderSettings {
 
 /** Where shell commands run; the startup log says which. */
 function commandSandbox(config: FloeConfig, log: Logger) {
-  // Commands get the network when the config says so, or in full permission mode.
-  const network = config.sandboxNetwork || config.permissions.mode === "full";
+  // Every command gets the network only when the config says so; the permission engine opens it per call.
+  const network = config.sandboxNetwork;
   // Floe's own config (API keys, the permission rules) and database (the audit log) are not the agent's to read.
   const db0 = join(config.workspace, "floe.db");
   const hide = [join(config.workspace, "floe.yaml"), db0, `${db0}-wal`, `${db0}-shm`];
@@ -138,4 +138,14 @@ function commandSandbox(config: FloeConfig, log: Logger) {
   if (sandbox.kind === "bwrap") log.info({ sandbox: sandbox.kind }, sandbox.reason);
   else log.warn({ sandbox: sandbox.kind }, sandbox.reason);
   return { sandbox, network };
+}
+
+/** Whether the permission config lets some commands use the network without a human: full mode, or a rule. */
+function networkAllowedByConfig(config: FloeConfig): boolean {
+  const p = config.permissions;
+  return (
+    p.mode === "full" ||
+    Object.values(p.agentModes).includes("full") ||
+    p.rules.some((r) => r.result === "allow" && (r.operation.startsWith("network") || r.operation === "*"))
+  );
 }

@@ -17,6 +17,8 @@ export interface Sandbox {
     cwd: string,
     root: string,
     home: string | undefined,
+    /** This call may use the network (the permission engine allowed it), besides the sandbox's default. */
+    network?: boolean,
   ): { file: string; args: string[] } | undefined;
 }
 
@@ -108,9 +110,9 @@ export function createSandbox(
     return {
       kind: "bwrap",
       reason: `commands run in bubblewrap (${bwrapPath}): project root writable, the rest read-only, HOME empty, ${network ? "network on" : "no network"}`,
-      wrap: (command, cwd, root, home) => ({
+      wrap: (command, cwd, root, home, allowNetwork) => ({
         file: bwrapPath,
-        args: bwrapArgs(command, cwd, root, homesOf(home), network, paths),
+        args: bwrapArgs(command, cwd, root, homesOf(home), network || allowNetwork === true, paths),
       }),
     };
   }

@@ -51,7 +51,7 @@ export const executeCommandTool: Tool = {
     const timeoutS = Math.min(int(args, "timeout_seconds", DEFAULT_TIMEOUT_S) || DEFAULT_TIMEOUT_S, MAX_TIMEOUT_S);
     if (ctx.signal.aborted) return Promise.reject(new ToolError("cancelled before start"));
     return new Promise<string>((resolve, reject) => {
-      const run = ctx.sandbox.wrap(command, cwd, ctx.root, ctx.env.HOME);
+      const run = ctx.sandbox.wrap(command, cwd, ctx.root, ctx.env.HOME, ctx.network);
       if (!run) return reject(new ToolError(ctx.sandbox.reason));
       const child = spawn(run.file, run.args, {
         cwd,

@@ -10,6 +10,8 @@ export interface ToolContext {
   env: Readonly<Record<string, string>>;
   /** Where commands run (bubblewrap, unconfined, or refused). */
   sandbox: Sandbox;
+  /** The permission engine let this call use the network (a network operation it allowed, or full mode). */
+  network?: boolean;
   /** The run calling the tool, for tools that act as its agent. */
   caller: ToolCaller;
   /** What the multi-agent tools act through; absent where no agent services are attached. */
