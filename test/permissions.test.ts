@@ -172,6 +172,23 @@ describe("the permission engine and the audit log", () => {
     ).toBe(403);
     const { entries } = await audit("limit=5", { "x-api-key": "key-ops-0002" });
     expect(entries.map((e: any) => e.key_name)).toEqual(["ci-bot", "ci-bot"]);
+    // A run the key's call started through delegation is recorded under the same key.
+    const ops = { "content-type": "application/json", "x-api-key": "key-ops-0002" };
+    await fetch(`${server.url}/api/v1/agents`, {
+      method: "POST",
+      headers: ops,
+      body: JSON.stringify({ id: "helper" }),
+    });
+    fake.enqueue(reply.toolCalls([{ name: "list_files", args: { path: "." } }]), reply.text("listed"));
+    const delegated = await fetch(`${server.url}/api/v1/agents/helper/delegate`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer key-ci-0001" },
+      body: JSON.stringify({ content: "list the files", wait: true }),
+    });
+    expect(delegated.status).toBe(200);
+    const latest = await audit("limit=1", { "x-api-key": "key-ops-0002" });
+    expect(latest.entries[0]).toMatchObject({ agent_id: "helper", key_name: "ci-bot" });
+    await fetch(`${server.url}/api/v1/agents/helper`, { method: "DELETE", headers: ops });
 
     const security = createClient(
       SecurityService,
@@ -181,7 +198,7 @@ describe("the permission engine and the audit log", () => {
         interceptors: [(next) => (req) => (req.header.set("x-api-key", "key-ops-0002"), next(req))],
       }),
     );
-    expect(await security.verifyAuditChain({})).toMatchObject({ intact: true, checked: 2 });
+    expect(await security.verifyAuditChain({})).toMatchObject({ intact: true, checked: 3 });
     const db = server.app.database.db;
     const first = await db.selectFrom("audit_entries").selectAll().orderBy("seq").executeTakeFirstOrThrow();
     await db.updateTable("audit_entries").set({ result: "deny" }).where("id", "=", first.id).execute();

@@ -5,6 +5,7 @@ import { ChatRequestSchema } from "../../gen/floe/v1/chat_pb.js";
 import { newRecord } from "../agent/agent-registry.js";
 import type { AppContext } from "./app-context.js";
 import { agentView, refuseDelete, validAgentId, validModelConfigId, validRole, validTools } from "./agent-view.js";
+import { kCallerKey } from "../security/index.js";
 import { invalidValue } from "./request-errors.js";
 import { limitField, notFound, requireField } from "./require.js";
 
@@ -167,6 +168,7 @@ function workMethods(
         pathAbove: above?.agentPath ?? [],
         messageHops: above?.messageHops,
         reportToParent: req.reportToParent,
+        keyName: ctx.values.get(kCallerKey),
       });
       const result = req.wait ? await untilSignal(handle.done, ctx.signal) : undefined;
       return {

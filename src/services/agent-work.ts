@@ -26,6 +26,8 @@ const MAX_DELEGATION_DEPTH = 8;
 export const MAX_MESSAGE_HOPS = 8;
 
 export interface BusMessage {
+  /** The API key behind the message, carried to the run it causes. */
+  keyName?: string;
   /** Agent-to-agent messages that led to this one (0 from a person or the API). */
   hops?: number;
   sender: string;
@@ -49,6 +51,8 @@ export interface Delegation {
   /** The delegation path above the child. */
   pathAbove: string[];
   reportToParent: boolean;
+  /** The API key behind the delegation, carried to the child's run. */
+  keyName?: string;
 }
 
 export interface AgentWorkDeps {
@@ -95,6 +99,7 @@ export class AgentWork implements AgentOps {
       agentPath: path,
       cause,
       messageHops: t.messageHops,
+      keyName: t.keyName,
     });
     if (t.reportToParent) void handle.done.then((r) => this.report(t, r));
     return handle;
@@ -174,6 +179,7 @@ export class AgentWork implements AgentOps {
     return this.d.chat.start(chat, {
       cause: { kind, fromAgent: msg.sender, messageId, channel: msg.channel, messageType: msg.messageType },
       messageHops: msg.hops ?? 0,
+      keyName: msg.keyName,
     });
   }
 
@@ -216,6 +222,7 @@ export class AgentWork implements AgentOps {
       pathAbove: from.agentPath,
       reportToParent: false,
       messageHops: from.messageHops,
+      keyName: from.keyName,
     });
     if (!a.wait) return `delegated to ${a.agentId}: run ${handle.id} started`;
     // The child is cancelled with this run (see RunRegistry), so its result always comes.
@@ -232,7 +239,7 @@ export class AgentWork implements AgentOps {
     const hops = from.messageHops + 1;
     if (hops > MAX_MESSAGE_HOPS)
       return `not sent: ${MAX_MESSAGE_HOPS} agent-to-agent messages in a row already led here; answer instead of messaging`;
-    const { id, run } = await this.route({ ...m, sender: from.agentId, hops });
+    const { id, run } = await this.route({ ...m, sender: from.agentId, hops, keyName: from.keyName });
     return `message ${id} sent to ${m.recipient}${run ? ` (run ${run.id})` : ""}`;
   }
 }

@@ -13,27 +13,30 @@ import type { AppContext } from "./app-context.js";
 import { type BusMessage, HUMAN } from "./agent-work.js";
 import { invalidValue } from "./request-errors.js";
 import { requireField } from "./require.js";
+import { kCallerKey } from "../security/index.js";
 
 /** Message routing between agents and the human, and the filtered cross-conversation feed. */
 export function messageService(app: AppContext): ServiceImpl<typeof MessageService> {
-  const send = async (m: BusMessage, kind: "message" | "human_reply" = "message") => {
-    const { id, run } = await app.work.route(m, kind);
+  const send = async (m: BusMessage, kind: "message" | "human_reply" = "message", keyName = "") => {
+    const { id, run } = await app.work.route({ ...m, keyName }, kind);
     return { receipt: { status: "sent", messageId: id, recipient: m.recipient, runId: run?.id ?? "" } };
   };
   return {
-    routeMessage(req) {
-      return send(busMessage(req.message, {}));
+    routeMessage(req, ctx) {
+      return send(busMessage(req.message, {}), "message", ctx.values.get(kCallerKey));
     },
-    sendToAgent(req) {
+    sendToAgent(req, ctx) {
       const agentId = agentField(req.agentId || req.message?.recipient || "");
-      return send(busMessage(req.message, { recipient: agentId }));
+      return send(busMessage(req.message, { recipient: agentId }), "message", ctx.values.get(kCallerKey));
     },
-    sendToHuman(req) {
-      return send(busMessage(req.message, { recipient: HUMAN, sender: req.message?.sender || "default" }));
+    sendToHuman(req, ctx) {
+      const m = busMessage(req.message, { recipient: HUMAN, sender: req.message?.sender || "default" });
+      return send(m, "message", ctx.values.get(kCallerKey));
     },
-    humanReply(req) {
+    humanReply(req, ctx) {
       const agentId = agentField(req.agentId || req.message?.recipient || "");
-      return send(busMessage(req.message, { recipient: agentId, sender: HUMAN }), "human_reply");
+      const m = busMessage(req.message, { recipient: agentId, sender: HUMAN });
+      return send(m, "human_reply", ctx.values.get(kCallerKey));
     },
     subscribeEvents(req, ctx) {
       const filter = feedFilter({

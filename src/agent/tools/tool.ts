@@ -27,6 +27,8 @@ export interface ToolCaller {
   agentPath: string[];
   /** Agent-to-agent messages that led to this run. */
   messageHops: number;
+  /** The API key that started the run, carried to the runs it starts (the audit records it). */
+  keyName?: string;
 }
 
 /** The multi-agent operations tools reach; the services implement them. */
