@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ChatService } from "../gen/floe/v1/chat_pb.js";
 import { type CompatEnv, createCompatEnv } from "./support/compat-env.js";
 import { reply } from "./support/fake-openai.js";
+import { until } from "./support/rest.js";
+import { postSse } from "./support/sse-client.js";
 import { connectWs, type Frame } from "./support/ws-client.js";
 
 const RM = "rm -rf ./build";
@@ -157,6 +159,40 @@ describe("durable human approvals", () => {
     ]);
     expect(next.body.action_results[1].result).toMatch(/expired/);
     first.ws.ws.close();
+  });
+
+  it("carries the approval events on Pawan's SSE stream, and lists pending requests in the legacy snapshots", async () => {
+    c = await createCompatEnv();
+    mkdirSync(build());
+    c.fake.enqueue(reply.toolCalls([{ name: "execute_command", args: { command: RM } }]), reply.text("finished"));
+    const stream = postSse(`${c.server.url}/chat/stream`, { message: "clean the build" });
+    let id = "";
+    await until(async () => {
+      id = (await c.call("GET", "/api/v1/approvals")).body.pending[0]?.id ?? "";
+      return id !== "";
+    }, "a pending approval");
+    // A Penguin resume and the event feed open with snapshots that list it.
+    const sessionId = (await c.call("GET", "/api/v1/approvals")).body.pending[0].session_id as string;
+    const ws = await connectWs(`${c.server.url.replace("http", "ws")}/api/v1/chat/stream`);
+    ws.send({ resume: { conversation_id: sessionId, after_seq: 0 } });
+    await ws.until((f) => f.some((x) => x.event === "snapshot"));
+    expect(frame(ws.frames, "snapshot")!.data.pending_approvals.map((a: { id: string }) => a.id)).toEqual([id]);
+    const feed = await connectWs(`${c.server.url.replace("http", "ws")}/api/v1/events/ws`);
+    await feed.until((f) => f.some((x) => x.event === "snapshot"));
+    expect(frame(feed.frames, "snapshot")!.data.pending_approvals.map((a: { id: string }) => a.id)).toEqual([id]);
+    expect((await c.call("POST", `/api/v1/approvals/${id}/approve`, {})).status).toBe(200);
+    const { events } = await stream;
+    const names = events.map((e) => e.event);
+    expect(names.indexOf("approval_required")).toBeGreaterThan(-1);
+    expect(names.indexOf("approval_resolved")).toBeGreaterThan(names.indexOf("approval_required"));
+    expect(JSON.parse(events.find((e) => e.event === "approval_resolved")!.data)).toEqual({
+      request_id: id,
+      status: "approved",
+      scope: "once",
+    });
+    expect(names.at(-1)).toBe("done");
+    ws.ws.close();
+    feed.ws.close();
   });
 
   it("refuses approvals without an API key when commands could reach the server, so an agent cannot approve itself", async () => {

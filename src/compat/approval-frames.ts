@@ -16,3 +16,18 @@ export function approvalFrame(e: Event): { event: string; data: Record<string, u
   }
   return undefined;
 }
+
+/** The pending approvals a snapshot lists, in Penguin's shape (GET /api/v1/approvals). */
+export function pendingApprovalsJson(e: Event): Record<string, unknown>[] {
+  if (e.kind.case !== "snapshot") return [];
+  return e.kind.value.pendingApprovals.map((a) => ({
+    id: a.id,
+    tool_name: a.toolName,
+    operation: a.operation,
+    resource: a.resource,
+    reason: a.reason,
+    session_id: a.sessionId,
+    created_at: a.createdAt,
+    expires_at: a.expiresAt,
+  }));
+}

@@ -11,6 +11,7 @@ import type { FeedItem } from "../events/event-feed.js";
 import { type FeedOut, subscribeFeed } from "../events/feed-subscription.js";
 import type { AppContext } from "./app-context.js";
 import { type BusMessage, HUMAN } from "./agent-work.js";
+import { pendingApproval } from "./chat-service.js";
 import { invalidValue } from "./request-errors.js";
 import { requireField } from "./require.js";
 import { kCallerKey } from "../security/index.js";
@@ -63,6 +64,7 @@ export function messageService(app: AppContext): ServiceImpl<typeof MessageServi
             .all()
             .filter((r) => !req.agentId.trim() || r.agentId === req.agentId.trim())
             .map((r) => ({ runId: r.id, agentId: r.agentId, startedAt: r.startedAt })),
+          pendingApprovals: (await app.approvals.pending()).map(pendingApproval),
           messageCount: await app.conversations.totalMessages(),
         }),
       });

@@ -1,7 +1,7 @@
 import { encode } from "eventsource-encoder";
 import type { FastifyReply } from "fastify";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
-import { approvalFrame } from "../approval-frames.js";
+import { approvalFrame, pendingApprovalsJson } from "../approval-frames.js";
 
 /** Pawan's SSE framing of one event; `undefined` for events Pawan does not show. */
 export function pawanSse(e: Event): string | undefined {
@@ -33,6 +33,7 @@ export function pawanSse(e: Event): string | undefined {
         session_id: e.conversationId,
         latest_seq: Number(k.value.latestSeq),
         active_runs: k.value.activeRuns.map((r) => r.runId),
+        pending_approvals: pendingApprovalsJson(e),
       });
     case "gap":
       return frame("gap", {

@@ -6,6 +6,7 @@ import { MessageService, type SubscribeEventsResponse } from "../../../gen/floe/
 import { TelemetryService, TelemetrySummarySchema } from "../../../gen/floe/v1/telemetry_pb.js";
 import { isPushable, kPush, mapStream } from "../../domain/push-stream.js";
 import { type RequestGuards, webSocketGuardHook } from "../../security/index.js";
+import { pendingApprovalsJson } from "../approval-frames.js";
 import { toDocJson } from "../doc-json.js";
 import type { InProcessInvoker } from "../in-process-invoker.js";
 import { queryBool, queryString } from "../request-json.js";
@@ -151,6 +152,7 @@ function frameData(e: Event): Record<string, unknown> {
       return {
         latest_cursor: Number(k.value.latestSeq),
         active_runs: k.value.activeRuns.map((r) => ({ run_id: r.runId, agent_id: r.agentId, started_at: r.startedAt })),
+        pending_approvals: pendingApprovalsJson(e),
         message_count: k.value.messageCount,
       };
     case "heartbeat":

@@ -1,6 +1,6 @@
 import { ActionResultSchema } from "../../../gen/floe/v1/common_pb.js";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
-import { approvalFrame } from "../approval-frames.js";
+import { approvalFrame, pendingApprovalsJson } from "../approval-frames.js";
 import { toDocJson } from "../doc-json.js";
 
 /** One WebSocket frame of Penguin's chat stream. */
@@ -55,6 +55,7 @@ export function penguinFrame(e: Event, includeReasoning: boolean): Omit<Frame, "
           conversation_id: e.conversationId,
           latest_seq: Number(latestSeq),
           active_runs: activeRuns.map((r) => ({ run_id: r.runId, agent_id: r.agentId, started_at: r.startedAt })),
+          pending_approvals: pendingApprovalsJson(e),
         },
       };
     }
