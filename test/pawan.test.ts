@@ -152,6 +152,7 @@ describe("Pawan REST and SSE, at the root and under /api", () => {
       session_id: sessionId,
       latest_seq: Number(doneId),
       active_runs: [],
+      pending_approvals: [],
     });
     expect(rest.comments.map((x) => x.trim())).toContain("keep-alive");
     const bad = await sse(`${c.server.url}/chat/stream`, { session_id: sessionId }, { "last-event-id": "abc" });

@@ -148,7 +148,12 @@ describe("Penguin WebSocket /api/v1/chat/stream", () => {
     await d.until((f) => f.length > 0);
     await new Promise((r) => setTimeout(r, 300));
     expect(d.frames.map((f) => f.event)).toEqual(["snapshot"]);
-    expect(d.frames[0]!.data).toEqual({ conversation_id: conversationId, latest_seq: endSeq, active_runs: [] });
+    expect(d.frames[0]!.data).toEqual({
+      conversation_id: conversationId,
+      latest_seq: endSeq,
+      active_runs: [],
+      pending_approvals: [],
+    });
     d.ws.close();
   });
 
