@@ -2,8 +2,6 @@ import {
   AgentSchema,
   AgentService,
   CreateAgentRequestSchema,
-  DelegateTaskRequestSchema,
-  DelegateTaskResponseSchema,
   GetAgentHistoryResponseSchema,
   GetAgentSessionHistoryResponseSchema,
   ListAgentSessionsResponseSchema,
@@ -97,22 +95,12 @@ function registerRegistryRoutes(r: SurfaceRoutes): void {
 }
 
 function registerAgentWorkRoutes(r: SurfaceRoutes): void {
-  r.add({
-    method: "POST",
-    url: "/agents/:agent_id/delegate",
-    tag: "agents",
-    summary: "Delegate a task to an agent (wait=true answers with its result)",
-    body: DelegateTaskRequestSchema,
-    response: DelegateTaskResponseSchema,
-    async handler(req, reply) {
-      const { agent_id } = req.params as AgentParams;
-      const input = parseAs(DelegateTaskRequestSchema, { ...bodyObject(req), agent_id });
-      return toDocJson(
-        DelegateTaskResponseSchema,
-        await r.inv.unary(AgentService.method.delegateTask, input, req, reply),
-      );
-    },
-  });
+  r.post(
+    "/agents/:agent_id/delegate",
+    "agents",
+    "Delegate a task to an agent (wait=true answers with its result)",
+    AgentService.method.delegateTask,
+  );
   r.add({
     method: "GET",
     url: "/agents/:agent_id/history",

@@ -1,4 +1,4 @@
-import type { DescMessage, DescMethod, MessageShape } from "@bufbuild/protobuf";
+import type { MessageShape } from "@bufbuild/protobuf";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { CoordinatorService } from "../../../gen/floe/v1/coordinator_pb.js";
 import {
@@ -88,32 +88,27 @@ function registerMessageRoutes(r: SurfaceRoutes): void {
 }
 
 function registerCoordinatorRoutes(r: SurfaceRoutes): void {
-  const coord = <I extends DescMessage, O extends DescMessage>(
-    url: string,
-    summary: string,
-    method: DescMethod & { input: I; output: O },
-  ) =>
-    r.add({
-      method: "POST",
-      url,
-      tag: "coordinator",
-      summary,
-      body: method.input,
-      response: method.output,
-      async handler(req, reply) {
-        const input = parseAs(method.input, bodyObject(req));
-        return toDocJson(method.output, await r.inv.unary(method, input as never, req, reply));
-      },
-    });
-  coord("/coord/send-role", "Send a message to every agent of a role", CoordinatorService.method.sendToRole);
-  coord("/coord/broadcast", "Send a message to every agent of several roles", CoordinatorService.method.broadcast);
-  coord(
+  r.post(
+    "/coord/send-role",
+    "coordinator",
+    "Send a message to every agent of a role",
+    CoordinatorService.method.sendToRole,
+  );
+  r.post(
+    "/coord/broadcast",
+    "coordinator",
+    "Send a message to every agent of several roles",
+    CoordinatorService.method.broadcast,
+  );
+  r.post(
     "/coord/rr-workflow",
+    "coordinator",
     "Hand prompts to a role's agents in turn; answers each prompt's result",
     CoordinatorService.method.roundRobinWorkflow,
   );
-  coord(
+  r.post(
     "/coord/role-chain",
+    "coordinator",
     "Pass content through roles in order, each output feeding the next",
     CoordinatorService.method.roleChain,
   );

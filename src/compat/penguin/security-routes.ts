@@ -1,14 +1,6 @@
-import {
-  ApproveRequestSchema,
-  ApproveResponseSchema,
-  AuditEntrySchema,
-  DenyResponseSchema,
-  PreApproveRequestSchema,
-  PreApproveResponseSchema,
-  SecurityService,
-} from "../../../gen/floe/v1/security_pb.js";
+import { AuditEntrySchema, DenyResponseSchema, SecurityService } from "../../../gen/floe/v1/security_pb.js";
 import { toDocJson } from "../doc-json.js";
-import { bodyObject, optionalString, parseAs, queryInt, queryString } from "../request-json.js";
+import { bodyObject, optionalString, queryInt, queryString } from "../request-json.js";
 import type { SurfaceRoutes } from "../surface-routes.js";
 
 type IdParams = { request_id: string };
@@ -66,34 +58,18 @@ function registerApprovalRoutes(r: SurfaceRoutes): void {
     SecurityService.method.verifyAuditChain,
   );
   r.get("/approvals", "security", "Pending approval requests", SecurityService.method.listApprovals);
-  r.add({
-    method: "POST",
-    url: "/approvals/pre-approve",
-    tag: "security",
-    summary: "Pre-approve an operation and resource pattern for a session (ttl_seconds optional)",
-    body: PreApproveRequestSchema,
-    response: PreApproveResponseSchema,
-    async handler(req, reply) {
-      const input = parseAs(PreApproveRequestSchema, bodyObject(req));
-      return toDocJson(
-        PreApproveResponseSchema,
-        await r.inv.unary(SecurityService.method.preApprove, input, req, reply),
-      );
-    },
-  });
-  r.add({
-    method: "POST",
-    url: "/approvals/:request_id/approve",
-    tag: "security",
-    summary: "Approve a pending request: scope once, session or pattern (with pattern)",
-    body: ApproveRequestSchema,
-    response: ApproveResponseSchema,
-    async handler(req, reply) {
-      const { request_id } = req.params as IdParams;
-      const input = parseAs(ApproveRequestSchema, { ...bodyObject(req), request_id });
-      return toDocJson(ApproveResponseSchema, await r.inv.unary(SecurityService.method.approve, input, req, reply));
-    },
-  });
+  r.post(
+    "/approvals/pre-approve",
+    "security",
+    "Pre-approve an operation and resource pattern for a session (ttl_seconds optional)",
+    SecurityService.method.preApprove,
+  );
+  r.post(
+    "/approvals/:request_id/approve",
+    "security",
+    "Approve a pending request: scope once, session or pattern (with pattern)",
+    SecurityService.method.approve,
+  );
   r.add({
     method: "POST",
     url: "/approvals/:request_id/deny",

@@ -46,20 +46,18 @@ async function handleStream(req: FastifyRequest, reply: FastifyReply, binary: bo
     const input = parseInput(r, binary, singleMessage(req.body as Buffer | undefined));
     const res = await r.invoke(lazyStreamRequest(call, input));
     // Handlers may yield init shapes, as Connect allows.
-    const frame = (message: unknown) =>
-      framed(
-        r,
-        binary,
-        (isMessage(message, r.method.output) ? message : create(r.method.output, message as never)) as Message,
-      );
+    const message = (m: unknown) =>
+      (isMessage(m, r.method.output) ? m : create(r.method.output, m as never)) as Message;
     if (isPushable(res.message)) {
+      // A push stream's messages go to many subscribers at once: each is framed once, for all of them.
       r.opts.counters.pushed++;
-      await pushTo(res.message, out, frame);
+      await pushTo(res.message, out, (m) => sharedFrame(r, binary, message(m)));
     } else {
-      for await (const message of res.message) {
+      for await (const m of res.message) {
         if (reply.raw.destroyed) break;
         // A client that does not read holds the stream here, not in server memory.
-        if (!out.write(frame(message))) await out.drained();
+        const bytes = envelope(0, r.serialization.getO(binary).serialize(message(m)));
+        if (!out.write(bytes)) await out.drained();
       }
     }
   } catch (e) {
@@ -123,7 +121,7 @@ function pushTo(stream: PushableStream<unknown>, out: StreamWriter, frame: (m: u
 /** Frames of messages yielded to many streams at once (a feed event to every subscriber): enveloped once. */
 const frames = [new WeakMap<object, Buffer>(), new WeakMap<object, Buffer>()];
 
-function framed(r: StreamRoute, binary: boolean, m: Message): Buffer {
+function sharedFrame(r: StreamRoute, binary: boolean, m: Message): Buffer {
   const cache = frames[binary ? 1 : 0]!;
   let frame = cache.get(m);
   if (!frame) {
