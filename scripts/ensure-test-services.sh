@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure what the test suite talks to is there: a running PostgreSQL on
-# loopback (the storage tests run on SQLite and on Postgres) and Python's
-# grpcio (a gRPC client in another language), and bubblewrap (the shell
-# tool's sandbox, which the sandbox tests require). Safe to run repeatedly.
+# loopback (the storage tests run on SQLite and on Postgres), Python's grpcio
+# and protobuf (the Python client, and a gRPC client in another language), and
+# bubblewrap (the shell tool's sandbox, which the sandbox tests require).
+# Safe to run repeatedly.
 set -euo pipefail
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
@@ -16,13 +17,14 @@ if ! pg_up; then
   pg_up || { echo "ensure-test-services: PostgreSQL is not reachable on 127.0.0.1:5432 (set FLOE_TEST_PG_URL to use another)" >&2; exit 1; }
 fi
 
-if ! /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1; then
+# grpcio and protobuf: the Python client (clients/python) and a raw gRPC call.
+if ! /usr/bin/python3 -c 'import grpc, google.protobuf' >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "ensure-test-services: installing python3-grpcio" >&2
+    echo "ensure-test-services: installing python3-grpcio python3-protobuf" >&2
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-grpcio >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-grpcio python3-protobuf >/dev/null
   else
-    echo "ensure-test-services: /usr/bin/python3 lacks grpcio: install Debian's python3-grpcio" >&2
+    echo "ensure-test-services: /usr/bin/python3 lacks grpcio or protobuf: install Debian's python3-grpcio and python3-protobuf" >&2
     exit 1
   fi
 fi

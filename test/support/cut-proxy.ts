@@ -1,0 +1,64 @@
+import http from "node:http";
+import net from "node:net";
+
+/**
+ * A TCP proxy in front of a server, for dropping clients' connections
+ * mid-stream the way a network does: `cut()` destroys every open connection
+ * on both sides. New connections pass again at once. A control URL lets a
+ * client in another process (the Python tests) ask for the cut.
+ */
+export interface CutProxy {
+  /** `http://127.0.0.1:<port>`: dial this instead of the server. */
+  url: string;
+  /** POST here to cut; answers `{"cut": <connections destroyed>}`. */
+  controlUrl: string;
+  /** Destroys every open connection; returns how many there were. */
+  cut(): number;
+  /** Connections accepted so far. */
+  accepted(): number;
+  close(): Promise<void>;
+}
+
+export async function startCutProxy(target: string): Promise<CutProxy> {
+  const { hostname, port } = new URL(target);
+  const open = new Set<net.Socket>();
+  let accepted = 0;
+  const proxy = net.createServer((client) => {
+    accepted += 1;
+    const upstream = net.connect(Number(port), hostname);
+    const pair = [client, upstream];
+    for (const s of pair) {
+      open.add(s);
+      s.on("error", () => pair.forEach((p) => p.destroy()));
+      s.on("close", () => {
+        open.delete(s);
+        pair.forEach((p) => p.destroy());
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const cut = () => {
+    const clients = [...open].filter((s) => s.remotePort !== Number(port)).length;
+    for (const s of open) s.destroy();
+    open.clear();
+    return clients;
+  };
+  const control = http.createServer((req, res) => {
+    req.resume();
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ cut: cut() }));
+  });
+  const listen = (s: net.Server) =>
+    new Promise<number>((resolve) => s.listen(0, "127.0.0.1", () => resolve((s.address() as net.AddressInfo).port)));
+  const [p, c] = await Promise.all([listen(proxy), listen(control)]);
+  return {
+    url: `http://127.0.0.1:${p}`,
+    controlUrl: `http://127.0.0.1:${c}/cut`,
+    cut,
+    accepted: () => accepted,
+    close: async () => {
+      cut();
+      await Promise.all([proxy, control].map((s) => new Promise((r) => s.close(r))));
+    },
+  };
+}
