@@ -159,7 +159,7 @@ describe("the typed clients (floe/client and floe/client/web)", () => {
     for await (const { event } of floe.services.chat.subscribe({ conversationId, endAfterLiveRuns: true }))
       if (event) events.push(event.kind.case);
     expect(events).toContain("cancelled");
-    await until(() => c.fake.open() === 0);
+    await until(() => c.fake.open() === 0, "the model request to close");
   });
 
   it("surfaces an approval as an event the caller answers", async () => {
