@@ -330,6 +330,23 @@ describe("agent registry over Penguin REST and Connect", () => {
     expect(offered.sort()).toEqual(["list_files", "read_file"]);
   });
 
+  it("accepts the reference document's own create body, whose tools carry Penguin's names", async () => {
+    c = await createCompatEnv();
+    const created = await c.call("POST", "/api/v1/agents", {
+      id: "code-reviewer",
+      persona: "code-review-expert",
+      system_prompt: "You are a code review expert...",
+      activate: true,
+      default_tools: ["file_read", "grep", "bash"],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const got = await c.call("GET", "/api/v1/agents/code-reviewer");
+    expect(got.body.default_tools).toEqual(["read_file", "grep_search", "execute_command"]);
+    await c.call("POST", "/api/v1/chat/message", { text: "review", agent_id: "code-reviewer" });
+    const offered = c.fake.requests[0]!.tools.map((t: { function: { name: string } }) => t.function.name);
+    expect(offered.sort()).toEqual(["execute_command", "grep_search", "read_file"]);
+  });
+
   it("starts a run for initial_prompt and serves the agent's history and sessions", async () => {
     c = await createCompatEnv();
     c.fake.enqueue(reply.text("Ready to plan."));

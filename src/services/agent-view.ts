@@ -4,7 +4,7 @@ import { type Agent, AgentSchema } from "../../gen/floe/v1/agent_pb.js";
 import type { AgentRegistry } from "../agent/agent-registry.js";
 import type { ModelRegistry } from "../agent/model-registry.js";
 import { DEFAULT_SYSTEM_PROMPT } from "../domain/agent-profile.js";
-import { TOOL_NAMES } from "../domain/tool-names.js";
+import { canonicalTools, TOOL_ALIASES, TOOL_NAMES } from "../domain/tool-names.js";
 import type { AgentRecord } from "../store/agent-repository.js";
 import { invalidField, invalidValue } from "./request-errors.js";
 
@@ -57,14 +57,14 @@ export function validModelConfigId(id: string, models: ModelRegistry): string {
   return v;
 }
 
-export function validTools(tools: readonly string[]): string[] {
-  const unknown = tools.filter((t) => !(TOOL_NAMES as readonly string[]).includes(t));
+export function validTools(names: readonly string[]): string[] {
+  const { tools, unknown } = canonicalTools(names);
   if (unknown.length)
     throw invalidValue(
       "default_tools",
-      `names unknown tool(s) ${unknown.join(", ")} (known: ${TOOL_NAMES.join(", ")})`,
+      `names unknown tool(s) ${unknown.join(", ")} (known: ${TOOL_NAMES.join(", ")}; Penguin's ${TOOL_ALIASES.join(", ")})`,
     );
-  return [...new Set(tools)];
+  return tools;
 }
 
 export function validRole(role: string): string {
