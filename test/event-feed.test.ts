@@ -421,6 +421,7 @@ describe("the event feed: WS /api/v1/events/ws, /api/v1/ws/messages and MessageS
       ["after_cursor=abc", 'after_cursor must be a non-negative integer, got "abc"'],
       ["after_cursor=-3", 'after_cursor must be a non-negative integer, got "-3"'],
       ["include_ui=maybe", 'query parameter include_ui must be true or false, got "maybe"'],
+      ["message_type=weird", 'message_type must be message, action or status, got "weird"'],
     ] as const) {
       const s = await feed(q);
       const closed = await s.closed;

@@ -174,6 +174,7 @@ describe("telemetry: GET /api/v1/telemetry, WS /api/v1/ws/telemetry and Telemetr
       ["?interval=0.01", "interval must be between 0.1 and 3600 seconds, got 0.01"],
       ["?interval=7200", "interval must be between 0.1 and 3600 seconds, got 7200"],
       ["?interval=abc", 'interval must be a number of seconds, got "abc"'],
+      ["?interval=0", "interval must be between 0.1 and 3600 seconds, got 0"],
     ] as const) {
       const bad = await socket(q);
       const closed = await bad.closed;

@@ -19,7 +19,7 @@ export const COORDINATOR = "coordinator";
 /** The sender of messages the GitHub webhook routes. */
 export const GITHUB = "github";
 const SYSTEM_SENDERS = new Set([HUMAN, COORDINATOR, GITHUB]);
-const MESSAGE_TYPES = new Set(["message", "action", "status"]);
+export const MESSAGE_TYPES = new Set(["message", "action", "status"]);
 /** Delegations nest at most this deep. */
 const MAX_DELEGATION_DEPTH = 8;
 /** Agent-to-agent messages in a row, at most: agents that keep waking each other are stopped. */

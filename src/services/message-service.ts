@@ -10,7 +10,7 @@ import { mapStream } from "../domain/push-stream.js";
 import type { FeedItem } from "../events/event-feed.js";
 import { type FeedOut, subscribeFeed } from "../events/feed-subscription.js";
 import type { AppContext } from "./app-context.js";
-import { type BusMessage, HUMAN } from "./agent-work.js";
+import { type BusMessage, HUMAN, MESSAGE_TYPES } from "./agent-work.js";
 import { pendingApproval } from "./chat-service.js";
 import { invalidValue } from "./request-errors.js";
 import { requireField } from "./require.js";
@@ -40,6 +40,9 @@ export function messageService(app: AppContext): ServiceImpl<typeof MessageServi
       return send(m, "human_reply", ctx.values.get(kCallerKey));
     },
     subscribeEvents(req, ctx) {
+      const type = req.messageType.trim();
+      if (type && !MESSAGE_TYPES.has(type))
+        throw invalidValue("message_type", `must be message, action or status, got ${JSON.stringify(type)}`);
       const filter = feedFilter({
         agentId: req.agentId.trim(),
         messageType: req.messageType.trim(),

@@ -171,6 +171,8 @@ async function* telemetryFrames(
   const interval = raw ? Number(raw) : 0;
   if (raw && !Number.isFinite(interval))
     throw new Error(`interval must be a number of seconds, got ${JSON.stringify(raw)}`);
+  // The RPC reads 0 as "the default"; on this route 0 was asked for, and is below the minimum.
+  if (raw && interval <= 0) throw new Error(`interval must be between 0.1 and 3600 seconds, got ${raw}`);
   const input = { agentId: queryString(req, "agent_id"), interval };
   for await (const r of inv.stream(TelemetryService.method.watchTelemetry, input, req, signal)) {
     yield { event: "telemetry", data: toDocJson(TelemetrySummarySchema, r.telemetry) };
