@@ -68,5 +68,7 @@ describe("projects: POST /api/v1/projects/create, GET /api/v1/projects[/{id}] an
     expect(await code(projects().getProject({ projectId: "nope" }))).toBe(Code.NotFound);
     expect(await code(projects().getProject({}))).toBe(Code.InvalidArgument);
     expect((await call("GET", "/api/v1/projects")).body).toEqual({ projects: [] });
+    // The capability is advertised now that it is served.
+    expect((await call("GET", "/api/v1/capabilities")).body!.capabilities.task_execution).toBe(true);
   });
 });
