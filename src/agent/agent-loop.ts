@@ -121,6 +121,7 @@ async function runToolCall(c: LoopContext, call: ToolCallRequest, out: RunOutcom
       durationMs: BigInt(Math.round(performance.now() - started)),
       resultPreview: shown.slice(0, 200),
       toolCallId: call.id,
+      status,
     },
   });
   out.actionResults.push(create(ActionResultSchema, { action: call.name, result: shown, status }));

@@ -53,7 +53,7 @@ export interface RunSeams {
 
 /** Why a run started (floe.v1.RunCause). */
 export interface RunCause {
-  kind: "chat" | "delegated" | "message" | "human_reply" | "coordinator";
+  kind: "chat" | "delegated" | "message" | "human_reply" | "coordinator" | "task";
   fromAgent?: string;
   messageId?: string;
   /** The channel and message type the run's user message is stored with. */

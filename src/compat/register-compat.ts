@@ -19,6 +19,7 @@ import { registerPawan } from "./pawan/routes.js";
 import { registerPenguinChatSocket } from "./penguin/chat-socket.js";
 import { registerGitHubWebhook } from "./penguin/github-route.js";
 import { registerPenguinEventSockets } from "./penguin/event-sockets.js";
+import { registerPenguinTaskSocket } from "./penguin/task-socket.js";
 import { PENGUIN_ERRORS } from "./penguin/penguin-errors.js";
 import { registerPenguinRest } from "./penguin/rest-routes.js";
 import { registerPenguinUpload } from "./penguin/upload-route.js";
@@ -59,6 +60,7 @@ export async function registerCompat(fastify: FastifyInstance, o: CompatOptions)
     registerPawan(scope, router, o.invoker);
     registerPenguinChatSocket(scope, o.invoker, o.guards);
     registerPenguinEventSockets(scope, o.invoker, o.guards);
+    registerPenguinTaskSocket(scope, o.invoker, o.guards);
   });
   await registerDocsPages(fastify, buildOpenApi(router.docs, FLOE_VERSION));
   // Requests no route takes answer in the shape of the surface their path belongs to: Connect or gRPC for a

@@ -16,6 +16,8 @@ export type EventKind = Event["kind"];
 /** An event payload as `append` takes it: a oneof case and its init shape. */
 export type EventKindInit = MessageInitShape<typeof EventSchema>["kind"];
 
+/** A run's delegation path; the task id on the events of a task itself. */
+type EventTags = [agentPath?: string[], taskId?: string];
 const RECENT_PER_CONVERSATION = 2000;
 
 export interface EventLogOptions {
@@ -99,9 +101,10 @@ export class EventLog {
    * Numbers, queues and publishes an event. The conversation must be
    * prepared. An event whose seq is not yet inside a durable reservation is
    * held back (rarely: reservations run ahead) and published, in order, once
-   * it is.
+   * it is. `taskId` marks the events of a task itself (not of its runs).
    */
-  append(conversationId: string, runId: string, agentId: string, kind: EventKindInit, agentPath?: string[]): Event {
+  append(conversationId: string, runId: string, agentId: string, kind: EventKindInit, ...tags: EventTags): Event {
+    const [agentPath, taskId] = tags;
     const seq = this.seqs.take(conversationId);
     if (seq === undefined) {
       // A programming error (or a conversation deleted under a run): never let it take the process down.
@@ -117,6 +120,7 @@ export class EventLog {
       timestamp: new Date().toISOString(),
       kind,
       agentPath,
+      taskId,
     });
     this.pending.push({ conversationId, seq, event });
     this.recent.remember(conversationId, event);

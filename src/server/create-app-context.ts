@@ -29,6 +29,9 @@ import type { OpenDatabase } from "../store/database.js";
 import { FeedRepository } from "../store/feed-repository.js";
 import { RunRepository } from "../store/run-repository.js";
 import { RunStartStore } from "../store/run-start-store.js";
+import { ProjectRepository } from "../store/project-repository.js";
+import { TaskRepository } from "../store/task-repository.js";
+import { TaskRunner, type TaskRunnerDeps } from "../services/task-runner.js";
 import { UsageRepository } from "../store/usage-repository.js";
 
 /** Wires the domain: repositories, event log, model providers and the run engine. */
@@ -83,6 +86,7 @@ export function createAppContext(
   });
   const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });
   executor.attachAgentOps(work);
+  const tasks = createTasks(db, { chat, runs, events, conversations, log, models, agents });
   bridgeRunsToFeed(events, runs, feed, log);
   return {
     config,
@@ -97,6 +101,8 @@ export function createAppContext(
     chat,
     agents,
     work,
+    projects: tasks.projects,
+    tasks,
     feed,
     runRecords,
     approvals,
@@ -106,6 +112,20 @@ export function createAppContext(
     startedAt: Date.now(),
     agentId: config.agentId || `floe@${hostname()}`,
   };
+}
+
+/** Projects and the task runner; tasks run through the chat run starter like every other run. */
+function createTasks(
+  db: OpenDatabase["db"],
+  d: Omit<TaskRunnerDeps, "tasks" | "projects" | "profiles"> & { agents: AgentRegistry },
+): TaskRunner {
+  const { agents, ...deps } = d;
+  return new TaskRunner({
+    ...deps,
+    tasks: new TaskRepository(db),
+    projects: new ProjectRepository(db),
+    profiles: (id) => agents.profile(id),
+  });
 }
 
 /** The permission engine, its audit log and human approvals; a custom gate replaces the engine. */

@@ -90,6 +90,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   await app.feed.load();
   await app.approvals.recover();
   await app.runs.recoverInterrupted();
+  await app.tasks.recoverInterrupted();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
   const { bindings, health } = createServiceBindings(app);
   const counters = new FastPathCounters();
@@ -112,6 +113,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     close() {
       closing ??= (async () => {
         health.shutdown();
+        await app.tasks.shutdown();
         await app.runs.shutdown();
         await fastify.close();
         await app.events.close();

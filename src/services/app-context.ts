@@ -14,6 +14,8 @@ import type { RunRepository } from "../store/run-repository.js";
 import type { UsageRepository } from "../store/usage-repository.js";
 import type { AgentWork } from "./agent-work.js";
 import type { ChatRunStarter } from "./chat-run-starter.js";
+import type { ProjectRepository } from "../store/project-repository.js";
+import type { TaskRunner } from "./task-runner.js";
 
 /** What the service implementations share: configuration, state and storage. */
 export interface AppContext {
@@ -34,6 +36,10 @@ export interface AppContext {
   agents: AgentRegistry;
   /** Delegation and the message bus. */
   work: AgentWork;
+  /** Projects tasks belong to. */
+  projects: ProjectRepository;
+  /** Background, sync and streamed tasks, run through `chat`. */
+  tasks: TaskRunner;
   /** The cross-conversation event feed. */
   feed: EventFeed;
   runRecords: RunRepository;

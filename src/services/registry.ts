@@ -33,6 +33,7 @@ import { grpcHealthService, HealthStatus } from "./grpc-health-service.js";
 import { healthService } from "./health-service.js";
 import { modelService } from "./model-service.js";
 import { peerService } from "./peer-service.js";
+import { projectService } from "./project-service.js";
 import { ReflectionIndex, reflectionServiceV1, reflectionServiceV1alpha } from "./reflection-service.js";
 import { systemService } from "./system-service.js";
 import { withUnimplemented } from "./unimplemented.js";
@@ -76,7 +77,7 @@ export function createServiceBindings(app: AppContext): { bindings: ServiceBindi
     bind(MessageService, messageService(app)),
     bind(TelemetryService, telemetryService(app)),
     bind(CoordinatorService, coordinatorService(app)),
-    bind(ProjectService, withUnimplemented(ProjectService, "projects and tasks", {})),
+    bind(ProjectService, projectService(app)),
     bind(CheckpointService, withUnimplemented(CheckpointService, "checkpoints", {})),
     bind(ModelService, modelService(app)),
     bind(SystemService, systemService(app)),

@@ -3,7 +3,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { RunFailureSchema, type SendMessageResponse } from "../../gen/floe/v1/chat_pb.js";
 
 /** A code name as events carry it (`deadline_exceeded`) as a Connect code; Unknown when it is not one. */
-function codeOf(name: string): Code {
+export function codeOf(name: string): Code {
   const pascal = name.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) as keyof typeof Code;
   const code = Code[pascal];
   return typeof code === "number" ? code : Code.Unknown;

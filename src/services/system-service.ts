@@ -153,7 +153,7 @@ function diagnosticHandlers(
           modelSwitching: true,
           fileUpload: false,
           websocketSupport: true,
-          taskExecution: false,
+          taskExecution: true,
           runMode: false,
           multiModal: m.visionEnabled,
           contextFiles: true,

@@ -15,17 +15,21 @@ const DONE = new Set(["completed", "max_iterations"]);
 
 /** Per-agent activity and token use, from what is stored: the counts match the runs and messages made. */
 export async function telemetrySummary(app: AppContext, agentId = ""): Promise<TelemetrySummary> {
-  const [sent, runs, usage] = await Promise.all([
+  const [sent, runs, usage, done] = await Promise.all([
     app.work.sentBySender(),
     app.runRecords.countsByAgentAndStatus(),
     app.usage.breakdown(),
+    app.tasks.doneCounts(),
   ]);
   const ids = new Set([...app.agents.list().map((a) => a.id), ...sent.keys(), ...usage.perAgent.keys()]);
   for (const r of runs) ids.add(r.agentId);
+  for (const id of done.tasks.keys()) ids.add(id);
   const keep = (id: string) => !agentId || id === agentId;
   const agents: TelemetrySummary["agents"] = {};
   for (const id of [...ids].filter(keep)) {
-    const tasks = runs.filter((r) => r.agentId === id && DONE.has(r.status)).reduce((n, r) => n + r.count, 0);
+    const doneRuns = runs.filter((r) => r.agentId === id && DONE.has(r.status)).reduce((n, r) => n + r.count, 0);
+    // A task counts once, however many runs did its work.
+    const tasks = doneRuns - (done.taskRuns.get(id) ?? 0) + (done.tasks.get(id) ?? 0);
     agents[id] = {
       $typeName: "floe.v1.AgentActivity",
       messagesSent: BigInt(sent.get(id) ?? 0),

@@ -175,6 +175,38 @@ export interface ApprovalsTable {
   resolution: string;
 }
 
+/** A project tasks can belong to. */
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  description: string;
+  created_at: string;
+}
+
+/** A task: its spec, its state, and the runs that did its work in a conversation of its own. */
+export interface TasksTable {
+  id: string;
+  /** Empty when the task belongs to no project. */
+  project_id: string;
+  agent_id: string;
+  /** The floe.v1.TaskSpec as proto JSON. */
+  spec: string;
+  /** `pending`, `running`, `completed`, `max_iterations`, `error`, `cancelled` or `timeout`. */
+  status: string;
+  conversation_id: string;
+  /** JSON array of run ids, in order. */
+  run_ids: string;
+  response: string;
+  iterations: number;
+  /** JSON array of floe.v1.ActionResult (proto JSON). */
+  action_results: string;
+  /** The floe.v1.ErrorEvent as proto JSON, or empty. */
+  error: string;
+  created_at: string;
+  started_at: string;
+  ended_at: string;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -187,4 +219,6 @@ export interface Database {
   github_deliveries: GitHubDeliveriesTable;
   audit_entries: AuditEntriesTable;
   approvals: ApprovalsTable;
+  projects: ProjectsTable;
+  tasks: TasksTable;
 }

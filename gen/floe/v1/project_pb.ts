@@ -6,7 +6,7 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { ActionResult } from "./common_pb.js";
 import { file_floe_v1_common } from "./common_pb.js";
-import type { Event } from "./events_pb.js";
+import type { ErrorEvent, Event } from "./events_pb.js";
 import { file_floe_v1_events } from "./events_pb.js";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
@@ -15,7 +15,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/project.proto.
  */
 export const file_floe_v1_project: GenFile = /*@__PURE__*/
-  fileDesc("ChVmbG9lL3YxL3Byb2plY3QucHJvdG8SB2Zsb2UudjEiTAoHUHJvamVjdBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhIKCmNyZWF0ZWRfYXQYBCABKAkiqwEKCFRhc2tTcGVjEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSEgoKY29udGludW91cxgDIAEoCBISCgp0aW1lX2xpbWl0GAQgASgFEhIKCnByb2plY3RfaWQYBSABKAkSEAoIYWdlbnRfaWQYBiABKAkSGwoObWF4X2l0ZXJhdGlvbnMYByABKAVIAIgBAUIRCg9fbWF4X2l0ZXJhdGlvbnMikgEKBFRhc2sSCgoCaWQYASABKAkSHwoEc3BlYxgCIAEoCzIRLmZsb2UudjEuVGFza1NwZWMSDgoGc3RhdHVzGAMgASgJEg4KBnJ1bl9pZBgEIAEoCRIXCg9jb252ZXJzYXRpb25faWQYBSABKAkSEAoIcmVzcG9uc2UYBiABKAkSEgoKY3JlYXRlZF9hdBgHIAEoCSI5ChRDcmVhdGVQcm9qZWN0UmVxdWVzdBIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJIjoKFUNyZWF0ZVByb2plY3RSZXNwb25zZRIhCgdwcm9qZWN0GAEgASgLMhAuZmxvZS52MS5Qcm9qZWN0IjUKEkV4ZWN1dGVUYXNrUmVxdWVzdBIfCgR0YXNrGAEgASgLMhEuZmxvZS52MS5UYXNrU3BlYyIyChNFeGVjdXRlVGFza1Jlc3BvbnNlEhsKBHRhc2sYASABKAsyDS5mbG9lLnYxLlRhc2siOQoWRXhlY3V0ZVRhc2tTeW5jUmVxdWVzdBIfCgR0YXNrGAEgASgLMhEuZmxvZS52MS5UYXNrU3BlYyLXAQoXRXhlY3V0ZVRhc2tTeW5jUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEhAKCHJlc3BvbnNlGAIgASgJEhIKCml0ZXJhdGlvbnMYAyABKAUSFgoOZXhlY3V0aW9uX3RpbWUYBCABKAESLQoOYWN0aW9uX3Jlc3VsdHMYBSADKAsyFS5mbG9lLnYxLkFjdGlvblJlc3VsdBIuCg10YXNrX21ldGFkYXRhGAYgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIPCgd0YXNrX2lkGAcgASgJIjQKEVN0cmVhbVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES5mbG9lLnYxLlRhc2tTcGVjIjMKElN0cmVhbVRhc2tSZXNwb25zZRIdCgVldmVudBgBIAEoCzIOLmZsb2UudjEuRXZlbnQiIQoOR2V0VGFza1JlcXVlc3QSDwoHdGFza19pZBgBIAEoCSIuCg9HZXRUYXNrUmVzcG9uc2USGwoEdGFzaxgBIAEoCzINLmZsb2UudjEuVGFzazKHAwoOUHJvamVjdFNlcnZpY2USTgoNQ3JlYXRlUHJvamVjdBIdLmZsb2UudjEuQ3JlYXRlUHJvamVjdFJlcXVlc3QaHi5mbG9lLnYxLkNyZWF0ZVByb2plY3RSZXNwb25zZRJICgtFeGVjdXRlVGFzaxIbLmZsb2UudjEuRXhlY3V0ZVRhc2tSZXF1ZXN0GhwuZmxvZS52MS5FeGVjdXRlVGFza1Jlc3BvbnNlElQKD0V4ZWN1dGVUYXNrU3luYxIfLmZsb2UudjEuRXhlY3V0ZVRhc2tTeW5jUmVxdWVzdBogLmZsb2UudjEuRXhlY3V0ZVRhc2tTeW5jUmVzcG9uc2USRwoKU3RyZWFtVGFzaxIaLmZsb2UudjEuU3RyZWFtVGFza1JlcXVlc3QaGy5mbG9lLnYxLlN0cmVhbVRhc2tSZXNwb25zZTABEjwKB0dldFRhc2sSFy5mbG9lLnYxLkdldFRhc2tSZXF1ZXN0GhguZmxvZS52MS5HZXRUYXNrUmVzcG9uc2ViBnByb3RvMw", [file_floe_v1_common, file_floe_v1_events, file_google_protobuf_struct]);
+  fileDesc("ChVmbG9lL3YxL3Byb2plY3QucHJvdG8SB2Zsb2UudjEiTAoHUHJvamVjdBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEhIKCmNyZWF0ZWRfYXQYBCABKAkiqwEKCFRhc2tTcGVjEgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSEgoKY29udGludW91cxgDIAEoCBISCgp0aW1lX2xpbWl0GAQgASgFEhIKCnByb2plY3RfaWQYBSABKAkSEAoIYWdlbnRfaWQYBiABKAkSGwoObWF4X2l0ZXJhdGlvbnMYByABKAVIAIgBAUIRCg9fbWF4X2l0ZXJhdGlvbnMiyAIKBFRhc2sSCgoCaWQYASABKAkSHwoEc3BlYxgCIAEoCzIRLmZsb2UudjEuVGFza1NwZWMSDgoGc3RhdHVzGAMgASgJEg4KBnJ1bl9pZBgEIAEoCRIXCg9jb252ZXJzYXRpb25faWQYBSABKAkSEAoIcmVzcG9uc2UYBiABKAkSEgoKY3JlYXRlZF9hdBgHIAEoCRISCgppdGVyYXRpb25zGAggASgFEg8KB3J1bl9pZHMYCSADKAkSLQoOYWN0aW9uX3Jlc3VsdHMYCiADKAsyFS5mbG9lLnYxLkFjdGlvblJlc3VsdBISCgpzdGFydGVkX2F0GAsgASgJEhAKCGVuZGVkX2F0GAwgASgJEhYKDmV4ZWN1dGlvbl90aW1lGA0gASgBEiIKBWVycm9yGA4gASgLMhMuZmxvZS52MS5FcnJvckV2ZW50IjkKFENyZWF0ZVByb2plY3RSZXF1ZXN0EgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkiOgoVQ3JlYXRlUHJvamVjdFJlc3BvbnNlEiEKB3Byb2plY3QYASABKAsyEC5mbG9lLnYxLlByb2plY3QiNQoSRXhlY3V0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES5mbG9lLnYxLlRhc2tTcGVjIjIKE0V4ZWN1dGVUYXNrUmVzcG9uc2USGwoEdGFzaxgBIAEoCzINLmZsb2UudjEuVGFzayI5ChZFeGVjdXRlVGFza1N5bmNSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES5mbG9lLnYxLlRhc2tTcGVjItcBChdFeGVjdXRlVGFza1N5bmNSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSEAoIcmVzcG9uc2UYAiABKAkSEgoKaXRlcmF0aW9ucxgDIAEoBRIWCg5leGVjdXRpb25fdGltZRgEIAEoARItCg5hY3Rpb25fcmVzdWx0cxgFIAMoCzIVLmZsb2UudjEuQWN0aW9uUmVzdWx0Ei4KDXRhc2tfbWV0YWRhdGEYBiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Eg8KB3Rhc2tfaWQYByABKAkiWAoRU3RyZWFtVGFza1JlcXVlc3QSHwoEdGFzaxgBIAEoCzIRLmZsb2UudjEuVGFza1NwZWMSDwoHdGFza19pZBgCIAEoCRIRCglhZnRlcl9zZXEYAyABKAMiUAoSU3RyZWFtVGFza1Jlc3BvbnNlEh0KBWV2ZW50GAEgASgLMg4uZmxvZS52MS5FdmVudBIbCgR0YXNrGAIgASgLMg0uZmxvZS52MS5UYXNrIiEKDkdldFRhc2tSZXF1ZXN0Eg8KB3Rhc2tfaWQYASABKAkiLgoPR2V0VGFza1Jlc3BvbnNlEhsKBHRhc2sYASABKAsyDS5mbG9lLnYxLlRhc2siJAoTTGlzdFByb2plY3RzUmVxdWVzdBINCgVsaW1pdBgBIAEoBSI6ChRMaXN0UHJvamVjdHNSZXNwb25zZRIiCghwcm9qZWN0cxgBIAMoCzIQLmZsb2UudjEuUHJvamVjdCInChFHZXRQcm9qZWN0UmVxdWVzdBISCgpwcm9qZWN0X2lkGAEgASgJIjcKEkdldFByb2plY3RSZXNwb25zZRIhCgdwcm9qZWN0GAEgASgLMhAuZmxvZS52MS5Qcm9qZWN0IkUKEExpc3RUYXNrc1JlcXVlc3QSEgoKcHJvamVjdF9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDQoFbGltaXQYAyABKAUiMQoRTGlzdFRhc2tzUmVzcG9uc2USHAoFdGFza3MYASADKAsyDS5mbG9lLnYxLlRhc2siJAoRQ2FuY2VsVGFza1JlcXVlc3QSDwoHdGFza19pZBgBIAEoCSJEChJDYW5jZWxUYXNrUmVzcG9uc2USGwoEdGFzaxgBIAEoCzINLmZsb2UudjEuVGFzaxIRCgljYW5jZWxsZWQYAiABKAgypgUKDlByb2plY3RTZXJ2aWNlEk4KDUNyZWF0ZVByb2plY3QSHS5mbG9lLnYxLkNyZWF0ZVByb2plY3RSZXF1ZXN0Gh4uZmxvZS52MS5DcmVhdGVQcm9qZWN0UmVzcG9uc2USSAoLRXhlY3V0ZVRhc2sSGy5mbG9lLnYxLkV4ZWN1dGVUYXNrUmVxdWVzdBocLmZsb2UudjEuRXhlY3V0ZVRhc2tSZXNwb25zZRJUCg9FeGVjdXRlVGFza1N5bmMSHy5mbG9lLnYxLkV4ZWN1dGVUYXNrU3luY1JlcXVlc3QaIC5mbG9lLnYxLkV4ZWN1dGVUYXNrU3luY1Jlc3BvbnNlEkcKClN0cmVhbVRhc2sSGi5mbG9lLnYxLlN0cmVhbVRhc2tSZXF1ZXN0GhsuZmxvZS52MS5TdHJlYW1UYXNrUmVzcG9uc2UwARI8CgdHZXRUYXNrEhcuZmxvZS52MS5HZXRUYXNrUmVxdWVzdBoYLmZsb2UudjEuR2V0VGFza1Jlc3BvbnNlEksKDExpc3RQcm9qZWN0cxIcLmZsb2UudjEuTGlzdFByb2plY3RzUmVxdWVzdBodLmZsb2UudjEuTGlzdFByb2plY3RzUmVzcG9uc2USRQoKR2V0UHJvamVjdBIaLmZsb2UudjEuR2V0UHJvamVjdFJlcXVlc3QaGy5mbG9lLnYxLkdldFByb2plY3RSZXNwb25zZRJCCglMaXN0VGFza3MSGS5mbG9lLnYxLkxpc3RUYXNrc1JlcXVlc3QaGi5mbG9lLnYxLkxpc3RUYXNrc1Jlc3BvbnNlEkUKCkNhbmNlbFRhc2sSGi5mbG9lLnYxLkNhbmNlbFRhc2tSZXF1ZXN0GhsuZmxvZS52MS5DYW5jZWxUYXNrUmVzcG9uc2ViBnByb3RvMw", [file_floe_v1_common, file_floe_v1_events, file_google_protobuf_struct]);
 
 /**
  * A project.
@@ -143,14 +143,16 @@ export type Task = Message<"floe.v1.Task"> & {
   spec?: TaskSpec | undefined;
 
   /**
-   * `pending`, `running`, `completed`, `error` or `cancelled`.
+   * `pending`, `running`, `completed`, `max_iterations` (the iteration
+   * limit ended it first), `error`, `cancelled` or `timeout` (its time limit
+   * passed; what it produced is kept).
    *
    * @generated from field: string status = 3;
    */
   status: string;
 
   /**
-   * The run id.
+   * The run id: the latest of `run_ids`.
    *
    * @generated from field: string run_id = 4;
    */
@@ -176,6 +178,57 @@ export type Task = Message<"floe.v1.Task"> & {
    * @generated from field: string created_at = 7;
    */
   createdAt: string;
+
+  /**
+   * Iterations used: the agent loop's model calls for a task that is not
+   * continuous, the runs (one per iteration) for a continuous one.
+   *
+   * @generated from field: int32 iterations = 8;
+   */
+  iterations: number;
+
+  /**
+   * Every run of the task, in order: one, or one per iteration when continuous.
+   *
+   * @generated from field: repeated string run_ids = 9;
+   */
+  runIds: string[];
+
+  /**
+   * One entry per tool call of the task's runs.
+   *
+   * @generated from field: repeated floe.v1.ActionResult action_results = 10;
+   */
+  actionResults: ActionResult[];
+
+  /**
+   * RFC 3339 time the task started running.
+   *
+   * @generated from field: string started_at = 11;
+   */
+  startedAt: string;
+
+  /**
+   * RFC 3339 time the task ended; empty while it runs.
+   *
+   * @generated from field: string ended_at = 12;
+   */
+  endedAt: string;
+
+  /**
+   * Wall time in seconds from start to end (so far, while it runs).
+   *
+   * @generated from field: double execution_time = 13;
+   */
+  executionTime: number;
+
+  /**
+   * Why the task failed, was cancelled or timed out (status `error`,
+   * `cancelled` or `timeout`).
+   *
+   * @generated from field: floe.v1.ErrorEvent error = 14;
+   */
+  error?: ErrorEvent | undefined;
 };
 
 /**
@@ -304,7 +357,8 @@ export const ExecuteTaskSyncRequestSchema: GenMessage<ExecuteTaskSyncRequest> = 
  */
 export type ExecuteTaskSyncResponse = Message<"floe.v1.ExecuteTaskSyncResponse"> & {
   /**
-   * `completed`, `max_iterations`, `error` or `cancelled`.
+   * `completed`, `max_iterations` or `timeout` (a task that failed or was
+   * cancelled answers with its error instead).
    *
    * @generated from field: string status = 1;
    */
@@ -361,17 +415,34 @@ export const ExecuteTaskSyncResponseSchema: GenMessage<ExecuteTaskSyncResponse> 
   messageDesc(file_floe_v1_project, 8);
 
 /**
- * Request of ProjectService.StreamTask.
+ * Request of ProjectService.StreamTask: a task to start, or a task to
+ * resume following.
  *
  * @generated from message floe.v1.StreamTaskRequest
  */
 export type StreamTaskRequest = Message<"floe.v1.StreamTaskRequest"> & {
   /**
-   * The task.
+   * The task to start.
    *
    * @generated from field: floe.v1.TaskSpec task = 1;
    */
   task?: TaskSpec | undefined;
+
+  /**
+   * Resume instead: the task to follow (leave `task` unset). The stream
+   * opens with a snapshot, replays the task's events after `after_seq`, then
+   * follows live until the task's terminal event.
+   *
+   * @generated from field: string task_id = 2;
+   */
+  taskId: string;
+
+  /**
+   * With `task_id`: the last seq the client saw (0 replays everything kept).
+   *
+   * @generated from field: int64 after_seq = 3;
+   */
+  afterSeq: bigint;
 };
 
 /**
@@ -393,6 +464,14 @@ export type StreamTaskResponse = Message<"floe.v1.StreamTaskResponse"> & {
    * @generated from field: floe.v1.Event event = 1;
    */
   event?: Event | undefined;
+
+  /**
+   * The task's state: on the first message (the start of a new task, or the
+   * snapshot of a resumed stream) and on the terminal one.
+   *
+   * @generated from field: floe.v1.Task task = 2;
+   */
+  task?: Task | undefined;
 };
 
 /**
@@ -443,6 +522,195 @@ export type GetTaskResponse = Message<"floe.v1.GetTaskResponse"> & {
  */
 export const GetTaskResponseSchema: GenMessage<GetTaskResponse> = /*@__PURE__*/
   messageDesc(file_floe_v1_project, 12);
+
+/**
+ * Request of ProjectService.ListProjects.
+ *
+ * @generated from message floe.v1.ListProjectsRequest
+ */
+export type ListProjectsRequest = Message<"floe.v1.ListProjectsRequest"> & {
+  /**
+   * At most this many (default and maximum 1000).
+   *
+   * @generated from field: int32 limit = 1;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message floe.v1.ListProjectsRequest.
+ * Use `create(ListProjectsRequestSchema)` to create a new message.
+ */
+export const ListProjectsRequestSchema: GenMessage<ListProjectsRequest> = /*@__PURE__*/
+  messageDesc(file_floe_v1_project, 13);
+
+/**
+ * Result of ProjectService.ListProjects.
+ *
+ * @generated from message floe.v1.ListProjectsResponse
+ */
+export type ListProjectsResponse = Message<"floe.v1.ListProjectsResponse"> & {
+  /**
+   * The projects, newest first.
+   *
+   * @generated from field: repeated floe.v1.Project projects = 1;
+   */
+  projects: Project[];
+};
+
+/**
+ * Describes the message floe.v1.ListProjectsResponse.
+ * Use `create(ListProjectsResponseSchema)` to create a new message.
+ */
+export const ListProjectsResponseSchema: GenMessage<ListProjectsResponse> = /*@__PURE__*/
+  messageDesc(file_floe_v1_project, 14);
+
+/**
+ * Request of ProjectService.GetProject.
+ *
+ * @generated from message floe.v1.GetProjectRequest
+ */
+export type GetProjectRequest = Message<"floe.v1.GetProjectRequest"> & {
+  /**
+   * The project id. Required.
+   *
+   * @generated from field: string project_id = 1;
+   */
+  projectId: string;
+};
+
+/**
+ * Describes the message floe.v1.GetProjectRequest.
+ * Use `create(GetProjectRequestSchema)` to create a new message.
+ */
+export const GetProjectRequestSchema: GenMessage<GetProjectRequest> = /*@__PURE__*/
+  messageDesc(file_floe_v1_project, 15);
+
+/**
+ * Result of ProjectService.GetProject.
+ *
+ * @generated from message floe.v1.GetProjectResponse
+ */
+export type GetProjectResponse = Message<"floe.v1.GetProjectResponse"> & {
+  /**
+   * The project.
+   *
+   * @generated from field: floe.v1.Project project = 1;
+   */
+  project?: Project | undefined;
+};
+
+/**
+ * Describes the message floe.v1.GetProjectResponse.
+ * Use `create(GetProjectResponseSchema)` to create a new message.
+ */
+export const GetProjectResponseSchema: GenMessage<GetProjectResponse> = /*@__PURE__*/
+  messageDesc(file_floe_v1_project, 16);
+
+/**
+ * Request of ProjectService.ListTasks.
+ *
+ * @generated from message floe.v1.ListTasksRequest
+ */
+export type ListTasksRequest = Message<"floe.v1.ListTasksRequest"> & {
+  /**
+   * Only tasks of this project (it must exist).
+   *
+   * @generated from field: string project_id = 1;
+   */
+  projectId: string;
+
+  /**
+   * Only tasks in this status (see Task.status).
+   *
+   * @generated from field: string status = 2;
+   */
+  status: string;
+
+  /**
+   * At most this many (default and maximum 1000).
+   *
+   * @generated from field: int32 limit = 3;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message floe.v1.ListTasksRequest.
+ * Use `create(ListTasksRequestSchema)` to create a new message.
+ */
+export const ListTasksRequestSchema: GenMessage<ListTasksRequest> = /*@__PURE__*/
+  messageDesc(file_floe_v1_project, 17);
+
+/**
+ * Result of ProjectService.ListTasks.
+ *
+ * @generated from message floe.v1.ListTasksResponse
+ */
+export type ListTasksResponse = Message<"floe.v1.ListTasksResponse"> & {
+  /**
+   * The tasks, newest first.
+   *
+   * @generated from field: repeated floe.v1.Task tasks = 1;
+   */
+  tasks: Task[];
+};
+
+/**
+ * Describes the message floe.v1.ListTasksResponse.
+ * Use `create(ListTasksResponseSchema)` to create a new message.
+ */
+export const ListTasksResponseSchema: GenMessage<ListTasksResponse> = /*@__PURE__*/
+  messageDesc(file_floe_v1_project, 18);
+
+/**
+ * Request of ProjectService.CancelTask.
+ *
+ * @generated from message floe.v1.CancelTaskRequest
+ */
+export type CancelTaskRequest = Message<"floe.v1.CancelTaskRequest"> & {
+  /**
+   * The task id. Required.
+   *
+   * @generated from field: string task_id = 1;
+   */
+  taskId: string;
+};
+
+/**
+ * Describes the message floe.v1.CancelTaskRequest.
+ * Use `create(CancelTaskRequestSchema)` to create a new message.
+ */
+export const CancelTaskRequestSchema: GenMessage<CancelTaskRequest> = /*@__PURE__*/
+  messageDesc(file_floe_v1_project, 19);
+
+/**
+ * Result of ProjectService.CancelTask.
+ *
+ * @generated from message floe.v1.CancelTaskResponse
+ */
+export type CancelTaskResponse = Message<"floe.v1.CancelTaskResponse"> & {
+  /**
+   * The task as it ended (or as it already was).
+   *
+   * @generated from field: floe.v1.Task task = 1;
+   */
+  task?: Task | undefined;
+
+  /**
+   * True when this call stopped the task; false when it had already ended.
+   *
+   * @generated from field: bool cancelled = 2;
+   */
+  cancelled: boolean;
+};
+
+/**
+ * Describes the message floe.v1.CancelTaskResponse.
+ * Use `create(CancelTaskResponseSchema)` to create a new message.
+ */
+export const CancelTaskResponseSchema: GenMessage<CancelTaskResponse> = /*@__PURE__*/
+  messageDesc(file_floe_v1_project, 20);
 
 /**
  * Projects and tasks. Penguin: /api/v1/projects/create, /api/v1/tasks/*.
@@ -499,6 +767,46 @@ export const ProjectService: GenService<{
     methodKind: "unary";
     input: typeof GetTaskRequestSchema;
     output: typeof GetTaskResponseSchema;
+  },
+  /**
+   * Lists projects, newest first.
+   *
+   * @generated from rpc floe.v1.ProjectService.ListProjects
+   */
+  listProjects: {
+    methodKind: "unary";
+    input: typeof ListProjectsRequestSchema;
+    output: typeof ListProjectsResponseSchema;
+  },
+  /**
+   * Returns a project.
+   *
+   * @generated from rpc floe.v1.ProjectService.GetProject
+   */
+  getProject: {
+    methodKind: "unary";
+    input: typeof GetProjectRequestSchema;
+    output: typeof GetProjectResponseSchema;
+  },
+  /**
+   * Lists tasks, newest first, optionally of one project or in one status.
+   *
+   * @generated from rpc floe.v1.ProjectService.ListTasks
+   */
+  listTasks: {
+    methodKind: "unary";
+    input: typeof ListTasksRequestSchema;
+    output: typeof ListTasksResponseSchema;
+  },
+  /**
+   * Cancels a running task. Idempotent: a finished task is answered as it is.
+   *
+   * @generated from rpc floe.v1.ProjectService.CancelTask
+   */
+  cancelTask: {
+    methodKind: "unary";
+    input: typeof CancelTaskRequestSchema;
+    output: typeof CancelTaskResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_floe_v1_project, 0);

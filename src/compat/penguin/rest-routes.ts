@@ -18,6 +18,7 @@ import { registerPenguinBusRoutes } from "./bus-routes.js";
 import { PENGUIN_ERRORS } from "./penguin-errors.js";
 import { registerPenguinSecurityRoutes } from "./security-routes.js";
 import { registerPenguinSystemRoutes } from "./system-routes.js";
+import { registerPenguinTaskRoutes } from "./task-routes.js";
 
 const conversationJson = (c: Parameters<typeof toDocJson>[1]) => {
   const doc = toDocJson(ConversationSchema, c);
@@ -33,6 +34,7 @@ export function registerPenguinRest(fastify: FastifyInstance, router: CompatRout
   registerPenguinAgentRoutes(routes);
   registerPenguinBusRoutes(routes);
   registerPenguinSecurityRoutes(routes);
+  registerPenguinTaskRoutes(routes);
 }
 
 function registerChatRoutes(r: SurfaceRoutes): void {
