@@ -98,7 +98,7 @@ class ErrorEvent(_message.Message):
     def __init__(self, message: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ["action", "agent_id", "agent_path", "approval_required", "approval_resolved", "bus_message", "cancelled", "complete", "conversation_id", "error", "gap", "heartbeat", "human_message", "message", "progress", "queued", "reasoning", "run_id", "seq", "snapshot", "start", "timestamp", "token", "tool_complete", "tool_start"]
+    __slots__ = ["action", "agent_id", "agent_path", "approval_required", "approval_resolved", "bus_message", "cancelled", "complete", "conversation_id", "error", "gap", "heartbeat", "human_message", "message", "progress", "queued", "reasoning", "run_id", "seq", "snapshot", "start", "task_id", "timestamp", "token", "tool_complete", "tool_start"]
     ACTION_FIELD_NUMBER: _ClassVar[int]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_PATH_FIELD_NUMBER: _ClassVar[int]
@@ -120,6 +120,7 @@ class Event(_message.Message):
     SEQ_FIELD_NUMBER: _ClassVar[int]
     SNAPSHOT_FIELD_NUMBER: _ClassVar[int]
     START_FIELD_NUMBER: _ClassVar[int]
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
     TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
     TOKEN_FIELD_NUMBER: _ClassVar[int]
     TOOL_COMPLETE_FIELD_NUMBER: _ClassVar[int]
@@ -145,11 +146,12 @@ class Event(_message.Message):
     seq: int
     snapshot: SnapshotEvent
     start: StartEvent
+    task_id: str
     timestamp: str
     token: TokenEvent
     tool_complete: ToolCompleteEvent
     tool_start: ToolStartEvent
-    def __init__(self, seq: _Optional[int] = ..., conversation_id: _Optional[str] = ..., run_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., timestamp: _Optional[str] = ..., agent_path: _Optional[_Iterable[str]] = ..., start: _Optional[_Union[StartEvent, _Mapping]] = ..., token: _Optional[_Union[TokenEvent, _Mapping]] = ..., reasoning: _Optional[_Union[ReasoningEvent, _Mapping]] = ..., progress: _Optional[_Union[ProgressEvent, _Mapping]] = ..., tool_start: _Optional[_Union[ToolStartEvent, _Mapping]] = ..., tool_complete: _Optional[_Union[ToolCompleteEvent, _Mapping]] = ..., approval_required: _Optional[_Union[ApprovalRequiredEvent, _Mapping]] = ..., approval_resolved: _Optional[_Union[ApprovalResolvedEvent, _Mapping]] = ..., complete: _Optional[_Union[CompleteEvent, _Mapping]] = ..., error: _Optional[_Union[ErrorEvent, _Mapping]] = ..., heartbeat: _Optional[_Union[HeartbeatEvent, _Mapping]] = ..., snapshot: _Optional[_Union[SnapshotEvent, _Mapping]] = ..., gap: _Optional[_Union[GapEvent, _Mapping]] = ..., cancelled: _Optional[_Union[CancelledEvent, _Mapping]] = ..., queued: _Optional[_Union[QueuedEvent, _Mapping]] = ..., action: _Optional[_Union[ActionEvent, _Mapping]] = ..., bus_message: _Optional[_Union[BusMessageEvent, _Mapping]] = ..., message: _Optional[_Union[MessageEvent, _Mapping]] = ..., human_message: _Optional[_Union[HumanMessageEvent, _Mapping]] = ...) -> None: ...
+    def __init__(self, seq: _Optional[int] = ..., conversation_id: _Optional[str] = ..., run_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., timestamp: _Optional[str] = ..., agent_path: _Optional[_Iterable[str]] = ..., task_id: _Optional[str] = ..., start: _Optional[_Union[StartEvent, _Mapping]] = ..., token: _Optional[_Union[TokenEvent, _Mapping]] = ..., reasoning: _Optional[_Union[ReasoningEvent, _Mapping]] = ..., progress: _Optional[_Union[ProgressEvent, _Mapping]] = ..., tool_start: _Optional[_Union[ToolStartEvent, _Mapping]] = ..., tool_complete: _Optional[_Union[ToolCompleteEvent, _Mapping]] = ..., approval_required: _Optional[_Union[ApprovalRequiredEvent, _Mapping]] = ..., approval_resolved: _Optional[_Union[ApprovalResolvedEvent, _Mapping]] = ..., complete: _Optional[_Union[CompleteEvent, _Mapping]] = ..., error: _Optional[_Union[ErrorEvent, _Mapping]] = ..., heartbeat: _Optional[_Union[HeartbeatEvent, _Mapping]] = ..., snapshot: _Optional[_Union[SnapshotEvent, _Mapping]] = ..., gap: _Optional[_Union[GapEvent, _Mapping]] = ..., cancelled: _Optional[_Union[CancelledEvent, _Mapping]] = ..., queued: _Optional[_Union[QueuedEvent, _Mapping]] = ..., action: _Optional[_Union[ActionEvent, _Mapping]] = ..., bus_message: _Optional[_Union[BusMessageEvent, _Mapping]] = ..., message: _Optional[_Union[MessageEvent, _Mapping]] = ..., human_message: _Optional[_Union[HumanMessageEvent, _Mapping]] = ...) -> None: ...
 
 class GapEvent(_message.Message):
     __slots__ = ["oldest_available_seq", "requested_after_seq"]
@@ -270,18 +272,20 @@ class TokenEvent(_message.Message):
     def __init__(self, token: _Optional[str] = ...) -> None: ...
 
 class ToolCompleteEvent(_message.Message):
-    __slots__ = ["duration_ms", "name", "result_preview", "success", "tool_call_id"]
+    __slots__ = ["duration_ms", "name", "result_preview", "status", "success", "tool_call_id"]
     DURATION_MS_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     RESULT_PREVIEW_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
     SUCCESS_FIELD_NUMBER: _ClassVar[int]
     TOOL_CALL_ID_FIELD_NUMBER: _ClassVar[int]
     duration_ms: int
     name: str
     result_preview: str
+    status: str
     success: bool
     tool_call_id: str
-    def __init__(self, name: _Optional[str] = ..., success: bool = ..., duration_ms: _Optional[int] = ..., result_preview: _Optional[str] = ..., tool_call_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., success: bool = ..., duration_ms: _Optional[int] = ..., result_preview: _Optional[str] = ..., tool_call_id: _Optional[str] = ..., status: _Optional[str] = ...) -> None: ...
 
 class ToolStartEvent(_message.Message):
     __slots__ = ["arguments", "name", "tool_call_id"]

@@ -16,7 +16,7 @@ from floe.v1 import events_pb2 as floe_dot_v1_dot_events__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15\x66loe/v1/project.proto\x12\x07\x66loe.v1\x1a\x14\x66loe/v1/common.proto\x1a\x14\x66loe/v1/events.proto\x1a\x1cgoogle/protobuf/struct.proto\"n\n\x07Project\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12\x1d\n\ncreated_at\x18\x04 \x01(\tR\tcreatedAt\"\xf8\x01\n\x08TaskSpec\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x1e\n\ncontinuous\x18\x03 \x01(\x08R\ncontinuous\x12\x1d\n\ntime_limit\x18\x04 \x01(\x05R\ttimeLimit\x12\x1d\n\nproject_id\x18\x05 \x01(\tR\tprojectId\x12\x19\n\x08\x61gent_id\x18\x06 \x01(\tR\x07\x61gentId\x12*\n\x0emax_iterations\x18\x07 \x01(\x05H\x00R\rmaxIterations\x88\x01\x01\x42\x11\n\x0f_max_iterations\"\xd0\x01\n\x04Task\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12%\n\x04spec\x18\x02 \x01(\x0b\x32\x11.floe.v1.TaskSpecR\x04spec\x12\x16\n\x06status\x18\x03 \x01(\tR\x06status\x12\x15\n\x06run_id\x18\x04 \x01(\tR\x05runId\x12\'\n\x0f\x63onversation_id\x18\x05 \x01(\tR\x0e\x63onversationId\x12\x1a\n\x08response\x18\x06 \x01(\tR\x08response\x12\x1d\n\ncreated_at\x18\x07 \x01(\tR\tcreatedAt\"L\n\x14\x43reateProjectRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\"C\n\x15\x43reateProjectResponse\x12*\n\x07project\x18\x01 \x01(\x0b\x32\x10.floe.v1.ProjectR\x07project\";\n\x12\x45xecuteTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.floe.v1.TaskSpecR\x04task\"8\n\x13\x45xecuteTaskResponse\x12!\n\x04task\x18\x01 \x01(\x0b\x32\r.floe.v1.TaskR\x04task\"?\n\x16\x45xecuteTaskSyncRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.floe.v1.TaskSpecR\x04task\"\xa9\x02\n\x17\x45xecuteTaskSyncResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12\x1a\n\x08response\x18\x02 \x01(\tR\x08response\x12\x1e\n\niterations\x18\x03 \x01(\x05R\niterations\x12%\n\x0e\x65xecution_time\x18\x04 \x01(\x01R\rexecutionTime\x12<\n\x0e\x61\x63tion_results\x18\x05 \x03(\x0b\x32\x15.floe.v1.ActionResultR\ractionResults\x12<\n\rtask_metadata\x18\x06 \x01(\x0b\x32\x17.google.protobuf.StructR\x0ctaskMetadata\x12\x17\n\x07task_id\x18\x07 \x01(\tR\x06taskId\":\n\x11StreamTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.floe.v1.TaskSpecR\x04task\":\n\x12StreamTaskResponse\x12$\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x0e.floe.v1.EventR\x05\x65vent\")\n\x0eGetTaskRequest\x12\x17\n\x07task_id\x18\x01 \x01(\tR\x06taskId\"4\n\x0fGetTaskResponse\x12!\n\x04task\x18\x01 \x01(\x0b\x32\r.floe.v1.TaskR\x04task2\x87\x03\n\x0eProjectService\x12N\n\rCreateProject\x12\x1d.floe.v1.CreateProjectRequest\x1a\x1e.floe.v1.CreateProjectResponse\x12H\n\x0b\x45xecuteTask\x12\x1b.floe.v1.ExecuteTaskRequest\x1a\x1c.floe.v1.ExecuteTaskResponse\x12T\n\x0f\x45xecuteTaskSync\x12\x1f.floe.v1.ExecuteTaskSyncRequest\x1a .floe.v1.ExecuteTaskSyncResponse\x12G\n\nStreamTask\x12\x1a.floe.v1.StreamTaskRequest\x1a\x1b.floe.v1.StreamTaskResponse0\x01\x12<\n\x07GetTask\x12\x17.floe.v1.GetTaskRequest\x1a\x18.floe.v1.GetTaskResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15\x66loe/v1/project.proto\x12\x07\x66loe.v1\x1a\x14\x66loe/v1/common.proto\x1a\x14\x66loe/v1/events.proto\x1a\x1cgoogle/protobuf/struct.proto\"n\n\x07Project\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12\x1d\n\ncreated_at\x18\x04 \x01(\tR\tcreatedAt\"\xf8\x01\n\x08TaskSpec\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x1e\n\ncontinuous\x18\x03 \x01(\x08R\ncontinuous\x12\x1d\n\ntime_limit\x18\x04 \x01(\x05R\ttimeLimit\x12\x1d\n\nproject_id\x18\x05 \x01(\tR\tprojectId\x12\x19\n\x08\x61gent_id\x18\x06 \x01(\tR\x07\x61gentId\x12*\n\x0emax_iterations\x18\x07 \x01(\x05H\x00R\rmaxIterations\x88\x01\x01\x42\x11\n\x0f_max_iterations\"\xd3\x03\n\x04Task\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12%\n\x04spec\x18\x02 \x01(\x0b\x32\x11.floe.v1.TaskSpecR\x04spec\x12\x16\n\x06status\x18\x03 \x01(\tR\x06status\x12\x15\n\x06run_id\x18\x04 \x01(\tR\x05runId\x12\'\n\x0f\x63onversation_id\x18\x05 \x01(\tR\x0e\x63onversationId\x12\x1a\n\x08response\x18\x06 \x01(\tR\x08response\x12\x1d\n\ncreated_at\x18\x07 \x01(\tR\tcreatedAt\x12\x1e\n\niterations\x18\x08 \x01(\x05R\niterations\x12\x17\n\x07run_ids\x18\t \x03(\tR\x06runIds\x12<\n\x0e\x61\x63tion_results\x18\n \x03(\x0b\x32\x15.floe.v1.ActionResultR\ractionResults\x12\x1d\n\nstarted_at\x18\x0b \x01(\tR\tstartedAt\x12\x19\n\x08\x65nded_at\x18\x0c \x01(\tR\x07\x65ndedAt\x12%\n\x0e\x65xecution_time\x18\r \x01(\x01R\rexecutionTime\x12)\n\x05\x65rror\x18\x0e \x01(\x0b\x32\x13.floe.v1.ErrorEventR\x05\x65rror\"L\n\x14\x43reateProjectRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\"C\n\x15\x43reateProjectResponse\x12*\n\x07project\x18\x01 \x01(\x0b\x32\x10.floe.v1.ProjectR\x07project\";\n\x12\x45xecuteTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.floe.v1.TaskSpecR\x04task\"8\n\x13\x45xecuteTaskResponse\x12!\n\x04task\x18\x01 \x01(\x0b\x32\r.floe.v1.TaskR\x04task\"?\n\x16\x45xecuteTaskSyncRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.floe.v1.TaskSpecR\x04task\"\xa9\x02\n\x17\x45xecuteTaskSyncResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12\x1a\n\x08response\x18\x02 \x01(\tR\x08response\x12\x1e\n\niterations\x18\x03 \x01(\x05R\niterations\x12%\n\x0e\x65xecution_time\x18\x04 \x01(\x01R\rexecutionTime\x12<\n\x0e\x61\x63tion_results\x18\x05 \x03(\x0b\x32\x15.floe.v1.ActionResultR\ractionResults\x12<\n\rtask_metadata\x18\x06 \x01(\x0b\x32\x17.google.protobuf.StructR\x0ctaskMetadata\x12\x17\n\x07task_id\x18\x07 \x01(\tR\x06taskId\"p\n\x11StreamTaskRequest\x12%\n\x04task\x18\x01 \x01(\x0b\x32\x11.floe.v1.TaskSpecR\x04task\x12\x17\n\x07task_id\x18\x02 \x01(\tR\x06taskId\x12\x1b\n\tafter_seq\x18\x03 \x01(\x03R\x08\x61\x66terSeq\"]\n\x12StreamTaskResponse\x12$\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x0e.floe.v1.EventR\x05\x65vent\x12!\n\x04task\x18\x02 \x01(\x0b\x32\r.floe.v1.TaskR\x04task\")\n\x0eGetTaskRequest\x12\x17\n\x07task_id\x18\x01 \x01(\tR\x06taskId\"4\n\x0fGetTaskResponse\x12!\n\x04task\x18\x01 \x01(\x0b\x32\r.floe.v1.TaskR\x04task\"+\n\x13ListProjectsRequest\x12\x14\n\x05limit\x18\x01 \x01(\x05R\x05limit\"D\n\x14ListProjectsResponse\x12,\n\x08projects\x18\x01 \x03(\x0b\x32\x10.floe.v1.ProjectR\x08projects\"2\n\x11GetProjectRequest\x12\x1d\n\nproject_id\x18\x01 \x01(\tR\tprojectId\"@\n\x12GetProjectResponse\x12*\n\x07project\x18\x01 \x01(\x0b\x32\x10.floe.v1.ProjectR\x07project\"_\n\x10ListTasksRequest\x12\x1d\n\nproject_id\x18\x01 \x01(\tR\tprojectId\x12\x16\n\x06status\x18\x02 \x01(\tR\x06status\x12\x14\n\x05limit\x18\x03 \x01(\x05R\x05limit\"8\n\x11ListTasksResponse\x12#\n\x05tasks\x18\x01 \x03(\x0b\x32\r.floe.v1.TaskR\x05tasks\",\n\x11\x43\x61ncelTaskRequest\x12\x17\n\x07task_id\x18\x01 \x01(\tR\x06taskId\"U\n\x12\x43\x61ncelTaskResponse\x12!\n\x04task\x18\x01 \x01(\x0b\x32\r.floe.v1.TaskR\x04task\x12\x1c\n\tcancelled\x18\x02 \x01(\x08R\tcancelled2\xa6\x05\n\x0eProjectService\x12N\n\rCreateProject\x12\x1d.floe.v1.CreateProjectRequest\x1a\x1e.floe.v1.CreateProjectResponse\x12H\n\x0b\x45xecuteTask\x12\x1b.floe.v1.ExecuteTaskRequest\x1a\x1c.floe.v1.ExecuteTaskResponse\x12T\n\x0f\x45xecuteTaskSync\x12\x1f.floe.v1.ExecuteTaskSyncRequest\x1a .floe.v1.ExecuteTaskSyncResponse\x12G\n\nStreamTask\x12\x1a.floe.v1.StreamTaskRequest\x1a\x1b.floe.v1.StreamTaskResponse0\x01\x12<\n\x07GetTask\x12\x17.floe.v1.GetTaskRequest\x1a\x18.floe.v1.GetTaskResponse\x12K\n\x0cListProjects\x12\x1c.floe.v1.ListProjectsRequest\x1a\x1d.floe.v1.ListProjectsResponse\x12\x45\n\nGetProject\x12\x1a.floe.v1.GetProjectRequest\x1a\x1b.floe.v1.GetProjectResponse\x12\x42\n\tListTasks\x12\x19.floe.v1.ListTasksRequest\x1a\x1a.floe.v1.ListTasksResponse\x12\x45\n\nCancelTask\x12\x1a.floe.v1.CancelTaskRequest\x1a\x1b.floe.v1.CancelTaskResponseb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'floe.v1.project_pb2', globals())
@@ -28,27 +28,43 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _TASKSPEC._serialized_start=221
   _TASKSPEC._serialized_end=469
   _TASK._serialized_start=472
-  _TASK._serialized_end=680
-  _CREATEPROJECTREQUEST._serialized_start=682
-  _CREATEPROJECTREQUEST._serialized_end=758
-  _CREATEPROJECTRESPONSE._serialized_start=760
-  _CREATEPROJECTRESPONSE._serialized_end=827
-  _EXECUTETASKREQUEST._serialized_start=829
-  _EXECUTETASKREQUEST._serialized_end=888
-  _EXECUTETASKRESPONSE._serialized_start=890
-  _EXECUTETASKRESPONSE._serialized_end=946
-  _EXECUTETASKSYNCREQUEST._serialized_start=948
-  _EXECUTETASKSYNCREQUEST._serialized_end=1011
-  _EXECUTETASKSYNCRESPONSE._serialized_start=1014
-  _EXECUTETASKSYNCRESPONSE._serialized_end=1311
-  _STREAMTASKREQUEST._serialized_start=1313
-  _STREAMTASKREQUEST._serialized_end=1371
-  _STREAMTASKRESPONSE._serialized_start=1373
-  _STREAMTASKRESPONSE._serialized_end=1431
-  _GETTASKREQUEST._serialized_start=1433
-  _GETTASKREQUEST._serialized_end=1474
-  _GETTASKRESPONSE._serialized_start=1476
-  _GETTASKRESPONSE._serialized_end=1528
-  _PROJECTSERVICE._serialized_start=1531
-  _PROJECTSERVICE._serialized_end=1922
+  _TASK._serialized_end=939
+  _CREATEPROJECTREQUEST._serialized_start=941
+  _CREATEPROJECTREQUEST._serialized_end=1017
+  _CREATEPROJECTRESPONSE._serialized_start=1019
+  _CREATEPROJECTRESPONSE._serialized_end=1086
+  _EXECUTETASKREQUEST._serialized_start=1088
+  _EXECUTETASKREQUEST._serialized_end=1147
+  _EXECUTETASKRESPONSE._serialized_start=1149
+  _EXECUTETASKRESPONSE._serialized_end=1205
+  _EXECUTETASKSYNCREQUEST._serialized_start=1207
+  _EXECUTETASKSYNCREQUEST._serialized_end=1270
+  _EXECUTETASKSYNCRESPONSE._serialized_start=1273
+  _EXECUTETASKSYNCRESPONSE._serialized_end=1570
+  _STREAMTASKREQUEST._serialized_start=1572
+  _STREAMTASKREQUEST._serialized_end=1684
+  _STREAMTASKRESPONSE._serialized_start=1686
+  _STREAMTASKRESPONSE._serialized_end=1779
+  _GETTASKREQUEST._serialized_start=1781
+  _GETTASKREQUEST._serialized_end=1822
+  _GETTASKRESPONSE._serialized_start=1824
+  _GETTASKRESPONSE._serialized_end=1876
+  _LISTPROJECTSREQUEST._serialized_start=1878
+  _LISTPROJECTSREQUEST._serialized_end=1921
+  _LISTPROJECTSRESPONSE._serialized_start=1923
+  _LISTPROJECTSRESPONSE._serialized_end=1991
+  _GETPROJECTREQUEST._serialized_start=1993
+  _GETPROJECTREQUEST._serialized_end=2043
+  _GETPROJECTRESPONSE._serialized_start=2045
+  _GETPROJECTRESPONSE._serialized_end=2109
+  _LISTTASKSREQUEST._serialized_start=2111
+  _LISTTASKSREQUEST._serialized_end=2206
+  _LISTTASKSRESPONSE._serialized_start=2208
+  _LISTTASKSRESPONSE._serialized_end=2264
+  _CANCELTASKREQUEST._serialized_start=2266
+  _CANCELTASKREQUEST._serialized_end=2310
+  _CANCELTASKRESPONSE._serialized_start=2312
+  _CANCELTASKRESPONSE._serialized_end=2397
+  _PROJECTSERVICE._serialized_start=2400
+  _PROJECTSERVICE._serialized_end=3078
 # @@protoc_insertion_point(module_scope)

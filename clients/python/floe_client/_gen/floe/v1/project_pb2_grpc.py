@@ -40,6 +40,26 @@ class ProjectServiceStub(object):
                 request_serializer=floe_dot_v1_dot_project__pb2.GetTaskRequest.SerializeToString,
                 response_deserializer=floe_dot_v1_dot_project__pb2.GetTaskResponse.FromString,
                 )
+        self.ListProjects = channel.unary_unary(
+                '/floe.v1.ProjectService/ListProjects',
+                request_serializer=floe_dot_v1_dot_project__pb2.ListProjectsRequest.SerializeToString,
+                response_deserializer=floe_dot_v1_dot_project__pb2.ListProjectsResponse.FromString,
+                )
+        self.GetProject = channel.unary_unary(
+                '/floe.v1.ProjectService/GetProject',
+                request_serializer=floe_dot_v1_dot_project__pb2.GetProjectRequest.SerializeToString,
+                response_deserializer=floe_dot_v1_dot_project__pb2.GetProjectResponse.FromString,
+                )
+        self.ListTasks = channel.unary_unary(
+                '/floe.v1.ProjectService/ListTasks',
+                request_serializer=floe_dot_v1_dot_project__pb2.ListTasksRequest.SerializeToString,
+                response_deserializer=floe_dot_v1_dot_project__pb2.ListTasksResponse.FromString,
+                )
+        self.CancelTask = channel.unary_unary(
+                '/floe.v1.ProjectService/CancelTask',
+                request_serializer=floe_dot_v1_dot_project__pb2.CancelTaskRequest.SerializeToString,
+                response_deserializer=floe_dot_v1_dot_project__pb2.CancelTaskResponse.FromString,
+                )
 
 
 class ProjectServiceServicer(object):
@@ -81,6 +101,34 @@ class ProjectServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListProjects(self, request, context):
+        """Lists projects, newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetProject(self, request, context):
+        """Returns a project.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTasks(self, request, context):
+        """Lists tasks, newest first, optionally of one project or in one status.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelTask(self, request, context):
+        """Cancels a running task. Idempotent: a finished task is answered as it is.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProjectServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -108,6 +156,26 @@ def add_ProjectServiceServicer_to_server(servicer, server):
                     servicer.GetTask,
                     request_deserializer=floe_dot_v1_dot_project__pb2.GetTaskRequest.FromString,
                     response_serializer=floe_dot_v1_dot_project__pb2.GetTaskResponse.SerializeToString,
+            ),
+            'ListProjects': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListProjects,
+                    request_deserializer=floe_dot_v1_dot_project__pb2.ListProjectsRequest.FromString,
+                    response_serializer=floe_dot_v1_dot_project__pb2.ListProjectsResponse.SerializeToString,
+            ),
+            'GetProject': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetProject,
+                    request_deserializer=floe_dot_v1_dot_project__pb2.GetProjectRequest.FromString,
+                    response_serializer=floe_dot_v1_dot_project__pb2.GetProjectResponse.SerializeToString,
+            ),
+            'ListTasks': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTasks,
+                    request_deserializer=floe_dot_v1_dot_project__pb2.ListTasksRequest.FromString,
+                    response_serializer=floe_dot_v1_dot_project__pb2.ListTasksResponse.SerializeToString,
+            ),
+            'CancelTask': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelTask,
+                    request_deserializer=floe_dot_v1_dot_project__pb2.CancelTaskRequest.FromString,
+                    response_serializer=floe_dot_v1_dot_project__pb2.CancelTaskResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -202,5 +270,73 @@ class ProjectService(object):
         return grpc.experimental.unary_unary(request, target, '/floe.v1.ProjectService/GetTask',
             floe_dot_v1_dot_project__pb2.GetTaskRequest.SerializeToString,
             floe_dot_v1_dot_project__pb2.GetTaskResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListProjects(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/floe.v1.ProjectService/ListProjects',
+            floe_dot_v1_dot_project__pb2.ListProjectsRequest.SerializeToString,
+            floe_dot_v1_dot_project__pb2.ListProjectsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetProject(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/floe.v1.ProjectService/GetProject',
+            floe_dot_v1_dot_project__pb2.GetProjectRequest.SerializeToString,
+            floe_dot_v1_dot_project__pb2.GetProjectResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListTasks(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/floe.v1.ProjectService/ListTasks',
+            floe_dot_v1_dot_project__pb2.ListTasksRequest.SerializeToString,
+            floe_dot_v1_dot_project__pb2.ListTasksResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def CancelTask(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/floe.v1.ProjectService/CancelTask',
+            floe_dot_v1_dot_project__pb2.CancelTaskRequest.SerializeToString,
+            floe_dot_v1_dot_project__pb2.CancelTaskResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
