@@ -60,43 +60,49 @@ describe("the typed clients (floe/client and floe/client/web)", () => {
       },
     });
 
-  it.each(VARIANTS)("$name: health, conversations, a streamed chat with onChunk, and another service", async (v) => {
-    c = await start();
-    seen.length = 0;
-    const floe = v.make(c.server.url, KEY);
-    expect((await floe.health()).status).toBe("ok");
-    const id = await floe.createConversation("typed");
-    expect((await floe.listConversations()).map((x) => x.id)).toContain(id);
-    c.fake.enqueue(reply.text("streamed answer", { delayMs: 5, chunkSize: 3, reasoning: "think" }));
-    const chunks: [string, string][] = [];
-    const res = await floe.chat("hello", {
-      conversationId: id,
-      includeReasoning: true,
-      onChunk: (chunk, kind) => chunks.push([kind, chunk]),
-    });
-    expect(res).toMatchObject({ assistantResponse: "streamed answer", reasoning: "think", status: "completed" });
-    expect(
-      chunks
-        .filter(([k]) => k === "assistant")
-        .map(([, t]) => t)
-        .join(""),
-    ).toBe("streamed answer");
-    expect(
-      chunks
-        .filter(([k]) => k === "reasoning")
-        .map(([, t]) => t)
-        .join(""),
-    ).toBe("think");
-    const history = await floe.getConversationHistory(id);
-    expect(history.map((m) => m.content)).toEqual(["hello", "streamed answer"]);
-    expect((await floe.services.models.listModels({})).models.length).toBeGreaterThan(0);
-    // Every call went out in this variant's protocol and HTTP version.
-    expect(seen.length).toBeGreaterThanOrEqual(6);
-    for (const s of seen) {
-      expect(s.type).toMatch(v.wire);
-      expect(s.http).toBe(v.http);
-    }
-  });
+  it.each(VARIANTS)(
+    "$name: health, conversations, a streamed chat with onChunk, a task, and another service",
+    async (v) => {
+      c = await start();
+      seen.length = 0;
+      const floe = v.make(c.server.url, KEY);
+      expect((await floe.health()).status).toBe("ok");
+      const id = await floe.createConversation("typed");
+      expect((await floe.listConversations()).map((x) => x.id)).toContain(id);
+      c.fake.enqueue(reply.text("streamed answer", { delayMs: 5, chunkSize: 3, reasoning: "think" }));
+      const chunks: [string, string][] = [];
+      const res = await floe.chat("hello", {
+        conversationId: id,
+        includeReasoning: true,
+        onChunk: (chunk, kind) => chunks.push([kind, chunk]),
+      });
+      expect(res).toMatchObject({ assistantResponse: "streamed answer", reasoning: "think", status: "completed" });
+      expect(
+        chunks
+          .filter(([k]) => k === "assistant")
+          .map(([, t]) => t)
+          .join(""),
+      ).toBe("streamed answer");
+      expect(
+        chunks
+          .filter(([k]) => k === "reasoning")
+          .map(([, t]) => t)
+          .join(""),
+      ).toBe("think");
+      const history = await floe.getConversationHistory(id);
+      expect(history.map((m) => m.content)).toEqual(["hello", "streamed answer"]);
+      expect((await floe.services.models.listModels({})).models.length).toBeGreaterThan(0);
+      c.fake.enqueue(reply.text("task done"));
+      const task = await floe.runTask("summarize the project", { maxIterations: 2 });
+      expect(task).toMatchObject({ status: "completed", response: "task done", iterations: 1 });
+      // Every call went out in this variant's protocol and HTTP version.
+      expect(seen.length).toBeGreaterThanOrEqual(7);
+      for (const s of seen) {
+        expect(s.type).toMatch(v.wire);
+        expect(s.http).toBe(v.http);
+      }
+    },
+  );
 
   it("refuses a client without the key, with Unauthenticated", async () => {
     c = await start();
