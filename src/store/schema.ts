@@ -175,6 +175,14 @@ export interface ApprovalsTable {
   resolution: string;
 }
 
+/** A runtime setting kept across restarts (SettingsRepository). */
+export interface SettingsTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -187,4 +195,5 @@ export interface Database {
   github_deliveries: GitHubDeliveriesTable;
   audit_entries: AuditEntriesTable;
   approvals: ApprovalsTable;
+  settings: SettingsTable;
 }
