@@ -26,6 +26,7 @@ import {
 } from "./config-values.js";
 import type { ConfigFlags, FloeConfig } from "./floe-config.js";
 import { envModel, offlineModel } from "./model-defaults.js";
+import { readPawanConfig, workspaceConfigFile } from "./pawan-config.js";
 
 export const CONFIG_FILE_NAME = "floe.yaml";
 
@@ -130,11 +131,11 @@ function limits(
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): FloeConfig {
   const envWorkspace = readEnv(env, "workspace")?.value;
   const workspace = resolve(flags.workspace ?? envWorkspace ?? join(homedir(), "floe_workspace"));
-  const configFile = flags.config ? resolve(flags.config) : join(workspace, CONFIG_FILE_NAME);
+  const configFile = flags.config ? resolve(flags.config) : workspaceConfigFile(workspace, CONFIG_FILE_NAME);
   if (flags.config && !existsSync(configFile)) {
     throw new ConfigError("--config", configFile, "file does not exist");
   }
-  const file = existsSync(configFile) ? readConfigFile(configFile) : {};
+  const file = existsSync(configFile) ? readConfigFile(configFile, env) : {};
   const src = existsSync(configFile) ? configFile : "defaults";
 
   const pick = picker(env, file, src);
@@ -206,7 +207,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   };
 }
 
-function readConfigFile(path: string): Raw {
+function readConfigFile(path: string, env: NodeJS.ProcessEnv): Raw {
+  // A .toml config is Pawan's, mapped onto these keys.
+  if (path.endsWith(".toml")) return readPawanConfig(readFileSync(path, "utf8"), path, env);
   let doc: unknown;
   try {
     doc = parseYaml(readFileSync(path, "utf8"));
