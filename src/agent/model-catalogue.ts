@@ -24,7 +24,8 @@ interface Cached {
  * through the openai SDK), cached in memory for `ttlMs`. The cache is keyed
  * by base URL and a hash of the key, so a changed endpoint or key is never
  * answered from another's list; failures are not cached. Concurrent callers
- * share one upstream request.
+ * share one upstream request, so a caller that goes away does not cancel it
+ * (the model timeout bounds it).
  */
 export class ModelCatalogue {
   private readonly cache = new Map<string, Cached>();
