@@ -21,7 +21,10 @@ program
   .command("serve", { isDefault: true })
   .description("start the server (default command)")
   .option("-w, --workspace <dir>", "workspace directory: floe.yaml, floe.db, uploads (env FLOE_WORKSPACE)")
-  .option("-c, --config <file>", "config file (default <workspace>/floe.yaml)")
+  .option(
+    "-c, --config <file>",
+    "config file: floe.yaml, or Pawan's pawan.toml (default <workspace>/floe.yaml, else <workspace>/pawan.toml)",
+  )
   .option("--host <host>", "address to bind (env FLOE_HOST or HOST; default 127.0.0.1)")
   .option("-p, --port <port>", "port to bind (env FLOE_PORT or PORT; default 8000)", port)
   .action(async (opts: { workspace?: string; config?: string; host?: string; port?: number }) => {

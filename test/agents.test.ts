@@ -190,7 +190,7 @@ describe("agent registry over Penguin REST and Connect", () => {
     expect(dupDefault.status).toBe(409);
     const mistyped = await create({ id: 5 });
     expect(mistyped.status).toBe(422);
-    expect(mistyped.body.detail).toContain("id");
+    expect(mistyped.body.detail).toEqual([{ loc: ["body", "id"], msg: "str type expected", type: "type_error.str" }]);
   });
 
   it("deactivates and activates an agent; an inactive agent takes no chat", async () => {

@@ -296,7 +296,9 @@ describe("delegation between agents", () => {
   ])("refuses a delegation with %s: 422 naming content, as every missing required field is", async (_what, body) => {
     c = await withChild();
     const missing = await c.call("POST", `/api/v1/agents/${CHILD}/delegate`, body);
-    expect(missing.body).toEqual({ detail: expect.stringContaining("content is required") });
+    expect(missing.body).toEqual({
+      detail: [{ loc: ["body", "content"], msg: "field required", type: "value_error.missing" }],
+    });
     expect(missing.status).toBe(422);
     expect(c.fake.requests).toHaveLength(0);
     expect((await c.call("GET", `/api/v1/agents/${CHILD}/sessions`)).body.sessions).toEqual([]);

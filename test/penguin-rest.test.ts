@@ -99,7 +99,9 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     expect(await hist("?message_type=status")).toEqual(["a1"]);
     const bad = await c.call("GET", `/api/v1/conversations/${id}/history?limit=abc`);
     expect(bad.status).toBe(422);
-    expect(bad.body.detail).toContain("limit must be an integer");
+    expect(bad.body.detail).toEqual([
+      { loc: ["query", "limit"], msg: "value is not a valid integer", type: "type_error.integer" },
+    ]);
   });
 
   it("serves models, models/load and models/current in the documented shapes", async () => {
@@ -273,13 +275,27 @@ describe("Penguin /api/v1 REST, over the same services", () => {
   it("answers errors FastAPI-style: malformed JSON, missing field, unknown id, wrong content type", async () => {
     c = await createCompatEnv();
     const malformed = await c.call("POST", "/api/v1/chat/message", '{"text": ');
+    // A validation error is FastAPI's list of {loc, msg, type} (pydantic v1 style); other errors a string.
     expect(malformed.status).toBe(422);
-    expect(malformed.body).toEqual({ detail: expect.stringContaining("JSON") });
+    expect(malformed.body).toEqual({
+      detail: [{ loc: ["body", 9], msg: expect.stringContaining("JSON"), type: "value_error.jsondecode" }],
+    });
     const missing = await c.call("POST", "/api/v1/chat/message", { conversation_id: "x" });
-    expect(missing).toMatchObject({ status: 422, body: { detail: "text is required: send the message content" } });
+    expect(missing).toEqual({
+      status: 422,
+      body: { detail: [{ loc: ["body", "text"], msg: "field required", type: "value_error.missing" }] },
+      headers: expect.anything(),
+    });
     const wrongType = await c.call("POST", "/api/v1/chat/message", { text: "x", max_iterations: "many" });
     expect(wrongType.status).toBe(422);
-    expect(wrongType.body.detail).toContain("max_iterations");
+    expect(wrongType.body.detail).toEqual([
+      { loc: ["body", "max_iterations"], msg: "value is not a valid integer", type: "type_error.integer" },
+    ]);
+    const notAnObject = await c.call("POST", "/api/v1/chat/message", [{ text: "x" }]);
+    expect(notAnObject.status).toBe(422);
+    expect(notAnObject.body.detail).toEqual([
+      { loc: ["body"], msg: "value is not a valid dict", type: "type_error.dict" },
+    ]);
     const unknown = await c.call("GET", "/api/v1/conversations/does-not-exist");
     expect(unknown).toMatchObject({
       status: 404,
@@ -296,7 +312,10 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     const range = await c.call("POST", "/api/v1/chat/message", { text: "x", max_iterations: 0 });
     expect(range).toMatchObject({ status: 400, body: { detail: "max_iterations must be between 1 and 100, got 0" } });
     const emptyPath = await c.call("POST", "/api/v1/system/config/project-root", { path: "" });
-    expect(emptyPath).toMatchObject({ status: 422, body: { detail: "path is required: give an existing directory" } });
+    expect(emptyPath).toMatchObject({
+      status: 422,
+      body: { detail: [{ loc: ["body", "path"], msg: "field required", type: "value_error.missing" }] },
+    });
     // The execution mode comes from `mode` when it is a string, else from `path` (Penguin's documented field).
     const byPath = await c.call("POST", "/api/v1/system/config/execution-mode", { mode: 5, path: "workspace" });
     expect(byPath).toMatchObject({ status: 200, body: { execution_mode: "workspace" } });

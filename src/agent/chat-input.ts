@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
-import { extname, isAbsolute, join, relative, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { extname, isAbsolute, relative, resolve } from "node:path";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import { confinePath } from "./tools/confine-path.js";
@@ -59,25 +59,50 @@ export function readImage(imagePath: string, model: ModelConfig, root: string, u
   return `data:${type};base64,${readFileSync(path).toString("base64")}`;
 }
 
-/** Reads `context_files` from the active root (or the workspace's context folder). */
+/**
+ * Where a context file is: the active root first, then the context folder
+ * (which may not exist). Undefined when in neither; a path that escapes
+ * every folder there is is refused with the reason.
+ */
+function locateContextFile(p: string, root: string, contextDir: string, field: string): string | undefined {
+  let refused: unknown;
+  let accepted = false;
+  for (const dir of [root, contextDir]) {
+    if (!existsSync(dir)) continue;
+    try {
+      const path = confinePath(dir, p);
+      accepted = true;
+      if (existsSync(path)) return path;
+    } catch (e) {
+      refused ??= e;
+    }
+  }
+  if (!accepted && refused) throw new ConnectError(`${field}: ${(refused as ToolError).message}`, Code.InvalidArgument);
+  return undefined;
+}
+
+/**
+ * Reads context files from the active root, else the workspace's context
+ * folder. A file in neither is `missing` (InvalidArgument for a chat's
+ * `context_files`, NotFound where the file is what was asked for), and the
+ * error names the file and both places looked.
+ */
 export function readContextFiles(
   paths: readonly string[],
   root: string,
   contextDir: string,
+  field = "context_files",
+  missing: Code = Code.InvalidArgument,
 ): { path: string; content: string }[] {
   return paths.map((p) => {
-    let path: string;
-    try {
-      path = confinePath(root, p);
-      statSync(path);
-    } catch {
-      path = confined(contextDir, p, "context_files");
-    }
+    const path = locateContextFile(p, root, contextDir, field);
+    const looked = `looked for ${resolve(root, p)} and ${resolve(contextDir, p)}`;
+    if (!path) throw new ConnectError(`${field}: context file ${JSON.stringify(p)} was not found (${looked})`, missing);
     try {
       return { path: p, content: truncate(readFileSync(path, "utf8")) };
-    } catch {
+    } catch (e) {
       throw new ConnectError(
-        `context_files: ${JSON.stringify(p)} does not exist in the active root or ${join(contextDir)}`,
+        `${field}: context file ${JSON.stringify(p)} could not be read: ${(e as Error).message}`,
         Code.InvalidArgument,
       );
     }

@@ -14,7 +14,30 @@ export function buildOpenApi(routes: readonly RouteDoc[], version: string): Reco
   const book = new SchemaBook();
   const schema = (s: DescMessage | JsonSchema) => (isDesc(s) ? book.ref(s) : s);
   const errorSchemas = {
-    penguin: { type: "object", properties: { detail: { type: "string" } }, required: ["detail"] },
+    // FastAPI's shapes: a message, or for a request that fails validation (422) a list of {loc, msg, type}.
+    penguin: {
+      type: "object",
+      properties: {
+        detail: {
+          anyOf: [
+            { type: "string" },
+            {
+              type: "array",
+              items: {
+                type: "object",
+                properties: {
+                  loc: { type: "array", items: { type: ["string", "integer"] } },
+                  msg: { type: "string" },
+                  type: { type: "string" },
+                },
+                required: ["loc", "msg", "type"],
+              },
+            },
+          ],
+        },
+      },
+      required: ["detail"],
+    },
     pawan: { type: "object", properties: { error: { type: "string" } }, required: ["error"] },
   };
   const paths: Record<string, Record<string, unknown>> = {};

@@ -11,6 +11,7 @@ import {
 import { FLOE_VERSION } from "../version.js";
 import { CompatRouter } from "./compat-router.js";
 import { registerDocsPages } from "./docs-pages.js";
+import { registerJsonBodyParser } from "./json-body-parser.js";
 import { sendTableError } from "./error-table.js";
 import type { InProcessInvoker } from "./in-process-invoker.js";
 import { buildOpenApi } from "./openapi.js";
@@ -50,6 +51,7 @@ export async function registerCompat(fastify: FastifyInstance, o: CompatOptions)
   await fastify.register(async (scope) => {
     // JSON only: anything else is 415, not a string body.
     scope.removeContentTypeParser(["text/plain"]);
+    registerJsonBodyParser(scope);
     scope.setErrorHandler((err: FastifyRequestError, req, reply) => {
       return sendTableError(reply, tableFor(req.url), fastifyErrorToConnect(err, o.maxBodyBytes));
     });

@@ -1,12 +1,12 @@
 import { type DescMessage, fromJson, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
 import type { FastifyRequest } from "fastify";
-import { invalidBody, invalidField } from "../services/request-errors.js";
+import { invalidBody, type JsonType, wrongType } from "../services/request-errors.js";
 
 /** The JSON body as an object; a missing body counts as `{}`. */
 export function bodyObject(req: FastifyRequest): Record<string, unknown> {
   const b = req.body;
   if (b === undefined || b === null || b === "") return {};
-  if (typeof b !== "object" || Array.isArray(b)) throw invalidBody("request body must be a JSON object");
+  if (typeof b !== "object" || Array.isArray(b)) throw wrongType("", "object");
   return b as Record<string, unknown>;
 }
 
@@ -19,15 +19,27 @@ export function parseAs<D extends DescMessage>(desc: D, json: Record<string, unk
   try {
     return fromJson(desc, json as JsonValue, { ignoreUnknownFields: true });
   } catch (e) {
-    throw invalidBody(`invalid request body: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    // protobuf-es names the field and the JSON it expected: "cannot decode field floe.v1.X.max_iterations from
+    // JSON: expected number (int32), got "many"".
+    const m = /^cannot decode field [\w.]+\.(\w+) from JSON: expected (\w+)( \((\w+)\))?, got (.*)$/s.exec(message);
+    if (m) throw wrongType(m[1]!, jsonType(m[2]!, m[4] ?? ""), "body", m[5]);
+    throw invalidBody(`invalid request body: ${message}`);
   }
+}
+
+function jsonType(expected: string, scalar: string): JsonType {
+  if (expected === "number") return /int/.test(scalar) ? "integer" : "number";
+  if (expected === "Array") return "array";
+  if (expected === "string" || expected === "boolean") return expected;
+  return "object";
 }
 
 /** A string field of a documented body; "" when absent (the service decides whether it is required). */
 export function optionalString(json: Record<string, unknown>, field: string): string {
   const v = json[field];
   if (v === undefined || v === null) return "";
-  if (typeof v !== "string") throw invalidField(field, "must be a string");
+  if (typeof v !== "string") throw wrongType(field, "string");
   return v;
 }
 
@@ -46,7 +58,7 @@ export function queryInt(req: FastifyRequest, name: string, fallback: number): n
   const v = one(req, name);
   if (v === undefined || v === "") return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n)) throw invalidBody(`query parameter ${name} must be an integer, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n)) throw wrongType(name, "integer", "query", JSON.stringify(v));
   return n;
 }
 
@@ -55,5 +67,5 @@ export function queryBool(req: FastifyRequest, name: string): boolean | undefine
   if (v === undefined || v === "") return undefined;
   if (["true", "1", "yes", "on"].includes(v)) return true;
   if (["false", "0", "no", "off"].includes(v)) return false;
-  throw invalidBody(`query parameter ${name} must be true or false, got ${JSON.stringify(v)}`);
+  throw wrongType(name, "boolean", "query", JSON.stringify(v));
 }

@@ -24,6 +24,7 @@ export const ENV_NAMES = {
   eventRetention: ["FLOE_EVENT_RETENTION"],
   modelMaxRetries: ["FLOE_MODEL_MAX_RETRIES"],
   modelTimeoutMs: ["FLOE_MODEL_TIMEOUT_MS"],
+  modelDiscoveryTtlSeconds: ["FLOE_MODEL_DISCOVERY_TTL_SECONDS"],
   modelIdleTimeoutMs: ["FLOE_MODEL_IDLE_TIMEOUT_MS"],
   commandEnv: ["FLOE_COMMAND_ENV"],
   sandbox: ["FLOE_SANDBOX"],

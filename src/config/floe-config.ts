@@ -45,6 +45,8 @@ export interface FloeConfig {
   eventRetention: number;
   /** Retries of a model request on 429, 5xx and connection errors. */
   modelMaxRetries: number;
+  /** How long a model discovery answer is reused, in seconds; 0 asks the catalogue every time. */
+  modelDiscoveryTtlSeconds: number;
   /** Timeout of one model request, in ms. */
   modelTimeoutMs: number;
   /** Longest silence between two chunks of a model stream, in ms (default: the model timeout). */

@@ -26,6 +26,7 @@ import {
 } from "./config-values.js";
 import type { ConfigFlags, FloeConfig } from "./floe-config.js";
 import { envModel, offlineModel } from "./model-defaults.js";
+import { readPawanConfig, workspaceConfigFile } from "./pawan-config.js";
 
 export const CONFIG_FILE_NAME = "floe.yaml";
 
@@ -56,6 +57,7 @@ const FILE_KEYS = new Set([
   "model_max_retries",
   "model_timeout_ms",
   "model_idle_timeout_ms",
+  "model_discovery_ttl_seconds",
   "command_env",
   "sandbox",
   "sandbox_network",
@@ -129,11 +131,11 @@ function limits(
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): FloeConfig {
   const envWorkspace = readEnv(env, "workspace")?.value;
   const workspace = resolve(flags.workspace ?? envWorkspace ?? join(homedir(), "floe_workspace"));
-  const configFile = flags.config ? resolve(flags.config) : join(workspace, CONFIG_FILE_NAME);
+  const configFile = flags.config ? resolve(flags.config) : workspaceConfigFile(workspace, CONFIG_FILE_NAME);
   if (flags.config && !existsSync(configFile)) {
     throw new ConfigError("--config", configFile, "file does not exist");
   }
-  const file = existsSync(configFile) ? readConfigFile(configFile) : {};
+  const file = existsSync(configFile) ? readConfigFile(configFile, env) : {};
   const src = existsSync(configFile) ? configFile : "defaults";
 
   const pick = picker(env, file, src);
@@ -185,6 +187,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     eventRetention: pick("eventRetention", "event_retention", positiveInt, 100_000),
     modelMaxRetries: pick("modelMaxRetries", "model_max_retries", nonNegativeInt, 2),
     modelTimeoutMs,
+    modelDiscoveryTtlSeconds: pick("modelDiscoveryTtlSeconds", "model_discovery_ttl_seconds", nonNegativeInt, 300),
     ...limits(pick, modelTimeoutMs),
     agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
     openai: { apiKey: openaiApiKey, baseUrl: openaiBaseUrl },
@@ -204,7 +207,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   };
 }
 
-function readConfigFile(path: string): Raw {
+function readConfigFile(path: string, env: NodeJS.ProcessEnv): Raw {
+  // A .toml config is Pawan's, mapped onto these keys.
+  if (path.endsWith(".toml")) return readPawanConfig(readFileSync(path, "utf8"), path, env);
   let doc: unknown;
   try {
     doc = parseYaml(readFileSync(path, "utf8"));

@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { AgentRegistry } from "../agent/agent-registry.js";
 import type { ModelProvider } from "../agent/model-provider.js";
+import { ModelCatalogue } from "../agent/model-catalogue.js";
 import { ModelRegistry } from "../agent/model-registry.js";
 import { OfflineProvider } from "../agent/offline-provider.js";
 import { OpenAIProvider } from "../agent/openai-provider.js";
@@ -32,6 +33,7 @@ import { RunStartStore } from "../store/run-start-store.js";
 import { ProjectRepository } from "../store/project-repository.js";
 import { TaskRepository } from "../store/task-repository.js";
 import { TaskRunner, type TaskRunnerDeps } from "../services/task-runner.js";
+import { SettingsRepository } from "../store/settings-repository.js";
 import { UsageRepository } from "../store/usage-repository.js";
 
 /** Wires the domain: repositories, event log, model providers and the run engine. */
@@ -41,19 +43,21 @@ export function createAppContext(
   log: Logger,
   env: NodeJS.ProcessEnv,
   customGate?: PermissionGate,
+  now: () => number = Date.now,
 ): AppContext {
   const { db } = database;
   const conversations = new ConversationRepository(db);
   const usage = new UsageRepository(db);
   const runRecords = new RunRepository(db);
   const events = new EventLog(db, log, { flushIntervalMs: 20, maxBatch: 500, retention: config.eventRetention });
-  const models = new ModelRegistry(config.models, config.defaultModel);
+  const models = new ModelRegistry(config.models, config.defaultModel, new SettingsRepository(db));
   const runtime = new RuntimeConfig({
     projectRoot: config.projectRoot,
     workspaceRoot: config.workspace,
     executionMode: config.executionMode,
   });
   const providers = providerSettings(config);
+  const catalogue = new ModelCatalogue(providers, config.modelDiscoveryTtlSeconds * 1000, now);
   const openai = new OpenAIProvider(providers, env);
   const offline = new OfflineProvider();
   const agents = new AgentRegistry(new AgentRepository(db), conversations);
@@ -93,6 +97,7 @@ export function createAppContext(
     runtime,
     models,
     providers,
+    catalogue,
     database,
     conversations,
     usage,

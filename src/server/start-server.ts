@@ -51,6 +51,8 @@ export interface StartOptions extends ConfigFlags {
    * False sends every call through connect-fastify: a diagnostic switch.
    */
   fastPath?: boolean;
+  /** The clock of in-memory caches (model discovery's time-to-live); tests pass a controlled one. */
+  now?: () => number;
 }
 
 export interface FloeServer {
@@ -85,8 +87,9 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
       "a Postgres connection was closed by the server; the pool reconnects on the next query",
     ),
   );
-  const app = createAppContext(config, database, fastify.log, env, options.permissionGate);
+  const app = createAppContext(config, database, fastify.log, env, options.permissionGate, options.now);
   await app.agents.load(config.agents);
+  await app.models.restore(fastify.log);
   await app.feed.load();
   await app.approvals.recover();
   await app.runs.recoverInterrupted();

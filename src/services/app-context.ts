@@ -1,4 +1,5 @@
 import type { AgentRegistry } from "../agent/agent-registry.js";
+import type { ModelCatalogue } from "../agent/model-catalogue.js";
 import type { ModelRegistry } from "../agent/model-registry.js";
 import type { ProviderSettings } from "../agent/provider-settings.js";
 import type { RunRegistry } from "../agent/run-registry.js";
@@ -24,6 +25,8 @@ export interface AppContext {
   models: ModelRegistry;
   /** What model discovery needs from the configuration. */
   providers: ProviderSettings;
+  /** Model discovery, cached for `model_discovery_ttl_seconds`. */
+  catalogue: ModelCatalogue;
   database: OpenDatabase;
   conversations: ConversationRepository;
   usage: UsageRepository;

@@ -1,14 +1,13 @@
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { ModelService } from "../../gen/floe/v1/model_pb.js";
-import { discoverModels } from "../agent/model-catalogue.js";
 import type { AppContext } from "./app-context.js";
 import { requireField } from "./require.js";
 
 export function modelService(app: AppContext): ServiceImpl<typeof ModelService> {
   const reg = app.models;
   return {
-    async discoverModels(_req, ctx) {
-      return { models: await discoverModels(app.providers, ctx.signal) };
+    async discoverModels() {
+      return { models: await app.catalogue.discover() };
     },
     listModels() {
       const current = reg.current.id;
@@ -33,9 +32,24 @@ export function modelService(app: AppContext): ServiceImpl<typeof ModelService> 
         offline: m.offline,
       };
     },
-    loadModel(req) {
-      const m = reg.load(requireField(req.modelId, "model_id", "give the id of a configured model"));
-      return { status: "success", modelId: m.id, currentModel: m.name, message: `Successfully loaded model: ${m.id}` };
+    async loadModel(req) {
+      const id = requireField(req.modelId, "model_id", "give the id of a configured model");
+      const agentId = req.agentId.trim();
+      if (!agentId) {
+        const m = await reg.load(id);
+        return {
+          status: "success",
+          modelId: m.id,
+          currentModel: m.name,
+          message: `Successfully loaded model: ${m.id}`,
+        };
+      }
+      // An unknown agent is NotFound before the model is looked at: the agent is the resource being changed.
+      app.agents.require(agentId);
+      const m = reg.require(id);
+      await app.agents.update(agentId, (a) => (a.modelConfigId = m.id));
+      const message = `Successfully loaded model: ${m.id} for agent ${agentId}`;
+      return { status: "success", modelId: m.id, currentModel: m.name, message };
     },
   };
 }

@@ -2,21 +2,54 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import {
   type FieldViolation,
+  FieldViolation_Kind,
   type RequestError,
   RequestError_Reason,
   RequestErrorSchema,
 } from "../../gen/floe/v1/common_pb.js";
 
+/** Where a request field was sent. */
+export type FieldLocation = "body" | "query" | "path";
+
+/** The JSON types a field can be expected to have. */
+export type JsonType = "string" | "integer" | "number" | "boolean" | "object" | "array";
+
 /**
  * InvalidArgument naming one field, with a RequestError detail so that every
  * surface can show it in its own shape (and under its own name for the field).
+ * A description that starts with "is required" marks the field as missing,
+ * which FastAPI-style surfaces report as such.
  */
-export function invalidField(field: string, description: string): ConnectError {
+export function invalidField(field: string, description: string, location: FieldLocation = "body"): ConnectError {
+  const kind = description.startsWith("is required") ? FieldViolation_Kind.MISSING : FieldViolation_Kind.UNSPECIFIED;
   const detail = create(RequestErrorSchema, {
     reason: RequestError_Reason.INVALID_FIELD,
-    fieldViolations: [{ field, description }],
+    fieldViolations: [{ field, description, location, kind }],
   });
   return new ConnectError(`${field} ${description}`, Code.InvalidArgument, undefined, [
+    { desc: RequestErrorSchema, value: detail },
+  ]);
+}
+
+/**
+ * InvalidArgument for a field of the wrong JSON type; an empty field is the
+ * whole body (for example an array where an object belongs).
+ */
+export function wrongType(
+  field: string,
+  expectedType: JsonType,
+  location: FieldLocation = "body",
+  got = "",
+): ConnectError {
+  const article = /^[aeiou]/.test(expectedType) ? "an" : "a";
+  const want = expectedType === "boolean" ? "true or false" : `${article} ${expectedType}`;
+  const description = `must be ${want}${got ? `, got ${got}` : ""}`;
+  const detail = create(RequestErrorSchema, {
+    reason: RequestError_Reason.INVALID_FIELD,
+    fieldViolations: [{ field, description, location, kind: FieldViolation_Kind.WRONG_TYPE, expectedType }],
+  });
+  const subject = field ? (location === "query" ? `query parameter ${field}` : field) : "request body";
+  return new ConnectError(`${subject} ${description}`, Code.InvalidArgument, undefined, [
     { desc: RequestErrorSchema, value: detail },
   ]);
 }
@@ -67,4 +100,4 @@ export function fieldViolationOf(err: ConnectError): FieldViolation | undefined 
   return requestErrorOf(err)?.fieldViolations[0];
 }
 
-export { RequestError_Reason };
+export { FieldViolation_Kind, RequestError_Reason };

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { ServiceImpl } from "@connectrpc/connect";
+import { Code, type ServiceImpl } from "@connectrpc/connect";
 import { glob } from "tinyglobby";
 import type { SystemService } from "../../gen/floe/v1/system_pb.js";
 import { readContextFiles } from "../agent/chat-input.js";
@@ -73,7 +73,7 @@ function contextFileHandlers(app: AppContext): Pick<SystemImpl, "listContextFile
     },
     async loadContextFile(req) {
       const filePath = requireField(req.filePath, "file_path", "give a path in the active root or the context folder");
-      const [file] = readContextFiles([filePath], rt.activeRoot, contextDir());
+      const [file] = readContextFiles([filePath], rt.activeRoot, contextDir(), "file_path", Code.NotFound);
       let conversationId = req.conversationId.trim();
       if (conversationId) {
         if (!(await app.conversations.get(conversationId)))
@@ -128,7 +128,7 @@ function diagnosticHandlers(
     },
     async getStatus() {
       const total = (await app.usage.breakdown()).total;
-      const session = (await app.usage.breakdown("", new Date(app.startedAt).toISOString())).total;
+      const session = app.usage.session();
       const busy = app.runs.anyActive;
       return {
         status: "active",
@@ -161,6 +161,7 @@ function diagnosticHandlers(
         currentModel: { model: m.name, provider: m.provider, visionEnabled: m.visionEnabled },
         apiVersion: "v1",
         penguinVersion: FLOE_VERSION,
+        visionEnabled: m.visionEnabled,
       };
     },
   };

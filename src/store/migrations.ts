@@ -1,5 +1,6 @@
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import { projectsTasksMigration } from "./migration-projects-tasks.js";
+import { modelSelectionMigration } from "./migration-0010-model-selection.js";
 
 /**
  * Migrations live in code, not files, so a built server carries its own schema
@@ -192,6 +193,7 @@ migrations["0007_audit_approvals"] = {
 };
 
 migrations["0009_projects_tasks"] = projectsTasksMigration;
+migrations["0010_model_selection"] = modelSelectionMigration;
 
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,

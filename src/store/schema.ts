@@ -207,6 +207,14 @@ export interface TasksTable {
   ended_at: string;
 }
 
+/** A runtime setting kept across restarts (SettingsRepository). */
+export interface SettingsTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: string;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -221,4 +229,5 @@ export interface Database {
   approvals: ApprovalsTable;
   projects: ProjectsTable;
   tasks: TasksTable;
+  settings: SettingsTable;
 }

@@ -15,9 +15,20 @@ export interface UsageBreakdown {
   perModel: Map<string, UsageTotals>;
 }
 
-/** Token counts, one row per model call, summed on read. */
+/**
+ * Token counts, one row per model call, summed on read. What this process
+ * recorded is also counted in memory: the session of Penguin's status, which
+ * starts at zero on every start and never includes another instance's calls.
+ */
 export class UsageRepository {
+  private readonly sinceStart: UsageTotals = { prompt: 0, completion: 0 };
+
   constructor(private readonly db: Kysely<Database>) {}
+
+  /** Tokens recorded since this server process started. */
+  session(): UsageTotals {
+    return { ...this.sinceStart };
+  }
 
   async record(
     conversationId: string,
@@ -37,6 +48,8 @@ export class UsageRepository {
       created_at: new Date().toISOString(),
     };
     await insertRows(this.db, "usage", [row]);
+    this.sinceStart.prompt += prompt;
+    this.sinceStart.completion += completion;
   }
 
   async breakdown(conversationId = "", since = ""): Promise<UsageBreakdown> {

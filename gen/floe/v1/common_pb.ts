@@ -11,7 +11,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/common.proto.
  */
 export const file_floe_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChRmbG9lL3YxL2NvbW1vbi5wcm90bxIHZmxvZS52MSI+CgxBY3Rpb25SZXN1bHQSDgoGYWN0aW9uGAEgASgJEg4KBnJlc3VsdBgCIAEoCRIOCgZzdGF0dXMYAyABKAkiMQoLVG9rZW5Db3VudHMSDgoGcHJvbXB0GAEgASgDEhIKCmNvbXBsZXRpb24YAiABKAMi9wEKC01vZGVsQ29uZmlnEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmlkZXIYAyABKAkSEAoIYmFzZV91cmwYBCABKAkSEwoLYXBpX2tleV9lbnYYBSABKAkSFgoOdmlzaW9uX2VuYWJsZWQYBiABKAgSGQoRbWF4X291dHB1dF90b2tlbnMYByABKAUSIQoZbWF4X2NvbnRleHRfd2luZG93X3Rva2VucxgIIAEoBRITCgt0ZW1wZXJhdHVyZRgJIAEoARIZChFyZWFzb25pbmdfZW5hYmxlZBgKIAEoCBIPCgdvZmZsaW5lGAsgASgIIvIBCgtDaGF0TWVzc2FnZRIKCgJpZBgBIAEoCRIMCgRyb2xlGAIgASgJEg8KB2NvbnRlbnQYAyABKAkSEQoJdGltZXN0YW1wGAQgASgJEhAKCGFnZW50X2lkGAUgASgJEg8KB2NoYW5uZWwYBiABKAkSFAoMbWVzc2FnZV90eXBlGAcgASgJEisKCnRvb2xfY2FsbHMYCCADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhQKDHRvb2xfY2FsbF9pZBgJIAEoCRIpCghtZXRhZGF0YRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QinwIKDFJlcXVlc3RFcnJvchIsCgZyZWFzb24YASABKA4yHC5mbG9lLnYxLlJlcXVlc3RFcnJvci5SZWFzb24SMQoQZmllbGRfdmlvbGF0aW9ucxgCIAMoCzIXLmZsb2UudjEuRmllbGRWaW9sYXRpb24irQEKBlJlYXNvbhIWChJSRUFTT05fVU5TUEVDSUZJRUQQABIZChVSRUFTT05fTUFMRk9STUVEX0JPRFkQARIYChRSRUFTT05fSU5WQUxJRF9GSUVMRBACEiEKHVJFQVNPTl9VTlNVUFBPUlRFRF9NRURJQV9UWVBFEAMSGQoVUkVBU09OX0JPRFlfVE9PX0xBUkdFEAQSGAoUUkVBU09OX0lOVkFMSURfVkFMVUUQBSI0Cg5GaWVsZFZpb2xhdGlvbhINCgVmaWVsZBgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCWIGcHJvdG8z", [file_google_protobuf_struct]);
+  fileDesc("ChRmbG9lL3YxL2NvbW1vbi5wcm90bxIHZmxvZS52MSI+CgxBY3Rpb25SZXN1bHQSDgoGYWN0aW9uGAEgASgJEg4KBnJlc3VsdBgCIAEoCRIOCgZzdGF0dXMYAyABKAkiMQoLVG9rZW5Db3VudHMSDgoGcHJvbXB0GAEgASgDEhIKCmNvbXBsZXRpb24YAiABKAMi9wEKC01vZGVsQ29uZmlnEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmlkZXIYAyABKAkSEAoIYmFzZV91cmwYBCABKAkSEwoLYXBpX2tleV9lbnYYBSABKAkSFgoOdmlzaW9uX2VuYWJsZWQYBiABKAgSGQoRbWF4X291dHB1dF90b2tlbnMYByABKAUSIQoZbWF4X2NvbnRleHRfd2luZG93X3Rva2VucxgIIAEoBRITCgt0ZW1wZXJhdHVyZRgJIAEoARIZChFyZWFzb25pbmdfZW5hYmxlZBgKIAEoCBIPCgdvZmZsaW5lGAsgASgIIvIBCgtDaGF0TWVzc2FnZRIKCgJpZBgBIAEoCRIMCgRyb2xlGAIgASgJEg8KB2NvbnRlbnQYAyABKAkSEQoJdGltZXN0YW1wGAQgASgJEhAKCGFnZW50X2lkGAUgASgJEg8KB2NoYW5uZWwYBiABKAkSFAoMbWVzc2FnZV90eXBlGAcgASgJEisKCnRvb2xfY2FsbHMYCCADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhQKDHRvb2xfY2FsbF9pZBgJIAEoCRIpCghtZXRhZGF0YRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QinwIKDFJlcXVlc3RFcnJvchIsCgZyZWFzb24YASABKA4yHC5mbG9lLnYxLlJlcXVlc3RFcnJvci5SZWFzb24SMQoQZmllbGRfdmlvbGF0aW9ucxgCIAMoCzIXLmZsb2UudjEuRmllbGRWaW9sYXRpb24irQEKBlJlYXNvbhIWChJSRUFTT05fVU5TUEVDSUZJRUQQABIZChVSRUFTT05fTUFMRk9STUVEX0JPRFkQARIYChRSRUFTT05fSU5WQUxJRF9GSUVMRBACEiEKHVJFQVNPTl9VTlNVUFBPUlRFRF9NRURJQV9UWVBFEAMSGQoVUkVBU09OX0JPRFlfVE9PX0xBUkdFEAQSGAoUUkVBU09OX0lOVkFMSURfVkFMVUUQBSLOAQoORmllbGRWaW9sYXRpb24SDQoFZmllbGQYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSEAoIbG9jYXRpb24YAyABKAkSKgoEa2luZBgEIAEoDjIcLmZsb2UudjEuRmllbGRWaW9sYXRpb24uS2luZBIVCg1leHBlY3RlZF90eXBlGAUgASgJIkMKBEtpbmQSFAoQS0lORF9VTlNQRUNJRklFRBAAEhAKDEtJTkRfTUlTU0lORxABEhMKD0tJTkRfV1JPTkdfVFlQRRACYgZwcm90bzM", [file_google_protobuf_struct]);
 
 /**
  * The outcome of one tool call (an "action") inside an agent run, in the
@@ -361,6 +361,28 @@ export type FieldViolation = Message<"floe.v1.FieldViolation"> & {
    * @generated from field: string description = 2;
    */
   description: string;
+
+  /**
+   * Where the field was sent: `body` (also when empty), `query` or `path`.
+   *
+   * @generated from field: string location = 3;
+   */
+  location: string;
+
+  /**
+   * How the field is wrong.
+   *
+   * @generated from field: floe.v1.FieldViolation.Kind kind = 4;
+   */
+  kind: FieldViolation_Kind;
+
+  /**
+   * For KIND_WRONG_TYPE: the JSON type expected: `string`, `integer`,
+   * `number`, `boolean`, `object` or `array`.
+   *
+   * @generated from field: string expected_type = 5;
+   */
+  expectedType: string;
 };
 
 /**
@@ -369,4 +391,38 @@ export type FieldViolation = Message<"floe.v1.FieldViolation"> & {
  */
 export const FieldViolationSchema: GenMessage<FieldViolation> = /*@__PURE__*/
   messageDesc(file_floe_v1_common, 5);
+
+/**
+ * How the field is wrong.
+ *
+ * @generated from enum floe.v1.FieldViolation.Kind
+ */
+export enum FieldViolation_Kind {
+  /**
+   * Its value is not accepted (the description says why).
+   *
+   * @generated from enum value: KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * It is missing or empty.
+   *
+   * @generated from enum value: KIND_MISSING = 1;
+   */
+  MISSING = 1,
+
+  /**
+   * It has the wrong JSON type; `expected_type` names the right one.
+   *
+   * @generated from enum value: KIND_WRONG_TYPE = 2;
+   */
+  WRONG_TYPE = 2,
+}
+
+/**
+ * Describes the enum floe.v1.FieldViolation.Kind.
+ */
+export const FieldViolation_KindSchema: GenEnum<FieldViolation_Kind> = /*@__PURE__*/
+  enumDesc(file_floe_v1_common, 5, 0);
 

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/model.proto.
  */
 export const file_floe_v1_model: GenFile = /*@__PURE__*/
-  fileDesc("ChNmbG9lL3YxL21vZGVsLnByb3RvEgdmbG9lLnYxIlcKCk1vZGVsRW50cnkSJAoGY29uZmlnGAEgASgLMhQuZmxvZS52MS5Nb2RlbENvbmZpZxIPCgdjdXJyZW50GAIgASgIEhIKCmlzX2RlZmF1bHQYAyABKAgiEwoRTGlzdE1vZGVsc1JlcXVlc3QiOQoSTGlzdE1vZGVsc1Jlc3BvbnNlEiMKBm1vZGVscxgBIAMoCzITLmZsb2UudjEuTW9kZWxFbnRyeSIkChBMb2FkTW9kZWxSZXF1ZXN0EhAKCG1vZGVsX2lkGAEgASgJIl0KEUxvYWRNb2RlbFJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIQCghtb2RlbF9pZBgCIAEoCRIVCg1jdXJyZW50X21vZGVsGAMgASgJEg8KB21lc3NhZ2UYBCABKAkiGAoWR2V0Q3VycmVudE1vZGVsUmVxdWVzdCLwAQoXR2V0Q3VycmVudE1vZGVsUmVzcG9uc2USDQoFbW9kZWwYASABKAkSEAoIcHJvdmlkZXIYAiABKAkSGQoRY2xpZW50X3ByZWZlcmVuY2UYAyABKAkSGQoRbWF4X291dHB1dF90b2tlbnMYBCABKAUSEwoLdGVtcGVyYXR1cmUYBSABKAESGQoRc3RyZWFtaW5nX2VuYWJsZWQYBiABKAgSFgoOdmlzaW9uX2VuYWJsZWQYByABKAgSCgoCaWQYCCABKAkSGQoRcmVhc29uaW5nX2VuYWJsZWQYCSABKAgSDwoHb2ZmbGluZRgKIAEoCCIyCgxNb2RlbFByaWNpbmcSDgoGcHJvbXB0GAEgASgJEhIKCmNvbXBsZXRpb24YAiABKAkimAEKD0Rpc2NvdmVyZWRNb2RlbBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHByb3ZpZGVyGAMgASgJEhYKDmNvbnRleHRfbGVuZ3RoGAQgASgFEhkKEW1heF9vdXRwdXRfdG9rZW5zGAUgASgFEiYKB3ByaWNpbmcYBiABKAsyFS5mbG9lLnYxLk1vZGVsUHJpY2luZyIXChVEaXNjb3Zlck1vZGVsc1JlcXVlc3QiQgoWRGlzY292ZXJNb2RlbHNSZXNwb25zZRIoCgZtb2RlbHMYASADKAsyGC5mbG9lLnYxLkRpc2NvdmVyZWRNb2RlbDLCAgoMTW9kZWxTZXJ2aWNlEkUKCkxpc3RNb2RlbHMSGi5mbG9lLnYxLkxpc3RNb2RlbHNSZXF1ZXN0GhsuZmxvZS52MS5MaXN0TW9kZWxzUmVzcG9uc2USQgoJTG9hZE1vZGVsEhkuZmxvZS52MS5Mb2FkTW9kZWxSZXF1ZXN0GhouZmxvZS52MS5Mb2FkTW9kZWxSZXNwb25zZRJUCg9HZXRDdXJyZW50TW9kZWwSHy5mbG9lLnYxLkdldEN1cnJlbnRNb2RlbFJlcXVlc3QaIC5mbG9lLnYxLkdldEN1cnJlbnRNb2RlbFJlc3BvbnNlElEKDkRpc2NvdmVyTW9kZWxzEh4uZmxvZS52MS5EaXNjb3Zlck1vZGVsc1JlcXVlc3QaHy5mbG9lLnYxLkRpc2NvdmVyTW9kZWxzUmVzcG9uc2ViBnByb3RvMw", [file_floe_v1_common]);
+  fileDesc("ChNmbG9lL3YxL21vZGVsLnByb3RvEgdmbG9lLnYxIlcKCk1vZGVsRW50cnkSJAoGY29uZmlnGAEgASgLMhQuZmxvZS52MS5Nb2RlbENvbmZpZxIPCgdjdXJyZW50GAIgASgIEhIKCmlzX2RlZmF1bHQYAyABKAgiEwoRTGlzdE1vZGVsc1JlcXVlc3QiOQoSTGlzdE1vZGVsc1Jlc3BvbnNlEiMKBm1vZGVscxgBIAMoCzITLmZsb2UudjEuTW9kZWxFbnRyeSI2ChBMb2FkTW9kZWxSZXF1ZXN0EhAKCG1vZGVsX2lkGAEgASgJEhAKCGFnZW50X2lkGAIgASgJIl0KEUxvYWRNb2RlbFJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIQCghtb2RlbF9pZBgCIAEoCRIVCg1jdXJyZW50X21vZGVsGAMgASgJEg8KB21lc3NhZ2UYBCABKAkiGAoWR2V0Q3VycmVudE1vZGVsUmVxdWVzdCLwAQoXR2V0Q3VycmVudE1vZGVsUmVzcG9uc2USDQoFbW9kZWwYASABKAkSEAoIcHJvdmlkZXIYAiABKAkSGQoRY2xpZW50X3ByZWZlcmVuY2UYAyABKAkSGQoRbWF4X291dHB1dF90b2tlbnMYBCABKAUSEwoLdGVtcGVyYXR1cmUYBSABKAESGQoRc3RyZWFtaW5nX2VuYWJsZWQYBiABKAgSFgoOdmlzaW9uX2VuYWJsZWQYByABKAgSCgoCaWQYCCABKAkSGQoRcmVhc29uaW5nX2VuYWJsZWQYCSABKAgSDwoHb2ZmbGluZRgKIAEoCCIyCgxNb2RlbFByaWNpbmcSDgoGcHJvbXB0GAEgASgJEhIKCmNvbXBsZXRpb24YAiABKAkimAEKD0Rpc2NvdmVyZWRNb2RlbBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCHByb3ZpZGVyGAMgASgJEhYKDmNvbnRleHRfbGVuZ3RoGAQgASgFEhkKEW1heF9vdXRwdXRfdG9rZW5zGAUgASgFEiYKB3ByaWNpbmcYBiABKAsyFS5mbG9lLnYxLk1vZGVsUHJpY2luZyIXChVEaXNjb3Zlck1vZGVsc1JlcXVlc3QiQgoWRGlzY292ZXJNb2RlbHNSZXNwb25zZRIoCgZtb2RlbHMYASADKAsyGC5mbG9lLnYxLkRpc2NvdmVyZWRNb2RlbDLCAgoMTW9kZWxTZXJ2aWNlEkUKCkxpc3RNb2RlbHMSGi5mbG9lLnYxLkxpc3RNb2RlbHNSZXF1ZXN0GhsuZmxvZS52MS5MaXN0TW9kZWxzUmVzcG9uc2USQgoJTG9hZE1vZGVsEhkuZmxvZS52MS5Mb2FkTW9kZWxSZXF1ZXN0GhouZmxvZS52MS5Mb2FkTW9kZWxSZXNwb25zZRJUCg9HZXRDdXJyZW50TW9kZWwSHy5mbG9lLnYxLkdldEN1cnJlbnRNb2RlbFJlcXVlc3QaIC5mbG9lLnYxLkdldEN1cnJlbnRNb2RlbFJlc3BvbnNlElEKDkRpc2NvdmVyTW9kZWxzEh4uZmxvZS52MS5EaXNjb3Zlck1vZGVsc1JlcXVlc3QaHy5mbG9lLnYxLkRpc2NvdmVyTW9kZWxzUmVzcG9uc2ViBnByb3RvMw", [file_floe_v1_common]);
 
 /**
  * A configured model with its selection state.
@@ -97,6 +97,14 @@ export type LoadModelRequest = Message<"floe.v1.LoadModelRequest"> & {
    * @generated from field: string model_id = 1;
    */
   modelId: string;
+
+  /**
+   * The agent whose model to set. Empty switches the current model of the
+   * whole server, which is stored and restored at the next start.
+   *
+   * @generated from field: string agent_id = 2;
+   */
+  agentId: string;
 };
 
 /**
@@ -385,7 +393,8 @@ export const ModelService: GenService<{
     output: typeof ListModelsResponseSchema;
   },
   /**
-   * Switches the current model at runtime.
+   * Switches the current model at runtime (stored, so it survives a
+   * restart), or the model of one agent. NotFound names the configured ids.
    *
    * @generated from rpc floe.v1.ModelService.LoadModel
    */
@@ -405,7 +414,9 @@ export const ModelService: GenService<{
     output: typeof GetCurrentModelResponseSchema;
   },
   /**
-   * Discovers models from the OpenRouter catalogue (needs OPENROUTER_API_KEY).
+   * Discovers models from the OpenRouter catalogue (needs OPENROUTER_API_KEY;
+   * FailedPrecondition without it). Answers are cached for
+   * `model_discovery_ttl_seconds`; an upstream failure is Unavailable.
    *
    * @generated from rpc floe.v1.ModelService.DiscoverModels
    */

@@ -1,7 +1,11 @@
 import { RequestError_Reason } from "../../services/request-errors.js";
-import { type ErrorTable, LEGACY_CODES } from "../error-table.js";
+import { type ErrorTable, LEGACY_CODES, statusFor } from "../error-table.js";
+import { validationDetail } from "./validation-detail.js";
 
-/** Penguin answers as FastAPI does: `{"detail": "..."}`, and 422 for a body that fails validation. */
+/**
+ * Penguin answers as FastAPI does: `{"detail": "..."}` with the status, and
+ * for a request that fails validation (422) `{"detail": [{loc, msg, type}]}`.
+ */
 export const PENGUIN_ERRORS: ErrorTable = {
   codes: LEGACY_CODES,
   reasons: {
@@ -11,5 +15,5 @@ export const PENGUIN_ERRORS: ErrorTable = {
     [RequestError_Reason.UNSUPPORTED_MEDIA_TYPE]: 415,
     [RequestError_Reason.BODY_TOO_LARGE]: 413,
   },
-  body: (err) => ({ detail: err.rawMessage }),
+  body: (err) => ({ detail: statusFor(PENGUIN_ERRORS, err) === 422 ? validationDetail(err) : err.rawMessage }),
 };

@@ -20,9 +20,10 @@ import { registerPenguinSecurityRoutes } from "./security-routes.js";
 import { registerPenguinSystemRoutes } from "./system-routes.js";
 import { registerPenguinTaskRoutes } from "./task-routes.js";
 
+/** A conversation with the aliases Penguin's clients read: `title` for its name, `session_id` for its id. */
 const conversationJson = (c: Parameters<typeof toDocJson>[1]) => {
   const doc = toDocJson(ConversationSchema, c);
-  return { ...doc, conversation_id: doc.id };
+  return { ...doc, conversation_id: doc.id, session_id: doc.id, title: doc.name };
 };
 
 /** Penguin's `/api/v1` REST routes for the capabilities Floe has. */

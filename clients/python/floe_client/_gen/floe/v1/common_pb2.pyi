@@ -42,12 +42,23 @@ class ChatMessage(_message.Message):
     def __init__(self, id: _Optional[str] = ..., role: _Optional[str] = ..., content: _Optional[str] = ..., timestamp: _Optional[str] = ..., agent_id: _Optional[str] = ..., channel: _Optional[str] = ..., message_type: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ..., tool_call_id: _Optional[str] = ..., metadata: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class FieldViolation(_message.Message):
-    __slots__ = ["description", "field"]
+    __slots__ = ["description", "expected_type", "field", "kind", "location"]
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = []
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    EXPECTED_TYPE_FIELD_NUMBER: _ClassVar[int]
     FIELD_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    KIND_MISSING: FieldViolation.Kind
+    KIND_UNSPECIFIED: FieldViolation.Kind
+    KIND_WRONG_TYPE: FieldViolation.Kind
+    LOCATION_FIELD_NUMBER: _ClassVar[int]
     description: str
+    expected_type: str
     field: str
-    def __init__(self, field: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
+    kind: FieldViolation.Kind
+    location: str
+    def __init__(self, field: _Optional[str] = ..., description: _Optional[str] = ..., location: _Optional[str] = ..., kind: _Optional[_Union[FieldViolation.Kind, str]] = ..., expected_type: _Optional[str] = ...) -> None: ...
 
 class ModelConfig(_message.Message):
     __slots__ = ["api_key_env", "base_url", "id", "max_context_window_tokens", "max_output_tokens", "name", "offline", "provider", "reasoning_enabled", "temperature", "vision_enabled"]

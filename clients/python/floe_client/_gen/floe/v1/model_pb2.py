@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from floe.v1 import common_pb2 as floe_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13\x66loe/v1/model.proto\x12\x07\x66loe.v1\x1a\x14\x66loe/v1/common.proto\"s\n\nModelEntry\x12,\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x14.floe.v1.ModelConfigR\x06\x63onfig\x12\x18\n\x07\x63urrent\x18\x02 \x01(\x08R\x07\x63urrent\x12\x1d\n\nis_default\x18\x03 \x01(\x08R\tisDefault\"\x13\n\x11ListModelsRequest\"A\n\x12ListModelsResponse\x12+\n\x06models\x18\x01 \x03(\x0b\x32\x13.floe.v1.ModelEntryR\x06models\"-\n\x10LoadModelRequest\x12\x19\n\x08model_id\x18\x01 \x01(\tR\x07modelId\"\x85\x01\n\x11LoadModelResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12\x19\n\x08model_id\x18\x02 \x01(\tR\x07modelId\x12#\n\rcurrent_model\x18\x03 \x01(\tR\x0c\x63urrentModel\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\"\x18\n\x16GetCurrentModelRequest\"\xf1\x02\n\x17GetCurrentModelResponse\x12\x14\n\x05model\x18\x01 \x01(\tR\x05model\x12\x1a\n\x08provider\x18\x02 \x01(\tR\x08provider\x12+\n\x11\x63lient_preference\x18\x03 \x01(\tR\x10\x63lientPreference\x12*\n\x11max_output_tokens\x18\x04 \x01(\x05R\x0fmaxOutputTokens\x12 \n\x0btemperature\x18\x05 \x01(\x01R\x0btemperature\x12+\n\x11streaming_enabled\x18\x06 \x01(\x08R\x10streamingEnabled\x12%\n\x0evision_enabled\x18\x07 \x01(\x08R\rvisionEnabled\x12\x0e\n\x02id\x18\x08 \x01(\tR\x02id\x12+\n\x11reasoning_enabled\x18\t \x01(\x08R\x10reasoningEnabled\x12\x18\n\x07offline\x18\n \x01(\x08R\x07offline\"F\n\x0cModelPricing\x12\x16\n\x06prompt\x18\x01 \x01(\tR\x06prompt\x12\x1e\n\ncompletion\x18\x02 \x01(\tR\ncompletion\"\xd5\x01\n\x0f\x44iscoveredModel\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12\x1a\n\x08provider\x18\x03 \x01(\tR\x08provider\x12%\n\x0e\x63ontext_length\x18\x04 \x01(\x05R\rcontextLength\x12*\n\x11max_output_tokens\x18\x05 \x01(\x05R\x0fmaxOutputTokens\x12/\n\x07pricing\x18\x06 \x01(\x0b\x32\x15.floe.v1.ModelPricingR\x07pricing\"\x17\n\x15\x44iscoverModelsRequest\"J\n\x16\x44iscoverModelsResponse\x12\x30\n\x06models\x18\x01 \x03(\x0b\x32\x18.floe.v1.DiscoveredModelR\x06models2\xc2\x02\n\x0cModelService\x12\x45\n\nListModels\x12\x1a.floe.v1.ListModelsRequest\x1a\x1b.floe.v1.ListModelsResponse\x12\x42\n\tLoadModel\x12\x19.floe.v1.LoadModelRequest\x1a\x1a.floe.v1.LoadModelResponse\x12T\n\x0fGetCurrentModel\x12\x1f.floe.v1.GetCurrentModelRequest\x1a .floe.v1.GetCurrentModelResponse\x12Q\n\x0e\x44iscoverModels\x12\x1e.floe.v1.DiscoverModelsRequest\x1a\x1f.floe.v1.DiscoverModelsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x13\x66loe/v1/model.proto\x12\x07\x66loe.v1\x1a\x14\x66loe/v1/common.proto\"s\n\nModelEntry\x12,\n\x06\x63onfig\x18\x01 \x01(\x0b\x32\x14.floe.v1.ModelConfigR\x06\x63onfig\x12\x18\n\x07\x63urrent\x18\x02 \x01(\x08R\x07\x63urrent\x12\x1d\n\nis_default\x18\x03 \x01(\x08R\tisDefault\"\x13\n\x11ListModelsRequest\"A\n\x12ListModelsResponse\x12+\n\x06models\x18\x01 \x03(\x0b\x32\x13.floe.v1.ModelEntryR\x06models\"H\n\x10LoadModelRequest\x12\x19\n\x08model_id\x18\x01 \x01(\tR\x07modelId\x12\x19\n\x08\x61gent_id\x18\x02 \x01(\tR\x07\x61gentId\"\x85\x01\n\x11LoadModelResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12\x19\n\x08model_id\x18\x02 \x01(\tR\x07modelId\x12#\n\rcurrent_model\x18\x03 \x01(\tR\x0c\x63urrentModel\x12\x18\n\x07message\x18\x04 \x01(\tR\x07message\"\x18\n\x16GetCurrentModelRequest\"\xf1\x02\n\x17GetCurrentModelResponse\x12\x14\n\x05model\x18\x01 \x01(\tR\x05model\x12\x1a\n\x08provider\x18\x02 \x01(\tR\x08provider\x12+\n\x11\x63lient_preference\x18\x03 \x01(\tR\x10\x63lientPreference\x12*\n\x11max_output_tokens\x18\x04 \x01(\x05R\x0fmaxOutputTokens\x12 \n\x0btemperature\x18\x05 \x01(\x01R\x0btemperature\x12+\n\x11streaming_enabled\x18\x06 \x01(\x08R\x10streamingEnabled\x12%\n\x0evision_enabled\x18\x07 \x01(\x08R\rvisionEnabled\x12\x0e\n\x02id\x18\x08 \x01(\tR\x02id\x12+\n\x11reasoning_enabled\x18\t \x01(\x08R\x10reasoningEnabled\x12\x18\n\x07offline\x18\n \x01(\x08R\x07offline\"F\n\x0cModelPricing\x12\x16\n\x06prompt\x18\x01 \x01(\tR\x06prompt\x12\x1e\n\ncompletion\x18\x02 \x01(\tR\ncompletion\"\xd5\x01\n\x0f\x44iscoveredModel\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12\x1a\n\x08provider\x18\x03 \x01(\tR\x08provider\x12%\n\x0e\x63ontext_length\x18\x04 \x01(\x05R\rcontextLength\x12*\n\x11max_output_tokens\x18\x05 \x01(\x05R\x0fmaxOutputTokens\x12/\n\x07pricing\x18\x06 \x01(\x0b\x32\x15.floe.v1.ModelPricingR\x07pricing\"\x17\n\x15\x44iscoverModelsRequest\"J\n\x16\x44iscoverModelsResponse\x12\x30\n\x06models\x18\x01 \x03(\x0b\x32\x18.floe.v1.DiscoveredModelR\x06models2\xc2\x02\n\x0cModelService\x12\x45\n\nListModels\x12\x1a.floe.v1.ListModelsRequest\x1a\x1b.floe.v1.ListModelsResponse\x12\x42\n\tLoadModel\x12\x19.floe.v1.LoadModelRequest\x1a\x1a.floe.v1.LoadModelResponse\x12T\n\x0fGetCurrentModel\x12\x1f.floe.v1.GetCurrentModelRequest\x1a .floe.v1.GetCurrentModelResponse\x12Q\n\x0e\x44iscoverModels\x12\x1e.floe.v1.DiscoverModelsRequest\x1a\x1f.floe.v1.DiscoverModelsResponseb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'floe.v1.model_pb2', globals())
@@ -28,21 +28,21 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _LISTMODELSRESPONSE._serialized_start=192
   _LISTMODELSRESPONSE._serialized_end=257
   _LOADMODELREQUEST._serialized_start=259
-  _LOADMODELREQUEST._serialized_end=304
-  _LOADMODELRESPONSE._serialized_start=307
-  _LOADMODELRESPONSE._serialized_end=440
-  _GETCURRENTMODELREQUEST._serialized_start=442
-  _GETCURRENTMODELREQUEST._serialized_end=466
-  _GETCURRENTMODELRESPONSE._serialized_start=469
-  _GETCURRENTMODELRESPONSE._serialized_end=838
-  _MODELPRICING._serialized_start=840
-  _MODELPRICING._serialized_end=910
-  _DISCOVEREDMODEL._serialized_start=913
-  _DISCOVEREDMODEL._serialized_end=1126
-  _DISCOVERMODELSREQUEST._serialized_start=1128
-  _DISCOVERMODELSREQUEST._serialized_end=1151
-  _DISCOVERMODELSRESPONSE._serialized_start=1153
-  _DISCOVERMODELSRESPONSE._serialized_end=1227
-  _MODELSERVICE._serialized_start=1230
-  _MODELSERVICE._serialized_end=1552
+  _LOADMODELREQUEST._serialized_end=331
+  _LOADMODELRESPONSE._serialized_start=334
+  _LOADMODELRESPONSE._serialized_end=467
+  _GETCURRENTMODELREQUEST._serialized_start=469
+  _GETCURRENTMODELREQUEST._serialized_end=493
+  _GETCURRENTMODELRESPONSE._serialized_start=496
+  _GETCURRENTMODELRESPONSE._serialized_end=865
+  _MODELPRICING._serialized_start=867
+  _MODELPRICING._serialized_end=937
+  _DISCOVEREDMODEL._serialized_start=940
+  _DISCOVEREDMODEL._serialized_end=1153
+  _DISCOVERMODELSREQUEST._serialized_start=1155
+  _DISCOVERMODELSREQUEST._serialized_end=1178
+  _DISCOVERMODELSRESPONSE._serialized_start=1180
+  _DISCOVERMODELSRESPONSE._serialized_end=1254
+  _MODELSERVICE._serialized_start=1257
+  _MODELSERVICE._serialized_end=1579
 # @@protoc_insertion_point(module_scope)

@@ -51,7 +51,8 @@ class ModelServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def LoadModel(self, request, context):
-        """Switches the current model at runtime.
+        """Switches the current model at runtime (stored, so it survives a
+        restart), or the model of one agent. NotFound names the configured ids.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -65,7 +66,9 @@ class ModelServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def DiscoverModels(self, request, context):
-        """Discovers models from the OpenRouter catalogue (needs OPENROUTER_API_KEY).
+        """Discovers models from the OpenRouter catalogue (needs OPENROUTER_API_KEY;
+        FailedPrecondition without it). Answers are cached for
+        `model_discovery_ttl_seconds`; an upstream failure is Unavailable.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -77,16 +77,18 @@ class GetCapabilitiesRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetCapabilitiesResponse(_message.Message):
-    __slots__ = ["api_version", "capabilities", "current_model", "penguin_version"]
+    __slots__ = ["api_version", "capabilities", "current_model", "penguin_version", "vision_enabled"]
     API_VERSION_FIELD_NUMBER: _ClassVar[int]
     CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
     CURRENT_MODEL_FIELD_NUMBER: _ClassVar[int]
     PENGUIN_VERSION_FIELD_NUMBER: _ClassVar[int]
+    VISION_ENABLED_FIELD_NUMBER: _ClassVar[int]
     api_version: str
     capabilities: Capabilities
     current_model: CapabilityModel
     penguin_version: str
-    def __init__(self, capabilities: _Optional[_Union[Capabilities, _Mapping]] = ..., current_model: _Optional[_Union[CapabilityModel, _Mapping]] = ..., api_version: _Optional[str] = ..., penguin_version: _Optional[str] = ...) -> None: ...
+    vision_enabled: bool
+    def __init__(self, capabilities: _Optional[_Union[Capabilities, _Mapping]] = ..., current_model: _Optional[_Union[CapabilityModel, _Mapping]] = ..., api_version: _Optional[str] = ..., penguin_version: _Optional[str] = ..., vision_enabled: bool = ...) -> None: ...
 
 class GetInfoRequest(_message.Message):
     __slots__ = []
