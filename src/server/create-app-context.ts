@@ -50,14 +50,12 @@ export function createAppContext(
   const usage = new UsageRepository(db);
   const runRecords = new RunRepository(db);
   const events = new EventLog(db, log, { flushIntervalMs: 20, maxBatch: 500, retention: config.eventRetention });
-  const models = new ModelRegistry(config.models, config.defaultModel, new SettingsRepository(db));
   const runtime = new RuntimeConfig({
     projectRoot: config.projectRoot,
     workspaceRoot: config.workspace,
     executionMode: config.executionMode,
   });
-  const providers = providerSettings(config);
-  const catalogue = new ModelCatalogue(providers, config.modelDiscoveryTtlSeconds * 1000, now);
+  const { models, providers, catalogue } = createModels(config, db, now);
   const openai = new OpenAIProvider(providers, env);
   const offline = new OfflineProvider();
   const agents = new AgentRegistry(new AgentRepository(db), conversations);
@@ -117,6 +115,14 @@ export function createAppContext(
     startedAt: Date.now(),
     agentId: config.agentId || `floe@${hostname()}`,
   };
+}
+
+/** The configured models (with the stored current choice) and the discovery catalogue. */
+function createModels(config: FloeConfig, db: OpenDatabase["db"], now: () => number) {
+  const models = new ModelRegistry(config.models, config.defaultModel, new SettingsRepository(db));
+  const providers = providerSettings(config);
+  const catalogue = new ModelCatalogue(providers, config.modelDiscoveryTtlSeconds * 1000, now);
+  return { models, providers, catalogue };
 }
 
 /** Projects and the task runner; tasks run through the chat run starter like every other run. */
