@@ -52,7 +52,7 @@ describe("projects: POST /api/v1/projects/create, GET /api/v1/projects[/{id}] an
     c = await createChatEnv();
     expect(await call("POST", "/api/v1/projects/create", { description: "no name" })).toEqual({
       status: 422,
-      body: { detail: "name is required: name the project" },
+      body: { detail: [{ loc: ["body", "name"], msg: "field required", type: "value_error.missing" }] },
     });
     expect((await call("POST", "/api/v1/projects/create", { name: 7 })).status).toBe(422);
     const missing = await call("GET", "/api/v1/projects/nope");

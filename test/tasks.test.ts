@@ -157,7 +157,10 @@ describe("tasks: background, sync, cancel and time limit", () => {
   it("refuses bad input with the Penguin statuses and Connect codes", async () => {
     c = await createChatEnv();
     const blank = await call("POST", "/api/v1/tasks/execute", { name: "  ", description: "x" });
-    expect(blank).toEqual({ status: 422, body: { detail: "name is required: name the task" } });
+    expect(blank).toEqual({
+      status: 422,
+      body: { detail: [{ loc: ["body", "name"], msg: "field required", type: "value_error.missing" }] },
+    });
     const negative = await call("POST", "/api/v1/tasks/execute", { name: "t", time_limit: -5 });
     expect(negative.status).toBe(400);
     expect(negative.body!.detail).toMatch(/^time_limit must be between 0 \(no limit\) and 86400 seconds, got -5/);
