@@ -100,9 +100,9 @@ describe("bad input gets a clear error and the server stays up", () => {
     env = await createTestEnv();
     const server = await env.start();
     const served = fastPathProbe(server);
-    const res = await connectJson(server.url, "floe.v1.CheckpointService/GetCheckpointStats", {});
+    const res = await connectJson(server.url, "floe.v1.ProjectService/CreateProject", { name: "p" });
     expect(res.status).toBe(501);
-    expect(res.body.message).toContain("checkpoints capability");
+    expect(res.body.message).toContain("projects and tasks capability");
     expect(served(), "which path answered").toEqual({ ...NONE, unary: 1 });
     await stillServes(server.url);
   });

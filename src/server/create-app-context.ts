@@ -1,6 +1,8 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { AgentRegistry } from "../agent/agent-registry.js";
+import type { CheckpointDeps } from "../agent/checkpoints/checkpoint-deps.js";
+import { Checkpoints } from "../agent/checkpoints/checkpoints.js";
 import type { ModelProvider } from "../agent/model-provider.js";
 import { ModelRegistry } from "../agent/model-registry.js";
 import { OfflineProvider } from "../agent/offline-provider.js";
@@ -23,6 +25,9 @@ import { AgentWork } from "../services/agent-work.js";
 import { ChatRunStarter } from "../services/chat-run-starter.js";
 import { bridgeRunsToFeed } from "../services/feed-bridge.js";
 import { AgentRepository } from "../store/agent-repository.js";
+import { BlobRepository } from "../store/blob-repository.js";
+import { CheckpointRepository } from "../store/checkpoint-repository.js";
+import { MessageArchive } from "../store/message-archive.js";
 import { BusRepository } from "../store/bus-repository.js";
 import { ConversationRepository } from "../store/conversation-repository.js";
 import type { OpenDatabase } from "../store/database.js";
@@ -38,6 +43,7 @@ export function createAppContext(
   log: Logger,
   env: NodeJS.ProcessEnv,
   customGate?: PermissionGate,
+  clock: () => number = Date.now,
 ): AppContext {
   const { db } = database;
   const conversations = new ConversationRepository(db);
@@ -69,6 +75,8 @@ export function createAppContext(
     logger: log,
     commandEnv: commandEnvironment(env, config.commandEnv),
     sandbox,
+    files: { record: (c): Promise<void> => checkpoints.journal.record(c) }, // bound late: checkpoints need `runs`
+    afterRun: (id): Promise<void> => checkpoints.afterRun(id),
   });
   const runs = new RunRegistry({ executor, starts, runs: runRecords });
   const chat = new ChatRunStarter({
@@ -81,6 +89,7 @@ export function createAppContext(
     profiles: (id) => agents.profile(id),
     approver: approvals.hook,
   });
+  const checkpoints: Checkpoints = createCheckpoints(db, { conversations, events, runs, clock, log }, config);
   const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });
   executor.attachAgentOps(work);
   bridgeRunsToFeed(events, runs, feed, log);
@@ -101,11 +110,22 @@ export function createAppContext(
     runRecords,
     approvals,
     audit,
+    checkpoints,
     commandsReachServer: sandbox.kind === "none" || network || networkAllowedByConfig(config),
     log,
     startedAt: Date.now(),
     agentId: config.agentId || `floe@${hostname()}`,
   };
+}
+
+/** Checkpoints over their repositories. */
+function createCheckpoints(
+  db: OpenDatabase["db"],
+  deps: Pick<CheckpointDeps, "conversations" | "events" | "runs" | "clock" | "log">,
+  config: FloeConfig,
+): Checkpoints {
+  const stores = { repo: new CheckpointRepository(db), blobs: new BlobRepository(db), archive: new MessageArchive(db) };
+  return new Checkpoints({ ...stores, ...deps, settings: config.checkpoints });
 }
 
 /** The permission engine, its audit log and human approvals; a custom gate replaces the engine. */

@@ -51,6 +51,8 @@ export interface StartOptions extends ConfigFlags {
    * False sends every call through connect-fastify: a diagnostic switch.
    */
   fastPath?: boolean;
+  /** Epoch milliseconds for time-based policies (checkpoint retention); tests control it. Default Date.now. */
+  clock?: () => number;
 }
 
 export interface FloeServer {
@@ -85,11 +87,12 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
       "a Postgres connection was closed by the server; the pool reconnects on the next query",
     ),
   );
-  const app = createAppContext(config, database, fastify.log, env, options.permissionGate);
+  const app = createAppContext(config, database, fastify.log, env, options.permissionGate, options.clock);
   await app.agents.load(config.agents);
   await app.feed.load();
   await app.approvals.recover();
   await app.runs.recoverInterrupted();
+  await app.checkpoints.startRetention();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
   const { bindings, health } = createServiceBindings(app);
   const counters = new FastPathCounters();
@@ -112,6 +115,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     close() {
       closing ??= (async () => {
         health.shutdown();
+        app.checkpoints.stop();
         await app.runs.shutdown();
         await fastify.close();
         await app.events.close();

@@ -1,4 +1,5 @@
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { checkpointsMigration } from "./checkpoints-migration.js";
 
 /**
  * Migrations live in code, not files, so a built server carries its own schema
@@ -189,6 +190,8 @@ migrations["0007_audit_approvals"] = {
     await db.schema.createIndex("approvals_status_idx").on("approvals").columns(["status"]).execute();
   },
 };
+
+migrations["0008_checkpoints"] = checkpointsMigration;
 
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,

@@ -11,7 +11,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/common.proto.
  */
 export const file_floe_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChRmbG9lL3YxL2NvbW1vbi5wcm90bxIHZmxvZS52MSI+CgxBY3Rpb25SZXN1bHQSDgoGYWN0aW9uGAEgASgJEg4KBnJlc3VsdBgCIAEoCRIOCgZzdGF0dXMYAyABKAkiMQoLVG9rZW5Db3VudHMSDgoGcHJvbXB0GAEgASgDEhIKCmNvbXBsZXRpb24YAiABKAMi9wEKC01vZGVsQ29uZmlnEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmlkZXIYAyABKAkSEAoIYmFzZV91cmwYBCABKAkSEwoLYXBpX2tleV9lbnYYBSABKAkSFgoOdmlzaW9uX2VuYWJsZWQYBiABKAgSGQoRbWF4X291dHB1dF90b2tlbnMYByABKAUSIQoZbWF4X2NvbnRleHRfd2luZG93X3Rva2VucxgIIAEoBRITCgt0ZW1wZXJhdHVyZRgJIAEoARIZChFyZWFzb25pbmdfZW5hYmxlZBgKIAEoCBIPCgdvZmZsaW5lGAsgASgIIvIBCgtDaGF0TWVzc2FnZRIKCgJpZBgBIAEoCRIMCgRyb2xlGAIgASgJEg8KB2NvbnRlbnQYAyABKAkSEQoJdGltZXN0YW1wGAQgASgJEhAKCGFnZW50X2lkGAUgASgJEg8KB2NoYW5uZWwYBiABKAkSFAoMbWVzc2FnZV90eXBlGAcgASgJEisKCnRvb2xfY2FsbHMYCCADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhQKDHRvb2xfY2FsbF9pZBgJIAEoCRIpCghtZXRhZGF0YRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QinwIKDFJlcXVlc3RFcnJvchIsCgZyZWFzb24YASABKA4yHC5mbG9lLnYxLlJlcXVlc3RFcnJvci5SZWFzb24SMQoQZmllbGRfdmlvbGF0aW9ucxgCIAMoCzIXLmZsb2UudjEuRmllbGRWaW9sYXRpb24irQEKBlJlYXNvbhIWChJSRUFTT05fVU5TUEVDSUZJRUQQABIZChVSRUFTT05fTUFMRk9STUVEX0JPRFkQARIYChRSRUFTT05fSU5WQUxJRF9GSUVMRBACEiEKHVJFQVNPTl9VTlNVUFBPUlRFRF9NRURJQV9UWVBFEAMSGQoVUkVBU09OX0JPRFlfVE9PX0xBUkdFEAQSGAoUUkVBU09OX0lOVkFMSURfVkFMVUUQBSI0Cg5GaWVsZFZpb2xhdGlvbhINCgVmaWVsZBgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCWIGcHJvdG8z", [file_google_protobuf_struct]);
+  fileDesc("ChRmbG9lL3YxL2NvbW1vbi5wcm90bxIHZmxvZS52MSI+CgxBY3Rpb25SZXN1bHQSDgoGYWN0aW9uGAEgASgJEg4KBnJlc3VsdBgCIAEoCRIOCgZzdGF0dXMYAyABKAkiMQoLVG9rZW5Db3VudHMSDgoGcHJvbXB0GAEgASgDEhIKCmNvbXBsZXRpb24YAiABKAMi9wEKC01vZGVsQ29uZmlnEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIcHJvdmlkZXIYAyABKAkSEAoIYmFzZV91cmwYBCABKAkSEwoLYXBpX2tleV9lbnYYBSABKAkSFgoOdmlzaW9uX2VuYWJsZWQYBiABKAgSGQoRbWF4X291dHB1dF90b2tlbnMYByABKAUSIQoZbWF4X2NvbnRleHRfd2luZG93X3Rva2VucxgIIAEoBRITCgt0ZW1wZXJhdHVyZRgJIAEoARIZChFyZWFzb25pbmdfZW5hYmxlZBgKIAEoCBIPCgdvZmZsaW5lGAsgASgIIvIBCgtDaGF0TWVzc2FnZRIKCgJpZBgBIAEoCRIMCgRyb2xlGAIgASgJEg8KB2NvbnRlbnQYAyABKAkSEQoJdGltZXN0YW1wGAQgASgJEhAKCGFnZW50X2lkGAUgASgJEg8KB2NoYW5uZWwYBiABKAkSFAoMbWVzc2FnZV90eXBlGAcgASgJEisKCnRvb2xfY2FsbHMYCCADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhQKDHRvb2xfY2FsbF9pZBgJIAEoCRIpCghtZXRhZGF0YRgKIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QixwIKDFJlcXVlc3RFcnJvchIsCgZyZWFzb24YASABKA4yHC5mbG9lLnYxLlJlcXVlc3RFcnJvci5SZWFzb24SMQoQZmllbGRfdmlvbGF0aW9ucxgCIAMoCzIXLmZsb2UudjEuRmllbGRWaW9sYXRpb24SEQoJY29uZmxpY3RzGAMgAygJIsIBCgZSZWFzb24SFgoSUkVBU09OX1VOU1BFQ0lGSUVEEAASGQoVUkVBU09OX01BTEZPUk1FRF9CT0RZEAESGAoUUkVBU09OX0lOVkFMSURfRklFTEQQAhIhCh1SRUFTT05fVU5TVVBQT1JURURfTUVESUFfVFlQRRADEhkKFVJFQVNPTl9CT0RZX1RPT19MQVJHRRAEEhgKFFJFQVNPTl9JTlZBTElEX1ZBTFVFEAUSEwoPUkVBU09OX0NPTkZMSUNUEAYiNAoORmllbGRWaW9sYXRpb24SDQoFZmllbGQYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAliBnByb3RvMw", [file_google_protobuf_struct]);
 
 /**
  * The outcome of one tool call (an "action") inside an agent run, in the
@@ -274,6 +274,13 @@ export type RequestError = Message<"floe.v1.RequestError"> & {
    * @generated from field: repeated floe.v1.FieldViolation field_violations = 2;
    */
   fieldViolations: FieldViolation[];
+
+  /**
+   * With REASON_CONFLICT: what is in conflict (for example file paths).
+   *
+   * @generated from field: repeated string conflicts = 3;
+   */
+  conflicts: string[];
 };
 
 /**
@@ -332,6 +339,15 @@ export enum RequestError_Reason {
    * @generated from enum value: REASON_INVALID_VALUE = 5;
    */
   INVALID_VALUE = 5,
+
+  /**
+   * The request conflicts with the current state of what it names (with
+   * Aborted); `conflicts` lists what is in the way, for example files
+   * changed outside the agent. The legacy surfaces answer 409.
+   *
+   * @generated from enum value: REASON_CONFLICT = 6;
+   */
+  CONFLICT = 6,
 }
 
 /**
