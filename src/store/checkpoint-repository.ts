@@ -162,9 +162,18 @@ export class CheckpointRepository {
    * Deletes a checkpoint. Its file changes merge into the conversation's
    * next checkpoint (or the pending changes): the next one's `before` is
    * then this one's, so every older checkpoint still restores correctly.
+   * The changes of the conversation's earliest checkpoint are dropped: no
+   * checkpoint before them could need them.
    */
   async delete(cp: CheckpointRow): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      const prev = await trx
+        .selectFrom("checkpoints")
+        .select("id")
+        .where("conversation_id", "=", cp.conversation_id)
+        .where("ordinal", "<", cp.ordinal)
+        .limit(1)
+        .executeTakeFirst();
       const next = await trx
         .selectFrom("checkpoints")
         .select("id")
@@ -174,7 +183,9 @@ export class CheckpointRepository {
         .limit(1)
         .executeTakeFirst();
       const target = next?.id ?? PENDING;
-      const mine = await trx.selectFrom("checkpoint_files").selectAll().where("checkpoint_id", "=", cp.id).execute();
+      const mine = prev
+        ? await trx.selectFrom("checkpoint_files").selectAll().where("checkpoint_id", "=", cp.id).execute()
+        : [];
       for (const f of mine) {
         const merged = await trx
           .updateTable("checkpoint_files")
