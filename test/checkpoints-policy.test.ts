@@ -2,9 +2,11 @@ import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { CheckpointService } from "../gen/floe/v1/checkpoint_pb.js";
+import { ConversationService } from "../gen/floe/v1/conversation_pb.js";
 import { type ChatEnv, createChatEnv } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
 import { restCall, until } from "./support/rest.js";
+import { DIALECTS } from "./support/test-server.js";
 
 const HOUR = 3_600_000;
 
@@ -33,55 +35,58 @@ describe("checkpoint policy: automatic checkpoints, stats, retention and bad inp
     return res.conversationId;
   }
 
-  it("expires automatic checkpoints after retention_hours and any after max_age_days, and collects their blobs", async () => {
-    let now = Date.parse("2025-03-01T12:00:00Z");
-    c = await createChatEnv({ start: { clock: () => now } });
-    const conv = await run("", "v1", [{ name: "write_file", args: { path: "big.txt", content: "version 1\n" } }]);
-    now += HOUR;
-    await run(conv, "v2", [{ name: "write_file", args: { path: "big.txt", content: "version 2\n" } }]);
-    now += HOUR;
-    await rest("POST", "/api/v1/checkpoints/create", { name: "keep me", session_id: conv });
-    const stats = await rest("GET", "/api/v1/checkpoints/stats");
-    expect(stats.body).toEqual({
-      enabled: true,
-      total_checkpoints: 3,
-      auto_checkpoints: 2,
-      manual_checkpoints: 1,
-      branch_checkpoints: 0,
-      rollback_checkpoints: 0,
-      config: { frequency: 1, retention_hours: 24, max_age_days: 30 },
-    });
-    const listed = (await ckpts().listCheckpoints({ conversationId: conv })).checkpoints;
-    expect(listed.map((k) => [k.type, k.createdAt, k.fileCount])).toEqual([
-      ["manual", "2025-03-01T14:00:00.000Z", 0],
-      ["auto", "2025-03-01T13:00:00.000Z", 1],
-      ["auto", "2025-03-01T12:00:00.000Z", 1],
-    ]);
-    expect(await blobCount()).toBe(2);
+  it.each(DIALECTS)(
+    "expires auto checkpoints after retention_hours, any after max_age_days, and their blobs, on %s",
+    async (dialect) => {
+      let now = Date.parse("2025-03-01T12:00:00Z");
+      c = await createChatEnv({ dialect, start: { clock: () => now } });
+      const conv = await run("", "v1", [{ name: "write_file", args: { path: "big.txt", content: "version 1\n" } }]);
+      now += HOUR;
+      await run(conv, "v2", [{ name: "write_file", args: { path: "big.txt", content: "version 2\n" } }]);
+      now += HOUR;
+      await rest("POST", "/api/v1/checkpoints/create", { name: "keep me", session_id: conv });
+      const stats = await rest("GET", "/api/v1/checkpoints/stats");
+      expect(stats.body).toEqual({
+        enabled: true,
+        total_checkpoints: 3,
+        auto_checkpoints: 2,
+        manual_checkpoints: 1,
+        branch_checkpoints: 0,
+        rollback_checkpoints: 0,
+        config: { frequency: 1, retention_hours: 24, max_age_days: 30 },
+      });
+      const listed = (await ckpts().listCheckpoints({ conversationId: conv })).checkpoints;
+      expect(listed.map((k) => [k.type, k.createdAt, k.fileCount])).toEqual([
+        ["manual", "2025-03-01T14:00:00.000Z", 0],
+        ["auto", "2025-03-01T13:00:00.000Z", 1],
+        ["auto", "2025-03-01T12:00:00.000Z", 1],
+      ]);
+      expect(await blobCount()).toBe(2);
 
-    now += 23 * HOUR;
-    const early = await rest("POST", "/api/v1/checkpoints/cleanup");
-    expect(early.body).toMatchObject({ status: "completed", cleaned_count: 1, blobs_removed: 0 });
-    now += 2 * HOUR;
-    const cleaned = await rest("POST", "/api/v1/checkpoints/cleanup");
-    expect(cleaned.status).toBe(200);
-    expect(cleaned.body).toEqual({
-      status: "completed",
-      cleaned_count: 1,
-      message: "Cleaned up 1 old checkpoints",
-      blobs_removed: 2,
-    });
-    expect(await blobCount(), "no checkpoint needs the file snapshots any more").toBe(0);
-    expect((await ckpts().listCheckpoints({})).checkpoints.map((k) => k.name)).toEqual(["keep me"]);
+      now += 23 * HOUR;
+      const early = await rest("POST", "/api/v1/checkpoints/cleanup");
+      expect(early.body).toMatchObject({ status: "completed", cleaned_count: 1, blobs_removed: 0 });
+      now += 2 * HOUR;
+      const cleaned = await rest("POST", "/api/v1/checkpoints/cleanup");
+      expect(cleaned.status).toBe(200);
+      expect(cleaned.body).toEqual({
+        status: "completed",
+        cleaned_count: 1,
+        message: "Cleaned up 1 old checkpoints",
+        blobs_removed: 2,
+      });
+      expect(await blobCount(), "no checkpoint needs the file snapshots any more").toBe(0);
+      expect((await ckpts().listCheckpoints({})).checkpoints.map((k) => k.name)).toEqual(["keep me"]);
 
-    now += 30 * 24 * HOUR;
-    expect((await ckpts().cleanupCheckpoints({})).cleanedCount).toBe(1);
-    expect((await ckpts().getCheckpointStats({})).totalCheckpoints).toBe(0);
-  });
+      now += 30 * 24 * HOUR;
+      expect((await ckpts().cleanupCheckpoints({})).cleanedCount).toBe(1);
+      expect((await ckpts().getCheckpointStats({})).totalCheckpoints).toBe(0);
+    },
+  );
 
-  it("keeps what a checkpoint still needs when an older one expires", async () => {
+  it.each(DIALECTS)("keeps what a checkpoint still needs when an older one expires, on %s", async (dialect) => {
     let now = Date.parse("2025-03-01T00:00:00Z");
-    c = await createChatEnv({ start: { clock: () => now } });
+    c = await createChatEnv({ dialect, start: { clock: () => now } });
     const conv = await run("", "hi");
     const { checkpointId } = await ckpts().createCheckpoint({ name: "base", sessionId: conv });
     now += HOUR;
@@ -92,6 +97,29 @@ describe("checkpoint policy: automatic checkpoints, stats, retention and bad inp
     const r = await ckpts().rollbackCheckpoint({ checkpointId });
     expect(r.changedFiles).toEqual(["f.txt"]);
     expect(r.messageCount).toBe(2);
+  });
+
+  it("removes the checkpoints, archived messages and blobs of a deleted conversation at cleanup", async () => {
+    c = await createChatEnv();
+    const conv = await run("", "one", [{ name: "write_file", args: { path: "x.txt", content: "x\n" } }]);
+    const { checkpointId } = await ckpts().createCheckpoint({ name: "mid", sessionId: conv });
+    await run(conv, "two", [{ name: "write_file", args: { path: "x.txt", content: "y\n" } }]);
+    await ckpts().rollbackCheckpoint({ checkpointId });
+    const db = c.server.app.database.db;
+    const archived = () => db.selectFrom("archived_messages").selectAll().execute();
+    expect((await archived()).length, "the rolled-back messages are archived").toBeGreaterThan(0);
+    const conversations = createClient(
+      ConversationService,
+      createConnectTransport({ baseUrl: c.server.url, httpVersion: "2" }),
+    );
+    await conversations.deleteConversation({ conversationId: conv });
+    const total = (await ckpts().getCheckpointStats({})).totalCheckpoints;
+    expect(total).toBe(4);
+    const r = await ckpts().cleanupCheckpoints({});
+    expect(r.cleanedCount).toBe(total);
+    expect(r.blobsRemoved).toBe(2);
+    expect(await archived()).toEqual([]);
+    expect(await db.selectFrom("checkpoint_files").selectAll().execute()).toEqual([]);
   });
 
   it("takes automatic checkpoints every `frequency` messages and can be switched off", async () => {
