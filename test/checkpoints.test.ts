@@ -201,5 +201,8 @@ describe("checkpoints restore the conversation and the files the agent changed",
     await ckpts().rollbackCheckpoint({ checkpointId: auto!.id });
     expect(await history(conv)).toEqual(["user:first", "assistant:one"]);
     expect(await history(branch)).toHaveLength(4);
+    const unnamed = await ckpts().branchCheckpoint({ checkpointId: auto!.id });
+    expect(unnamed).toMatchObject({ status: "created", name: "Branch of first", sourceCheckpointId: auto!.id });
+    expect(await history(unnamed.branchId)).toEqual(["user:first", "assistant:one"]);
   });
 });

@@ -94,14 +94,10 @@ export class Checkpoints implements CheckpointOps {
     const rows = await this.deps.archive.rowsOf(cp.conversation_id, history);
     const branchId = randomUUID();
     const at = new Date().toISOString();
-    const conv = {
-      id: branchId,
-      name: name || `Branch of ${source.name}`,
-      agent_id: source.agentId,
-      model: source.model,
-    };
+    const label = name || `Branch of ${source.name || cp.name || cp.id}`;
+    const conv = { id: branchId, name: label, agent_id: source.agentId, model: source.model };
     await this.deps.archive.copyInto({ ...conv, created_at: at, updated_at: at }, rows, randomUUID);
-    return { branchId, checkpoint: await this.create(branchId, "branch", name, description) };
+    return { branchId, checkpoint: await this.create(branchId, "branch", label, description) };
   }
 
   /** Where a checkpoint's history is stored now; FailedPrecondition when part of it was collected. */

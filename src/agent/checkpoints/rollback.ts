@@ -46,7 +46,13 @@ export async function rollback(c: CheckpointOps, cp: CheckpointRow, force: boole
   const changedFiles: string[] = [];
   for (const p of plans) {
     if (p.current === p.target) continue;
-    await journal.writeBack(p.root, p.path, p.target);
+    await journal.writeBack(p.root, p.path, p.target).catch((e: unknown) => {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new ConnectError(
+        `could not restore ${shownPath(p.root, p.path)}: ${why}; checkpoint ${safety.id} holds the state before this rollback`,
+        Code.FailedPrecondition,
+      );
+    });
     await journal.recordHashes(conv, p.root, p.path, p.current, p.target);
     changedFiles.push(shownPath(p.root, p.path));
   }
