@@ -18,6 +18,8 @@ export class Checkpoints implements CheckpointOps {
   /** Records the file tools' changes; the run executor passes it to every tool call. */
   readonly journal: FileJournal;
   private timer: NodeJS.Timeout | undefined;
+  /** Conversations being rolled back: one rollback at a time each. */
+  private readonly rollingBack = new Set<string>();
 
   constructor(readonly deps: CheckpointDeps) {
     this.journal = new FileJournal(deps.repo, deps.blobs, () => this.now());
@@ -35,13 +37,20 @@ export class Checkpoints implements CheckpointOps {
     description: string,
   ): Promise<CheckpointRow> {
     const id = conversationId || (await this.latestConversation());
-    const row = await this.deps.repo.take({
-      id: `ckpt_${randomUUID().replaceAll("-", "").slice(0, 16)}`,
-      conversation_id: id,
-      name,
-      description,
-      type,
-      created_at: this.now(),
+    const take = () =>
+      this.deps.repo.take({
+        id: `ckpt_${randomUUID().replaceAll("-", "").slice(0, 16)}`,
+        conversation_id: id,
+        name,
+        description,
+        type,
+        created_at: this.now(),
+      });
+    // Two checkpoints of one conversation at once (a manual one and an automatic one) may pick the same
+    // ordinal on Postgres; its unique index refuses the second, which then takes the next.
+    const row = await take().catch((e: unknown) => {
+      if (/unique|duplicate/i.test(String((e as Error)?.message))) return take();
+      throw e;
     });
     if (!row) throw notFoundConversation(id);
     return row;
@@ -78,7 +87,16 @@ export class Checkpoints implements CheckpointOps {
 
   /** Restores a checkpoint's history and files; see rollback.ts. */
   async rollback(id: string, force: boolean): Promise<RollbackResult> {
-    return rollback(this, await this.get(id), force);
+    const cp = await this.get(id);
+    const conv = cp.conversation_id;
+    if (this.rollingBack.has(conv))
+      throw new ConnectError(`a rollback of conversation ${conv} is in progress; try again`, Code.FailedPrecondition);
+    this.rollingBack.add(conv);
+    try {
+      return await rollback(this, cp, force);
+    } finally {
+      this.rollingBack.delete(conv);
+    }
   }
 
   /** A new conversation holding the checkpoint's history (copies), with a `branch` checkpoint. */
