@@ -157,6 +157,22 @@ describe("checkpoints restore the conversation and the files the agent changed",
     expect([read("a.txt"), read("b.txt")]).toEqual(["agent one\n", "human two\n"]);
   });
 
+  it("keeps checkpoints and file snapshots across a restart, and rolls back after it", async () => {
+    c = await createChatEnv();
+    writeFileSync(file("k.txt"), "k0\n");
+    const conv = await run("", "a", [], "a");
+    const { checkpointId } = await ckpts().createCheckpoint({ name: "k", sessionId: conv });
+    await run(conv, "b", [{ name: "write_file", args: { path: "k.txt", content: "k1\n" } }]);
+    await c.server.close();
+    c.server = await c.env.start({
+      env: { OPENAI_BASE_URL: c.fake.url, OPENAI_API_KEY: "k", FLOE_MODEL: "fake-model" },
+    });
+    const r = await ckpts().rollbackCheckpoint({ checkpointId });
+    expect(r).toMatchObject({ status: "success", changedFiles: ["k.txt"], messageCount: 2 });
+    expect(read("k.txt")).toBe("k0\n");
+    expect(await history(conv)).toEqual(["user:a", "assistant:a"]);
+  });
+
   it("branches an independent conversation from a checkpoint", async () => {
     c = await createChatEnv();
     const conv = await run("", "first", [], "one");
