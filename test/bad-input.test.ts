@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { FLOE_SERVICES } from "../src/services/registry.js";
 import { connectJson, createTestEnv, fastPathProbe, NONE, type TestEnv } from "./support/test-server.js";
 
 const CREATE = "floe.v1.ConversationService/CreateConversation";
@@ -96,14 +97,33 @@ describe("bad input gets a clear error and the server stays up", () => {
     await stillServes(server.url);
   });
 
-  it("answers unimplemented, naming the capability, for RPCs of later capabilities", async () => {
+  it("implements every RPC of the contract: none answers Unimplemented, even to an empty request", async () => {
     env = await createTestEnv();
     const server = await env.start();
-    const served = fastPathProbe(server);
-    const res = await connectJson(server.url, "floe.v1.CheckpointService/GetCheckpointStats", {});
-    expect(res.status).toBe(501);
-    expect(res.body.message).toContain("checkpoints capability");
-    expect(served(), "which path answered").toEqual({ ...NONE, unary: 1 });
+    const unimplemented: string[] = [];
+    for (const service of FLOE_SERVICES) {
+      for (const method of service.methods) {
+        const signal = AbortSignal.timeout(3000);
+        const res = await fetch(`${server.url}/${service.typeName}/${method.name}`, {
+          method: "POST",
+          signal,
+          headers:
+            method.methodKind === "unary"
+              ? { "content-type": "application/json" }
+              : { "content-type": "application/connect+json" },
+          // Streams take one enveloped message: flags 0, a 4-byte length, then "{}".
+          body: method.methodKind === "unary" ? "{}" : Buffer.from([0, 0, 0, 0, 2, 0x7b, 0x7d]),
+        }).catch(() => undefined);
+        // A stream may stay open (heartbeats): its first chunk holds an immediate error.
+        const reader = res?.body?.getReader();
+        const first = reader ? await reader.read().catch(() => undefined) : undefined;
+        await reader?.cancel().catch(() => {});
+        const text = first?.value ? Buffer.from(first.value).toString() : "";
+        if (res?.status === 501 || text.includes('"unimplemented"'))
+          unimplemented.push(`${service.typeName}/${method.name}`);
+      }
+    }
+    expect(unimplemented).toEqual([]);
     await stillServes(server.url);
   });
 

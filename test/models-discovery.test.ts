@@ -57,7 +57,7 @@ describe("model discovery: cached with a time-to-live, clear errors", () => {
     catalogue ??= await startCatalogue();
     env ??= await createTestEnv();
     return env.start({
-      now: () => clock.t,
+      clock: () => clock.t,
       env: { FLOE_OPENROUTER_BASE_URL: catalogue.url, FLOE_MODEL_MAX_RETRIES: "0", ...extraEnv },
     });
   }

@@ -222,10 +222,10 @@ describe("Penguin /api/v1 REST, over the same services", () => {
     expect(info.body).toEqual({
       penguin_version: any(String),
       engine_available: true,
-      checkpoints_enabled: false,
+      checkpoints_enabled: true,
       current_model: { model: "openai/gpt-4", provider: "openai", streaming_enabled: true, vision_enabled: true },
       conversation_manager: { active: true, current_session_id: "", total_messages: 0 },
-      tool_manager: { active: true, total_tools: 9 },
+      tool_manager: { active: true, total_tools: 10 },
       memory_provider: { initialized: true, provider_type: "sqlite" },
     });
     const status = await c.call("GET", "/api/v1/system/status");

@@ -22,6 +22,7 @@ import { completed, failed, type RunEnding, stopped } from "./run-result.js";
 import { asOpenAITools } from "./tools/tool-registry.js";
 import type { Sandbox } from "./tools/sandbox.js";
 import type { AgentOps } from "./tools/tool.js";
+import type { FileChangeRecorder } from "./tools/file-changes.js";
 
 /** A run's prompt and its first model request, sent while the run's rows are written. */
 export interface FirstTurn {
@@ -43,6 +44,10 @@ export interface RunExecutorDeps {
   commandEnv: Readonly<Record<string, string>>;
   /** Where shell commands run. */
   sandbox: Sandbox;
+  /** Hears of the file tools' changes (checkpoints). */
+  files?: FileChangeRecorder;
+  /** Runs once a run's messages are stored and its result recorded (automatic checkpoints); errors are logged. */
+  afterRun?: (conversationId: string) => Promise<void>;
 }
 
 /**
@@ -118,6 +123,7 @@ export class RunExecutor {
           agentPath: plan.seams.agentPath ?? [run.agentId],
           messageHops: plan.seams.messageHops ?? 0,
           agents: this.agentOps,
+          files: this.deps.files,
         },
       });
       return await this.end(run, completed(run, outcome), events);
@@ -203,6 +209,9 @@ export class RunExecutor {
     } catch (e) {
       this.deps.logger.error({ err: e, runId: run.id }, "could not record run result");
     }
+    await this.deps.afterRun?.(run.conversationId).catch((e: unknown) => {
+      this.deps.logger.warn({ err: e, runId: run.id }, "after-run hook failed");
+    });
     return ending.result;
   }
 

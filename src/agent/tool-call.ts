@@ -4,6 +4,7 @@ import type { PermissionDecision, PermissionGate, PermissionRequest } from "../s
 import type { ToolCallRequest } from "./model-provider.js";
 import type { RunEventWriter } from "./run-event-writer.js";
 import type { RunSeams } from "./run-plan.js";
+import type { FileChangeRecorder } from "./tools/file-changes.js";
 import type { Sandbox } from "./tools/sandbox.js";
 import type { AgentOps, Tool } from "./tools/tool.js";
 import { ToolError } from "./tools/tool-error.js";
@@ -26,6 +27,7 @@ export interface ToolCallScope {
   agentPath: string[];
   messageHops: number;
   agents?: AgentOps;
+  files?: FileChangeRecorder;
 }
 
 /**
@@ -68,7 +70,8 @@ export async function callTool(
     // An allowed network operation (approved, granted or by a rule), or full mode, opens the sandbox's network.
     const network =
       request.operation.startsWith("network.") || (decision.result === "allow" && decision.network === true);
-    const ctx = { root: s.root, signal: s.signal, env: s.env, sandbox: s.sandbox, caller, agents: s.agents, network };
+    const { root, signal, env, sandbox, agents, files } = s;
+    const ctx = { root, signal, env, sandbox, caller, agents, network, files };
     return { status: "completed", result: await tool.run(args, ctx) };
   } catch (e) {
     if (e instanceof ToolError || e instanceof TypeError) return { status: "error", result: e.message };

@@ -65,6 +65,8 @@ export interface FloeConfig {
   approvalTimeoutMs: number;
   /** Connection limits, in ms, for HTTP/1.1 and cleartext HTTP/2 alike. */
   timeouts: ConnectionTimeouts;
+  /** The checkpoint policy. */
+  checkpoints: CheckpointSettings;
   /** Agents defined in the config file, beside the built-in `default`. */
   agents: AgentProfile[];
   /** The config file that was read, if any. */
@@ -99,4 +101,16 @@ export interface GitHubRule {
   action: string;
   role: string;
   agent: string;
+}
+
+/** The checkpoint policy (`checkpoints` in floe.yaml). */
+export interface CheckpointSettings {
+  /** Automatic checkpoints; manual ones, rollbacks and branches work either way. */
+  enabled: boolean;
+  /** An automatic checkpoint once a run leaves this many new messages. */
+  frequency: number;
+  /** Automatic checkpoints are removed after this many hours. */
+  retentionHours: number;
+  /** Every checkpoint is removed after this many days. */
+  maxAgeDays: number;
 }

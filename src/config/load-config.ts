@@ -7,6 +7,7 @@ import { type ModelConfig, ModelConfigSchema } from "../../gen/floe/v1/common_pb
 import { type AgentProfile, DEFAULT_SYSTEM_PROMPT } from "../domain/agent-profile.js";
 import { TOOL_NAMES } from "../domain/tool-names.js";
 import { parseApiKeys } from "./api-keys.js";
+import { parseCheckpoints } from "./checkpoints-config.js";
 import { DEFAULT_GITHUB_RULES, parseGitHubRules } from "./github-rules.js";
 import { parsePermissions, permissionMode } from "./permissions-config.js";
 import { ConfigError } from "./config-error.js";
@@ -67,6 +68,7 @@ const FILE_KEYS = new Set([
   "keep_alive_timeout_ms",
   "idle_timeout_ms",
   "agents",
+  "checkpoints",
 ]);
 const AGENT_KEYS = new Set(["id", "system_prompt", "default_tools", "model"]);
 const MODEL_KEYS = new Set([
@@ -189,6 +191,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     modelTimeoutMs,
     modelDiscoveryTtlSeconds: pick("modelDiscoveryTtlSeconds", "model_discovery_ttl_seconds", nonNegativeInt, 300),
     ...limits(pick, modelTimeoutMs),
+    checkpoints: parseCheckpoints(file.checkpoints, env, src),
     agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
     openai: { apiKey: openaiApiKey, baseUrl: openaiBaseUrl },
     openrouter: {

@@ -7,6 +7,7 @@ export const TOOL_NAMES = [
   "read_file",
   "write_file",
   "edit_file",
+  "delete_file",
   "list_files",
   "find_files",
   "grep_search",

@@ -1,7 +1,10 @@
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { AgentRegistry } from "../agent/agent-registry.js";
+import type { CheckpointDeps } from "../agent/checkpoints/checkpoint-deps.js";
+import { Checkpoints } from "../agent/checkpoints/checkpoints.js";
 import type { ModelProvider } from "../agent/model-provider.js";
+import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import { ModelCatalogue } from "../agent/model-catalogue.js";
 import { ModelRegistry } from "../agent/model-registry.js";
 import { OfflineProvider } from "../agent/offline-provider.js";
@@ -24,6 +27,9 @@ import { AgentWork } from "../services/agent-work.js";
 import { ChatRunStarter } from "../services/chat-run-starter.js";
 import { bridgeRunsToFeed } from "../services/feed-bridge.js";
 import { AgentRepository } from "../store/agent-repository.js";
+import { BlobRepository } from "../store/blob-repository.js";
+import { CheckpointRepository } from "../store/checkpoint-repository.js";
+import { MessageArchive } from "../store/message-archive.js";
 import { BusRepository } from "../store/bus-repository.js";
 import { ConversationRepository } from "../store/conversation-repository.js";
 import type { OpenDatabase } from "../store/database.js";
@@ -43,21 +49,17 @@ export function createAppContext(
   log: Logger,
   env: NodeJS.ProcessEnv,
   customGate?: PermissionGate,
-  now: () => number = Date.now,
+  clock: () => number = Date.now,
 ): AppContext {
   const { db } = database;
   const conversations = new ConversationRepository(db);
   const usage = new UsageRepository(db);
   const runRecords = new RunRepository(db);
   const events = new EventLog(db, log, { flushIntervalMs: 20, maxBatch: 500, retention: config.eventRetention });
-  const runtime = new RuntimeConfig({
-    projectRoot: config.projectRoot,
-    workspaceRoot: config.workspace,
-    executionMode: config.executionMode,
-  });
-  const { models, providers, catalogue } = createModels(config, db, now);
-  const openai = new OpenAIProvider(providers, env);
-  const offline = new OfflineProvider();
+  const { projectRoot, workspace: workspaceRoot, executionMode } = config;
+  const runtime = new RuntimeConfig({ projectRoot, workspaceRoot, executionMode });
+  const { models, providers, catalogue } = createModels(config, db, clock);
+  const providerFor = modelProviders(providers, env);
   const agents = new AgentRegistry(new AgentRepository(db), conversations);
   const feed = new EventFeed(new FeedRepository(db), log, config.eventRetention);
   const starts = new RunStartStore(db);
@@ -70,10 +72,13 @@ export function createAppContext(
     starts,
     usage,
     gate,
-    providerFor: (m): ModelProvider => (m.offline ? offline : openai),
+    providerFor,
     logger: log,
     commandEnv: commandEnvironment(env, config.commandEnv),
     sandbox,
+    // Bound late: checkpoints need `runs`, which needs this executor.
+    files: { record: (c): Promise<void> => checkpoints.journal.record(c) },
+    afterRun: (id): Promise<void> => checkpoints.afterRun(id),
   });
   const runs = new RunRegistry({ executor, starts, runs: runRecords });
   const chat = new ChatRunStarter({
@@ -86,6 +91,7 @@ export function createAppContext(
     profiles: (id) => agents.profile(id),
     approver: approvals.hook,
   });
+  const checkpoints: Checkpoints = createCheckpoints(db, { conversations, events, runs, clock, log }, config);
   const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });
   executor.attachAgentOps(work);
   const tasks = createTasks(db, { chat, runs, events, conversations, log, models, agents });
@@ -110,11 +116,19 @@ export function createAppContext(
     runRecords,
     approvals,
     audit,
+    checkpoints,
     commandsReachServer: sandbox.kind === "none" || network || networkAllowedByConfig(config),
     log,
     startedAt: Date.now(),
     agentId: config.agentId || `floe@${hostname()}`,
   };
+}
+
+/** The offline model answers for itself; every other model goes through the openai SDK. */
+function modelProviders(providers: ProviderSettings, env: NodeJS.ProcessEnv): (m: ModelConfig) => ModelProvider {
+  const openai = new OpenAIProvider(providers, env);
+  const offline = new OfflineProvider();
+  return (m) => (m.offline ? offline : openai);
 }
 
 /** The configured models (with the stored current choice) and the discovery catalogue. */
@@ -137,6 +151,16 @@ function createTasks(
     projects: new ProjectRepository(db),
     profiles: (id) => agents.profile(id),
   });
+}
+
+/** Checkpoints over their repositories. */
+function createCheckpoints(
+  db: OpenDatabase["db"],
+  deps: Pick<CheckpointDeps, "conversations" | "events" | "runs" | "clock" | "log">,
+  config: FloeConfig,
+): Checkpoints {
+  const stores = { repo: new CheckpointRepository(db), blobs: new BlobRepository(db), archive: new MessageArchive(db) };
+  return new Checkpoints({ ...stores, ...deps, settings: config.checkpoints });
 }
 
 /** The permission engine, its audit log and human approvals; a custom gate replaces the engine. */

@@ -51,8 +51,11 @@ export interface StartOptions extends ConfigFlags {
    * False sends every call through connect-fastify: a diagnostic switch.
    */
   fastPath?: boolean;
-  /** The clock of in-memory caches (model discovery's time-to-live); tests pass a controlled one. */
-  now?: () => number;
+  /**
+   * Epoch milliseconds for time-based policies (checkpoint retention) and caches
+   * (model discovery's time-to-live); tests pass a controlled one. Default Date.now.
+   */
+  clock?: () => number;
 }
 
 export interface FloeServer {
@@ -87,13 +90,14 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
       "a Postgres connection was closed by the server; the pool reconnects on the next query",
     ),
   );
-  const app = createAppContext(config, database, fastify.log, env, options.permissionGate, options.now);
+  const app = createAppContext(config, database, fastify.log, env, options.permissionGate, options.clock);
   await app.agents.load(config.agents);
   await app.models.restore(fastify.log);
   await app.feed.load();
   await app.approvals.recover();
   await app.runs.recoverInterrupted();
   await app.tasks.recoverInterrupted();
+  await app.checkpoints.startRetention();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
   const { bindings, health } = createServiceBindings(app);
   const counters = new FastPathCounters();
@@ -117,6 +121,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
       closing ??= (async () => {
         health.shutdown();
         await app.tasks.shutdown();
+        app.checkpoints.stop();
         await app.runs.shutdown();
         await fastify.close();
         await app.events.close();

@@ -1,5 +1,6 @@
 import type { AgentRegistry } from "../agent/agent-registry.js";
 import type { ModelCatalogue } from "../agent/model-catalogue.js";
+import type { Checkpoints } from "../agent/checkpoints/checkpoints.js";
 import type { ModelRegistry } from "../agent/model-registry.js";
 import type { ProviderSettings } from "../agent/provider-settings.js";
 import type { RunRegistry } from "../agent/run-registry.js";
@@ -50,6 +51,8 @@ export interface AppContext {
   approvals: Approvals;
   /** The permission audit log. */
   audit: AuditLog;
+  /** Checkpoints of conversations and of the files their agents changed. */
+  checkpoints: Checkpoints;
   /**
    * True when shell commands can reach this server (no sandbox, or the
    * sandbox has the network): a command could then answer its own approval

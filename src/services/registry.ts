@@ -22,6 +22,7 @@ import { GitHubDeliveryRepository } from "../store/github-delivery-repository.js
 import type { AppContext } from "./app-context.js";
 import { agentService } from "./agent-service.js";
 import { chatService } from "./chat-service.js";
+import { checkpointService } from "./checkpoint-service.js";
 import { coordinatorService } from "./coordinator-service.js";
 import { messageService } from "./message-service.js";
 import { gitHubService } from "./github-service.js";
@@ -36,7 +37,6 @@ import { peerService } from "./peer-service.js";
 import { projectService } from "./project-service.js";
 import { ReflectionIndex, reflectionServiceV1, reflectionServiceV1alpha } from "./reflection-service.js";
 import { systemService } from "./system-service.js";
-import { withUnimplemented } from "./unimplemented.js";
 
 /** One service and its implementation, ready for any surface. */
 export interface ServiceBinding {
@@ -78,7 +78,7 @@ export function createServiceBindings(app: AppContext): { bindings: ServiceBindi
     bind(TelemetryService, telemetryService(app)),
     bind(CoordinatorService, coordinatorService(app)),
     bind(ProjectService, projectService(app)),
-    bind(CheckpointService, withUnimplemented(CheckpointService, "checkpoints", {})),
+    bind(CheckpointService, checkpointService(app)),
     bind(ModelService, modelService(app)),
     bind(SystemService, systemService(app)),
     bind(SecurityService, securityService(app)),

@@ -90,6 +90,16 @@ export function invalidBody(message: string): ConnectError {
   return new ConnectError(message, Code.InvalidArgument, undefined, [{ desc: RequestErrorSchema, value: detail }]);
 }
 
+/**
+ * Aborted for a request that conflicts with the current state, listing what
+ * is in the way (for example files changed outside the agent); the legacy
+ * surfaces answer it with 409.
+ */
+export function conflict(message: string, conflicts: string[]): ConnectError {
+  const detail = create(RequestErrorSchema, { reason: RequestError_Reason.CONFLICT, conflicts });
+  return new ConnectError(message, Code.Aborted, undefined, [{ desc: RequestErrorSchema, value: detail }]);
+}
+
 /** The RequestError detail of an error, if it has one. */
 export function requestErrorOf(err: ConnectError): RequestError | undefined {
   return err.findDetails(RequestErrorSchema)[0];

@@ -115,7 +115,7 @@ function diagnosticHandlers(
       return {
         penguinVersion: FLOE_VERSION,
         engineAvailable: true,
-        checkpointsEnabled: false,
+        checkpointsEnabled: app.config.checkpoints.enabled,
         currentModel: { model: m.name, provider: m.provider, streamingEnabled: true, visionEnabled: m.visionEnabled },
         conversationManager: {
           active: true,
@@ -149,7 +149,7 @@ function diagnosticHandlers(
         capabilities: {
           visionEnabled: m.visionEnabled,
           streamingEnabled: true,
-          checkpointManagement: false,
+          checkpointManagement: true,
           modelSwitching: true,
           fileUpload: false,
           websocketSupport: true,

@@ -1,4 +1,5 @@
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { checkpointsMigration } from "./checkpoints-migration.js";
 import { projectsTasksMigration } from "./migration-projects-tasks.js";
 import { modelSelectionMigration } from "./migration-0010-model-selection.js";
 
@@ -192,6 +193,7 @@ migrations["0007_audit_approvals"] = {
   },
 };
 
+migrations["0008_checkpoints"] = checkpointsMigration;
 migrations["0009_projects_tasks"] = projectsTasksMigration;
 migrations["0010_model_selection"] = modelSelectionMigration;
 

@@ -215,6 +215,61 @@ export interface SettingsTable {
   updated_at: string;
 }
 
+/** A checkpoint of a conversation: its messages up to a point and the files its agent changed before it. */
+export interface CheckpointsTable {
+  id: string;
+  conversation_id: string;
+  name: string;
+  description: string;
+  /** `auto`, `manual`, `branch` or `rollback`. */
+  type: string;
+  /** Messages the conversation had: the history is rolled back to this many. */
+  message_count: number;
+  /** The id of its last message: how the history is found again after a rollback moved it to the archive. */
+  last_message_id: string;
+  /** Order within the conversation: a checkpoint's file changes are those after the previous ordinal. */
+  ordinal: number;
+  created_at: string;
+}
+
+/**
+ * A file an agent wrote, edited or deleted: its content hash before the
+ * first change and after the last one (empty = absent), per checkpoint; an
+ * empty checkpoint id holds the changes since the conversation's latest one.
+ */
+export interface CheckpointFilesTable {
+  conversation_id: string;
+  checkpoint_id: string;
+  /** Absolute real path. */
+  path: string;
+  /** The active root the tool confined it to: restores are confined to it again. */
+  root: string;
+  before_hash: string;
+  after_hash: string;
+  changed_at: string;
+}
+
+/** File contents by SHA-256, stored once however many checkpoints hold them. */
+export interface CheckpointBlobsTable {
+  hash: string;
+  /** `utf8`, or `base64` for bytes that are not UTF-8. */
+  encoding: string;
+  content: string;
+  size: number;
+  created_at: string;
+}
+
+/** Messages a rollback removed from a history, kept while a checkpoint may bring them back. */
+export interface ArchivedMessagesTable {
+  id: string;
+  conversation_id: string;
+  /** The message before it in its history ('' for the first): checkpoints find their history through it. */
+  prev_id: string;
+  /** The messages row as JSON. */
+  message: string;
+  archived_at: string;
+}
+
 export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
@@ -230,4 +285,8 @@ export interface Database {
   projects: ProjectsTable;
   tasks: TasksTable;
   settings: SettingsTable;
+  checkpoints: CheckpointsTable;
+  checkpoint_files: CheckpointFilesTable;
+  checkpoint_blobs: CheckpointBlobsTable;
+  archived_messages: ArchivedMessagesTable;
 }

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/checkpoint.proto.
  */
 export const file_floe_v1_checkpoint: GenFile = /*@__PURE__*/
-  fileDesc("ChhmbG9lL3YxL2NoZWNrcG9pbnQucHJvdG8SB2Zsb2UudjEiiAEKCkNoZWNrcG9pbnQSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRISCgpjcmVhdGVkX2F0GAQgASgJEgwKBHR5cGUYBSABKAkSEgoKc2Vzc2lvbl9pZBgGIAEoCRIVCg1tZXNzYWdlX2NvdW50GAcgASgFIlAKF0NyZWF0ZUNoZWNrcG9pbnRSZXF1ZXN0EgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSEgoKc2Vzc2lvbl9pZBgDIAEoCSJkChhDcmVhdGVDaGVja3BvaW50UmVzcG9uc2USFQoNY2hlY2twb2ludF9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDAoEbmFtZRgDIAEoCRITCgtkZXNjcmlwdGlvbhgEIAEoCSI7ChZMaXN0Q2hlY2twb2ludHNSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSDQoFbGltaXQYAiABKAUiQwoXTGlzdENoZWNrcG9pbnRzUmVzcG9uc2USKAoLY2hlY2twb2ludHMYASADKAsyEy5mbG9lLnYxLkNoZWNrcG9pbnQiMgoZUm9sbGJhY2tDaGVja3BvaW50UmVxdWVzdBIVCg1jaGVja3BvaW50X2lkGAEgASgJIlQKGlJvbGxiYWNrQ2hlY2twb2ludFJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIVCg1jaGVja3BvaW50X2lkGAIgASgJEg8KB21lc3NhZ2UYAyABKAkiUwoXQnJhbmNoQ2hlY2twb2ludFJlcXVlc3QSFQoNY2hlY2twb2ludF9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJIn4KGEJyYW5jaENoZWNrcG9pbnRSZXNwb25zZRIRCglicmFuY2hfaWQYASABKAkSHAoUc291cmNlX2NoZWNrcG9pbnRfaWQYAiABKAkSDgoGc3RhdHVzGAMgASgJEgwKBG5hbWUYBCABKAkSEwoLZGVzY3JpcHRpb24YBSABKAkiVAoQQ2hlY2twb2ludENvbmZpZxIRCglmcmVxdWVuY3kYASABKAUSFwoPcmV0ZW50aW9uX2hvdXJzGAIgASgFEhQKDG1heF9hZ2VfZGF5cxgDIAEoBSIbChlHZXRDaGVja3BvaW50U3RhdHNSZXF1ZXN0IsUBChpHZXRDaGVja3BvaW50U3RhdHNSZXNwb25zZRIPCgdlbmFibGVkGAEgASgIEhkKEXRvdGFsX2NoZWNrcG9pbnRzGAIgASgFEhgKEGF1dG9fY2hlY2twb2ludHMYAyABKAUSGgoSbWFudWFsX2NoZWNrcG9pbnRzGAQgASgFEhoKEmJyYW5jaF9jaGVja3BvaW50cxgFIAEoBRIpCgZjb25maWcYBiABKAsyGS5mbG9lLnYxLkNoZWNrcG9pbnRDb25maWciGwoZQ2xlYW51cENoZWNrcG9pbnRzUmVxdWVzdCJUChpDbGVhbnVwQ2hlY2twb2ludHNSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSFQoNY2xlYW5lZF9jb3VudBgCIAEoBRIPCgdtZXNzYWdlGAMgASgJMrgEChFDaGVja3BvaW50U2VydmljZRJXChBDcmVhdGVDaGVja3BvaW50EiAuZmxvZS52MS5DcmVhdGVDaGVja3BvaW50UmVxdWVzdBohLmZsb2UudjEuQ3JlYXRlQ2hlY2twb2ludFJlc3BvbnNlElQKD0xpc3RDaGVja3BvaW50cxIfLmZsb2UudjEuTGlzdENoZWNrcG9pbnRzUmVxdWVzdBogLmZsb2UudjEuTGlzdENoZWNrcG9pbnRzUmVzcG9uc2USXQoSUm9sbGJhY2tDaGVja3BvaW50EiIuZmxvZS52MS5Sb2xsYmFja0NoZWNrcG9pbnRSZXF1ZXN0GiMuZmxvZS52MS5Sb2xsYmFja0NoZWNrcG9pbnRSZXNwb25zZRJXChBCcmFuY2hDaGVja3BvaW50EiAuZmxvZS52MS5CcmFuY2hDaGVja3BvaW50UmVxdWVzdBohLmZsb2UudjEuQnJhbmNoQ2hlY2twb2ludFJlc3BvbnNlEl0KEkdldENoZWNrcG9pbnRTdGF0cxIiLmZsb2UudjEuR2V0Q2hlY2twb2ludFN0YXRzUmVxdWVzdBojLmZsb2UudjEuR2V0Q2hlY2twb2ludFN0YXRzUmVzcG9uc2USXQoSQ2xlYW51cENoZWNrcG9pbnRzEiIuZmxvZS52MS5DbGVhbnVwQ2hlY2twb2ludHNSZXF1ZXN0GiMuZmxvZS52MS5DbGVhbnVwQ2hlY2twb2ludHNSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("ChhmbG9lL3YxL2NoZWNrcG9pbnQucHJvdG8SB2Zsb2UudjEinAEKCkNoZWNrcG9pbnQSCgoCaWQYASABKAkSDAoEbmFtZRgCIAEoCRITCgtkZXNjcmlwdGlvbhgDIAEoCRISCgpjcmVhdGVkX2F0GAQgASgJEgwKBHR5cGUYBSABKAkSEgoKc2Vzc2lvbl9pZBgGIAEoCRIVCg1tZXNzYWdlX2NvdW50GAcgASgFEhIKCmZpbGVfY291bnQYCCABKAUiaQoXQ3JlYXRlQ2hlY2twb2ludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRISCgpzZXNzaW9uX2lkGAMgASgJEhcKD2NvbnZlcnNhdGlvbl9pZBgEIAEoCSJkChhDcmVhdGVDaGVja3BvaW50UmVzcG9uc2USFQoNY2hlY2twb2ludF9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDAoEbmFtZRgDIAEoCRITCgtkZXNjcmlwdGlvbhgEIAEoCSJUChZMaXN0Q2hlY2twb2ludHNSZXF1ZXN0EhIKCnNlc3Npb25faWQYASABKAkSDQoFbGltaXQYAiABKAUSFwoPY29udmVyc2F0aW9uX2lkGAMgASgJIkMKF0xpc3RDaGVja3BvaW50c1Jlc3BvbnNlEigKC2NoZWNrcG9pbnRzGAEgAygLMhMuZmxvZS52MS5DaGVja3BvaW50IkEKGVJvbGxiYWNrQ2hlY2twb2ludFJlcXVlc3QSFQoNY2hlY2twb2ludF9pZBgBIAEoCRINCgVmb3JjZRgCIAEoCCK0AQoaUm9sbGJhY2tDaGVja3BvaW50UmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEhUKDWNoZWNrcG9pbnRfaWQYAiABKAkSDwoHbWVzc2FnZRgDIAEoCRIVCg1jaGFuZ2VkX2ZpbGVzGAQgAygJEhwKFHNhZmV0eV9jaGVja3BvaW50X2lkGAUgASgJEhIKCnNlc3Npb25faWQYBiABKAkSFQoNbWVzc2FnZV9jb3VudBgHIAEoBSJTChdCcmFuY2hDaGVja3BvaW50UmVxdWVzdBIVCg1jaGVja3BvaW50X2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEwoLZGVzY3JpcHRpb24YAyABKAkifgoYQnJhbmNoQ2hlY2twb2ludFJlc3BvbnNlEhEKCWJyYW5jaF9pZBgBIAEoCRIcChRzb3VyY2VfY2hlY2twb2ludF9pZBgCIAEoCRIOCgZzdGF0dXMYAyABKAkSDAoEbmFtZRgEIAEoCRITCgtkZXNjcmlwdGlvbhgFIAEoCSJUChBDaGVja3BvaW50Q29uZmlnEhEKCWZyZXF1ZW5jeRgBIAEoBRIXCg9yZXRlbnRpb25faG91cnMYAiABKAUSFAoMbWF4X2FnZV9kYXlzGAMgASgFIhsKGUdldENoZWNrcG9pbnRTdGF0c1JlcXVlc3Qi4wEKGkdldENoZWNrcG9pbnRTdGF0c1Jlc3BvbnNlEg8KB2VuYWJsZWQYASABKAgSGQoRdG90YWxfY2hlY2twb2ludHMYAiABKAUSGAoQYXV0b19jaGVja3BvaW50cxgDIAEoBRIaChJtYW51YWxfY2hlY2twb2ludHMYBCABKAUSGgoSYnJhbmNoX2NoZWNrcG9pbnRzGAUgASgFEikKBmNvbmZpZxgGIAEoCzIZLmZsb2UudjEuQ2hlY2twb2ludENvbmZpZxIcChRyb2xsYmFja19jaGVja3BvaW50cxgHIAEoBSIbChlDbGVhbnVwQ2hlY2twb2ludHNSZXF1ZXN0ImsKGkNsZWFudXBDaGVja3BvaW50c1Jlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIVCg1jbGVhbmVkX2NvdW50GAIgASgFEg8KB21lc3NhZ2UYAyABKAkSFQoNYmxvYnNfcmVtb3ZlZBgEIAEoBTK4BAoRQ2hlY2twb2ludFNlcnZpY2USVwoQQ3JlYXRlQ2hlY2twb2ludBIgLmZsb2UudjEuQ3JlYXRlQ2hlY2twb2ludFJlcXVlc3QaIS5mbG9lLnYxLkNyZWF0ZUNoZWNrcG9pbnRSZXNwb25zZRJUCg9MaXN0Q2hlY2twb2ludHMSHy5mbG9lLnYxLkxpc3RDaGVja3BvaW50c1JlcXVlc3QaIC5mbG9lLnYxLkxpc3RDaGVja3BvaW50c1Jlc3BvbnNlEl0KElJvbGxiYWNrQ2hlY2twb2ludBIiLmZsb2UudjEuUm9sbGJhY2tDaGVja3BvaW50UmVxdWVzdBojLmZsb2UudjEuUm9sbGJhY2tDaGVja3BvaW50UmVzcG9uc2USVwoQQnJhbmNoQ2hlY2twb2ludBIgLmZsb2UudjEuQnJhbmNoQ2hlY2twb2ludFJlcXVlc3QaIS5mbG9lLnYxLkJyYW5jaENoZWNrcG9pbnRSZXNwb25zZRJdChJHZXRDaGVja3BvaW50U3RhdHMSIi5mbG9lLnYxLkdldENoZWNrcG9pbnRTdGF0c1JlcXVlc3QaIy5mbG9lLnYxLkdldENoZWNrcG9pbnRTdGF0c1Jlc3BvbnNlEl0KEkNsZWFudXBDaGVja3BvaW50cxIiLmZsb2UudjEuQ2xlYW51cENoZWNrcG9pbnRzUmVxdWVzdBojLmZsb2UudjEuQ2xlYW51cENoZWNrcG9pbnRzUmVzcG9uc2ViBnByb3RvMw");
 
 /**
  * A checkpoint.
@@ -47,7 +47,8 @@ export type Checkpoint = Message<"floe.v1.Checkpoint"> & {
   createdAt: string;
 
   /**
-   * `manual`, `auto` or `branch`.
+   * `manual`, `auto`, `branch` or `rollback` (the safety checkpoint a
+   * rollback takes of the state it replaces).
    *
    * @generated from field: string type = 5;
    */
@@ -66,6 +67,14 @@ export type Checkpoint = Message<"floe.v1.Checkpoint"> & {
    * @generated from field: int32 message_count = 7;
    */
   messageCount: number;
+
+  /**
+   * Files the agent wrote, edited or deleted since the conversation's
+   * previous checkpoint, whose contents before and after it holds.
+   *
+   * @generated from field: int32 file_count = 8;
+   */
+  fileCount: number;
 };
 
 /**
@@ -101,6 +110,13 @@ export type CreateCheckpointRequest = Message<"floe.v1.CreateCheckpointRequest">
    * @generated from field: string session_id = 3;
    */
   sessionId: string;
+
+  /**
+   * Alias of `session_id`; when both are set they must name the same conversation.
+   *
+   * @generated from field: string conversation_id = 4;
+   */
+  conversationId: string;
 };
 
 /**
@@ -166,11 +182,18 @@ export type ListCheckpointsRequest = Message<"floe.v1.ListCheckpointsRequest"> &
   sessionId: string;
 
   /**
-   * Maximum number (default 50).
+   * Maximum number (default 50, at most 1000).
    *
    * @generated from field: int32 limit = 2;
    */
   limit: number;
+
+  /**
+   * Alias of `session_id`.
+   *
+   * @generated from field: string conversation_id = 3;
+   */
+  conversationId: string;
 };
 
 /**
@@ -213,6 +236,14 @@ export type RollbackCheckpointRequest = Message<"floe.v1.RollbackCheckpointReque
    * @generated from field: string checkpoint_id = 1;
    */
   checkpointId: string;
+
+  /**
+   * Restore files even when they were changed outside the agent since it
+   * last wrote them (those changes are kept in the safety checkpoint).
+   *
+   * @generated from field: bool force = 2;
+   */
+  force: boolean;
 };
 
 /**
@@ -248,6 +279,35 @@ export type RollbackCheckpointResponse = Message<"floe.v1.RollbackCheckpointResp
    * @generated from field: string message = 3;
    */
   message: string;
+
+  /**
+   * The files the rollback wrote or deleted, relative to their root.
+   *
+   * @generated from field: repeated string changed_files = 4;
+   */
+  changedFiles: string[];
+
+  /**
+   * The checkpoint of the state before the rollback (type `rollback`):
+   * rolling back to it undoes this rollback.
+   *
+   * @generated from field: string safety_checkpoint_id = 5;
+   */
+  safetyCheckpointId: string;
+
+  /**
+   * The conversation rolled back.
+   *
+   * @generated from field: string session_id = 6;
+   */
+  sessionId: string;
+
+  /**
+   * Messages in the conversation after the rollback.
+   *
+   * @generated from field: int32 message_count = 7;
+   */
+  messageCount: number;
 };
 
 /**
@@ -438,6 +498,13 @@ export type GetCheckpointStatsResponse = Message<"floe.v1.GetCheckpointStatsResp
    * @generated from field: floe.v1.CheckpointConfig config = 6;
    */
   config?: CheckpointConfig | undefined;
+
+  /**
+   * Safety checkpoints taken by rollbacks.
+   *
+   * @generated from field: int32 rollback_checkpoints = 7;
+   */
+  rollbackCheckpoints: number;
 };
 
 /**
@@ -488,6 +555,13 @@ export type CleanupCheckpointsResponse = Message<"floe.v1.CleanupCheckpointsResp
    * @generated from field: string message = 3;
    */
   message: string;
+
+  /**
+   * File snapshots (content blobs) no checkpoint referenced any more, removed.
+   *
+   * @generated from field: int32 blobs_removed = 4;
+   */
+  blobsRemoved: number;
 };
 
 /**

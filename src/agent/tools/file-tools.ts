@@ -1,8 +1,14 @@
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { confinePath, displayPath } from "./confine-path.js";
-import { int, str, type Tool } from "./tool.js";
+import { snapshotOf } from "./file-changes.js";
+import { int, str, type Tool, type ToolContext } from "./tool.js";
 import { ToolError } from "./tool-error.js";
+
+/** Tells the checkpoint journal what a tool changed. */
+export async function recordChange(ctx: ToolContext, path: string, before: Buffer | null, after: Buffer | null) {
+  await ctx.files?.record({ conversationId: ctx.caller.conversationId, root: ctx.root, path, before, after });
+}
 
 async function readText(path: string, shown: string): Promise<string> {
   try {
@@ -57,8 +63,10 @@ export const writeFileTool: Tool = {
   async run(args, ctx) {
     const path = confinePath(ctx.root, str(args, "path"));
     const content = str(args, "content");
+    const before = ctx.files ? await snapshotOf(path).catch(() => null) : null;
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content, "utf8");
+    await recordChange(ctx, path, before, Buffer.from(content, "utf8"));
     return `wrote ${Buffer.byteLength(content)} bytes to ${displayPath(ctx.root, path)}`;
   },
 };
@@ -92,11 +100,9 @@ export const editFileTool: Tool = {
       throw new ToolError(
         `old_text appears ${count} times in ${shown}; add context to make it unique or set replace_all`,
       );
-    await writeFile(
-      path,
-      args.replace_all === true ? text.split(oldText).join(newText) : text.replace(oldText, () => newText),
-      "utf8",
-    );
+    const edited = args.replace_all === true ? text.split(oldText).join(newText) : text.replace(oldText, () => newText);
+    await writeFile(path, edited, "utf8");
+    await recordChange(ctx, path, Buffer.from(text, "utf8"), Buffer.from(edited, "utf8"));
     return `replaced ${args.replace_all === true ? count : 1} occurrence(s) in ${shown}`;
   },
 };

@@ -1,6 +1,7 @@
 import type { ChatCompletionTool } from "openai/resources/chat/completions";
 import { TOOL_NAMES } from "../../domain/tool-names.js";
 import { delegateTool, sendMessageTool } from "./agent-tools.js";
+import { deleteFileTool } from "./delete-file-tool.js";
 import { editFileTool, listFilesTool, readFileTool, writeFileTool } from "./file-tools.js";
 import { findFilesTool, grepSearchTool } from "./search-tools.js";
 import { executeCommandTool } from "./shell-tool.js";
@@ -11,6 +12,7 @@ export const ALL_TOOLS: readonly Tool[] = [
   readFileTool,
   writeFileTool,
   editFileTool,
+  deleteFileTool,
   listFilesTool,
   findFilesTool,
   grepSearchTool,

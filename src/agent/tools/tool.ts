@@ -1,3 +1,4 @@
+import type { FileChangeRecorder } from "./file-changes.js";
 import type { Sandbox } from "./sandbox.js";
 
 /** What a tool call runs with. */
@@ -16,6 +17,8 @@ export interface ToolContext {
   caller: ToolCaller;
   /** What the multi-agent tools act through; absent where no agent services are attached. */
   agents?: AgentOps;
+  /** Hears of the file tools' writes, edits and deletes (checkpoints restore them). */
+  files?: FileChangeRecorder;
 }
 
 /** The run a tool call belongs to. */

@@ -14,6 +14,7 @@ export const PENGUIN_ERRORS: ErrorTable = {
     [RequestError_Reason.INVALID_VALUE]: 400,
     [RequestError_Reason.UNSUPPORTED_MEDIA_TYPE]: 415,
     [RequestError_Reason.BODY_TOO_LARGE]: 413,
+    [RequestError_Reason.CONFLICT]: 409,
   },
   body: (err) => ({ detail: statusFor(PENGUIN_ERRORS, err) === 422 ? validationDetail(err) : err.rawMessage }),
 };

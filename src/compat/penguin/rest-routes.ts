@@ -15,6 +15,7 @@ import { bodyObject, parseAs, queryBool, queryInt, queryString } from "../reques
 import { SurfaceRoutes } from "../surface-routes.js";
 import { registerPenguinAgentRoutes } from "./agent-routes.js";
 import { registerPenguinBusRoutes } from "./bus-routes.js";
+import { registerPenguinCheckpointRoutes } from "./checkpoint-routes.js";
 import { PENGUIN_ERRORS } from "./penguin-errors.js";
 import { registerPenguinSecurityRoutes } from "./security-routes.js";
 import { registerPenguinSystemRoutes } from "./system-routes.js";
@@ -36,6 +37,7 @@ export function registerPenguinRest(fastify: FastifyInstance, router: CompatRout
   registerPenguinBusRoutes(routes);
   registerPenguinSecurityRoutes(routes);
   registerPenguinTaskRoutes(routes);
+  registerPenguinCheckpointRoutes(routes);
 }
 
 function registerChatRoutes(r: SurfaceRoutes): void {

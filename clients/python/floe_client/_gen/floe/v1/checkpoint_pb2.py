@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x66loe/v1/checkpoint.proto\x12\x07\x66loe.v1\"\xc9\x01\n\nCheckpoint\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12\x1d\n\ncreated_at\x18\x04 \x01(\tR\tcreatedAt\x12\x12\n\x04type\x18\x05 \x01(\tR\x04type\x12\x1d\n\nsession_id\x18\x06 \x01(\tR\tsessionId\x12#\n\rmessage_count\x18\x07 \x01(\x05R\x0cmessageCount\"n\n\x17\x43reateCheckpointRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x1d\n\nsession_id\x18\x03 \x01(\tR\tsessionId\"\x8d\x01\n\x18\x43reateCheckpointResponse\x12#\n\rcheckpoint_id\x18\x01 \x01(\tR\x0c\x63heckpointId\x12\x16\n\x06status\x18\x02 \x01(\tR\x06status\x12\x12\n\x04name\x18\x03 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\"M\n\x16ListCheckpointsRequest\x12\x1d\n\nsession_id\x18\x01 \x01(\tR\tsessionId\x12\x14\n\x05limit\x18\x02 \x01(\x05R\x05limit\"P\n\x17ListCheckpointsResponse\x12\x35\n\x0b\x63heckpoints\x18\x01 \x03(\x0b\x32\x13.floe.v1.CheckpointR\x0b\x63heckpoints\"@\n\x19RollbackCheckpointRequest\x12#\n\rcheckpoint_id\x18\x01 \x01(\tR\x0c\x63heckpointId\"s\n\x1aRollbackCheckpointResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12#\n\rcheckpoint_id\x18\x02 \x01(\tR\x0c\x63heckpointId\x12\x18\n\x07message\x18\x03 \x01(\tR\x07message\"t\n\x17\x42ranchCheckpointRequest\x12#\n\rcheckpoint_id\x18\x01 \x01(\tR\x0c\x63heckpointId\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\"\xb7\x01\n\x18\x42ranchCheckpointResponse\x12\x1b\n\tbranch_id\x18\x01 \x01(\tR\x08\x62ranchId\x12\x30\n\x14source_checkpoint_id\x18\x02 \x01(\tR\x12sourceCheckpointId\x12\x16\n\x06status\x18\x03 \x01(\tR\x06status\x12\x12\n\x04name\x18\x04 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x05 \x01(\tR\x0b\x64\x65scription\"{\n\x10\x43heckpointConfig\x12\x1c\n\tfrequency\x18\x01 \x01(\x05R\tfrequency\x12\'\n\x0fretention_hours\x18\x02 \x01(\x05R\x0eretentionHours\x12 \n\x0cmax_age_days\x18\x03 \x01(\x05R\nmaxAgeDays\"\x1b\n\x19GetCheckpointStatsRequest\"\x9f\x02\n\x1aGetCheckpointStatsResponse\x12\x18\n\x07\x65nabled\x18\x01 \x01(\x08R\x07\x65nabled\x12+\n\x11total_checkpoints\x18\x02 \x01(\x05R\x10totalCheckpoints\x12)\n\x10\x61uto_checkpoints\x18\x03 \x01(\x05R\x0f\x61utoCheckpoints\x12-\n\x12manual_checkpoints\x18\x04 \x01(\x05R\x11manualCheckpoints\x12-\n\x12\x62ranch_checkpoints\x18\x05 \x01(\x05R\x11\x62ranchCheckpoints\x12\x31\n\x06\x63onfig\x18\x06 \x01(\x0b\x32\x19.floe.v1.CheckpointConfigR\x06\x63onfig\"\x1b\n\x19\x43leanupCheckpointsRequest\"s\n\x1a\x43leanupCheckpointsResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12#\n\rcleaned_count\x18\x02 \x01(\x05R\x0c\x63leanedCount\x12\x18\n\x07message\x18\x03 \x01(\tR\x07message2\xb8\x04\n\x11\x43heckpointService\x12W\n\x10\x43reateCheckpoint\x12 .floe.v1.CreateCheckpointRequest\x1a!.floe.v1.CreateCheckpointResponse\x12T\n\x0fListCheckpoints\x12\x1f.floe.v1.ListCheckpointsRequest\x1a .floe.v1.ListCheckpointsResponse\x12]\n\x12RollbackCheckpoint\x12\".floe.v1.RollbackCheckpointRequest\x1a#.floe.v1.RollbackCheckpointResponse\x12W\n\x10\x42ranchCheckpoint\x12 .floe.v1.BranchCheckpointRequest\x1a!.floe.v1.BranchCheckpointResponse\x12]\n\x12GetCheckpointStats\x12\".floe.v1.GetCheckpointStatsRequest\x1a#.floe.v1.GetCheckpointStatsResponse\x12]\n\x12\x43leanupCheckpoints\x12\".floe.v1.CleanupCheckpointsRequest\x1a#.floe.v1.CleanupCheckpointsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x66loe/v1/checkpoint.proto\x12\x07\x66loe.v1\"\xe8\x01\n\nCheckpoint\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\x12\x1d\n\ncreated_at\x18\x04 \x01(\tR\tcreatedAt\x12\x12\n\x04type\x18\x05 \x01(\tR\x04type\x12\x1d\n\nsession_id\x18\x06 \x01(\tR\tsessionId\x12#\n\rmessage_count\x18\x07 \x01(\x05R\x0cmessageCount\x12\x1d\n\nfile_count\x18\x08 \x01(\x05R\tfileCount\"\x97\x01\n\x17\x43reateCheckpointRequest\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x02 \x01(\tR\x0b\x64\x65scription\x12\x1d\n\nsession_id\x18\x03 \x01(\tR\tsessionId\x12\'\n\x0f\x63onversation_id\x18\x04 \x01(\tR\x0e\x63onversationId\"\x8d\x01\n\x18\x43reateCheckpointResponse\x12#\n\rcheckpoint_id\x18\x01 \x01(\tR\x0c\x63heckpointId\x12\x16\n\x06status\x18\x02 \x01(\tR\x06status\x12\x12\n\x04name\x18\x03 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x04 \x01(\tR\x0b\x64\x65scription\"v\n\x16ListCheckpointsRequest\x12\x1d\n\nsession_id\x18\x01 \x01(\tR\tsessionId\x12\x14\n\x05limit\x18\x02 \x01(\x05R\x05limit\x12\'\n\x0f\x63onversation_id\x18\x03 \x01(\tR\x0e\x63onversationId\"P\n\x17ListCheckpointsResponse\x12\x35\n\x0b\x63heckpoints\x18\x01 \x03(\x0b\x32\x13.floe.v1.CheckpointR\x0b\x63heckpoints\"V\n\x19RollbackCheckpointRequest\x12#\n\rcheckpoint_id\x18\x01 \x01(\tR\x0c\x63heckpointId\x12\x14\n\x05\x66orce\x18\x02 \x01(\x08R\x05\x66orce\"\x8e\x02\n\x1aRollbackCheckpointResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12#\n\rcheckpoint_id\x18\x02 \x01(\tR\x0c\x63heckpointId\x12\x18\n\x07message\x18\x03 \x01(\tR\x07message\x12#\n\rchanged_files\x18\x04 \x03(\tR\x0c\x63hangedFiles\x12\x30\n\x14safety_checkpoint_id\x18\x05 \x01(\tR\x12safetyCheckpointId\x12\x1d\n\nsession_id\x18\x06 \x01(\tR\tsessionId\x12#\n\rmessage_count\x18\x07 \x01(\x05R\x0cmessageCount\"t\n\x17\x42ranchCheckpointRequest\x12#\n\rcheckpoint_id\x18\x01 \x01(\tR\x0c\x63heckpointId\x12\x12\n\x04name\x18\x02 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x03 \x01(\tR\x0b\x64\x65scription\"\xb7\x01\n\x18\x42ranchCheckpointResponse\x12\x1b\n\tbranch_id\x18\x01 \x01(\tR\x08\x62ranchId\x12\x30\n\x14source_checkpoint_id\x18\x02 \x01(\tR\x12sourceCheckpointId\x12\x16\n\x06status\x18\x03 \x01(\tR\x06status\x12\x12\n\x04name\x18\x04 \x01(\tR\x04name\x12 \n\x0b\x64\x65scription\x18\x05 \x01(\tR\x0b\x64\x65scription\"{\n\x10\x43heckpointConfig\x12\x1c\n\tfrequency\x18\x01 \x01(\x05R\tfrequency\x12\'\n\x0fretention_hours\x18\x02 \x01(\x05R\x0eretentionHours\x12 \n\x0cmax_age_days\x18\x03 \x01(\x05R\nmaxAgeDays\"\x1b\n\x19GetCheckpointStatsRequest\"\xd2\x02\n\x1aGetCheckpointStatsResponse\x12\x18\n\x07\x65nabled\x18\x01 \x01(\x08R\x07\x65nabled\x12+\n\x11total_checkpoints\x18\x02 \x01(\x05R\x10totalCheckpoints\x12)\n\x10\x61uto_checkpoints\x18\x03 \x01(\x05R\x0f\x61utoCheckpoints\x12-\n\x12manual_checkpoints\x18\x04 \x01(\x05R\x11manualCheckpoints\x12-\n\x12\x62ranch_checkpoints\x18\x05 \x01(\x05R\x11\x62ranchCheckpoints\x12\x31\n\x06\x63onfig\x18\x06 \x01(\x0b\x32\x19.floe.v1.CheckpointConfigR\x06\x63onfig\x12\x31\n\x14rollback_checkpoints\x18\x07 \x01(\x05R\x13rollbackCheckpoints\"\x1b\n\x19\x43leanupCheckpointsRequest\"\x98\x01\n\x1a\x43leanupCheckpointsResponse\x12\x16\n\x06status\x18\x01 \x01(\tR\x06status\x12#\n\rcleaned_count\x18\x02 \x01(\x05R\x0c\x63leanedCount\x12\x18\n\x07message\x18\x03 \x01(\tR\x07message\x12#\n\rblobs_removed\x18\x04 \x01(\x05R\x0c\x62lobsRemoved2\xb8\x04\n\x11\x43heckpointService\x12W\n\x10\x43reateCheckpoint\x12 .floe.v1.CreateCheckpointRequest\x1a!.floe.v1.CreateCheckpointResponse\x12T\n\x0fListCheckpoints\x12\x1f.floe.v1.ListCheckpointsRequest\x1a .floe.v1.ListCheckpointsResponse\x12]\n\x12RollbackCheckpoint\x12\".floe.v1.RollbackCheckpointRequest\x1a#.floe.v1.RollbackCheckpointResponse\x12W\n\x10\x42ranchCheckpoint\x12 .floe.v1.BranchCheckpointRequest\x1a!.floe.v1.BranchCheckpointResponse\x12]\n\x12GetCheckpointStats\x12\".floe.v1.GetCheckpointStatsRequest\x1a#.floe.v1.GetCheckpointStatsResponse\x12]\n\x12\x43leanupCheckpoints\x12\".floe.v1.CleanupCheckpointsRequest\x1a#.floe.v1.CleanupCheckpointsResponseb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'floe.v1.checkpoint_pb2', globals())
@@ -21,33 +21,33 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   _CHECKPOINT._serialized_start=38
-  _CHECKPOINT._serialized_end=239
-  _CREATECHECKPOINTREQUEST._serialized_start=241
-  _CREATECHECKPOINTREQUEST._serialized_end=351
-  _CREATECHECKPOINTRESPONSE._serialized_start=354
-  _CREATECHECKPOINTRESPONSE._serialized_end=495
-  _LISTCHECKPOINTSREQUEST._serialized_start=497
-  _LISTCHECKPOINTSREQUEST._serialized_end=574
-  _LISTCHECKPOINTSRESPONSE._serialized_start=576
-  _LISTCHECKPOINTSRESPONSE._serialized_end=656
-  _ROLLBACKCHECKPOINTREQUEST._serialized_start=658
-  _ROLLBACKCHECKPOINTREQUEST._serialized_end=722
-  _ROLLBACKCHECKPOINTRESPONSE._serialized_start=724
-  _ROLLBACKCHECKPOINTRESPONSE._serialized_end=839
-  _BRANCHCHECKPOINTREQUEST._serialized_start=841
-  _BRANCHCHECKPOINTREQUEST._serialized_end=957
-  _BRANCHCHECKPOINTRESPONSE._serialized_start=960
-  _BRANCHCHECKPOINTRESPONSE._serialized_end=1143
-  _CHECKPOINTCONFIG._serialized_start=1145
-  _CHECKPOINTCONFIG._serialized_end=1268
-  _GETCHECKPOINTSTATSREQUEST._serialized_start=1270
-  _GETCHECKPOINTSTATSREQUEST._serialized_end=1297
-  _GETCHECKPOINTSTATSRESPONSE._serialized_start=1300
-  _GETCHECKPOINTSTATSRESPONSE._serialized_end=1587
-  _CLEANUPCHECKPOINTSREQUEST._serialized_start=1589
-  _CLEANUPCHECKPOINTSREQUEST._serialized_end=1616
-  _CLEANUPCHECKPOINTSRESPONSE._serialized_start=1618
-  _CLEANUPCHECKPOINTSRESPONSE._serialized_end=1733
-  _CHECKPOINTSERVICE._serialized_start=1736
-  _CHECKPOINTSERVICE._serialized_end=2304
+  _CHECKPOINT._serialized_end=270
+  _CREATECHECKPOINTREQUEST._serialized_start=273
+  _CREATECHECKPOINTREQUEST._serialized_end=424
+  _CREATECHECKPOINTRESPONSE._serialized_start=427
+  _CREATECHECKPOINTRESPONSE._serialized_end=568
+  _LISTCHECKPOINTSREQUEST._serialized_start=570
+  _LISTCHECKPOINTSREQUEST._serialized_end=688
+  _LISTCHECKPOINTSRESPONSE._serialized_start=690
+  _LISTCHECKPOINTSRESPONSE._serialized_end=770
+  _ROLLBACKCHECKPOINTREQUEST._serialized_start=772
+  _ROLLBACKCHECKPOINTREQUEST._serialized_end=858
+  _ROLLBACKCHECKPOINTRESPONSE._serialized_start=861
+  _ROLLBACKCHECKPOINTRESPONSE._serialized_end=1131
+  _BRANCHCHECKPOINTREQUEST._serialized_start=1133
+  _BRANCHCHECKPOINTREQUEST._serialized_end=1249
+  _BRANCHCHECKPOINTRESPONSE._serialized_start=1252
+  _BRANCHCHECKPOINTRESPONSE._serialized_end=1435
+  _CHECKPOINTCONFIG._serialized_start=1437
+  _CHECKPOINTCONFIG._serialized_end=1560
+  _GETCHECKPOINTSTATSREQUEST._serialized_start=1562
+  _GETCHECKPOINTSTATSREQUEST._serialized_end=1589
+  _GETCHECKPOINTSTATSRESPONSE._serialized_start=1592
+  _GETCHECKPOINTSTATSRESPONSE._serialized_end=1930
+  _CLEANUPCHECKPOINTSREQUEST._serialized_start=1932
+  _CLEANUPCHECKPOINTSREQUEST._serialized_end=1959
+  _CLEANUPCHECKPOINTSRESPONSE._serialized_start=1962
+  _CLEANUPCHECKPOINTSRESPONSE._serialized_end=2114
+  _CHECKPOINTSERVICE._serialized_start=2117
+  _CHECKPOINTSERVICE._serialized_end=2685
 # @@protoc_insertion_point(module_scope)

@@ -87,20 +87,23 @@ class ModelConfig(_message.Message):
     def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., provider: _Optional[str] = ..., base_url: _Optional[str] = ..., api_key_env: _Optional[str] = ..., vision_enabled: bool = ..., max_output_tokens: _Optional[int] = ..., max_context_window_tokens: _Optional[int] = ..., temperature: _Optional[float] = ..., reasoning_enabled: bool = ..., offline: bool = ...) -> None: ...
 
 class RequestError(_message.Message):
-    __slots__ = ["field_violations", "reason"]
+    __slots__ = ["conflicts", "field_violations", "reason"]
     class Reason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = []
+    CONFLICTS_FIELD_NUMBER: _ClassVar[int]
     FIELD_VIOLATIONS_FIELD_NUMBER: _ClassVar[int]
     REASON_BODY_TOO_LARGE: RequestError.Reason
+    REASON_CONFLICT: RequestError.Reason
     REASON_FIELD_NUMBER: _ClassVar[int]
     REASON_INVALID_FIELD: RequestError.Reason
     REASON_INVALID_VALUE: RequestError.Reason
     REASON_MALFORMED_BODY: RequestError.Reason
     REASON_UNSPECIFIED: RequestError.Reason
     REASON_UNSUPPORTED_MEDIA_TYPE: RequestError.Reason
+    conflicts: _containers.RepeatedScalarFieldContainer[str]
     field_violations: _containers.RepeatedCompositeFieldContainer[FieldViolation]
     reason: RequestError.Reason
-    def __init__(self, reason: _Optional[_Union[RequestError.Reason, str]] = ..., field_violations: _Optional[_Iterable[_Union[FieldViolation, _Mapping]]] = ...) -> None: ...
+    def __init__(self, reason: _Optional[_Union[RequestError.Reason, str]] = ..., field_violations: _Optional[_Iterable[_Union[FieldViolation, _Mapping]]] = ..., conflicts: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class TokenCounts(_message.Message):
     __slots__ = ["completion", "prompt"]

@@ -15,7 +15,7 @@ from floe.v1 import common_pb2 as floe_dot_v1_dot_common__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x66loe/v1/events.proto\x12\x07\x66loe.v1\x1a\x14\x66loe/v1/common.proto\x1a\x1cgoogle/protobuf/struct.proto\"\xfb\t\n\x05\x45vent\x12\x10\n\x03seq\x18\x01 \x01(\x03R\x03seq\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\x12\x15\n\x06run_id\x18\x03 \x01(\tR\x05runId\x12\x19\n\x08\x61gent_id\x18\x04 \x01(\tR\x07\x61gentId\x12\x1c\n\ttimestamp\x18\x05 \x01(\tR\ttimestamp\x12\x1d\n\nagent_path\x18\x06 \x03(\tR\tagentPath\x12\x17\n\x07task_id\x18\x07 \x01(\tR\x06taskId\x12+\n\x05start\x18\n \x01(\x0b\x32\x13.floe.v1.StartEventH\x00R\x05start\x12+\n\x05token\x18\x0b \x01(\x0b\x32\x13.floe.v1.TokenEventH\x00R\x05token\x12\x37\n\treasoning\x18\x0c \x01(\x0b\x32\x17.floe.v1.ReasoningEventH\x00R\treasoning\x12\x34\n\x08progress\x18\r \x01(\x0b\x32\x16.floe.v1.ProgressEventH\x00R\x08progress\x12\x38\n\ntool_start\x18\x0e \x01(\x0b\x32\x17.floe.v1.ToolStartEventH\x00R\ttoolStart\x12\x41\n\rtool_complete\x18\x0f \x01(\x0b\x32\x1a.floe.v1.ToolCompleteEventH\x00R\x0ctoolComplete\x12M\n\x11\x61pproval_required\x18\x10 \x01(\x0b\x32\x1e.floe.v1.ApprovalRequiredEventH\x00R\x10\x61pprovalRequired\x12M\n\x11\x61pproval_resolved\x18\x11 \x01(\x0b\x32\x1e.floe.v1.ApprovalResolvedEventH\x00R\x10\x61pprovalResolved\x12\x34\n\x08\x63omplete\x18\x12 \x01(\x0b\x32\x16.floe.v1.CompleteEventH\x00R\x08\x63omplete\x12+\n\x05\x65rror\x18\x13 \x01(\x0b\x32\x13.floe.v1.ErrorEventH\x00R\x05\x65rror\x12\x37\n\theartbeat\x18\x14 \x01(\x0b\x32\x17.floe.v1.HeartbeatEventH\x00R\theartbeat\x12\x34\n\x08snapshot\x18\x15 \x01(\x0b\x32\x16.floe.v1.SnapshotEventH\x00R\x08snapshot\x12%\n\x03gap\x18\x16 \x01(\x0b\x32\x11.floe.v1.GapEventH\x00R\x03gap\x12\x37\n\tcancelled\x18\x17 \x01(\x0b\x32\x17.floe.v1.CancelledEventH\x00R\tcancelled\x12.\n\x06queued\x18\x18 \x01(\x0b\x32\x14.floe.v1.QueuedEventH\x00R\x06queued\x12.\n\x06\x61\x63tion\x18\x19 \x01(\x0b\x32\x14.floe.v1.ActionEventH\x00R\x06\x61\x63tion\x12;\n\x0b\x62us_message\x18\x1a \x01(\x0b\x32\x18.floe.v1.BusMessageEventH\x00R\nbusMessage\x12\x31\n\x07message\x18\x1b \x01(\x0b\x32\x15.floe.v1.MessageEventH\x00R\x07message\x12\x41\n\rhuman_message\x18\x1c \x01(\x0b\x32\x1a.floe.v1.HumanMessageEventH\x00R\x0chumanMessageB\x06\n\x04kind\"\x8e\x01\n\nStartEvent\x12\x14\n\x05model\x18\x01 \x01(\tR\x05model\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId\x12\"\n\rparent_run_id\x18\x03 \x01(\tR\x0bparentRunId\x12\'\n\x05\x63\x61use\x18\x04 \x01(\x0b\x32\x11.floe.v1.RunCauseR\x05\x63\x61use\"v\n\x08RunCause\x12\x12\n\x04kind\x18\x01 \x01(\tR\x04kind\x12\x1d\n\nfrom_agent\x18\x02 \x01(\tR\tfromAgent\x12\x1d\n\nmessage_id\x18\x03 \x01(\tR\tmessageId\x12\x18\n\x07\x63hannel\x18\x04 \x01(\tR\x07\x63hannel\"\"\n\nTokenEvent\x12\x14\n\x05token\x18\x01 \x01(\tR\x05token\"&\n\x0eReasoningEvent\x12\x14\n\x05token\x18\x01 \x01(\tR\x05token\"n\n\rProgressEvent\x12\x1c\n\titeration\x18\x01 \x01(\x05R\titeration\x12%\n\x0emax_iterations\x18\x02 \x01(\x05R\rmaxIterations\x12\x18\n\x07message\x18\x03 \x01(\tR\x07message\"d\n\x0eToolStartEvent\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0ctool_call_id\x18\x02 \x01(\tR\ntoolCallId\x12\x1c\n\targuments\x18\x03 \x01(\tR\targuments\"\xc3\x01\n\x11ToolCompleteEvent\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07success\x18\x02 \x01(\x08R\x07success\x12\x1f\n\x0b\x64uration_ms\x18\x03 \x01(\x03R\ndurationMs\x12%\n\x0eresult_preview\x18\x04 \x01(\tR\rresultPreview\x12 \n\x0ctool_call_id\x18\x05 \x01(\tR\ntoolCallId\x12\x16\n\x06status\x18\x06 \x01(\tR\x06status\"\xc4\x01\n\x15\x41pprovalRequiredEvent\x12\x1d\n\nrequest_id\x18\x01 \x01(\tR\trequestId\x12\x1b\n\ttool_name\x18\x02 \x01(\tR\x08toolName\x12\x1c\n\toperation\x18\x03 \x01(\tR\toperation\x12\x1a\n\x08resource\x18\x04 \x01(\tR\x08resource\x12\x16\n\x06reason\x18\x05 \x01(\tR\x06reason\x12\x1d\n\nexpires_at\x18\x06 \x01(\tR\texpiresAt\"d\n\x15\x41pprovalResolvedEvent\x12\x1d\n\nrequest_id\x18\x01 \x01(\tR\trequestId\x12\x16\n\x06status\x18\x02 \x01(\tR\x06status\x12\x14\n\x05scope\x18\x03 \x01(\tR\x05scope\"\x8a\x02\n\rCompleteEvent\x12\x1a\n\x08response\x18\x01 \x01(\tR\x08response\x12<\n\x0e\x61\x63tion_results\x18\x02 \x03(\x0b\x32\x15.floe.v1.ActionResultR\ractionResults\x12\x1c\n\treasoning\x18\x03 \x01(\tR\treasoning\x12\x1e\n\niterations\x18\x04 \x01(\x05R\niterations\x12\x1d\n\ntool_calls\x18\x05 \x01(\x05R\ttoolCalls\x12\x16\n\x06status\x18\x06 \x01(\tR\x06status\x12*\n\x05usage\x18\x07 \x01(\x0b\x32\x14.floe.v1.TokenCountsR\x05usage\":\n\nErrorEvent\x12\x18\n\x07message\x18\x01 \x01(\tR\x07message\x12\x12\n\x04\x63ode\x18\x02 \x01(\tR\x04\x63ode\"(\n\x0e\x43\x61ncelledEvent\x12\x16\n\x06reason\x18\x01 \x01(\tR\x06reason\"/\n\x0eHeartbeatEvent\x12\x1d\n\nlatest_seq\x18\x01 \x01(\x03R\tlatestSeq\"\\\n\tActiveRun\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x19\n\x08\x61gent_id\x18\x02 \x01(\tR\x07\x61gentId\x12\x1d\n\nstarted_at\x18\x03 \x01(\tR\tstartedAt\"\xed\x01\n\x0fPendingApproval\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n\ttool_name\x18\x02 \x01(\tR\x08toolName\x12\x1c\n\toperation\x18\x03 \x01(\tR\toperation\x12\x1a\n\x08resource\x18\x04 \x01(\tR\x08resource\x12\x16\n\x06reason\x18\x05 \x01(\tR\x06reason\x12\x1d\n\nsession_id\x18\x06 \x01(\tR\tsessionId\x12\x1d\n\ncreated_at\x18\x07 \x01(\tR\tcreatedAt\x12\x1d\n\nexpires_at\x18\x08 \x01(\tR\texpiresAt\"\xcf\x01\n\rSnapshotEvent\x12\x1d\n\nlatest_seq\x18\x01 \x01(\x03R\tlatestSeq\x12\x33\n\x0b\x61\x63tive_runs\x18\x02 \x03(\x0b\x32\x12.floe.v1.ActiveRunR\nactiveRuns\x12\x45\n\x11pending_approvals\x18\x03 \x03(\x0b\x32\x18.floe.v1.PendingApprovalR\x10pendingApprovals\x12#\n\rmessage_count\x18\x04 \x01(\x05R\x0cmessageCount\"l\n\x08GapEvent\x12.\n\x13requested_after_seq\x18\x01 \x01(\x03R\x11requestedAfterSeq\x12\x30\n\x14oldest_available_seq\x18\x02 \x01(\x03R\x12oldestAvailableSeq\")\n\x0bQueuedEvent\x12\x1a\n\x08position\x18\x01 \x01(\x05R\x08position\"<\n\x0b\x41\x63tionEvent\x12-\n\x06result\x18\x01 \x01(\x0b\x32\x15.floe.v1.ActionResultR\x06result\"\xd3\x01\n\x0f\x42usMessageEvent\x12\x16\n\x06sender\x18\x01 \x01(\tR\x06sender\x12\x1c\n\trecipient\x18\x02 \x01(\tR\trecipient\x12\x18\n\x07\x63ontent\x18\x03 \x01(\tR\x07\x63ontent\x12!\n\x0cmessage_type\x18\x04 \x01(\tR\x0bmessageType\x12\x18\n\x07\x63hannel\x18\x05 \x01(\tR\x07\x63hannel\x12\x33\n\x08metadata\x18\x06 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\"g\n\x0cMessageEvent\x12.\n\x07message\x18\x01 \x01(\x0b\x32\x14.floe.v1.ChatMessageR\x07message\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\"\x82\x01\n\x11HumanMessageEvent\x12\x16\n\x06sender\x18\x01 \x01(\tR\x06sender\x12\x18\n\x07\x63ontent\x18\x02 \x01(\tR\x07\x63ontent\x12!\n\x0cmessage_type\x18\x03 \x01(\tR\x0bmessageType\x12\x18\n\x07\x63hannel\x18\x04 \x01(\tR\x07\x63hannelb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x14\x66loe/v1/events.proto\x12\x07\x66loe.v1\x1a\x14\x66loe/v1/common.proto\x1a\x1cgoogle/protobuf/struct.proto\"\xd0\n\n\x05\x45vent\x12\x10\n\x03seq\x18\x01 \x01(\x03R\x03seq\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\x12\x15\n\x06run_id\x18\x03 \x01(\tR\x05runId\x12\x19\n\x08\x61gent_id\x18\x04 \x01(\tR\x07\x61gentId\x12\x1c\n\ttimestamp\x18\x05 \x01(\tR\ttimestamp\x12\x1d\n\nagent_path\x18\x06 \x03(\tR\tagentPath\x12\x17\n\x07task_id\x18\x07 \x01(\tR\x06taskId\x12+\n\x05start\x18\n \x01(\x0b\x32\x13.floe.v1.StartEventH\x00R\x05start\x12+\n\x05token\x18\x0b \x01(\x0b\x32\x13.floe.v1.TokenEventH\x00R\x05token\x12\x37\n\treasoning\x18\x0c \x01(\x0b\x32\x17.floe.v1.ReasoningEventH\x00R\treasoning\x12\x34\n\x08progress\x18\r \x01(\x0b\x32\x16.floe.v1.ProgressEventH\x00R\x08progress\x12\x38\n\ntool_start\x18\x0e \x01(\x0b\x32\x17.floe.v1.ToolStartEventH\x00R\ttoolStart\x12\x41\n\rtool_complete\x18\x0f \x01(\x0b\x32\x1a.floe.v1.ToolCompleteEventH\x00R\x0ctoolComplete\x12M\n\x11\x61pproval_required\x18\x10 \x01(\x0b\x32\x1e.floe.v1.ApprovalRequiredEventH\x00R\x10\x61pprovalRequired\x12M\n\x11\x61pproval_resolved\x18\x11 \x01(\x0b\x32\x1e.floe.v1.ApprovalResolvedEventH\x00R\x10\x61pprovalResolved\x12\x34\n\x08\x63omplete\x18\x12 \x01(\x0b\x32\x16.floe.v1.CompleteEventH\x00R\x08\x63omplete\x12+\n\x05\x65rror\x18\x13 \x01(\x0b\x32\x13.floe.v1.ErrorEventH\x00R\x05\x65rror\x12\x37\n\theartbeat\x18\x14 \x01(\x0b\x32\x17.floe.v1.HeartbeatEventH\x00R\theartbeat\x12\x34\n\x08snapshot\x18\x15 \x01(\x0b\x32\x16.floe.v1.SnapshotEventH\x00R\x08snapshot\x12%\n\x03gap\x18\x16 \x01(\x0b\x32\x11.floe.v1.GapEventH\x00R\x03gap\x12\x37\n\tcancelled\x18\x17 \x01(\x0b\x32\x17.floe.v1.CancelledEventH\x00R\tcancelled\x12.\n\x06queued\x18\x18 \x01(\x0b\x32\x14.floe.v1.QueuedEventH\x00R\x06queued\x12.\n\x06\x61\x63tion\x18\x19 \x01(\x0b\x32\x14.floe.v1.ActionEventH\x00R\x06\x61\x63tion\x12;\n\x0b\x62us_message\x18\x1a \x01(\x0b\x32\x18.floe.v1.BusMessageEventH\x00R\nbusMessage\x12\x31\n\x07message\x18\x1b \x01(\x0b\x32\x15.floe.v1.MessageEventH\x00R\x07message\x12\x41\n\rhuman_message\x18\x1c \x01(\x0b\x32\x1a.floe.v1.HumanMessageEventH\x00R\x0chumanMessage\x12S\n\x13\x63heckpoint_restored\x18\x1d \x01(\x0b\x32 .floe.v1.CheckpointRestoredEventH\x00R\x12\x63heckpointRestoredB\x06\n\x04kind\"\x8e\x01\n\nStartEvent\x12\x14\n\x05model\x18\x01 \x01(\tR\x05model\x12\x1d\n\nrequest_id\x18\x02 \x01(\tR\trequestId\x12\"\n\rparent_run_id\x18\x03 \x01(\tR\x0bparentRunId\x12\'\n\x05\x63\x61use\x18\x04 \x01(\x0b\x32\x11.floe.v1.RunCauseR\x05\x63\x61use\"v\n\x08RunCause\x12\x12\n\x04kind\x18\x01 \x01(\tR\x04kind\x12\x1d\n\nfrom_agent\x18\x02 \x01(\tR\tfromAgent\x12\x1d\n\nmessage_id\x18\x03 \x01(\tR\tmessageId\x12\x18\n\x07\x63hannel\x18\x04 \x01(\tR\x07\x63hannel\"\"\n\nTokenEvent\x12\x14\n\x05token\x18\x01 \x01(\tR\x05token\"&\n\x0eReasoningEvent\x12\x14\n\x05token\x18\x01 \x01(\tR\x05token\"n\n\rProgressEvent\x12\x1c\n\titeration\x18\x01 \x01(\x05R\titeration\x12%\n\x0emax_iterations\x18\x02 \x01(\x05R\rmaxIterations\x12\x18\n\x07message\x18\x03 \x01(\tR\x07message\"d\n\x0eToolStartEvent\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12 \n\x0ctool_call_id\x18\x02 \x01(\tR\ntoolCallId\x12\x1c\n\targuments\x18\x03 \x01(\tR\targuments\"\xc3\x01\n\x11ToolCompleteEvent\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n\x07success\x18\x02 \x01(\x08R\x07success\x12\x1f\n\x0b\x64uration_ms\x18\x03 \x01(\x03R\ndurationMs\x12%\n\x0eresult_preview\x18\x04 \x01(\tR\rresultPreview\x12 \n\x0ctool_call_id\x18\x05 \x01(\tR\ntoolCallId\x12\x16\n\x06status\x18\x06 \x01(\tR\x06status\"\xc4\x01\n\x15\x41pprovalRequiredEvent\x12\x1d\n\nrequest_id\x18\x01 \x01(\tR\trequestId\x12\x1b\n\ttool_name\x18\x02 \x01(\tR\x08toolName\x12\x1c\n\toperation\x18\x03 \x01(\tR\toperation\x12\x1a\n\x08resource\x18\x04 \x01(\tR\x08resource\x12\x16\n\x06reason\x18\x05 \x01(\tR\x06reason\x12\x1d\n\nexpires_at\x18\x06 \x01(\tR\texpiresAt\"d\n\x15\x41pprovalResolvedEvent\x12\x1d\n\nrequest_id\x18\x01 \x01(\tR\trequestId\x12\x16\n\x06status\x18\x02 \x01(\tR\x06status\x12\x14\n\x05scope\x18\x03 \x01(\tR\x05scope\"\x8a\x02\n\rCompleteEvent\x12\x1a\n\x08response\x18\x01 \x01(\tR\x08response\x12<\n\x0e\x61\x63tion_results\x18\x02 \x03(\x0b\x32\x15.floe.v1.ActionResultR\ractionResults\x12\x1c\n\treasoning\x18\x03 \x01(\tR\treasoning\x12\x1e\n\niterations\x18\x04 \x01(\x05R\niterations\x12\x1d\n\ntool_calls\x18\x05 \x01(\x05R\ttoolCalls\x12\x16\n\x06status\x18\x06 \x01(\tR\x06status\x12*\n\x05usage\x18\x07 \x01(\x0b\x32\x14.floe.v1.TokenCountsR\x05usage\":\n\nErrorEvent\x12\x18\n\x07message\x18\x01 \x01(\tR\x07message\x12\x12\n\x04\x63ode\x18\x02 \x01(\tR\x04\x63ode\"(\n\x0e\x43\x61ncelledEvent\x12\x16\n\x06reason\x18\x01 \x01(\tR\x06reason\"/\n\x0eHeartbeatEvent\x12\x1d\n\nlatest_seq\x18\x01 \x01(\x03R\tlatestSeq\"\\\n\tActiveRun\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x19\n\x08\x61gent_id\x18\x02 \x01(\tR\x07\x61gentId\x12\x1d\n\nstarted_at\x18\x03 \x01(\tR\tstartedAt\"\xed\x01\n\x0fPendingApproval\x12\x0e\n\x02id\x18\x01 \x01(\tR\x02id\x12\x1b\n\ttool_name\x18\x02 \x01(\tR\x08toolName\x12\x1c\n\toperation\x18\x03 \x01(\tR\toperation\x12\x1a\n\x08resource\x18\x04 \x01(\tR\x08resource\x12\x16\n\x06reason\x18\x05 \x01(\tR\x06reason\x12\x1d\n\nsession_id\x18\x06 \x01(\tR\tsessionId\x12\x1d\n\ncreated_at\x18\x07 \x01(\tR\tcreatedAt\x12\x1d\n\nexpires_at\x18\x08 \x01(\tR\texpiresAt\"\xcf\x01\n\rSnapshotEvent\x12\x1d\n\nlatest_seq\x18\x01 \x01(\x03R\tlatestSeq\x12\x33\n\x0b\x61\x63tive_runs\x18\x02 \x03(\x0b\x32\x12.floe.v1.ActiveRunR\nactiveRuns\x12\x45\n\x11pending_approvals\x18\x03 \x03(\x0b\x32\x18.floe.v1.PendingApprovalR\x10pendingApprovals\x12#\n\rmessage_count\x18\x04 \x01(\x05R\x0cmessageCount\"l\n\x08GapEvent\x12.\n\x13requested_after_seq\x18\x01 \x01(\x03R\x11requestedAfterSeq\x12\x30\n\x14oldest_available_seq\x18\x02 \x01(\x03R\x12oldestAvailableSeq\")\n\x0bQueuedEvent\x12\x1a\n\x08position\x18\x01 \x01(\x05R\x08position\"<\n\x0b\x41\x63tionEvent\x12-\n\x06result\x18\x01 \x01(\x0b\x32\x15.floe.v1.ActionResultR\x06result\"\xd3\x01\n\x0f\x42usMessageEvent\x12\x16\n\x06sender\x18\x01 \x01(\tR\x06sender\x12\x1c\n\trecipient\x18\x02 \x01(\tR\trecipient\x12\x18\n\x07\x63ontent\x18\x03 \x01(\tR\x07\x63ontent\x12!\n\x0cmessage_type\x18\x04 \x01(\tR\x0bmessageType\x12\x18\n\x07\x63hannel\x18\x05 \x01(\tR\x07\x63hannel\x12\x33\n\x08metadata\x18\x06 \x01(\x0b\x32\x17.google.protobuf.StructR\x08metadata\"g\n\x0cMessageEvent\x12.\n\x07message\x18\x01 \x01(\x0b\x32\x14.floe.v1.ChatMessageR\x07message\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\"\x82\x01\n\x11HumanMessageEvent\x12\x16\n\x06sender\x18\x01 \x01(\tR\x06sender\x12\x18\n\x07\x63ontent\x18\x02 \x01(\tR\x07\x63ontent\x12!\n\x0cmessage_type\x18\x03 \x01(\tR\x0bmessageType\x12\x18\n\x07\x63hannel\x18\x04 \x01(\tR\x07\x63hannel\"\xba\x01\n\x17\x43heckpointRestoredEvent\x12#\n\rcheckpoint_id\x18\x01 \x01(\tR\x0c\x63heckpointId\x12\x30\n\x14safety_checkpoint_id\x18\x02 \x01(\tR\x12safetyCheckpointId\x12#\n\rmessage_count\x18\x03 \x01(\x05R\x0cmessageCount\x12#\n\rchanged_files\x18\x04 \x03(\tR\x0c\x63hangedFilesb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'floe.v1.events_pb2', globals())
@@ -23,49 +23,51 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   _EVENT._serialized_start=86
-  _EVENT._serialized_end=1361
-  _STARTEVENT._serialized_start=1364
-  _STARTEVENT._serialized_end=1506
-  _RUNCAUSE._serialized_start=1508
-  _RUNCAUSE._serialized_end=1626
-  _TOKENEVENT._serialized_start=1628
-  _TOKENEVENT._serialized_end=1662
-  _REASONINGEVENT._serialized_start=1664
-  _REASONINGEVENT._serialized_end=1702
-  _PROGRESSEVENT._serialized_start=1704
-  _PROGRESSEVENT._serialized_end=1814
-  _TOOLSTARTEVENT._serialized_start=1816
-  _TOOLSTARTEVENT._serialized_end=1916
-  _TOOLCOMPLETEEVENT._serialized_start=1919
-  _TOOLCOMPLETEEVENT._serialized_end=2114
-  _APPROVALREQUIREDEVENT._serialized_start=2117
-  _APPROVALREQUIREDEVENT._serialized_end=2313
-  _APPROVALRESOLVEDEVENT._serialized_start=2315
-  _APPROVALRESOLVEDEVENT._serialized_end=2415
-  _COMPLETEEVENT._serialized_start=2418
-  _COMPLETEEVENT._serialized_end=2684
-  _ERROREVENT._serialized_start=2686
-  _ERROREVENT._serialized_end=2744
-  _CANCELLEDEVENT._serialized_start=2746
-  _CANCELLEDEVENT._serialized_end=2786
-  _HEARTBEATEVENT._serialized_start=2788
-  _HEARTBEATEVENT._serialized_end=2835
-  _ACTIVERUN._serialized_start=2837
-  _ACTIVERUN._serialized_end=2929
-  _PENDINGAPPROVAL._serialized_start=2932
-  _PENDINGAPPROVAL._serialized_end=3169
-  _SNAPSHOTEVENT._serialized_start=3172
-  _SNAPSHOTEVENT._serialized_end=3379
-  _GAPEVENT._serialized_start=3381
-  _GAPEVENT._serialized_end=3489
-  _QUEUEDEVENT._serialized_start=3491
-  _QUEUEDEVENT._serialized_end=3532
-  _ACTIONEVENT._serialized_start=3534
-  _ACTIONEVENT._serialized_end=3594
-  _BUSMESSAGEEVENT._serialized_start=3597
-  _BUSMESSAGEEVENT._serialized_end=3808
-  _MESSAGEEVENT._serialized_start=3810
-  _MESSAGEEVENT._serialized_end=3913
-  _HUMANMESSAGEEVENT._serialized_start=3916
-  _HUMANMESSAGEEVENT._serialized_end=4046
+  _EVENT._serialized_end=1446
+  _STARTEVENT._serialized_start=1449
+  _STARTEVENT._serialized_end=1591
+  _RUNCAUSE._serialized_start=1593
+  _RUNCAUSE._serialized_end=1711
+  _TOKENEVENT._serialized_start=1713
+  _TOKENEVENT._serialized_end=1747
+  _REASONINGEVENT._serialized_start=1749
+  _REASONINGEVENT._serialized_end=1787
+  _PROGRESSEVENT._serialized_start=1789
+  _PROGRESSEVENT._serialized_end=1899
+  _TOOLSTARTEVENT._serialized_start=1901
+  _TOOLSTARTEVENT._serialized_end=2001
+  _TOOLCOMPLETEEVENT._serialized_start=2004
+  _TOOLCOMPLETEEVENT._serialized_end=2199
+  _APPROVALREQUIREDEVENT._serialized_start=2202
+  _APPROVALREQUIREDEVENT._serialized_end=2398
+  _APPROVALRESOLVEDEVENT._serialized_start=2400
+  _APPROVALRESOLVEDEVENT._serialized_end=2500
+  _COMPLETEEVENT._serialized_start=2503
+  _COMPLETEEVENT._serialized_end=2769
+  _ERROREVENT._serialized_start=2771
+  _ERROREVENT._serialized_end=2829
+  _CANCELLEDEVENT._serialized_start=2831
+  _CANCELLEDEVENT._serialized_end=2871
+  _HEARTBEATEVENT._serialized_start=2873
+  _HEARTBEATEVENT._serialized_end=2920
+  _ACTIVERUN._serialized_start=2922
+  _ACTIVERUN._serialized_end=3014
+  _PENDINGAPPROVAL._serialized_start=3017
+  _PENDINGAPPROVAL._serialized_end=3254
+  _SNAPSHOTEVENT._serialized_start=3257
+  _SNAPSHOTEVENT._serialized_end=3464
+  _GAPEVENT._serialized_start=3466
+  _GAPEVENT._serialized_end=3574
+  _QUEUEDEVENT._serialized_start=3576
+  _QUEUEDEVENT._serialized_end=3617
+  _ACTIONEVENT._serialized_start=3619
+  _ACTIONEVENT._serialized_end=3679
+  _BUSMESSAGEEVENT._serialized_start=3682
+  _BUSMESSAGEEVENT._serialized_end=3893
+  _MESSAGEEVENT._serialized_start=3895
+  _MESSAGEEVENT._serialized_end=3998
+  _HUMANMESSAGEEVENT._serialized_start=4001
+  _HUMANMESSAGEEVENT._serialized_end=4131
+  _CHECKPOINTRESTOREDEVENT._serialized_start=4134
+  _CHECKPOINTRESTOREDEVENT._serialized_end=4320
 # @@protoc_insertion_point(module_scope)

@@ -71,6 +71,18 @@ class CancelledEvent(_message.Message):
     reason: str
     def __init__(self, reason: _Optional[str] = ...) -> None: ...
 
+class CheckpointRestoredEvent(_message.Message):
+    __slots__ = ["changed_files", "checkpoint_id", "message_count", "safety_checkpoint_id"]
+    CHANGED_FILES_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINT_ID_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    SAFETY_CHECKPOINT_ID_FIELD_NUMBER: _ClassVar[int]
+    changed_files: _containers.RepeatedScalarFieldContainer[str]
+    checkpoint_id: str
+    message_count: int
+    safety_checkpoint_id: str
+    def __init__(self, checkpoint_id: _Optional[str] = ..., safety_checkpoint_id: _Optional[str] = ..., message_count: _Optional[int] = ..., changed_files: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class CompleteEvent(_message.Message):
     __slots__ = ["action_results", "iterations", "reasoning", "response", "status", "tool_calls", "usage"]
     ACTION_RESULTS_FIELD_NUMBER: _ClassVar[int]
@@ -98,7 +110,7 @@ class ErrorEvent(_message.Message):
     def __init__(self, message: _Optional[str] = ..., code: _Optional[str] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ["action", "agent_id", "agent_path", "approval_required", "approval_resolved", "bus_message", "cancelled", "complete", "conversation_id", "error", "gap", "heartbeat", "human_message", "message", "progress", "queued", "reasoning", "run_id", "seq", "snapshot", "start", "task_id", "timestamp", "token", "tool_complete", "tool_start"]
+    __slots__ = ["action", "agent_id", "agent_path", "approval_required", "approval_resolved", "bus_message", "cancelled", "checkpoint_restored", "complete", "conversation_id", "error", "gap", "heartbeat", "human_message", "message", "progress", "queued", "reasoning", "run_id", "seq", "snapshot", "start", "task_id", "timestamp", "token", "tool_complete", "tool_start"]
     ACTION_FIELD_NUMBER: _ClassVar[int]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     AGENT_PATH_FIELD_NUMBER: _ClassVar[int]
@@ -106,6 +118,7 @@ class Event(_message.Message):
     APPROVAL_RESOLVED_FIELD_NUMBER: _ClassVar[int]
     BUS_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     CANCELLED_FIELD_NUMBER: _ClassVar[int]
+    CHECKPOINT_RESTORED_FIELD_NUMBER: _ClassVar[int]
     COMPLETE_FIELD_NUMBER: _ClassVar[int]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
@@ -132,6 +145,7 @@ class Event(_message.Message):
     approval_resolved: ApprovalResolvedEvent
     bus_message: BusMessageEvent
     cancelled: CancelledEvent
+    checkpoint_restored: CheckpointRestoredEvent
     complete: CompleteEvent
     conversation_id: str
     error: ErrorEvent
@@ -151,7 +165,7 @@ class Event(_message.Message):
     token: TokenEvent
     tool_complete: ToolCompleteEvent
     tool_start: ToolStartEvent
-    def __init__(self, seq: _Optional[int] = ..., conversation_id: _Optional[str] = ..., run_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., timestamp: _Optional[str] = ..., agent_path: _Optional[_Iterable[str]] = ..., task_id: _Optional[str] = ..., start: _Optional[_Union[StartEvent, _Mapping]] = ..., token: _Optional[_Union[TokenEvent, _Mapping]] = ..., reasoning: _Optional[_Union[ReasoningEvent, _Mapping]] = ..., progress: _Optional[_Union[ProgressEvent, _Mapping]] = ..., tool_start: _Optional[_Union[ToolStartEvent, _Mapping]] = ..., tool_complete: _Optional[_Union[ToolCompleteEvent, _Mapping]] = ..., approval_required: _Optional[_Union[ApprovalRequiredEvent, _Mapping]] = ..., approval_resolved: _Optional[_Union[ApprovalResolvedEvent, _Mapping]] = ..., complete: _Optional[_Union[CompleteEvent, _Mapping]] = ..., error: _Optional[_Union[ErrorEvent, _Mapping]] = ..., heartbeat: _Optional[_Union[HeartbeatEvent, _Mapping]] = ..., snapshot: _Optional[_Union[SnapshotEvent, _Mapping]] = ..., gap: _Optional[_Union[GapEvent, _Mapping]] = ..., cancelled: _Optional[_Union[CancelledEvent, _Mapping]] = ..., queued: _Optional[_Union[QueuedEvent, _Mapping]] = ..., action: _Optional[_Union[ActionEvent, _Mapping]] = ..., bus_message: _Optional[_Union[BusMessageEvent, _Mapping]] = ..., message: _Optional[_Union[MessageEvent, _Mapping]] = ..., human_message: _Optional[_Union[HumanMessageEvent, _Mapping]] = ...) -> None: ...
+    def __init__(self, seq: _Optional[int] = ..., conversation_id: _Optional[str] = ..., run_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., timestamp: _Optional[str] = ..., agent_path: _Optional[_Iterable[str]] = ..., task_id: _Optional[str] = ..., start: _Optional[_Union[StartEvent, _Mapping]] = ..., token: _Optional[_Union[TokenEvent, _Mapping]] = ..., reasoning: _Optional[_Union[ReasoningEvent, _Mapping]] = ..., progress: _Optional[_Union[ProgressEvent, _Mapping]] = ..., tool_start: _Optional[_Union[ToolStartEvent, _Mapping]] = ..., tool_complete: _Optional[_Union[ToolCompleteEvent, _Mapping]] = ..., approval_required: _Optional[_Union[ApprovalRequiredEvent, _Mapping]] = ..., approval_resolved: _Optional[_Union[ApprovalResolvedEvent, _Mapping]] = ..., complete: _Optional[_Union[CompleteEvent, _Mapping]] = ..., error: _Optional[_Union[ErrorEvent, _Mapping]] = ..., heartbeat: _Optional[_Union[HeartbeatEvent, _Mapping]] = ..., snapshot: _Optional[_Union[SnapshotEvent, _Mapping]] = ..., gap: _Optional[_Union[GapEvent, _Mapping]] = ..., cancelled: _Optional[_Union[CancelledEvent, _Mapping]] = ..., queued: _Optional[_Union[QueuedEvent, _Mapping]] = ..., action: _Optional[_Union[ActionEvent, _Mapping]] = ..., bus_message: _Optional[_Union[BusMessageEvent, _Mapping]] = ..., message: _Optional[_Union[MessageEvent, _Mapping]] = ..., human_message: _Optional[_Union[HumanMessageEvent, _Mapping]] = ..., checkpoint_restored: _Optional[_Union[CheckpointRestoredEvent, _Mapping]] = ...) -> None: ...
 
 class GapEvent(_message.Message):
     __slots__ = ["oldest_available_seq", "requested_after_seq"]
