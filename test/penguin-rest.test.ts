@@ -251,6 +251,13 @@ describe("Penguin /api/v1 REST, over the same services", () => {
       "vision_enabled",
       "websocket_support",
     ]);
+    expect(caps.body.capabilities).toMatchObject({
+      checkpoint_management: true,
+      file_upload: true,
+      task_execution: true,
+      model_switching: true,
+      websocket_support: true,
+    });
     expect(caps.body).toMatchObject({
       current_model: { model: "openai/gpt-4", provider: "openai", vision_enabled: true },
       api_version: "v1",

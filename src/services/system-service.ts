@@ -151,7 +151,7 @@ function diagnosticHandlers(
           streamingEnabled: true,
           checkpointManagement: true,
           modelSwitching: true,
-          fileUpload: false,
+          fileUpload: true, // POST /api/v1/upload, UploadService
           websocketSupport: true,
           taskExecution: true,
           runMode: false,
