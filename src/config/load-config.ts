@@ -4,8 +4,7 @@ import { join, resolve } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { parse as parseYaml } from "yaml";
 import { type ModelConfig, ModelConfigSchema } from "../../gen/floe/v1/common_pb.js";
-import { type AgentProfile, DEFAULT_SYSTEM_PROMPT } from "../domain/agent-profile.js";
-import { TOOL_NAMES } from "../domain/tool-names.js";
+import { parseAgents } from "./agents-config.js";
 import { parseApiKeys } from "./api-keys.js";
 import { parseCheckpoints } from "./checkpoints-config.js";
 import { DEFAULT_GITHUB_RULES, parseGitHubRules } from "./github-rules.js";
@@ -70,7 +69,6 @@ const FILE_KEYS = new Set([
   "agents",
   "checkpoints",
 ]);
-const AGENT_KEYS = new Set(["id", "system_prompt", "default_tools", "model"]);
 const MODEL_KEYS = new Set([
   "id",
   "name",
@@ -168,7 +166,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     projectRoot,
     executionMode: pick("executionMode", "execution_mode", mode, "project"),
     databaseUrl: pick("databaseUrl", "database_url", dbUrl, ""),
-    debug: pick("debug", "debug", bool, false),
+    // Pawan documents RUST_LOG=debug for verbose logs.
+    debug: pick("debug", "debug", bool, /\b(debug|trace)\b/i.test(env.RUST_LOG ?? "")),
     corsOrigins: pick("corsOrigins", "cors_origins", list, []),
     apiKeys: pick("apiKeys", "api_keys", parseApiKeys, []),
     allowPublicWithoutKeys: pick("allowPublicWithoutKeys", "allow_public_without_keys", bool, false),
@@ -261,40 +260,5 @@ function parseModels(value: unknown, source: string): ModelConfig[] {
       reasoningEnabled:
         m.reasoning_enabled === undefined ? false : bool(m.reasoning_enabled, source, `${at}.reasoning_enabled`),
     });
-  });
-}
-
-function parseAgents(value: unknown, source: string, models: ModelConfig[]): AgentProfile[] {
-  if (!Array.isArray(value)) throw new ConfigError("agents", source, "must be a list of agents");
-  return value.map((item, i) => {
-    const at = `agents[${i}]`;
-    if (typeof item !== "object" || item === null || Array.isArray(item))
-      throw new ConfigError(at, source, "must be a mapping");
-    const a = item as Raw;
-    for (const key of Object.keys(a)) {
-      if (!AGENT_KEYS.has(key))
-        throw new ConfigError(`${at}.${key}`, source, `unknown key (known: ${[...AGENT_KEYS].join(", ")})`);
-    }
-    const id = a.id === undefined ? "" : str(a.id, source, `${at}.id`);
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(id))
-      throw new ConfigError(`${at}.id`, source, "is required: 1-64 letters, digits, '.', '_' or '-'");
-    const modelId = a.model === undefined ? "" : str(a.model, source, `${at}.model`);
-    if (modelId && !models.some((m) => m.id === modelId))
-      throw new ConfigError(`${at}.model`, source, `"${modelId}" is not the id of a configured model`);
-    const tools = a.default_tools === undefined ? [] : list(a.default_tools, source, `${at}.default_tools`);
-    const unknown = tools.filter((t) => !(TOOL_NAMES as readonly string[]).includes(t));
-    if (unknown.length)
-      throw new ConfigError(
-        `${at}.default_tools`,
-        source,
-        `unknown tool(s) ${unknown.join(", ")} (known: ${TOOL_NAMES.join(", ")})`,
-      );
-    return {
-      id,
-      systemPrompt:
-        a.system_prompt === undefined ? DEFAULT_SYSTEM_PROMPT : str(a.system_prompt, source, `${at}.system_prompt`),
-      defaultTools: tools,
-      modelId,
-    };
   });
 }
