@@ -5,6 +5,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatService } from "../gen/floe/v1/chat_pb.js";
 import { ModelService } from "../gen/floe/v1/model_pb.js";
+import { TOOL_NAMES } from "../src/domain/tool-names.js";
 import { collect, kinds } from "./support/chat-env.js";
 import { type FakeOpenAI, reply, startFakeOpenAI } from "./support/fake-openai.js";
 import { createTestEnv, DIALECTS, type TestEnv } from "./support/test-server.js";
@@ -80,7 +81,10 @@ describe("engine: models, vision, agents, offline, durability", () => {
     expect(req.messages[0]).toEqual({ role: "system", content: "You only read." });
     expect(req.model).toBe("upstream/raw-name");
     await chat.sendMessage({ chat: { text: "hi" } });
-    expect(fake.requests[1]!.tools).toHaveLength(9);
+    // The default agent is offered every built-in tool.
+    expect(fake.requests[1]!.tools.map((t: { function: { name: string } }) => t.function.name).sort()).toEqual(
+      [...TOOL_NAMES].sort(),
+    );
     expect(fake.requests[1]!.model).toBe("acme/text-1");
   });
 
