@@ -1,0 +1,114 @@
+import type { FloeAgentClient } from "../clients/agent-client.js";
+import { describeError } from "./api.js";
+import type { ChatApp } from "./app.js";
+import { byId } from "./dom.js";
+import { userMessage } from "./message-views.js";
+import { TurnView } from "./turn-view.js";
+
+interface LiveRun {
+  turn: TurnView;
+  conversationId: string;
+  abort: AbortController;
+}
+
+/**
+ * The composer and the run it starts: Enter sends, Shift+Enter adds a line;
+ * the answer streams into a TurnView, through dropped connections (the
+ * client resumes from the last event it saw); Cancel ends the run on the
+ * server, which reports `cancelled`.
+ */
+export class RunController {
+  private readonly form = byId<HTMLFormElement>("composer");
+  private readonly send = byId<HTMLButtonElement>("send");
+  private readonly cancel = byId<HTMLButtonElement>("cancel");
+  private readonly status = byId("status");
+  private live: LiveRun | undefined;
+
+  constructor(private readonly app: ChatApp) {
+    app.input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.form.requestSubmit();
+      }
+    });
+    this.form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      void this.submit();
+    });
+    this.cancel.addEventListener("click", () => void this.stop());
+  }
+
+  /** The element of the run streaming into `conversationId`, if one is. */
+  liveTurn(conversationId: string): HTMLElement | undefined {
+    return this.live && this.live.conversationId === conversationId ? this.live.turn.el : undefined;
+  }
+
+  private async submit(): Promise<void> {
+    const text = this.app.input.value;
+    if (!text.trim() || this.live) return;
+    this.app.input.value = "";
+    const turn = new TurnView((requestId) => ({
+      approve: (scope, pattern) => this.app.api.call((c) => c.approve(requestId, scope, pattern)),
+      deny: () => this.app.api.call((c) => c.deny(requestId)),
+    }));
+    this.app.messages.append(userMessage(text), turn.el);
+    const live: LiveRun = { turn, conversationId: this.app.conversationId, abort: new AbortController() };
+    this.live = live;
+    this.setRunning(true);
+    try {
+      await this.app.api.call((client) => this.stream(client, text, live));
+    } catch (e) {
+      turn.fail(describeError(e));
+    } finally {
+      this.live = undefined;
+      this.setRunning(false);
+      await this.app.guard(() => this.app.refreshList());
+    }
+  }
+
+  private async stream(client: FloeAgentClient, text: string, live: LiveRun): Promise<void> {
+    let resumes = 0;
+    const events = client.streamChat(text, {
+      agentId: this.app.agent.value,
+      conversationId: live.conversationId,
+      includeReasoning: true,
+      signal: live.abort.signal,
+      request: this.app.model.value ? { model: this.app.model.value } : undefined,
+      onResume: (_seq, attempt) => {
+        resumes = attempt;
+        live.turn.el.dataset.resumes = String(attempt);
+        this.status.textContent = `Connection lost: resuming the answer (attempt ${attempt})…`;
+      },
+    });
+    for await (const e of events) {
+      if (resumes > 0) {
+        this.status.textContent = "Reconnected.";
+        resumes = 0;
+      }
+      if (e.type === "start" && !live.conversationId) {
+        live.conversationId = e.conversationId;
+        this.app.adopt(e.conversationId);
+      }
+      live.turn.handle(e);
+    }
+  }
+
+  private async stop(): Promise<void> {
+    const live = this.live;
+    if (!live) return;
+    this.cancel.disabled = true;
+    // Before the run is known, aborting the stream cancels it (the client asks the server).
+    if (!live.turn.runId) return live.abort.abort(new Error("cancelled before the run started"));
+    await this.app.guard(async () => {
+      await this.app.api.call((c) => c.services.chat.cancelRun({ runId: live.turn.runId }));
+    });
+  }
+
+  private setRunning(running: boolean): void {
+    this.send.disabled = running;
+    this.cancel.hidden = !running;
+    this.cancel.disabled = !running;
+    this.form.setAttribute("aria-busy", String(running));
+    if (!running && !this.app.input.matches(":focus")) this.app.input.focus();
+  }
+}
