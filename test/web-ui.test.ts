@@ -188,4 +188,84 @@ describe("the web UI", () => {
     expect(await items.count()).toBe(1);
     expect(ui.errors).toEqual([]);
   });
+  it("sends the chosen agent and model to the model", async () => {
+    c = await createWebEnv();
+    ui = await openUi(browser, c.server.url);
+    const { page } = ui;
+    const agent = page.getByLabel("Agent");
+    const model = page.getByLabel("Model");
+    expect(await agent.locator("option").allTextContents()).toEqual(["default", "code-expert"]);
+    expect(await model.locator("option").allTextContents()).toEqual([
+      "Server default (gpt-4)",
+      "gpt-4",
+      "claude-3-sonnet",
+    ]);
+    await agent.selectOption("code-expert");
+    await model.selectOption("claude-3-sonnet");
+    await answerEnded(page, await send(page, "review this"));
+    const expert = c.fake.requests.at(-1)!;
+    expect(expert.model).toBe("anthropic/claude-3-sonnet-20240229");
+    expect(expert.messages[0]).toMatchObject({
+      role: "system",
+      content: expect.stringContaining("You are a code expert."),
+    });
+
+    // Another agent starts a conversation of its own; the server's default model is sent when none is chosen.
+    await agent.selectOption("default");
+    await model.selectOption("");
+    expect(await page.locator("#messages .message").count()).toBe(0);
+    await answerEnded(page, await send(page, "hello"));
+    const plain = c.fake.requests.at(-1)!;
+    expect(plain.model).toBe("openai/gpt-4");
+    expect(JSON.stringify(plain.messages)).not.toContain("You are a code expert.");
+    const owners = (await c.server.app.conversations.list(10, "")).map((x) => x.agentId).sort();
+    expect(owners).toEqual(["code-expert", "default"]);
+    // Opening the expert's conversation selects its agent again.
+    await page.locator("#conversation-list button.open", { hasText: "review this" }).click();
+    await page.locator(".message.user", { hasText: "review this" }).waitFor();
+    expect(await agent.inputValue()).toBe("code-expert");
+    expect(ui.errors).toEqual([]);
+  });
+
+  it("is usable with the keyboard and a screen reader, and fits a phone's width", async () => {
+    c = await createWebEnv();
+    c.fake.enqueue(reply.text(`A long line:\n\n\`\`\`\n${"x".repeat(400)}\n\`\`\`\n`));
+    ui = await openUi(browser, c.server.url, { viewport: { width: 360, height: 720 } });
+    const { page } = ui;
+    // Landmarks and names.
+    await page.getByRole("banner").waitFor();
+    await page.getByRole("main").waitFor();
+    expect(await page.getByRole("log", { name: "Messages" }).count()).toBe(1);
+    expect(await page.getByRole("status").count()).toBeGreaterThan(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("composer-input");
+    expect(await page.getByRole("textbox", { name: "Message" }).getAttribute("aria-describedby")).toBe("composer-hint");
+    // On a narrow screen the conversation list folds behind a button that says whether it is open.
+    const toggle = page.getByRole("button", { name: "Conversations" });
+    const nav = page.getByRole("navigation", { name: "Conversations" });
+    expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+    expect(await nav.isVisible()).toBe(false);
+    await toggle.click();
+    expect(await toggle.getAttribute("aria-expanded")).toBe("true");
+    expect(await nav.isVisible()).toBe(true);
+    await toggle.click();
+    expect(await nav.isVisible()).toBe(false);
+    // The keyboard alone sends; a long answer scrolls inside its block, never the page sideways.
+    // Before the toggle, first on the page, a skip link leads to the message box.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("sidebar-toggle");
+    await page.keyboard.press("Shift+Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to the message box");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("composer-input");
+    await page.keyboard.type("wide please");
+    await page.keyboard.press("Enter");
+    await answerEnded(page, 0);
+    const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    expect(widths[0]).toBeLessThanOrEqual(widths[1]!);
+    expect(await page.getByRole("button", { name: "Send" }).isVisible()).toBe(true);
+    const box = (await page.getByRole("textbox", { name: "Message" }).boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(360);
+    expect(box.y + box.height).toBeLessThanOrEqual(720);
+    expect(ui.errors).toEqual([]);
+  });
 });

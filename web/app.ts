@@ -68,7 +68,10 @@ export class ChatApp {
   adopt(id: string): void {
     if (this.conversationId) return;
     this.conversationId = id;
-    void this.guard(() => this.refreshList());
+    void this.guard(async () => {
+      await this.refreshList();
+      if (this.conversationId === id) this.title.textContent = this.list.get(id)?.name || NEW_TITLE;
+    });
   }
 
   private wire(): void {

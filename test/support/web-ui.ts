@@ -92,6 +92,8 @@ export async function openUi(
   o: { viewport?: { width: number; height: number }; waitReady?: boolean } = {},
 ): Promise<UiPage> {
   const context = await browser.newContext({ viewport: o.viewport ?? { width: 1200, height: 800 } });
+  // Fail with the waiting step's name well before the test's own timeout.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
