@@ -48,11 +48,6 @@ export class TurnView {
     );
   }
 
-  /** The answer text shown so far, every stretch joined. */
-  get text(): string {
-    return [...this.body.querySelectorAll<HTMLElement>(".answer")].map((el) => el.dataset.source ?? "").join("");
-  }
-
   handle(e: ChatStreamEvent): void {
     switch (e.type) {
       case "start":
@@ -113,10 +108,7 @@ export class TurnView {
   private render(): void {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
-    for (const s of this.dirty) {
-      setMarkdown(s.el, s.text);
-      s.el.dataset.source = s.text;
-    }
+    for (const s of this.dirty) setMarkdown(s.el, s.text);
     this.dirty.clear();
   }
 
