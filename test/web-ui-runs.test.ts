@@ -128,6 +128,15 @@ describe("the web UI's runs", () => {
     const cancel = page.getByRole("button", { name: "Cancel" });
     await page.locator(".message.assistant .answer", { hasText: "slow" }).waitFor();
     expect(await page.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
+    // Deleting the conversation of a live run is refused, with the server's reason on the page.
+    const del = page.locator("#conversation-list button.delete");
+    await del.click();
+    await del.click();
+    await page
+      .getByRole("alert")
+      .getByText(/active or queued run\(s\): cancel them/)
+      .waitFor();
+    expect(await page.locator("#conversation-list li").count()).toBe(1);
     await cancel.click();
     await answerEnded(page, n, "cancelled");
     expect(await page.locator(".message.assistant .run-status").textContent()).toMatch(/^Cancelled: /);
