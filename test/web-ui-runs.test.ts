@@ -168,4 +168,40 @@ describe("the web UI's runs", () => {
     expect(await page.locator("#status").textContent()).toBe("Reconnected.");
     expect(ui.errors).toEqual([]);
   });
+  it("after a reload, opening the conversation shows its live run, whose approval can still be answered", async () => {
+    c = await createWebEnv({ FLOE_API_KEYS: "k1", FLOE_APPROVAL_TIMEOUT_MS: "60000" });
+    const build = join(c.server.app.runtime.activeRoot, "build");
+    mkdirSync(build);
+    ui = await openUi(browser, c.server.url, { waitReady: false });
+    const { page } = ui;
+    await page.getByRole("dialog", { name: "API key needed" }).getByLabel("API key").fill("k1");
+    await page.getByRole("dialog", { name: "API key needed" }).getByLabel("API key").press("Enter");
+    await ready(page);
+    c.fake.enqueue(
+      reply.toolCalls([{ name: "execute_command", args: { command: RM } }]),
+      reply.text("cleaned after the reload"),
+    );
+    await send(page, "clean the build");
+    const prompt = page.getByRole("group", { name: "Approval needed: execute_command" });
+    await prompt.waitFor();
+    await page.reload();
+    await ready(page);
+    expect(await prompt.count()).toBe(0);
+    await page.locator("#conversation-list button.open").first().click();
+    await prompt.waitFor();
+    expect(await page.locator(".message.user").textContent()).toBe("clean the build");
+    expect(existsSync(build)).toBe(true);
+    await prompt.getByRole("button", { name: "Approve once" }).click();
+    await answerEnded(page, 0);
+    expect((await page.locator(".message.assistant .answer").textContent())?.trim()).toBe("cleaned after the reload");
+    expect(existsSync(build)).toBe(false);
+    // Opening a conversation with nothing live follows nothing: the finished answer is shown once, from the history.
+    await page.getByRole("button", { name: "New conversation" }).click();
+    await page.locator("#conversation-list li").nth(1).waitFor();
+    await page.locator("#conversation-list button.open", { hasText: "clean the build" }).click();
+    await page.locator(".message.assistant", { hasText: "cleaned after the reload" }).waitFor();
+    expect(await page.locator(".message.assistant").count()).toBe(1);
+    expect(await page.locator(".approval").count()).toBe(0);
+    expect(ui.errors).toEqual([]);
+  });
 });

@@ -92,6 +92,7 @@ export class ChatApp {
   }
 
   private clear(): void {
+    this.runs.stopFollowing();
     this.conversationId = "";
     this.list.select("");
     this.title.textContent = NEW_TITLE;
@@ -101,6 +102,7 @@ export class ChatApp {
 
   private async open(c: Conversation): Promise<void> {
     const ticket = ++this.opening;
+    this.runs.stopFollowing();
     this.conversationId = c.id;
     this.list.select(c.id);
     this.title.textContent = c.name || NEW_TITLE;
@@ -114,6 +116,7 @@ export class ChatApp {
       // A run still streaming into this conversation keeps its place at the end.
       const live = this.runs.liveTurn(c.id);
       if (live) this.messages.append(live);
+      else void this.runs.follow(c.id);
     });
     this.input.focus();
   }

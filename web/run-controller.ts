@@ -2,6 +2,7 @@ import type { FloeAgentClient } from "../clients/agent-client.js";
 import { describeError } from "./api.js";
 import type { ChatApp } from "./app.js";
 import { byId } from "./dom.js";
+import { followLiveRuns } from "./live-follow.js";
 import { userMessage } from "./message-views.js";
 import { TurnView } from "./turn-view.js";
 
@@ -23,6 +24,7 @@ export class RunController {
   private readonly cancel = byId<HTMLButtonElement>("cancel");
   private readonly status = byId("status");
   private live: LiveRun | undefined;
+  private following: AbortController | undefined;
 
   constructor(private readonly app: ChatApp) {
     app.input.addEventListener("keydown", (e) => {
@@ -43,14 +45,50 @@ export class RunController {
     return this.live && this.live.conversationId === conversationId ? this.live.turn.el : undefined;
   }
 
+  /**
+   * Shows the runs still live in `conversationId` when it is opened (after a
+   * reload, or started in another tab), until they end or another
+   * conversation is opened.
+   */
+  async follow(conversationId: string): Promise<void> {
+    this.stopFollowing();
+    const following = new AbortController();
+    this.following = following;
+    const turns = new Map<string, TurnView>();
+    try {
+      await this.app.api.call((client) =>
+        followLiveRuns(client, conversationId, following.signal, (e) => {
+          let turn = turns.get(e.runId);
+          if (!turn) {
+            turn = this.newTurn();
+            turns.set(e.runId, turn);
+            this.app.messages.append(turn.el);
+          }
+          turn.handle(e);
+        }),
+      );
+    } catch (e) {
+      if (!following.signal.aborted) this.app.showError(describeError(e));
+    }
+  }
+
+  stopFollowing(): void {
+    this.following?.abort();
+    this.following = undefined;
+  }
+
+  private newTurn(): TurnView {
+    return new TurnView((requestId) => ({
+      approve: (scope, pattern) => this.app.api.call((c) => c.approve(requestId, scope, pattern)),
+      deny: () => this.app.api.call((c) => c.deny(requestId)),
+    }));
+  }
+
   private async submit(): Promise<void> {
     const text = this.app.input.value;
     if (!text.trim() || this.live) return;
     this.app.input.value = "";
-    const turn = new TurnView((requestId) => ({
-      approve: (scope, pattern) => this.app.api.call((c) => c.approve(requestId, scope, pattern)),
-      deny: () => this.app.api.call((c) => c.deny(requestId)),
-    }));
+    const turn = this.newTurn();
     this.app.messages.append(userMessage(text), turn.el);
     const live: LiveRun = { turn, conversationId: this.app.conversationId, abort: new AbortController() };
     this.live = live;
