@@ -1,10 +1,24 @@
 import type { FloeAgentClient } from "../clients/agent-client.js";
-import { describeError } from "./api.js";
-import type { ChatApp } from "./app.js";
+import { type Api, describeError } from "./api.js";
 import { byId } from "./dom.js";
 import { followLiveRuns } from "./live-follow.js";
 import { userMessage } from "./message-views.js";
 import { TurnView } from "./turn-view.js";
+
+/** What runs need of the page. */
+export interface RunHost {
+  readonly api: Api;
+  readonly messages: HTMLElement;
+  readonly agent: HTMLSelectElement;
+  readonly model: HTMLSelectElement;
+  readonly input: HTMLTextAreaElement;
+  readonly conversationId: string;
+  /** A run started a conversation: it becomes the current one. */
+  adopt(conversationId: string): void;
+  guard(fn: () => Promise<void>): Promise<void>;
+  refreshList(): Promise<void>;
+  showError(message: string): void;
+}
 
 interface LiveRun {
   turn: TurnView;
@@ -26,7 +40,7 @@ export class RunController {
   private live: LiveRun | undefined;
   private following: AbortController | undefined;
 
-  constructor(private readonly app: ChatApp) {
+  constructor(private readonly app: RunHost) {
     app.input.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
