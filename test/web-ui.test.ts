@@ -229,7 +229,10 @@ describe("the web UI", () => {
 
   it("is usable with the keyboard and a screen reader, and fits a phone's width", async () => {
     c = await createWebEnv();
-    c.fake.enqueue(reply.text(`A long line:\n\n\`\`\`\n${"x".repeat(400)}\n\`\`\`\n`));
+    const paragraphs = Array.from({ length: 30 }, (_, k) => `Paragraph ${k}.`).join("\n\n");
+    c.fake.enqueue(
+      reply.text(`A long line:\n\n\`\`\`\n${"x".repeat(400)}\n\`\`\`\n\n${paragraphs}`, { chunkSize: 40 }),
+    );
     ui = await openUi(browser, c.server.url, { viewport: { width: 360, height: 720 } });
     const { page } = ui;
     // Landmarks and names.
@@ -259,6 +262,10 @@ describe("the web UI", () => {
     await page.keyboard.type("wide please");
     await page.keyboard.press("Enter");
     await answerEnded(page, 0);
+    // The log followed the answer to its end.
+    const log = await page.locator("#messages").evaluate((m) => [m.scrollHeight, m.clientHeight, m.scrollTop]);
+    expect(log[0]).toBeGreaterThan(log[1]! * 2);
+    expect(log[0]! - log[1]! - log[2]!).toBeLessThan(2);
     const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     expect(widths[0]).toBeLessThanOrEqual(widths[1]!);
     expect(await page.getByRole("button", { name: "Send" }).isVisible()).toBe(true);

@@ -77,6 +77,7 @@ export class ChatApp {
   private wire(): void {
     byId("new-conversation").addEventListener("click", () => void this.guard(() => this.create()));
     this.agent.addEventListener("change", () => this.clear());
+    followTheEnd(this.messages);
     const toggle = byId("sidebar-toggle");
     toggle.addEventListener("click", () => {
       const open = document.body.classList.toggle("sidebar-open");
@@ -141,4 +142,15 @@ export class ChatApp {
     document.body.classList.remove("sidebar-open");
     byId("sidebar-toggle").setAttribute("aria-expanded", "false");
   }
+}
+
+/** Keeps the newest content in view while it streams, unless the reader scrolled up to read. */
+function followTheEnd(log: HTMLElement): void {
+  let atEnd = true;
+  log.addEventListener("scroll", () => {
+    atEnd = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+  });
+  new MutationObserver(() => {
+    if (atEnd) log.scrollTop = log.scrollHeight;
+  }).observe(log, { childList: true, subtree: true, characterData: true });
 }
