@@ -44,6 +44,12 @@ module.exports = {
       "^src/",
       "^(test|bench)/",
     ),
+    forbid(
+      "web-through-the-client",
+      "The browser UI reaches the server only through the contract: the clients and gen/, never src/.",
+      "^web/",
+      "^(src|test|bench)/",
+    ),
     forbid("gen-is-generated", "Generated code depends on nothing of Floe's.", "^gen/", "^(src|clients|test|bench)/"),
     forbid("assembly-not-up", "The assembly is below the entry points.", layers.assembly, above("entry")),
     forbid(

@@ -2,7 +2,8 @@
 # Makes sure what the test suite talks to is there: a running PostgreSQL on
 # loopback (the storage tests run on SQLite and on Postgres), Python's grpcio
 # and protobuf (the Python client, and a gRPC client in another language), and
-# bubblewrap (the shell tool's sandbox, which the sandbox tests require).
+# bubblewrap (the shell tool's sandbox, which the sandbox tests require), and
+# Chromium (the web UI's tests drive it with playwright-core).
 # Safe to run repeatedly.
 set -euo pipefail
 
@@ -36,6 +37,18 @@ if ! command -v bwrap >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null
   else
     echo "ensure-test-services: bwrap is missing: install Debian's bubblewrap" >&2
+    exit 1
+  fi
+fi
+
+# Chromium: the web UI tests (test/web-ui*.test.ts) drive Debian's build through playwright-core.
+if [ ! -x "${FLOE_TEST_CHROMIUM:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ensure-test-services: installing chromium" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "ensure-test-services: ${FLOE_TEST_CHROMIUM:-/usr/bin/chromium} is missing: install Debian's chromium (or set FLOE_TEST_CHROMIUM)" >&2
     exit 1
   fi
 fi

@@ -32,6 +32,7 @@ import { errorInterceptor, kLogger } from "./interceptors.js";
 import { FloeMetrics, kSurface, rpcSurface } from "./metrics.js";
 import { registerMetrics } from "./metrics-route.js";
 import { OnePortServer } from "./one-port-server.js";
+import { defaultWebRoot, registerWebUi } from "./web-ui.js";
 
 export interface StartOptions extends ConfigFlags {
   /** Environment to read instead of process.env (tests pass their own). */
@@ -56,6 +57,8 @@ export interface StartOptions extends ConfigFlags {
    * (model discovery's time-to-live); tests pass a controlled one. Default Date.now.
    */
   clock?: () => number;
+  /** The built web UI served at `/` (default `<package>/dist/web`, written by `npm run build:web`). */
+  webRoot?: string;
 }
 
 export interface FloeServer {
@@ -103,6 +106,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   const counters = new FastPathCounters();
   const metrics = new FloeMetrics(app);
   await registerSurfaces(fastify, config, bindings, counters, options.fastPath ?? true, metrics);
+  registerWebUi(fastify, options.webRoot ?? defaultWebRoot());
   await options.configure?.(fastify);
   await fastify.listen({ host: config.host, port: config.port });
   const address = fastify.server.address();

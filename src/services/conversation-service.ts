@@ -1,11 +1,14 @@
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import type { ConversationService } from "../../gen/floe/v1/conversation_pb.js";
 import type { AppContext } from "./app-context.js";
+import { invalidValue } from "./request-errors.js";
 import { limitField, notFound, requireField, validConversationId } from "./require.js";
 
 /** At most this many conversations per list; 0 lists up to it, as the legacy surfaces' "list all" does. */
 const MAX_LIST = 1000;
 const LIST_HINT = "list conversations with ConversationService.ListConversations";
+/** Longest display name a rename accepts: a name is a label in a list, not a document. */
+const MAX_NAME = 200;
 
 export function conversationService(app: AppContext): ServiceImpl<typeof ConversationService> {
   const repo = app.conversations;
@@ -41,6 +44,15 @@ export function conversationService(app: AppContext): ServiceImpl<typeof Convers
         messageType: req.messageType.trim(),
       });
       return { conversationId: conversation.id, messages };
+    },
+    async renameConversation(req) {
+      const id = validConversationId(requireField(req.conversationId, "conversation_id"));
+      const name = requireField(req.name, "name");
+      if (name.length > MAX_NAME)
+        throw invalidValue("name", `must be at most ${MAX_NAME} characters, got ${name.length}`);
+      const conversation = await repo.rename(id, name);
+      if (!conversation) throw notFound("conversation", id, LIST_HINT);
+      return { conversation };
     },
     async deleteConversation(req) {
       const id = validConversationId(requireField(req.conversationId, "conversation_id"));

@@ -107,6 +107,17 @@ export class ConversationRepository {
     });
   }
 
+  /** Sets a conversation's display name; undefined when it does not exist. */
+  async rename(id: string, name: string): Promise<Conversation | undefined> {
+    const row = await this.db
+      .updateTable("conversations")
+      .set({ name, updated_at: new Date().toISOString() })
+      .where("id", "=", id)
+      .returningAll()
+      .executeTakeFirst();
+    return row && toConversation(row);
+  }
+
   /** Deletes a conversation and its messages; false when it did not exist. */
   async delete(id: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {

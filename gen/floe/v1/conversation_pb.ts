@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/conversation.proto.
  */
 export const file_floe_v1_conversation: GenFile = /*@__PURE__*/
-  fileDesc("ChpmbG9lL3YxL2NvbnZlcnNhdGlvbi5wcm90bxIHZmxvZS52MSKaAQoMQ29udmVyc2F0aW9uEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkSDQoFbW9kZWwYBCABKAkSEgoKY3JlYXRlZF9hdBgFIAEoCRISCgp1cGRhdGVkX2F0GAYgASgJEhUKDW1lc3NhZ2VfY291bnQYByABKAUSEAoIbGFzdF9zZXEYCCABKAMiOwoZQ3JlYXRlQ29udmVyc2F0aW9uUmVxdWVzdBIMCgRuYW1lGAEgASgJEhAKCGFnZW50X2lkGAIgASgJIkkKGkNyZWF0ZUNvbnZlcnNhdGlvblJlc3BvbnNlEisKDGNvbnZlcnNhdGlvbhgBIAEoCzIVLmZsb2UudjEuQ29udmVyc2F0aW9uIjsKGExpc3RDb252ZXJzYXRpb25zUmVxdWVzdBINCgVsaW1pdBgBIAEoBRIQCghhZ2VudF9pZBgCIAEoCSJJChlMaXN0Q29udmVyc2F0aW9uc1Jlc3BvbnNlEiwKDWNvbnZlcnNhdGlvbnMYASADKAsyFS5mbG9lLnYxLkNvbnZlcnNhdGlvbiIxChZHZXRDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSJuChdHZXRDb252ZXJzYXRpb25SZXNwb25zZRIrCgxjb252ZXJzYXRpb24YASABKAsyFS5mbG9lLnYxLkNvbnZlcnNhdGlvbhImCghtZXNzYWdlcxgCIAMoCzIULmZsb2UudjEuQ2hhdE1lc3NhZ2UisAEKHUdldENvbnZlcnNhdGlvbkhpc3RvcnlSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIbCg5pbmNsdWRlX3N5c3RlbRgCIAEoCEgAiAEBEg0KBWxpbWl0GAMgASgFEhAKCGFnZW50X2lkGAQgASgJEg8KB2NoYW5uZWwYBSABKAkSFAoMbWVzc2FnZV90eXBlGAYgASgJQhEKD19pbmNsdWRlX3N5c3RlbSJhCh5HZXRDb252ZXJzYXRpb25IaXN0b3J5UmVzcG9uc2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEiYKCG1lc3NhZ2VzGAIgAygLMhQuZmxvZS52MS5DaGF0TWVzc2FnZSI0ChlEZWxldGVDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSI1ChpEZWxldGVDb252ZXJzYXRpb25SZXNwb25zZRIXCg9jb252ZXJzYXRpb25faWQYASABKAky8AMKE0NvbnZlcnNhdGlvblNlcnZpY2USXQoSQ3JlYXRlQ29udmVyc2F0aW9uEiIuZmxvZS52MS5DcmVhdGVDb252ZXJzYXRpb25SZXF1ZXN0GiMuZmxvZS52MS5DcmVhdGVDb252ZXJzYXRpb25SZXNwb25zZRJaChFMaXN0Q29udmVyc2F0aW9ucxIhLmZsb2UudjEuTGlzdENvbnZlcnNhdGlvbnNSZXF1ZXN0GiIuZmxvZS52MS5MaXN0Q29udmVyc2F0aW9uc1Jlc3BvbnNlElQKD0dldENvbnZlcnNhdGlvbhIfLmZsb2UudjEuR2V0Q29udmVyc2F0aW9uUmVxdWVzdBogLmZsb2UudjEuR2V0Q29udmVyc2F0aW9uUmVzcG9uc2USaQoWR2V0Q29udmVyc2F0aW9uSGlzdG9yeRImLmZsb2UudjEuR2V0Q29udmVyc2F0aW9uSGlzdG9yeVJlcXVlc3QaJy5mbG9lLnYxLkdldENvbnZlcnNhdGlvbkhpc3RvcnlSZXNwb25zZRJdChJEZWxldGVDb252ZXJzYXRpb24SIi5mbG9lLnYxLkRlbGV0ZUNvbnZlcnNhdGlvblJlcXVlc3QaIy5mbG9lLnYxLkRlbGV0ZUNvbnZlcnNhdGlvblJlc3BvbnNlYgZwcm90bzM", [file_floe_v1_common]);
+  fileDesc("ChpmbG9lL3YxL2NvbnZlcnNhdGlvbi5wcm90bxIHZmxvZS52MSKaAQoMQ29udmVyc2F0aW9uEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIYWdlbnRfaWQYAyABKAkSDQoFbW9kZWwYBCABKAkSEgoKY3JlYXRlZF9hdBgFIAEoCRISCgp1cGRhdGVkX2F0GAYgASgJEhUKDW1lc3NhZ2VfY291bnQYByABKAUSEAoIbGFzdF9zZXEYCCABKAMiOwoZQ3JlYXRlQ29udmVyc2F0aW9uUmVxdWVzdBIMCgRuYW1lGAEgASgJEhAKCGFnZW50X2lkGAIgASgJIkkKGkNyZWF0ZUNvbnZlcnNhdGlvblJlc3BvbnNlEisKDGNvbnZlcnNhdGlvbhgBIAEoCzIVLmZsb2UudjEuQ29udmVyc2F0aW9uIjsKGExpc3RDb252ZXJzYXRpb25zUmVxdWVzdBINCgVsaW1pdBgBIAEoBRIQCghhZ2VudF9pZBgCIAEoCSJJChlMaXN0Q29udmVyc2F0aW9uc1Jlc3BvbnNlEiwKDWNvbnZlcnNhdGlvbnMYASADKAsyFS5mbG9lLnYxLkNvbnZlcnNhdGlvbiIxChZHZXRDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSJuChdHZXRDb252ZXJzYXRpb25SZXNwb25zZRIrCgxjb252ZXJzYXRpb24YASABKAsyFS5mbG9lLnYxLkNvbnZlcnNhdGlvbhImCghtZXNzYWdlcxgCIAMoCzIULmZsb2UudjEuQ2hhdE1lc3NhZ2UisAEKHUdldENvbnZlcnNhdGlvbkhpc3RvcnlSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIbCg5pbmNsdWRlX3N5c3RlbRgCIAEoCEgAiAEBEg0KBWxpbWl0GAMgASgFEhAKCGFnZW50X2lkGAQgASgJEg8KB2NoYW5uZWwYBSABKAkSFAoMbWVzc2FnZV90eXBlGAYgASgJQhEKD19pbmNsdWRlX3N5c3RlbSJhCh5HZXRDb252ZXJzYXRpb25IaXN0b3J5UmVzcG9uc2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEiYKCG1lc3NhZ2VzGAIgAygLMhQuZmxvZS52MS5DaGF0TWVzc2FnZSI0ChlEZWxldGVDb252ZXJzYXRpb25SZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSI1ChpEZWxldGVDb252ZXJzYXRpb25SZXNwb25zZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkiQgoZUmVuYW1lQ29udmVyc2F0aW9uUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDAoEbmFtZRgCIAEoCSJJChpSZW5hbWVDb252ZXJzYXRpb25SZXNwb25zZRIrCgxjb252ZXJzYXRpb24YASABKAsyFS5mbG9lLnYxLkNvbnZlcnNhdGlvbjLPBAoTQ29udmVyc2F0aW9uU2VydmljZRJdChJDcmVhdGVDb252ZXJzYXRpb24SIi5mbG9lLnYxLkNyZWF0ZUNvbnZlcnNhdGlvblJlcXVlc3QaIy5mbG9lLnYxLkNyZWF0ZUNvbnZlcnNhdGlvblJlc3BvbnNlEloKEUxpc3RDb252ZXJzYXRpb25zEiEuZmxvZS52MS5MaXN0Q29udmVyc2F0aW9uc1JlcXVlc3QaIi5mbG9lLnYxLkxpc3RDb252ZXJzYXRpb25zUmVzcG9uc2USVAoPR2V0Q29udmVyc2F0aW9uEh8uZmxvZS52MS5HZXRDb252ZXJzYXRpb25SZXF1ZXN0GiAuZmxvZS52MS5HZXRDb252ZXJzYXRpb25SZXNwb25zZRJpChZHZXRDb252ZXJzYXRpb25IaXN0b3J5EiYuZmxvZS52MS5HZXRDb252ZXJzYXRpb25IaXN0b3J5UmVxdWVzdBonLmZsb2UudjEuR2V0Q29udmVyc2F0aW9uSGlzdG9yeVJlc3BvbnNlEl0KEkRlbGV0ZUNvbnZlcnNhdGlvbhIiLmZsb2UudjEuRGVsZXRlQ29udmVyc2F0aW9uUmVxdWVzdBojLmZsb2UudjEuRGVsZXRlQ29udmVyc2F0aW9uUmVzcG9uc2USXQoSUmVuYW1lQ29udmVyc2F0aW9uEiIuZmxvZS52MS5SZW5hbWVDb252ZXJzYXRpb25SZXF1ZXN0GiMuZmxvZS52MS5SZW5hbWVDb252ZXJzYXRpb25SZXNwb25zZWIGcHJvdG8z", [file_floe_v1_common]);
 
 /**
  * A conversation's summary.
@@ -359,6 +359,55 @@ export const DeleteConversationResponseSchema: GenMessage<DeleteConversationResp
   messageDesc(file_floe_v1_conversation, 10);
 
 /**
+ * Request of ConversationService.RenameConversation.
+ *
+ * @generated from message floe.v1.RenameConversationRequest
+ */
+export type RenameConversationRequest = Message<"floe.v1.RenameConversationRequest"> & {
+  /**
+   * The conversation id. Required.
+   *
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+
+  /**
+   * The new display name: required, at most 200 characters after trimming.
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message floe.v1.RenameConversationRequest.
+ * Use `create(RenameConversationRequestSchema)` to create a new message.
+ */
+export const RenameConversationRequestSchema: GenMessage<RenameConversationRequest> = /*@__PURE__*/
+  messageDesc(file_floe_v1_conversation, 11);
+
+/**
+ * Result of ConversationService.RenameConversation.
+ *
+ * @generated from message floe.v1.RenameConversationResponse
+ */
+export type RenameConversationResponse = Message<"floe.v1.RenameConversationResponse"> & {
+  /**
+   * The renamed conversation.
+   *
+   * @generated from field: floe.v1.Conversation conversation = 1;
+   */
+  conversation?: Conversation | undefined;
+};
+
+/**
+ * Describes the message floe.v1.RenameConversationResponse.
+ * Use `create(RenameConversationResponseSchema)` to create a new message.
+ */
+export const RenameConversationResponseSchema: GenMessage<RenameConversationResponse> = /*@__PURE__*/
+  messageDesc(file_floe_v1_conversation, 12);
+
+/**
  * Conversations (Penguin) and sessions (Pawan) are one stored thing.
  * Penguin: /api/v1/conversations. Pawan: /sessions.
  *
@@ -414,6 +463,16 @@ export const ConversationService: GenService<{
     methodKind: "unary";
     input: typeof DeleteConversationRequestSchema;
     output: typeof DeleteConversationResponseSchema;
+  },
+  /**
+   * Renames a conversation; its messages and events are untouched.
+   *
+   * @generated from rpc floe.v1.ConversationService.RenameConversation
+   */
+  renameConversation: {
+    methodKind: "unary";
+    input: typeof RenameConversationRequestSchema;
+    output: typeof RenameConversationResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_floe_v1_conversation, 0);

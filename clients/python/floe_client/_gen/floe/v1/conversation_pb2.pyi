@@ -103,3 +103,17 @@ class ListConversationsResponse(_message.Message):
     CONVERSATIONS_FIELD_NUMBER: _ClassVar[int]
     conversations: _containers.RepeatedCompositeFieldContainer[Conversation]
     def __init__(self, conversations: _Optional[_Iterable[_Union[Conversation, _Mapping]]] = ...) -> None: ...
+
+class RenameConversationRequest(_message.Message):
+    __slots__ = ["conversation_id", "name"]
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    conversation_id: str
+    name: str
+    def __init__(self, conversation_id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class RenameConversationResponse(_message.Message):
+    __slots__ = ["conversation"]
+    CONVERSATION_FIELD_NUMBER: _ClassVar[int]
+    conversation: Conversation
+    def __init__(self, conversation: _Optional[_Union[Conversation, _Mapping]] = ...) -> None: ...

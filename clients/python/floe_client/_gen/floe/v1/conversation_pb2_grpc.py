@@ -41,6 +41,11 @@ class ConversationServiceStub(object):
                 request_serializer=floe_dot_v1_dot_conversation__pb2.DeleteConversationRequest.SerializeToString,
                 response_deserializer=floe_dot_v1_dot_conversation__pb2.DeleteConversationResponse.FromString,
                 )
+        self.RenameConversation = channel.unary_unary(
+                '/floe.v1.ConversationService/RenameConversation',
+                request_serializer=floe_dot_v1_dot_conversation__pb2.RenameConversationRequest.SerializeToString,
+                response_deserializer=floe_dot_v1_dot_conversation__pb2.RenameConversationResponse.FromString,
+                )
 
 
 class ConversationServiceServicer(object):
@@ -83,6 +88,13 @@ class ConversationServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RenameConversation(self, request, context):
+        """Renames a conversation; its messages and events are untouched.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ConversationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -110,6 +122,11 @@ def add_ConversationServiceServicer_to_server(servicer, server):
                     servicer.DeleteConversation,
                     request_deserializer=floe_dot_v1_dot_conversation__pb2.DeleteConversationRequest.FromString,
                     response_serializer=floe_dot_v1_dot_conversation__pb2.DeleteConversationResponse.SerializeToString,
+            ),
+            'RenameConversation': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenameConversation,
+                    request_deserializer=floe_dot_v1_dot_conversation__pb2.RenameConversationRequest.FromString,
+                    response_serializer=floe_dot_v1_dot_conversation__pb2.RenameConversationResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -205,5 +222,22 @@ class ConversationService(object):
         return grpc.experimental.unary_unary(request, target, '/floe.v1.ConversationService/DeleteConversation',
             floe_dot_v1_dot_conversation__pb2.DeleteConversationRequest.SerializeToString,
             floe_dot_v1_dot_conversation__pb2.DeleteConversationResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def RenameConversation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/floe.v1.ConversationService/RenameConversation',
+            floe_dot_v1_dot_conversation__pb2.RenameConversationRequest.SerializeToString,
+            floe_dot_v1_dot_conversation__pb2.RenameConversationResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -1,0 +1,4 @@
+import "./styles.css";
+import { ChatApp } from "./app.js";
+
+void new ChatApp().start();
