@@ -188,7 +188,13 @@ function commandSandbox(config: FloeConfig, log: Logger) {
   const network = config.sandboxNetwork;
   // Floe's own config (API keys, the permission rules) and database (the audit log) are not the agent's to read.
   const db0 = join(config.workspace, "floe.db");
-  const hide = [join(config.workspace, "floe.yaml"), db0, `${db0}-wal`, `${db0}-shm`];
+  const hide = [
+    join(config.workspace, "floe.yaml"),
+    join(config.workspace, "pawan.toml"),
+    db0,
+    `${db0}-wal`,
+    `${db0}-shm`,
+  ];
   const sandbox = createSandbox(config.sandbox, config.bwrapPath, network, { hide });
   if (sandbox.kind === "bwrap") log.info({ sandbox: sandbox.kind }, sandbox.reason);
   else log.warn({ sandbox: sandbox.kind }, sandbox.reason);
