@@ -18,11 +18,9 @@ export class Checkpoints implements CheckpointOps {
   /** Records the file tools' changes; the run executor passes it to every tool call. */
   readonly journal: FileJournal;
   private timer: NodeJS.Timeout | undefined;
-  /** Conversations being rolled back: one rollback at a time each. */
-  private readonly rollingBack = new Set<string>();
 
   constructor(readonly deps: CheckpointDeps) {
-    this.journal = new FileJournal(deps.repo, deps.blobs, () => this.now());
+    this.journal = new FileJournal(deps.repo, () => this.now());
   }
 
   now(): string {
@@ -85,17 +83,22 @@ export class Checkpoints implements CheckpointOps {
     return this.deps.repo.countByType();
   }
 
-  /** Restores a checkpoint's history and files; see rollback.ts. */
+  /**
+   * Restores a checkpoint's history and files; see rollback.ts. The
+   * conversation is held by the run registry for the whole rollback (no run
+   * starts in it, and none may be live when it begins) and, on Postgres, by
+   * an advisory lock, so two instances cannot roll it back at once.
+   */
   async rollback(id: string, force: boolean): Promise<RollbackResult> {
     const cp = await this.get(id);
     const conv = cp.conversation_id;
-    if (this.rollingBack.has(conv))
-      throw new ConnectError(`a rollback of conversation ${conv} is in progress; try again`, Code.FailedPrecondition);
-    this.rollingBack.add(conv);
+    const release = this.deps.runs.reserve(conv, "a rollback to a checkpoint", "roll back");
     try {
-      return await rollback(this, cp, force);
+      const busy = () =>
+        new ConnectError(`a rollback of conversation ${conv} is in progress; try again`, Code.FailedPrecondition);
+      return await this.deps.repo.exclusively(`rollback:${conv}`, busy, () => rollback(this, cp, force));
     } finally {
-      this.rollingBack.delete(conv);
+      release();
     }
   }
 
