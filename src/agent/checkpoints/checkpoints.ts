@@ -54,7 +54,11 @@ export class Checkpoints implements CheckpointOps {
     return row;
   }
 
-  /** After a run: an automatic checkpoint once `frequency` messages came since the latest one on the history. */
+  /**
+   * After each stored message of a run (and at its end): an automatic
+   * checkpoint once `frequency` messages came since the latest one still on
+   * the history, holding the file changes made up to that message.
+   */
   async afterRun(conversationId: string): Promise<void> {
     const { settings, repo, conversations } = this.deps;
     if (!settings.enabled) return;
