@@ -24,6 +24,25 @@ export async function lockInTransaction(trx: Kysely<Database>, name: string, mod
 }
 
 /**
+ * At most this many held locks per process: each holds a pooled connection
+ * (the pool has 10) while its work needs others, so more could starve it.
+ */
+const MAX_HELD = 4;
+let held = 0;
+const waiters: (() => void)[] = [];
+
+async function slot(): Promise<() => void> {
+  if (held >= MAX_HELD) await new Promise<void>((r) => waiters.push(r));
+  else held++;
+  // A released slot passes straight to the next waiter, so `held` counts it still.
+  return () => {
+    const next = waiters.shift();
+    if (next) next();
+    else held--;
+  };
+}
+
+/**
  * Runs `work` while holding the exclusive lock `name` across every instance
  * sharing the Postgres store (a transaction holds it for the duration; the
  * work itself uses its own connections). `busy` answers when another holds
@@ -36,11 +55,16 @@ export async function whileLocked<T>(
   work: () => Promise<T>,
 ): Promise<T> {
   if (!isPostgres(db)) return work();
-  return db.transaction().execute(async (trx) => {
-    const { rows } = await sql<{
-      ok: boolean;
-    }>`select pg_try_advisory_xact_lock(${NAMESPACE}::int4, hashtext(${name})) as ok`.execute(trx);
-    if (!rows[0]?.ok) throw busy();
-    return work();
-  });
+  const release = await slot();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{
+        ok: boolean;
+      }>`select pg_try_advisory_xact_lock(${NAMESPACE}::int4, hashtext(${name})) as ok`.execute(trx);
+      if (!rows[0]?.ok) throw busy();
+      return work();
+    });
+  } finally {
+    release();
+  }
 }
