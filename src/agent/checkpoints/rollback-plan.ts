@@ -78,7 +78,7 @@ export function conflictsOf(plans: readonly FilePlan[]): Conflict[] {
   for (const p of plans) {
     const file = p.shown;
     if (p.state.kind === "blocked") out.push({ file, why: p.state.why, overridable: false });
-    else if (p.target && !p.targetBytes)
+    else if (p.target && !p.targetBytes && needsWrite(p))
       out.push({
         file,
         why: `its content at the checkpoint (${p.target.slice(0, 12)}) is missing`,
