@@ -10,7 +10,7 @@ import { ModelRegistry } from "../agent/model-registry.js";
 import { OfflineProvider } from "../agent/offline-provider.js";
 import { OpenAIProvider } from "../agent/openai-provider.js";
 import type { ProviderSettings } from "../agent/provider-settings.js";
-import { RunExecutor } from "../agent/run-executor.js";
+import { RunExecutor, type RunExecutorDeps } from "../agent/run-executor.js";
 import { RunRegistry } from "../agent/run-registry.js";
 import { commandEnvironment } from "../agent/tools/command-env.js";
 import { createSandbox } from "../agent/tools/sandbox.js";
@@ -78,7 +78,7 @@ export function createAppContext(
     sandbox,
     // Bound late: checkpoints need `runs`, which needs this executor.
     files: { record: (c): Promise<void> => checkpoints.journal.record(c) },
-    afterRun: (id): Promise<void> => checkpoints.afterRun(id),
+    ...checkpointHooks(() => checkpoints),
   });
   const runs = new RunRegistry({ executor, starts, runs: runRecords });
   const chat = new ChatRunStarter({
@@ -151,6 +151,11 @@ function createTasks(
     projects: new ProjectRepository(db),
     profiles: (id) => agents.profile(id),
   });
+}
+
+/** Automatic checkpoints after each stored message and at a run's end. */
+function checkpointHooks(get: () => Checkpoints): Pick<RunExecutorDeps, "afterRun" | "afterMessage"> {
+  return { afterRun: (id) => get().afterRun(id), afterMessage: (id) => get().afterRun(id) };
 }
 
 /** Checkpoints over their repositories. */
