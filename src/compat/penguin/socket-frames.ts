@@ -1,6 +1,6 @@
 import { ActionResultSchema } from "../../../gen/floe/v1/common_pb.js";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
-import { approvalFrame, pendingApprovalsJson } from "../approval-frames.js";
+import { resumeFrame } from "../resume-frames.js";
 import { toDocJson } from "../doc-json.js";
 
 /** One WebSocket frame of Penguin's chat stream. */
@@ -46,27 +46,7 @@ export function penguinFrame(e: Event, includeReasoning: boolean): Omit<Frame, "
       return { event: "error", data: { message: k.value.message, code: k.value.code } };
     case "cancelled":
       return { event: "cancelled", data: { reason: k.value.reason } };
-    case "snapshot": {
-      // A resume opens with it: a client can tell "nothing missed" from "still waiting".
-      const { latestSeq, activeRuns } = k.value;
-      return {
-        event: "snapshot",
-        data: {
-          conversation_id: e.conversationId,
-          latest_seq: Number(latestSeq),
-          active_runs: activeRuns.map((r) => ({ run_id: r.runId, agent_id: r.agentId, started_at: r.startedAt })),
-          pending_approvals: pendingApprovalsJson(e),
-        },
-      };
-    }
-    case "gap": {
-      const { requestedAfterSeq, oldestAvailableSeq } = k.value;
-      return {
-        event: "gap",
-        data: { requested_after_seq: Number(requestedAfterSeq), oldest_available_seq: Number(oldestAvailableSeq) },
-      };
-    }
     default:
-      return approvalFrame(e);
+      return resumeFrame(e);
   }
 }

@@ -2,7 +2,7 @@ import { ActionResultSchema } from "../../../gen/floe/v1/common_pb.js";
 import type { StreamTaskResponse, Task } from "../../../gen/floe/v1/project_pb.js";
 import { ExecuteTaskSyncResponseSchema } from "../../../gen/floe/v1/project_pb.js";
 import { syncResponseOf } from "../../services/task-view.js";
-import { approvalFrame, pendingApprovalsJson } from "../approval-frames.js";
+import { resumeFrame } from "../resume-frames.js";
 import { toDocJson } from "../doc-json.js";
 import type { Frame } from "./socket-frames.js";
 
@@ -40,27 +40,11 @@ export function taskFrame(r: StreamTaskResponse): Omit<Frame, "seq"> | undefined
     case "cancelled":
       return { event: "cancelled", data: { ...(r.task ? outcome(r.task) : {}), task_id, reason: k.value.reason } };
     case "snapshot": {
-      const { latestSeq, activeRuns } = k.value;
-      return {
-        event: "snapshot",
-        data: {
-          task_id,
-          status: r.task?.status ?? "",
-          conversation_id: r.task?.conversationId ?? e.conversationId,
-          latest_seq: Number(latestSeq),
-          active_runs: activeRuns.map((a) => ({ run_id: a.runId, agent_id: a.agentId, started_at: a.startedAt })),
-          pending_approvals: pendingApprovalsJson(e),
-        },
-      };
-    }
-    case "gap": {
-      const { requestedAfterSeq, oldestAvailableSeq } = k.value;
-      return {
-        event: "gap",
-        data: { requested_after_seq: Number(requestedAfterSeq), oldest_available_seq: Number(oldestAvailableSeq) },
-      };
+      const shared = resumeFrame(e)!;
+      const conversation_id = r.task?.conversationId ?? e.conversationId;
+      return { event: "snapshot", data: { task_id, status: r.task?.status ?? "", ...shared.data, conversation_id } };
     }
     default:
-      return approvalFrame(e);
+      return resumeFrame(e);
   }
 }
