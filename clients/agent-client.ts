@@ -31,6 +31,8 @@ export interface ChatOptions extends ResumeOptions {
   agentId?: string;
   conversationId?: string;
   includeReasoning?: boolean;
+  /** `false`: one unary call (SendMessage) that answers when the run ends; no chunks, no resume. Default true. */
+  streaming?: boolean;
   /** Streams the answer: `onChunk(chunk, kind)` with kind `assistant` or `reasoning`. */
   onChunk?: (chunk: string, kind: "assistant" | "reasoning") => void;
   /** Called for every event, including approvals (answer them with `approve()`/`deny()`). */
@@ -80,6 +82,7 @@ export class FloeAgentClient {
 
   /** Sends a message and resolves when its run ends; rejects with RunFailedError on `error`/`cancelled`. */
   async chat(message: string, o: ChatOptions = {}): Promise<ChatResult> {
+    if (o.streaming === false) return this.chatUnary(message, o);
     let result: ChatResult | undefined;
     for await (const e of this.streamChat(message, o)) {
       if (e.type === "token") o.onChunk?.(e.value.token, "assistant");
@@ -102,17 +105,17 @@ export class FloeAgentClient {
     return result!;
   }
 
+  private async chatUnary(message: string, o: ChatOptions): Promise<ChatResult> {
+    const r = await this.services.chat.sendMessage({ chat: chatRequest(message, o) }, { signal: o.signal });
+    if (r.status === "error" || r.status === "cancelled")
+      throw new RunFailedError(r.response || r.status, r.status, r.runId);
+    const { response, reasoning, actionResults, conversationId, runId, status } = r;
+    return { assistantResponse: response, reasoning, actionResults, conversationId, runId, status };
+  }
+
   /** A run's events as typed values; resumes after a dropped connection from the last seq seen. */
   async *streamChat(message: string, o: ChatOptions = {}): AsyncGenerator<ChatStreamEvent> {
-    const request = {
-      ...o.request,
-      text: message,
-      agentId: o.agentId ?? o.request?.agentId ?? "",
-      conversationId: o.conversationId ?? o.request?.conversationId ?? "",
-      includeReasoning: o.includeReasoning ?? o.request?.includeReasoning ?? false,
-    };
-    const init = request as MessageInitShape<typeof ChatRequestSchema>;
-    for await (const event of resumableRun(this.services, init, o)) yield this.typed(event);
+    for await (const event of resumableRun(this.services, chatRequest(message, o), o)) yield this.typed(event);
   }
 
   async createConversation(name = ""): Promise<string> {
@@ -164,4 +167,14 @@ export class FloeAgentClient {
       deny: (reason?: string) => this.deny(requestId, reason),
     } as ChatStreamEvent;
   }
+}
+
+function chatRequest(message: string, o: ChatOptions): MessageInitShape<typeof ChatRequestSchema> {
+  return {
+    ...o.request,
+    text: message,
+    agentId: o.agentId ?? o.request?.agentId ?? "",
+    conversationId: o.conversationId ?? o.request?.conversationId ?? "",
+    includeReasoning: o.includeReasoning ?? o.request?.includeReasoning ?? false,
+  } as MessageInitShape<typeof ChatRequestSchema>;
 }

@@ -48,14 +48,14 @@ const VARIANTS: { name: string; make(url: string, apiKey?: string): FloeAgentCli
 describe("the typed clients (floe/client and floe/client/web)", () => {
   let c: ChatEnv;
   afterEach(async () => c?.cleanup());
-  const seen: { type: string; http: string }[] = [];
+  const seen: { type: string; http: string; url: string }[] = [];
   const start = () =>
     createChatEnv({
       env: { FLOE_API_KEYS: KEY },
       start: {
         configure: (f) =>
           void f.addHook("onRequest", async (req) => {
-            seen.push({ type: String(req.headers["content-type"] ?? ""), http: req.raw.httpVersion });
+            seen.push({ type: String(req.headers["content-type"] ?? ""), http: req.raw.httpVersion, url: req.url });
           }),
       },
     });
@@ -92,11 +92,17 @@ describe("the typed clients (floe/client and floe/client/web)", () => {
       const history = await floe.getConversationHistory(id);
       expect(history.map((m) => m.content)).toEqual(["hello", "streamed answer"]);
       expect((await floe.services.models.listModels({})).models.length).toBeGreaterThan(0);
+      c.fake.enqueue(reply.text("unary answer"));
+      const unary = await floe.chat("once more", { conversationId: id, streaming: false });
+      expect(unary).toMatchObject({ assistantResponse: "unary answer", conversationId: id, status: "completed" });
+      // streaming: false took the unary call, the streamed chat before it did not.
+      expect(seen.filter((s) => s.url.endsWith(".ChatService/SendMessage"))).toHaveLength(1);
+      expect(seen.filter((s) => s.url.endsWith(".ChatService/StreamMessage"))).toHaveLength(1);
       c.fake.enqueue(reply.text("task done"));
       const task = await floe.runTask("summarize the project", { maxIterations: 2 });
       expect(task).toMatchObject({ status: "completed", response: "task done", iterations: 1 });
       // Every call went out in this variant's protocol and HTTP version.
-      expect(seen.length).toBeGreaterThanOrEqual(7);
+      expect(seen.length).toBeGreaterThanOrEqual(8);
       for (const s of seen) {
         expect(s.type).toMatch(v.wire);
         expect(s.http).toBe(v.http);
