@@ -55,7 +55,7 @@ describe("run lifecycle: failures, cancel, resume", () => {
     ],
     ["a body that is not an event stream", () => reply.notEventStream(), "unavailable", /finish reason/],
   ])("ends in one error event after %s, with no run left hanging", async (_name, make, code, message) => {
-    c = await createChatEnv({ env: { FLOE_MODEL_TIMEOUT_MS: "300" } });
+    c = await createChatEnv({ env: { FLOE_MODEL_TIMEOUT_MS: "1500" } });
     c.fake.enqueue(make());
     const events = await collect(c.chat.streamMessage({ chat: { text: "hi" } }));
     const terminal = events.filter((e) => ["complete", "error", "cancelled"].includes(e.kind.case ?? ""));
