@@ -48,8 +48,11 @@ const SENSITIVE = picomatch(
   { dot: true },
 );
 
-/** Floe's own files, by name: its config (floe.yaml, pawan.toml) and database. */
-const OWN_FILES = /\b(floe\.ya?ml|pawan\.toml|floe\.db)\b/i;
+/**
+ * Floe's config files, by name. The sandbox hides them when they exist, but a
+ * command could create one that Floe then reads at its next start.
+ */
+const OWN_FILES = /\b(floe\.ya?ml|pawan\.toml)\b/i;
 
 /** A path with its symlinks resolved, as far as it exists: what a write would really change. */
 function realTarget(abs: string): string {
@@ -106,7 +109,7 @@ export class PermissionEngine {
       if (own)
         return {
           result: "ask",
-          reason: `The command names ${own[0]}, Floe's own configuration or database: it requires approval`,
+          reason: `The command names ${own[0]}, Floe's own configuration: it requires approval`,
           policy: "sensitive-files",
         };
       const why = destructiveCommand(req.resource);
