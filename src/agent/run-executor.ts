@@ -101,9 +101,15 @@ export class RunExecutor {
           cause: plan.seams.cause ?? { kind: "chat" },
         },
       });
-      const afterMessage = () => this.afterMessage(run);
-      // The run's user message is stored by now (with its rows, or as its queued turn came).
-      await afterMessage();
+      // The run's user message is stored by now (with its rows, or as its queued turn came). Its
+      // checkpoint is taken while the first answer streams, so it never delays the first token;
+      // each later message's hook waits for the one before it.
+      let checkpoint = this.afterMessage(run);
+      const afterMessage = async () => {
+        await checkpoint;
+        checkpoint = this.afterMessage(run);
+        await checkpoint;
+      };
       const outcome = await runAgentLoop({
         conversationId: run.conversationId,
         agentId: run.agentId,
@@ -132,6 +138,7 @@ export class RunExecutor {
           files: this.deps.files,
         },
       });
+      await checkpoint;
       return await this.end(run, completed(run, outcome), events);
     } catch (e) {
       if (run.signal.aborted) return this.end(run, stopped(run, run.signal.reason, plan.model.name), events);
