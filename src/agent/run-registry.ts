@@ -11,6 +11,8 @@ export interface RunRegistryDeps {
   /** The unit of work that records a run's start. */
   starts: RunStartStore;
   runs: RunRepository;
+  /** A conversation has no active run left here (several instances give its numbering back). */
+  onIdle?: (conversationId: string) => void;
 }
 
 /**
@@ -168,6 +170,8 @@ export class RunRegistry {
         if (next) {
           this.active.set(next.conversationId, next);
           this.launch(next);
+        } else {
+          this.deps.onIdle?.(run.conversationId);
         }
       }
       run.settle(result);

@@ -38,7 +38,7 @@ export async function* subscribe(log: EventLog, o: SubscribeOptions): AsyncGener
   const ended = o.endAfterLiveRuns ? caughtUp(BigInt(o.afterSeq)) : undefined;
   const until = (e: Event) => (o.until?.(e) ?? false) || (ended?.(e) ?? false);
   try {
-    await log.prepare(o.conversationId);
+    await log.prepareToRead(o.conversationId);
     if (!o.skipSnapshot) {
       const snap = await o.snapshot();
       const latestSeq = BigInt(log.latestSeq(o.conversationId));

@@ -94,6 +94,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     ),
   );
   const app = createAppContext(config, database, fastify.log, env, options.permissionGate, options.clock);
+  await app.cluster.start();
   await app.agents.load(config.agents);
   await app.models.restore(fastify.log);
   await app.feed.load();
@@ -129,6 +130,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
         await app.runs.shutdown();
         await fastify.close();
         await app.events.close();
+        await app.cluster.close();
         await database.db.destroy();
       })();
       return closing;
