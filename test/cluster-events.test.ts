@@ -13,13 +13,16 @@ afterEach(async () => {
 });
 
 /** Reads a stream until the terminal event of `runId` (heartbeats and other runs' events included). */
-async function untilTerminal(stream: AsyncIterable<{ event?: Event }>, runId: () => string): Promise<Event[]> {
+async function untilTerminal(
+  stream: AsyncIterable<{ event?: Event }>,
+  isRun: (runId: string) => boolean,
+): Promise<Event[]> {
   const out: Event[] = [];
   for await (const r of stream) {
     if (!r.event) continue;
     out.push(r.event);
     const k = r.event.kind.case;
-    if (r.event.runId === runId() && (k === "complete" || k === "error" || k === "cancelled")) break;
+    if (isRun(r.event.runId) && (k === "complete" || k === "error" || k === "cancelled")) break;
   }
   return out;
 }
@@ -37,8 +40,8 @@ describe("events across instances (Postgres)", () => {
     c.fake.enqueue(reply.text("a slower answer streamed from instance A", { delayMs: 15, chunkSize: 3 }));
     const onA = a.streamMessage({ chat: { text: "again", conversationId } })[Symbol.asyncIterator]();
     const start = (await onA.next()).value!.event!;
-    const remote = untilTerminal(b.subscribe({ conversationId, afterSeq: 0n }), () => start.runId);
-    const local = untilTerminal(a.subscribe({ conversationId, afterSeq: 0n }), () => start.runId);
+    const remote = untilTerminal(b.subscribe({ conversationId, afterSeq: 0n }), (id) => id === start.runId);
+    const local = untilTerminal(a.subscribe({ conversationId, afterSeq: 0n }), (id) => id === start.runId);
     for (let r = await onA.next(); !r.done; r = await onA.next());
     const [onB, onALocal] = await Promise.all([remote, local]);
     expect(kinds(onB)[0]).toBe("snapshot");
@@ -67,7 +70,7 @@ describe("events across instances (Postgres)", () => {
     const start = (await onA.next()).value!.event!;
     const conversationId = start.conversationId;
     const subscribers = Array.from({ length: 4 }, () =>
-      untilTerminal(b.subscribe({ conversationId, afterSeq: 0n }), () => start.runId),
+      untilTerminal(b.subscribe({ conversationId, afterSeq: 0n }), (id) => id === start.runId),
     );
     for (let r = await onA.next(); !r.done; r = await onA.next());
     const got = await Promise.all(subscribers);
@@ -85,7 +88,7 @@ describe("events across instances (Postgres)", () => {
     const onA = a.streamMessage({ chat: { text: "reconnect" } })[Symbol.asyncIterator]();
     const start = (await onA.next()).value!.event!;
     const conversationId = start.conversationId;
-    const remote = untilTerminal(b.subscribe({ conversationId, afterSeq: 0n }), () => start.runId);
+    const remote = untilTerminal(b.subscribe({ conversationId, afterSeq: 0n }), (id) => id === start.runId);
     const bus = c.servers[1]!.app.cluster as PgClusterBus;
     const pid = await bus.listenerPid();
     const admin = new pg.Client({ connectionString: c.env.databaseUrl });
@@ -120,10 +123,31 @@ describe("events across instances (Postgres)", () => {
     } catch {
       // the abort
     }
-    const resumed = await untilTerminal(b.subscribe({ conversationId, afterSeq: seen.at(-1)!.seq }), () => start.runId);
+    const resumed = await untilTerminal(
+      b.subscribe({ conversationId, afterSeq: seen.at(-1)!.seq }),
+      (id) => id === start.runId,
+    );
     for (let r = await onA.next(); !r.done; r = await onA.next());
     const all = seqs(seen).concat(seqs(resumed));
     expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
     expect(resumed.at(-1)!.kind.case).toBe("complete");
+  });
+
+  it("numbers on with no gap when the next run of a conversation executes on the other instance", async () => {
+    c = await createClusterEnv(2);
+    const [a, b] = c.chats as [NonNullable<ClusterEnv["chats"][0]>, NonNullable<ClusterEnv["chats"][0]>];
+    c.fake.enqueue(reply.text("answered by A"));
+    const first = await a.sendMessage({ chat: { text: "on A" } });
+    const conversationId = first.conversationId;
+    // A subscriber on A keeps following while the next run executes on B.
+    const onA = untilTerminal(a.subscribe({ conversationId, afterSeq: 0n }), (id) => id !== first.runId);
+    c.fake.enqueue(reply.text("answered by B", { delayMs: 10 }));
+    const second = await b.sendMessage({ chat: { text: "on B", conversationId } });
+    const events = await onA;
+    const s = seqs(events);
+    expect(s).toEqual(Array.from({ length: s.length }, (_, i) => i + 1));
+    expect(kinds(numbered(events))).not.toContain("gap");
+    expect(events.at(-1)!.kind).toMatchObject({ case: "complete", value: { response: "answered by B" } });
+    expect(events.at(-1)!.runId).toBe(second.runId);
   });
 });
