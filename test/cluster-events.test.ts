@@ -149,5 +149,10 @@ describe("events across instances (Postgres)", () => {
     expect(kinds(numbered(events))).not.toContain("gap");
     expect(events.at(-1)!.kind).toMatchObject({ case: "complete", value: { response: "answered by B" } });
     expect(events.at(-1)!.runId).toBe(second.runId);
+    // Both instances wrote to the one feed: each message once, under distinct cursors (no cursor taken twice).
+    const feed = await c.servers[1]!.app.feed.readAfter(0, 100);
+    const texts = feed.items.map((i) => (i.event.kind.case === "message" ? i.event.kind.value.message?.content : ""));
+    expect(texts.sort()).toEqual(["answered by A", "answered by B", "on A", "on B"]);
+    expect(new Set(feed.items.map((i) => i.cursor)).size).toBe(4);
   });
 });
