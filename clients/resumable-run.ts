@@ -62,7 +62,7 @@ export async function* resumableRun(
         if (o.cancelOnAbort !== false) await cancelQuietly(services, ids);
         throw o.signal.reason;
       }
-      if (!RESUMABLE.has(ConnectError.from(e).code)) throw e;
+      if (!droppedConnection(e)) throw e;
       failure = e;
     }
     if (attempt >= (o.maxResumes ?? 5)) throw failure;
@@ -74,6 +74,15 @@ export async function* resumableRun(
       throw reason;
     }
   }
+}
+
+/** A transport failure worth resuming after, not an answer of the server. */
+function droppedConnection(e: unknown): boolean {
+  const err = ConnectError.from(e);
+  if (RESUMABLE.has(err.code)) return true;
+  // connect-node over HTTP/1.1 reports a reset socket as Aborted; the server never ends a stream with it.
+  const cause = (err.cause as { code?: string } | undefined)?.code;
+  return err.code === Code.Aborted && ["ECONNRESET", "EPIPE", "ECONNREFUSED"].includes(cause ?? "");
 }
 
 function isNew(event: Event, lastSeq: bigint): boolean {

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError } from "./config/config-error.js";
-import { startServer } from "./server/start-server.js";
 import { FLOE_VERSION } from "./version.js";
 
 const program = new Command()
@@ -29,6 +28,8 @@ program
   .option("-p, --port <port>", "port to bind (env FLOE_PORT or PORT; default 8000)", port)
   .action(async (opts: { workspace?: string; config?: string; host?: string; port?: number }) => {
     try {
+      // Loaded on demand: --version and --help answer without loading the server.
+      const { startServer } = await import("./server/start-server.js");
       const server = await startServer(opts);
       server.fastify.log.info(
         {

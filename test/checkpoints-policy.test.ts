@@ -48,31 +48,33 @@ describe("checkpoint policy: automatic checkpoints, stats, retention and bad inp
       const stats = await rest("GET", "/api/v1/checkpoints/stats");
       expect(stats.body).toEqual({
         enabled: true,
-        total_checkpoints: 3,
-        auto_checkpoints: 2,
+        total_checkpoints: 9,
+        auto_checkpoints: 8,
         manual_checkpoints: 1,
         branch_checkpoints: 0,
         rollback_checkpoints: 0,
         config: { frequency: 1, retention_hours: 24, max_age_days: 30 },
       });
       const listed = (await ckpts().listCheckpoints({ conversationId: conv })).checkpoints;
+      // One automatic checkpoint per stored message; the one at the tool's result holds its write.
+      const at = (hour: number, ...files: number[]) => files.map((n) => ["auto", `2025-03-01T${hour}:00:00.000Z`, n]);
       expect(listed.map((k) => [k.type, k.createdAt, k.fileCount])).toEqual([
         ["manual", "2025-03-01T14:00:00.000Z", 0],
-        ["auto", "2025-03-01T13:00:00.000Z", 1],
-        ["auto", "2025-03-01T12:00:00.000Z", 1],
+        ...at(13, 0, 1, 0, 0),
+        ...at(12, 0, 1, 0, 0),
       ]);
       expect(await blobCount()).toBe(2);
 
       now += 23 * HOUR;
       const early = await rest("POST", "/api/v1/checkpoints/cleanup");
-      expect(early.body).toMatchObject({ status: "completed", cleaned_count: 1, blobs_removed: 0 });
+      expect(early.body).toMatchObject({ status: "completed", cleaned_count: 4, blobs_removed: 0 });
       now += 2 * HOUR;
       const cleaned = await rest("POST", "/api/v1/checkpoints/cleanup");
       expect(cleaned.status).toBe(200);
       expect(cleaned.body).toEqual({
         status: "completed",
-        cleaned_count: 1,
-        message: "Cleaned up 1 old checkpoints",
+        cleaned_count: 4,
+        message: "Cleaned up 4 old checkpoints",
         blobs_removed: 2,
       });
       expect(await blobCount(), "no checkpoint needs the file snapshots any more").toBe(0);
@@ -93,7 +95,7 @@ describe("checkpoint policy: automatic checkpoints, stats, retention and bad inp
     await run(conv, "write", [{ name: "write_file", args: { path: "f.txt", content: "agent\n" } }]);
     now += 25 * HOUR;
     // The auto checkpoint that holds the write expires; its change moves to the next state, so "base" still restores.
-    expect((await ckpts().cleanupCheckpoints({})).cleanedCount).toBe(2);
+    expect((await ckpts().cleanupCheckpoints({})).cleanedCount).toBe(6);
     const r = await ckpts().rollbackCheckpoint({ checkpointId });
     expect(r.changedFiles).toEqual(["f.txt"]);
     expect(r.messageCount).toBe(2);
@@ -114,7 +116,7 @@ describe("checkpoint policy: automatic checkpoints, stats, retention and bad inp
     );
     await conversations.deleteConversation({ conversationId: conv });
     const total = (await ckpts().getCheckpointStats({})).totalCheckpoints;
-    expect(total).toBe(4);
+    expect(total, "4 + 4 automatic (one per message), the manual and the safety checkpoint").toBe(10);
     const r = await ckpts().cleanupCheckpoints({});
     expect(r.cleanedCount).toBe(total);
     expect(r.blobsRemoved).toBe(2);
@@ -128,7 +130,10 @@ describe("checkpoint policy: automatic checkpoints, stats, retention and bad inp
     expect((await ckpts().listCheckpoints({ sessionId: conv })).checkpoints, "2 messages < 3").toEqual([]);
     await run(conv, "two");
     const after = (await ckpts().listCheckpoints({ sessionId: conv })).checkpoints;
-    expect(after.map((k) => [k.type, k.messageCount])).toEqual([["auto", 4]]);
+    expect(
+      after.map((k) => [k.type, k.messageCount]),
+      "the third message is the second run's",
+    ).toEqual([["auto", 3]]);
     expect((await ckpts().getCheckpointStats({})).config?.frequency).toBe(3);
     await c.cleanup();
 

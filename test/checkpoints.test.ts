@@ -107,11 +107,13 @@ describe("checkpoints restore the conversation and the files the agent changed",
         type: "rollback",
         session_id: conv,
       });
+      // An automatic checkpoint per stored message: 2 in the first run, 6 in the second (user, tool request, 3 results, answer).
       expect(listed.body!.checkpoints.map((k: { type: string }) => k.type)).toEqual([
         "rollback",
         "rollback",
-        "auto",
+        ...Array<string>(6).fill("auto"),
         "manual",
+        "auto",
         "auto",
       ]);
     },
@@ -212,7 +214,7 @@ describe("checkpoints restore the conversation and the files the agent changed",
       "assistant:source answer",
     ]);
     const branchCkpts = (await ckpts().listCheckpoints({ conversationId: branch })).checkpoints;
-    expect(branchCkpts.map((k) => k.type)).toEqual(["auto", "branch"]);
+    expect(branchCkpts.map((k) => k.type)).toEqual(["auto", "auto", "branch"]);
     // Rolling the source back leaves the branch as it is.
     await ckpts().rollbackCheckpoint({ checkpointId: auto!.id });
     expect(await history(conv)).toEqual(["user:first", "assistant:one"]);

@@ -72,7 +72,8 @@ describe("examples/", () => {
       c = await createChatEnv({ env: { FLOE_API_KEYS: KEY, FLOE_CORS_ORIGINS: origin } });
       c.fake.enqueue(reply.text("Hello, browser.", { delayMs: 2 }));
       const page = await browser.newPage();
-      await page.goto(`${origin}/index.html?server=${encodeURIComponent(c.server.url)}&key=${KEY}`);
+      await page.goto(`${origin}/index.html?server=${encodeURIComponent(c.server.url)}`);
+      await page.getByLabel("API key").fill(KEY);
       await page.getByRole("button", { name: "Ask" }).click();
       await page.locator("#status", { hasText: "done: completed" }).waitFor();
       expect(await page.locator("output").textContent()).toBe("Hello, browser.");

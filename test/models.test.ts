@@ -137,6 +137,12 @@ describe("model switching: global and per agent, stored across restarts", () => 
     const models = createClient(ModelService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }));
     await models.loadModel({ modelId: "local", agentId: "code-expert" });
     expect(await chatModel(server, f, "code-expert")).toBe("local/llama");
+
+    // The per-agent choice outlives a restart: the file names no model for this agent.
+    await server.close();
+    const again = await start(e);
+    expect(await chatModel(again, f, "code-expert")).toBe("local/llama");
+    expect(await chatModel(again, f)).toBe(GPT4);
   });
 
   it("answers an unknown model 404 naming the valid ids, an unknown agent 404, a missing id 422; nothing changes", async () => {

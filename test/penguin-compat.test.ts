@@ -124,6 +124,22 @@ describe("Penguin compatibility: the browser client and the reference's details"
     expect(c.fake.requests).toHaveLength(0);
   });
 
+  it("answers a known path with the wrong method 405 with Allow, as FastAPI and axum do; an unknown path stays 404", async () => {
+    c = await createCompatEnv();
+    const wrong = await c.call("DELETE", "/api/v1/chat/message");
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("POST");
+    expect(wrong.body).toEqual({ detail: "Method Not Allowed" });
+    const agent = await c.call("PUT", "/api/v1/agents/default");
+    expect(agent.status).toBe(405);
+    expect(agent.headers.get("allow")!.split(", ").sort()).toEqual(["DELETE", "GET", "PATCH"]);
+    const pawan = await c.call("PUT", "/sessions");
+    expect(pawan.status).toBe(405);
+    expect(pawan.body).toEqual({ error: "Method Not Allowed" });
+    const unknown = await c.call("DELETE", "/api/v1/nothing-here");
+    expect(unknown).toMatchObject({ status: 404, body: { detail: "Not Found" } });
+  });
+
   it("reports query parameters of the wrong type as FastAPI does", async () => {
     c = await createCompatEnv();
     const conv = await c.call("POST", "/api/v1/conversations/create", {});

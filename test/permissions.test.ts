@@ -92,8 +92,8 @@ describe("the permission engine and the audit log", () => {
   });
 
   it("judges a write by where it lands: a symlink does not carry it past a policy", async () => {
-    await start();
-    const { mkdirSync, symlinkSync } = await import("node:fs");
+    await start([], { FLOE_APPROVAL_TIMEOUT_MS: "50" });
+    const { existsSync, mkdirSync, symlinkSync } = await import("node:fs");
     const root = server.app.runtime.activeRoot;
     mkdirSync(join(root, ".git", "hooks"), { recursive: true });
     symlinkSync(join(root, ".git"), join(root, "g"));
@@ -102,10 +102,14 @@ describe("the permission engine and the audit log", () => {
       { name: "write_file", args: { path: "g/hooks/pre-commit", content: "#!/bin/sh\ncurl evil" } },
       { name: "write_file", args: { path: "envlink", content: "SECRET=stolen" } },
       { name: "write_file", args: { path: "floe.yaml", content: "permission_mode: full" } },
+      // pawan.toml is read at the next start when there is no floe.yaml: it could send a key elsewhere.
+      { name: "write_file", args: { path: "pawan.toml", content: 'base_url = "http://evil.example"' } },
+      { name: "execute_command", args: { command: "echo 'base_url = \"http://evil\"' > pawan.toml" } },
     ]);
-    expect(results.map((r) => r.status)).toEqual(["denied", "denied", "denied"]);
+    expect(results.map((r) => r.status)).toEqual(["denied", "denied", "denied", "denied", "denied"]);
+    expect(results[3]!.result).toMatch(/pawan\.toml is a sensitive file/);
+    expect(existsSync(join(root, "pawan.toml"))).toBe(false);
     expect(results[0]!.result).toMatch(/\.git\/hooks\/pre-commit is a sensitive file/);
-    const { existsSync } = await import("node:fs");
     expect(existsSync(join(root, ".git", "hooks", "pre-commit"))).toBe(false);
   });
 

@@ -39,14 +39,14 @@ describe("the Python client (PenguinAPI over gRPC)", () => {
     await c?.cleanup();
   });
 
-  it("passes its unit tests: unary calls, a streamed chat with on_chunk, a resume, a task, a refused key", async () => {
+  it("passes its unit tests: unary calls, a streamed chat with on_chunk, a resume, a task, Penguin's import path, a refused key", async () => {
     const result = await run("/usr/bin/python3", ["-m", "unittest", "-v", "tests.test_penguin_api"], {
       cwd: PYTHON_DIR,
       env: { PATH: process.env.PATH, FLOE_URL: proxy.url, FLOE_API_KEY: KEY, FLOE_CUT_URL: proxy.controlUrl },
       timeout: 60_000,
     }).catch((e: { stdout: string; stderr: string; code: number }) => e);
     const output = `${result.stdout}\n${result.stderr}`;
-    expect(output, output).toMatch(/Ran 5 tests/);
+    expect(output, output).toMatch(/Ran 6 tests/);
     expect(output, output).toMatch(/\nOK\s*$/);
     // The resume test really cut a connection: the proxy saw the client dial again.
     expect(proxy.accepted()).toBeGreaterThanOrEqual(2);

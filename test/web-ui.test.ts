@@ -33,8 +33,8 @@ describe("the web UI", () => {
     browser = await launchChromium();
   });
   afterAll(async () => browser?.close());
-  afterEach(async () => {
-    await ui?.close();
+  afterEach(async (test) => {
+    await ui?.close(test);
     ui = undefined;
     await c?.cleanup();
   });

@@ -125,6 +125,8 @@ export class RunController {
       conversationId: live.conversationId,
       includeReasoning: true,
       signal: live.abort.signal,
+      // A browser rides out a network outage of about a minute (the backoff tops out at 2 s).
+      maxResumes: 30,
       request: this.app.model.value ? { model: this.app.model.value } : undefined,
       onResume: (_seq, attempt) => {
         resumes = attempt;

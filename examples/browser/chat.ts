@@ -6,14 +6,12 @@
 // In an application, import from the package instead: `import { createFloeWebClient } from "floe/client/web";`
 import { createFloeWebClient } from "../../clients/web.js";
 
-const params = new URLSearchParams(location.search);
-const floe = createFloeWebClient({
-  baseUrl: params.get("server") ?? "http://127.0.0.1:8000",
-  apiKey: params.get("key") ?? undefined,
-});
+// The server's URL may come in the query string; the API key never does (URLs end up in history and logs).
+const server = new URLSearchParams(location.search).get("server") ?? "http://127.0.0.1:8000";
 
 const form = document.querySelector("form")!;
 const input = document.querySelector("textarea")!;
+const key = document.querySelector<HTMLInputElement>("#key")!;
 const answer = document.querySelector("output")!;
 const status = document.querySelector("#status")!;
 
@@ -21,6 +19,7 @@ form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   answer.textContent = "";
   status.textContent = "streaming";
+  const floe = createFloeWebClient({ baseUrl: server, apiKey: key.value || undefined });
   try {
     const result = await floe.chat(input.value, {
       onChunk: (chunk, kind) => {

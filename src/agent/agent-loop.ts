@@ -24,6 +24,8 @@ export interface LoopContext {
   openTurn: (messages: ChatCompletionMessageParam[]) => OpenedTurn;
   events: RunEventWriter;
   conversations: ConversationRepository;
+  /** Hears of each message the loop stores, once it is stored (automatic checkpoints). Never rejects. */
+  afterMessage: () => Promise<void>;
   usage: UsageRepository;
   tools: Omit<ToolCallScope, "events">;
 }
@@ -67,6 +69,7 @@ export async function runAgentLoop(c: LoopContext): Promise<RunOutcome> {
         agentId: c.agentId,
         channel: c.channel,
       });
+      await c.afterMessage();
       return { ...out, response: turn.content };
     }
     await recordToolRequest(c, turn);
@@ -101,6 +104,7 @@ async function recordToolRequest(c: LoopContext, turn: ModelTurn): Promise<void>
     agentId: c.agentId,
     toolCalls: calls as unknown as JsonObject[],
   });
+  await c.afterMessage();
   c.messages.push({ role: "assistant", content: turn.content || null, tool_calls: calls });
 }
 
@@ -132,5 +136,6 @@ async function runToolCall(c: LoopContext, call: ToolCallRequest, out: RunOutcom
     toolCallId: call.id,
     messageType: "action",
   });
+  await c.afterMessage();
   c.messages.push({ role: "tool", tool_call_id: call.id, content: shown });
 }

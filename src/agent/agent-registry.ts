@@ -25,7 +25,8 @@ export class AgentRegistry {
   /**
    * Loads the stored agents and registers `default` when missing. The
    * config's agents are registered, or refreshed from the file (prompt,
-   * tools, model) with their state (paused, roles, conversation) kept.
+   * tools, and the model when the file names one) with their state (paused,
+   * roles, conversation, a switched model) kept.
    */
   async load(configured: readonly AgentProfile[]): Promise<void> {
     for (const a of await this.repo.all()) this.agents.set(a.id, a);
@@ -34,7 +35,8 @@ export class AgentRegistry {
       await this.update(p.id, (a) => {
         a.systemPrompt = p.systemPrompt;
         a.defaultTools = [...p.defaultTools];
-        a.modelConfigId = p.modelId;
+        // A model switched at runtime (models/load with agent_id) outlives restarts unless the file names one.
+        if (p.modelId) a.modelConfigId = p.modelId;
       });
     }
     const seeds = [{ id: DEFAULT_AGENT_ID, systemPrompt: DEFAULT_SYSTEM_PROMPT, defaultTools: [], modelId: "" }];

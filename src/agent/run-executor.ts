@@ -48,6 +48,8 @@ export interface RunExecutorDeps {
   files?: FileChangeRecorder;
   /** Runs once a run's messages are stored and its result recorded (automatic checkpoints); errors are logged. */
   afterRun?: (conversationId: string) => Promise<void>;
+  /** Runs after each message a run stores, its user message included (automatic checkpoints); errors are logged. */
+  afterMessage?: (conversationId: string) => Promise<void>;
 }
 
 /**
@@ -99,6 +101,9 @@ export class RunExecutor {
           cause: plan.seams.cause ?? { kind: "chat" },
         },
       });
+      const afterMessage = () => this.afterMessage(run);
+      // The run's user message is stored by now (with its rows, or as its queued turn came).
+      await afterMessage();
       const outcome = await runAgentLoop({
         conversationId: run.conversationId,
         agentId: run.agentId,
@@ -110,6 +115,7 @@ export class RunExecutor {
         openTurn: (messages) => this.openTurn(run, messages),
         events,
         conversations: this.deps.conversations,
+        afterMessage,
         usage: this.deps.usage,
         tools: {
           tools: new Map(plan.tools.map((t) => [t.name, t])),
@@ -213,6 +219,12 @@ export class RunExecutor {
       this.deps.logger.warn({ err: e, runId: run.id }, "after-run hook failed");
     });
     return ending.result;
+  }
+
+  private async afterMessage(run: Run): Promise<void> {
+    await this.deps.afterMessage?.(run.conversationId).catch((e: unknown) => {
+      this.deps.logger.warn({ err: e, runId: run.id }, "after-message hook failed");
+    });
   }
 
   private writer(run: Run): RunEventWriter {

@@ -25,6 +25,8 @@ export class RunRegistry {
   private readonly active = new Map<string, Run>();
   private readonly queued = new Map<string, Run[]>();
   private readonly byId = new Map<string, Run>();
+  /** Conversations held by something other than a run (a rollback): what holds each. */
+  private readonly reserved = new Map<string, string>();
 
   constructor(private readonly deps: RunRegistryDeps) {}
 
@@ -54,10 +56,39 @@ export class RunRegistry {
   }
 
   /**
+   * Holds a conversation for `what` (e.g. "a rollback to a checkpoint") until
+   * the returned release is called: no run starts or queues in it meanwhile.
+   * Refused (FailedPrecondition) while a run is live or queued in it, or it
+   * is held already; checked and taken without an await, so atomically.
+   */
+  reserve(conversationId: string, what: string, verb: string): () => void {
+    const live = this.activeRuns(conversationId)[0];
+    if (live)
+      throw new ConnectError(
+        `conversation ${conversationId} has a live run (${live.id}): cancel it with CancelRun, ` +
+          `or wait for it to end, then ${verb}`,
+        Code.FailedPrecondition,
+      );
+    this.refuseIfReserved(conversationId);
+    this.reserved.set(conversationId, what);
+    return () => void this.reserved.delete(conversationId);
+  }
+
+  private refuseIfReserved(conversationId: string): void {
+    const holder = this.reserved.get(conversationId);
+    if (holder)
+      throw new ConnectError(
+        `conversation ${conversationId} is busy: ${holder} is in progress; try again when it has ended`,
+        Code.FailedPrecondition,
+      );
+  }
+
+  /**
    * Starts a planned run, or queues it behind the conversation's active run
    * when the plan allows. Resolves once the run's rows are committed.
    */
   async start(plan: RunPlan): Promise<RunHandle> {
+    this.refuseIfReserved(plan.conversationId);
     const busy = this.active.get(plan.conversationId);
     if (busy && !plan.queue) {
       throw new ConnectError(

@@ -1,4 +1,5 @@
 import type { DescMessage } from "@bufbuild/protobuf";
+import FindMyWay, { type HTTPMethod } from "find-my-way";
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
 import { type ErrorTable, sendTableError } from "./error-table.js";
 import type { JsonSchema } from "./json-schema.js";
@@ -31,10 +32,13 @@ export interface RouteSpec extends RouteDoc {
  */
 export class CompatRouter {
   readonly docs: RouteDoc[] = [];
+  /** The same routes, matched by path alone: which methods a path has, for 405 answers. */
+  private readonly paths = FindMyWay();
 
   add(fastify: FastifyInstance, errors: ErrorTable, spec: RouteSpec): void {
     const { handler, ...doc } = spec;
     this.docs.push(doc);
+    this.paths.on(spec.method as HTTPMethod, spec.url, () => {});
     fastify.route({
       method: spec.method,
       url: spec.url,
@@ -52,5 +56,10 @@ export class CompatRouter {
         }
       },
     });
+  }
+
+  /** The methods that have a route at this concrete path (empty: no such path at all). */
+  methodsAt(path: string): string[] {
+    return [...new Set(this.docs.map((d) => d.method as string))].filter((m) => this.paths.find(m as HTTPMethod, path));
   }
 }

@@ -67,7 +67,16 @@ export async function registerCompat(fastify: FastifyInstance, o: CompatOptions)
   await registerDocsPages(fastify, buildOpenApi(router.docs, FLOE_VERSION));
   // Requests no route takes answer in the shape of the surface their path belongs to: Connect or gRPC for a
   // procedure path, FastAPI's "Not Found" under /api/v1, Pawan's elsewhere.
-  fastify.setNotFoundHandler((req, reply) => answerUnrouted(req, reply, new ConnectError("Not Found", Code.NotFound)));
+  fastify.setNotFoundHandler((req, reply) => {
+    // A path that exists with other methods is 405 with Allow, as FastAPI and axum answer.
+    const allowed = PROCEDURE_PATH.test(req.url) ? [] : router.methodsAt(req.url.split("?")[0]!);
+    if (allowed.length === 0) return answerUnrouted(req, reply, new ConnectError("Not Found", Code.NotFound));
+    reply.header("allow", allowed.join(", "));
+    return reply
+      .code(405)
+      .type("application/json")
+      .send(tableFor(req.url).body(new ConnectError("Method Not Allowed")));
+  });
   fastify.setErrorHandler((err: FastifyRequestError, req, reply) =>
     answerUnrouted(req, reply, fastifyErrorToConnect(err, o.maxBodyBytes)),
   );

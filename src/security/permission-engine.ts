@@ -42,10 +42,14 @@ const SENSITIVE = picomatch(
     "**/.pypirc",
     "**/.netrc",
     "**/floe.yaml",
+    "**/pawan.toml",
     "**/floe.db*",
   ],
   { dot: true },
 );
+
+/** Floe's own files, by name: its config (floe.yaml, pawan.toml) and database. */
+const OWN_FILES = /\b(floe\.ya?ml|pawan\.toml|floe\.db)\b/i;
 
 /** A path with its symlinks resolved, as far as it exists: what a write would really change. */
 function realTarget(abs: string): string {
@@ -97,6 +101,14 @@ export class PermissionEngine {
       if (decided) return decided;
     }
     if (req.toolName === "execute_command" || req.operation === "process.execute") {
+      // Floe reads these at its next start (models, base URLs, keys): a command that names them waits for a human.
+      const own = OWN_FILES.exec(req.resource);
+      if (own)
+        return {
+          result: "ask",
+          reason: `The command names ${own[0]}, Floe's own configuration or database: it requires approval`,
+          policy: "sensitive-files",
+        };
       const why = destructiveCommand(req.resource);
       if (why)
         return {

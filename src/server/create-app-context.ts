@@ -10,7 +10,7 @@ import { ModelRegistry } from "../agent/model-registry.js";
 import { OfflineProvider } from "../agent/offline-provider.js";
 import { OpenAIProvider } from "../agent/openai-provider.js";
 import type { ProviderSettings } from "../agent/provider-settings.js";
-import { RunExecutor } from "../agent/run-executor.js";
+import { RunExecutor, type RunExecutorDeps } from "../agent/run-executor.js";
 import { commandEnvironment } from "../agent/tools/command-env.js";
 import { createSandbox } from "../agent/tools/sandbox.js";
 import type { FloeConfig } from "../config/floe-config.js";
@@ -74,7 +74,7 @@ export function createAppContext(
     sandbox,
     // Bound late: checkpoints need `runs`, which needs this executor.
     files: { record: (c): Promise<void> => checkpoints.journal.record(c) },
-    afterRun: (id): Promise<void> => checkpoints.afterRun(id),
+    ...checkpointHooks(() => checkpoints),
   });
   const runs = clusteredRuns({ executor, starts, runs: runRecords }, cluster, events);
   const chat = new ChatRunStarter({
@@ -150,6 +150,11 @@ function createTasks(
   });
 }
 
+/** Automatic checkpoints after each stored message and at a run's end. */
+function checkpointHooks(get: () => Checkpoints): Pick<RunExecutorDeps, "afterRun" | "afterMessage"> {
+  return { afterRun: (id) => get().afterRun(id), afterMessage: (id) => get().afterRun(id) };
+}
+
 /** Checkpoints over their repositories. */
 function createCheckpoints(
   db: OpenDatabase["db"],
@@ -185,7 +190,13 @@ function commandSandbox(config: FloeConfig, log: Logger) {
   const network = config.sandboxNetwork;
   // Floe's own config (API keys, the permission rules) and database (the audit log) are not the agent's to read.
   const db0 = join(config.workspace, "floe.db");
-  const hide = [join(config.workspace, "floe.yaml"), db0, `${db0}-wal`, `${db0}-shm`];
+  const hide = [
+    join(config.workspace, "floe.yaml"),
+    join(config.workspace, "pawan.toml"),
+    db0,
+    `${db0}-wal`,
+    `${db0}-shm`,
+  ];
   const sandbox = createSandbox(config.sandbox, config.bwrapPath, network, { hide });
   if (sandbox.kind === "bwrap") log.info({ sandbox: sandbox.kind }, sandbox.reason);
   else log.warn({ sandbox: sandbox.kind }, sandbox.reason);

@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { type Checkpoint, CheckpointSchema, type CheckpointService } from "../../gen/floe/v1/checkpoint_pb.js";
+import type { Conflict } from "../agent/checkpoints/rollback-plan.js";
 import type { CheckpointRow } from "../store/checkpoint-repository.js";
 import type { AppContext } from "./app-context.js";
 import { conflict, invalidValue } from "./request-errors.js";
@@ -24,12 +25,7 @@ export function checkpointService(app: AppContext): ServiceImpl<typeof Checkpoin
     async rollbackCheckpoint(req) {
       const id = requireField(req.checkpointId, "checkpoint_id");
       const r = await cps.rollback(id, req.force);
-      if (r.conflicts)
-        throw conflict(
-          `rollback to ${id} refused: ${r.conflicts.length} file(s) changed outside the agent since it last wrote them: ` +
-            `${r.conflicts.join(", ")}; set force to overwrite them (the safety checkpoint keeps their current content)`,
-          r.conflicts,
-        );
+      if (r.conflicts) throw refused(id, r.conflicts);
       return {
         status: "success",
         checkpointId: id,
@@ -69,6 +65,18 @@ export function checkpointService(app: AppContext): ServiceImpl<typeof Checkpoin
       };
     },
   };
+}
+
+/** A rollback's conflicts as a 409 naming every file and why; says whether `force` would help. */
+function refused(id: string, conflicts: Conflict[]) {
+  const files = conflicts.map((k) => `${k.file} (${k.why})`).join(", ");
+  const fix = conflicts.every((k) => k.overridable)
+    ? "set force to overwrite them (the safety checkpoint keeps their current content)"
+    : "force cannot override these: put the files back as they were, or remove the links, then roll back";
+  return conflict(
+    `rollback to ${id} refused, nothing was changed: ${conflicts.length} file(s) cannot be restored as they are: ${files}; ${fix}`,
+    conflicts.map((k) => k.file),
+  );
 }
 
 /** The conversation named by `session_id` or its alias `conversation_id` ("" when neither). */

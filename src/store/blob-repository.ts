@@ -1,6 +1,33 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.js";
+import { lockInTransaction } from "./store-locks.js";
+
+/**
+ * The lock between writing a change (its blobs and the row that refers to
+ * them, in one transaction, shared) and collecting garbage (exclusive): the
+ * collector never sees a blob whose referring row is still being written.
+ */
+export const BLOB_LOCK = "checkpoint_blobs";
+
+/** Stores `bytes` in `db` (a transaction or not) unless its hash is stored already; returns the hash. */
+export async function insertBlob(db: Kysely<Database>, bytes: Buffer, now: string): Promise<string> {
+  const hash = contentHash(bytes);
+  const text = bytes.toString("utf8");
+  const utf8 = Buffer.from(text, "utf8").equals(bytes);
+  await db
+    .insertInto("checkpoint_blobs")
+    .values({
+      hash,
+      encoding: utf8 ? "utf8" : "base64",
+      content: utf8 ? text : bytes.toString("base64"),
+      size: bytes.length,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column("hash").doNothing())
+    .execute();
+  return hash;
+}
 
 /** SHA-256 of some bytes, hex: a blob's address. */
 export function contentHash(bytes: Buffer): string {
@@ -16,22 +43,8 @@ export class BlobRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Stores `bytes` unless its hash is stored already; returns the hash. */
-  async put(bytes: Buffer, now: string): Promise<string> {
-    const hash = contentHash(bytes);
-    const text = bytes.toString("utf8");
-    const utf8 = Buffer.from(text, "utf8").equals(bytes);
-    await this.db
-      .insertInto("checkpoint_blobs")
-      .values({
-        hash,
-        encoding: utf8 ? "utf8" : "base64",
-        content: utf8 ? text : bytes.toString("base64"),
-        size: bytes.length,
-        created_at: now,
-      })
-      .onConflict((oc) => oc.column("hash").doNothing())
-      .execute();
-    return hash;
+  put(bytes: Buffer, now: string): Promise<string> {
+    return insertBlob(this.db, bytes, now);
   }
 
   async get(hash: string): Promise<Buffer | undefined> {
@@ -44,18 +57,21 @@ export class BlobRepository {
     return Buffer.from(row.content, row.encoding === "base64" ? "base64" : "utf8");
   }
 
-  /** Deletes blobs no file change refers to; returns how many. */
+  /** Deletes blobs no file change refers to; returns how many. Waits for the changes being written. */
   async collectGarbage(): Promise<number> {
-    const res = await this.db
-      .deleteFrom("checkpoint_blobs")
-      .where((eb) => {
-        const refs = eb.selectFrom("checkpoint_files").select("checkpoint_files.path");
-        return eb.and([
-          eb.not(eb.exists(refs.whereRef("checkpoint_files.before_hash", "=", "checkpoint_blobs.hash"))),
-          eb.not(eb.exists(refs.whereRef("checkpoint_files.after_hash", "=", "checkpoint_blobs.hash"))),
-        ]);
-      })
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+    return this.db.transaction().execute(async (trx) => {
+      await lockInTransaction(trx, BLOB_LOCK, "exclusive");
+      const res = await trx
+        .deleteFrom("checkpoint_blobs")
+        .where((eb) => {
+          const refs = eb.selectFrom("checkpoint_files").select("checkpoint_files.path");
+          return eb.and([
+            eb.not(eb.exists(refs.whereRef("checkpoint_files.before_hash", "=", "checkpoint_blobs.hash"))),
+            eb.not(eb.exists(refs.whereRef("checkpoint_files.after_hash", "=", "checkpoint_blobs.hash"))),
+          ]);
+        })
+        .executeTakeFirst();
+      return Number(res.numDeletedRows);
+    });
   }
 }

@@ -1,5 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
+import { BLOB_LOCK, insertBlob } from "./blob-repository.js";
 import { insertRows } from "./insert-rows.js";
+import { lockInTransaction, whileLocked } from "./store-locks.js";
 import type { CheckpointFilesTable, CheckpointsTable, Database } from "./schema.js";
 
 export type CheckpointRow = Selectable<CheckpointsTable> & { file_count: number };
@@ -16,9 +18,15 @@ const PENDING = "";
 export class CheckpointRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Records an agent's change of a file: a new pending row, or the pending row's new `after`. */
-  async recordChange(c: Omit<CheckpointFilesTable, "checkpoint_id">): Promise<void> {
+  /**
+   * Records an agent's change of a file: a new pending row, or the pending
+   * row's new `after`. `contents` (the blobs the hashes name) are stored in
+   * the same transaction, so garbage collection cannot remove them between.
+   */
+  async recordChange(c: Omit<CheckpointFilesTable, "checkpoint_id">, contents: Buffer[] = []): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await lockInTransaction(trx, BLOB_LOCK, "shared");
+      for (const bytes of contents) await insertBlob(trx, bytes, c.changed_at);
       const updated = await trx
         .updateTable("checkpoint_files")
         .set({ after_hash: c.after_hash, changed_at: c.changed_at, root: c.root })
@@ -200,6 +208,11 @@ export class CheckpointRepository {
       await trx.deleteFrom("checkpoint_files").where("checkpoint_id", "=", cp.id).execute();
       await trx.deleteFrom("checkpoints").where("id", "=", cp.id).execute();
     });
+  }
+
+  /** Runs `work` holding the lock `name` across the instances sharing this store (see whileLocked). */
+  exclusively<T>(name: string, busy: () => Error, work: () => Promise<T>): Promise<T> {
+    return whileLocked(this.db, name, busy, work);
   }
 
   /** Drops the file rows of conversations that no longer exist and have no checkpoint. */

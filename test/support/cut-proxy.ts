@@ -16,6 +16,9 @@ export interface CutProxy {
   cut(): number;
   /** Connections accepted so far. */
   accepted(): number;
+  /** The network is down: every open connection is cut and new ones are dropped at once, until `up()`. */
+  down(): number;
+  up(): void;
   close(): Promise<void>;
 }
 
@@ -23,7 +26,9 @@ export async function startCutProxy(target: string): Promise<CutProxy> {
   const { hostname, port } = new URL(target);
   const open = new Set<net.Socket>();
   let accepted = 0;
+  let isDown = false;
   const proxy = net.createServer((client) => {
+    if (isDown) return void client.destroy();
     accepted += 1;
     const upstream = net.connect(Number(port), hostname);
     const pair = [client, upstream];
@@ -56,6 +61,13 @@ export async function startCutProxy(target: string): Promise<CutProxy> {
     controlUrl: `http://127.0.0.1:${c}/cut`,
     cut,
     accepted: () => accepted,
+    down: () => {
+      isDown = true;
+      return cut();
+    },
+    up: () => {
+      isDown = false;
+    },
     close: async () => {
       cut();
       await Promise.all([proxy, control].map((s) => new Promise((r) => s.close(r))));

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
+import type { TestContext } from "vitest";
 import { buildWeb } from "../../scripts/build-web.mjs";
 import type { FloeServer } from "../../src/server/start-server.js";
 import { type FakeOpenAI, startFakeOpenAI } from "./fake-openai.js";
@@ -82,8 +84,12 @@ export interface UiPage {
   page: Page;
   /** Uncaught exceptions in the page: a test ends by asserting there were none. */
   errors: string[];
-  close(): Promise<void>;
+  /** Closes the page; pass the test's context to keep a screenshot when the test failed. */
+  close(test?: TestContext): Promise<void>;
 }
+
+/** Where failed UI tests leave their screenshots (gitignored; CI prints the folder). */
+export const SCREENSHOTS = join(fileURLToPath(new URL("../../", import.meta.url)), "test-results", "screenshots");
 
 /** Opens `url` in a fresh browser context (its own sessionStorage) and waits for the UI to load. */
 export async function openUi(
@@ -103,7 +109,17 @@ export async function openUi(
   });
   await page.goto(url);
   if (o.waitReady !== false) await ready(page);
-  return { page, errors, close: () => context.close() };
+  return {
+    page,
+    errors,
+    async close(test) {
+      if (test?.task.result?.state === "fail") {
+        const name = `${test.task.file?.name ?? ""} ${test.task.name}`.replace(/[^\w.-]+/g, "_").slice(0, 180);
+        await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true }).catch(() => {});
+      }
+      await context.close();
+    },
+  };
 }
 
 /** The UI finished its first load (agents, models, conversations). */

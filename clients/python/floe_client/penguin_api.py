@@ -10,6 +10,7 @@ connection, from the last event they saw.
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from typing import Any, AsyncIterator, Callable, Optional
 from urllib.parse import urlparse
@@ -51,13 +52,17 @@ def _target(server_url: str) -> tuple[str, bool]:
 class PenguinAPI:
     """Penguin's programmatic interface, against a Floe server.
 
-    ``server_url`` is the server's one port (``http://127.0.0.1:8000``);
-    ``api_key`` is sent as ``Authorization: Bearer <key>``. ``max_resumes``
+    ``server_url`` is the server's one port (default ``FLOE_URL``, else
+    ``http://127.0.0.1:8000``); ``api_key`` (default ``FLOE_API_KEY`` or
+    ``PENGUIN_API_KEY``) is sent as ``Authorization: Bearer <key>``. ``max_resumes``
     bounds how many dropped connections one stream survives.
     """
 
-    def __init__(self, server_url: str = "http://127.0.0.1:8000", api_key: Optional[str] = None,
+    def __init__(self, server_url: Optional[str] = None, api_key: Optional[str] = None,
                  max_resumes: int = 5, timeout: Optional[float] = None):
+        server_url = server_url or os.environ.get("FLOE_URL") or "http://127.0.0.1:8000"
+        if api_key is None:  # "" means no key, even when the environment has one
+            api_key = os.environ.get("FLOE_API_KEY") or os.environ.get("PENGUIN_API_KEY")
         target, secure = _target(server_url)
         self._channel = grpc.aio.secure_channel(target, grpc.ssl_channel_credentials()) if secure \
             else grpc.aio.insecure_channel(target)

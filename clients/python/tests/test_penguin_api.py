@@ -82,8 +82,19 @@ class PenguinAPITest(unittest.IsolatedAsyncioTestCase):
         self.assertGreaterEqual(res["iterations"], 1)
         self.assertIn("task_metadata", res)
 
+    async def test_penguin_import_path_and_environment_defaults(self):
+        from penguin.web import PenguinAPI as FromPenguin
+
+        os.environ["FLOE_URL"], os.environ["FLOE_API_KEY"] = URL, KEY
+        try:
+            async with FromPenguin() as api:
+                conversation_id = await api.create_conversation(name="from penguin.web")
+                self.assertIn(conversation_id, [c["id"] for c in await api.list_conversations()])
+        finally:
+            del os.environ["FLOE_URL"], os.environ["FLOE_API_KEY"]
+
     async def test_a_missing_key_is_refused(self):
-        async with PenguinAPI(URL) as anonymous:
+        async with PenguinAPI(URL, api_key="") as anonymous:
             with self.assertRaises(FloeError) as raised:
                 await anonymous.list_conversations()
         self.assertEqual(raised.exception.code, "UNAUTHENTICATED")

@@ -18,11 +18,9 @@ export class Checkpoints implements CheckpointOps {
   /** Records the file tools' changes; the run executor passes it to every tool call. */
   readonly journal: FileJournal;
   private timer: NodeJS.Timeout | undefined;
-  /** Conversations being rolled back: one rollback at a time each. */
-  private readonly rollingBack = new Set<string>();
 
   constructor(readonly deps: CheckpointDeps) {
-    this.journal = new FileJournal(deps.repo, deps.blobs, () => this.now());
+    this.journal = new FileJournal(deps.repo, () => this.now());
   }
 
   now(): string {
@@ -56,7 +54,11 @@ export class Checkpoints implements CheckpointOps {
     return row;
   }
 
-  /** After a run: an automatic checkpoint once `frequency` messages came since the latest one on the history. */
+  /**
+   * After each stored message of a run (and at its end): an automatic
+   * checkpoint once `frequency` messages came since the latest one still on
+   * the history, holding the file changes made up to that message.
+   */
   async afterRun(conversationId: string): Promise<void> {
     const { settings, repo, conversations } = this.deps;
     if (!settings.enabled) return;
@@ -85,17 +87,22 @@ export class Checkpoints implements CheckpointOps {
     return this.deps.repo.countByType();
   }
 
-  /** Restores a checkpoint's history and files; see rollback.ts. */
+  /**
+   * Restores a checkpoint's history and files; see rollback.ts. The
+   * conversation is held by the run registry for the whole rollback (no run
+   * starts in it, and none may be live when it begins) and, on Postgres, by
+   * an advisory lock, so two instances cannot roll it back at once.
+   */
   async rollback(id: string, force: boolean): Promise<RollbackResult> {
     const cp = await this.get(id);
     const conv = cp.conversation_id;
-    if (this.rollingBack.has(conv))
-      throw new ConnectError(`a rollback of conversation ${conv} is in progress; try again`, Code.FailedPrecondition);
-    this.rollingBack.add(conv);
+    const release = this.deps.runs.reserve(conv, "a rollback to a checkpoint", "roll back");
     try {
-      return await rollback(this, cp, force);
+      const busy = () =>
+        new ConnectError(`a rollback of conversation ${conv} is in progress; try again`, Code.FailedPrecondition);
+      return await this.deps.repo.exclusively(`rollback:${conv}`, busy, () => rollback(this, cp, force));
     } finally {
-      this.rollingBack.delete(conv);
+      release();
     }
   }
 

@@ -1,89 +1,79 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { CheckpointRow } from "../../store/checkpoint-repository.js";
 import type { CheckpointOps } from "./checkpoint-deps.js";
-import { diskHash, shownPath } from "./file-journal.js";
+import { restoreAll, type RestoreFailure } from "./restore-files.js";
+import { type Conflict, conflictsOf, type FilePlan, needsWrite, planFiles } from "./rollback-plan.js";
 
 export type RollbackResult =
-  | { conflicts: string[] }
+  | { conflicts: Conflict[] }
   | { conflicts?: undefined; safety: CheckpointRow; changedFiles: string[]; messageCount: number };
 
-/** A file the agent touched after the checkpoint. */
-interface FilePlan {
-  path: string;
-  root: string;
-  /** Its content at the checkpoint: before the first change after it ("" = absent). */
-  target: string;
-  /** What the agent (or a rollback) last left in it. */
-  expected: string;
-  /** What it holds now. */
-  current: string;
-}
-
 /**
- * Rolls a conversation back to a checkpoint. Refused while a run is live in
- * it (FailedPrecondition: cancel it first) and, unless `force`, when a file
- * to restore was changed outside the agent since it last wrote it (the
- * conflicts are returned). Otherwise: a safety checkpoint (type `rollback`)
- * of the current state first, then every file the agent touched after the
- * checkpoint is restored (each restore recorded as a change, so the safety
- * checkpoint can undo it), then the history, then a `checkpoint_restored`
- * event. Files the agent never touched are never written.
+ * Rolls a conversation back to a checkpoint (the caller holds the
+ * conversation: no run is live in it). A preflight looks at every file the
+ * agent touched after the checkpoint, with lstat and no link followed; what
+ * would stop a restore is answered as conflicts, every file at once, with
+ * nothing changed: a path reached through a link, a directory, a missing
+ * snapshot always; an outside edit or a link in the file's place unless
+ * `force`. Then a safety checkpoint (type `rollback`) of the current state,
+ * the writes (a failed one puts back what was written and answers an error,
+ * the history untouched), the history, and a `checkpoint_restored` event.
+ * Files the agent never touched are never written, and nothing outside the
+ * root is ever read.
  */
 export async function rollback(c: CheckpointOps, cp: CheckpointRow, force: boolean): Promise<RollbackResult> {
   const { deps, journal } = c;
   const conv = cp.conversation_id;
-  refuseWhileRunning(c, conv);
   const history = await c.historyOf(cp);
   const plans = await planFiles(c, cp);
-  const conflicts = plans.filter((p) => p.current !== p.expected);
-  if (conflicts.length > 0 && !force) return { conflicts: conflicts.map((p) => shownPath(p.root, p.path)) };
-  for (const p of conflicts) {
-    // Forced: the outside change becomes part of the state the safety checkpoint keeps.
-    p.current = await journal.adopt(p.path);
-    await journal.recordHashes(conv, p.root, p.path, p.expected, p.current);
+  const conflicts = conflictsOf(plans);
+  if (conflicts.some((k) => !k.overridable) || (conflicts.length > 0 && !force)) return { conflicts };
+  for (const p of plans) {
+    if (p.current === p.expected) continue;
+    // Forced: the outside change becomes part of the state the safety checkpoint keeps; a link's content is never read.
+    const now = p.state.kind === "file" ? p.current : "";
+    await journal.recordContents(p, p.expected, now, p.currentBytes ? [p.currentBytes] : []);
+    if (p.state.kind === "file") p.expected = p.current;
   }
   const safety = await c.create(conv, "rollback", `Before rollback to ${cp.id}`, `Safety checkpoint: ${cp.name}`);
-  const changedFiles: string[] = [];
-  for (const p of plans) {
-    if (p.current === p.target) continue;
-    await journal.writeBack(p.root, p.path, p.target).catch((e: unknown) => {
-      const why = e instanceof Error ? e.message : String(e);
-      throw new ConnectError(
-        `could not restore ${shownPath(p.root, p.path)}: ${why}; checkpoint ${safety.id} holds the state before this rollback`,
-        Code.FailedPrecondition,
-      );
-    });
-    await journal.recordHashes(conv, p.root, p.path, p.current, p.target);
-    changedFiles.push(shownPath(p.root, p.path));
-  }
+  const writes = plans.filter(needsWrite);
+  const failure = await restoreAll(journal.io, writes);
+  if (failure) throw await failed(c, safety, failure);
+  for (const p of writes) await journal.recordContents(p, recordedNow(p), p.target);
   const messageCount = await deps.archive.restore(conv, history, c.now());
   await deps.events.prepare(conv);
+  const changedFiles = writes.map((p) => p.shown).sort();
   deps.events.append(conv, "", "", {
     case: "checkpointRestored",
     value: { checkpointId: cp.id, safetyCheckpointId: safety.id, messageCount, changedFiles },
   });
   await deps.events.flush();
-  return { safety, changedFiles: changedFiles.sort(), messageCount };
+  return { safety, changedFiles, messageCount };
 }
 
-function refuseWhileRunning(c: CheckpointOps, conversationId: string): void {
-  const live = c.deps.runs.activeRuns(conversationId);
-  if (live.length > 0)
-    throw new ConnectError(
-      `conversation ${conversationId} has a live run (${live[0]!.id}): cancel it with CancelRun, or wait for it to end, then roll back`,
+/**
+ * A write failed midway: when everything was put back, the safety checkpoint
+ * goes too (nothing changed); otherwise the files left restored are recorded
+ * and the safety checkpoint holds the state before the rollback.
+ */
+async function failed(c: CheckpointOps, safety: CheckpointRow, f: RestoreFailure): Promise<ConnectError> {
+  const why = f.error instanceof Error ? f.error.message : String(f.error);
+  const head = `could not restore ${f.failed.shown}: ${why}`;
+  if (f.stuck.length === 0) {
+    await c.deps.repo.delete(safety);
+    return new ConnectError(
+      `${head}; the rollback was undone: no file and no message changed`,
       Code.FailedPrecondition,
     );
+  }
+  for (const p of f.stuck) await c.journal.recordContents(p, recordedNow(p), p.target);
+  return new ConnectError(
+    `${head}; ${f.stuck.map((p) => p.shown).join(", ")} could not be put back; the history is unchanged and ` +
+      `checkpoint ${safety.id} holds the state before this rollback`,
+    Code.FailedPrecondition,
+  );
 }
 
-/** Per path touched after the checkpoint: its content then, what the agent last left, and what is on disk. */
-async function planFiles(c: CheckpointOps, cp: CheckpointRow): Promise<FilePlan[]> {
-  const byPath = new Map<string, FilePlan>();
-  for (const f of await c.deps.repo.changesAfter(cp)) {
-    const p = byPath.get(f.path);
-    if (p) Object.assign(p, { expected: f.after_hash, root: f.root });
-    else byPath.set(f.path, { path: f.path, root: f.root, target: f.before_hash, expected: f.after_hash, current: "" });
-  }
-  const plans = [...byPath.values()];
-  for (const p of plans) p.current = await diskHash(p.path);
-  return plans;
+function recordedNow(p: FilePlan): string {
+  return p.state.kind === "file" ? p.current : "";
 }
