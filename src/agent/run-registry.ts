@@ -1,6 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { RunRepository } from "../store/run-repository.js";
 import type { RunStart, RunStartStore } from "../store/run-start-store.js";
+import type { ConversationLeases } from "./conversation-leases.js";
 import { Run, type RunHandle } from "./run.js";
 import type { FirstTurn, RunExecutor } from "./run-executor.js";
 import { type RunPlan, userMessageOf } from "./run-plan.js";
@@ -12,7 +13,9 @@ export interface RunRegistryDeps {
   starts: RunStartStore;
   runs: RunRepository;
   /** A conversation has no active run left here (several instances give its numbering back). */
-  onIdle?: (conversationId: string) => void;
+  onIdle?: (conversationId: string, lastRunId: string) => Promise<void> | void;
+  /** Several instances: who owns each conversation, in the database. */
+  leases?: ConversationLeases;
 }
 
 /**
@@ -49,6 +52,16 @@ export class RunRegistry {
   /** Every live run, active or queued. */
   all(): RunHandle[] {
     return [...this.byId.values()];
+  }
+
+  /** Several instances: the ownership of conversations (undefined with one instance). */
+  get leases(): ConversationLeases | undefined {
+    return this.deps.leases;
+  }
+
+  /** The conversations whose run executes here now. */
+  activeConversations(): string[] {
+    return [...this.active.keys()];
   }
 
   get anyActive(): boolean {
@@ -102,7 +115,11 @@ export class RunRegistry {
     // Claim the conversation before any await, so two concurrent sends cannot both start.
     if (!busy) this.active.set(run.conversationId, run);
     let first: FirstTurn | undefined;
+    let claimed = false;
     try {
+      // Before anything is sent upstream: another instance may own the conversation.
+      if (!busy && this.deps.leases)
+        claimed = await this.deps.leases.claim(plan.conversationId, run.id).then(() => true);
       // Nothing reaches the client before the commit: the stream opens with the start event.
       if (!busy) first = await this.deps.executor.sendFirstTurn(run);
       await this.deps.starts.record(startRows(run, busy !== undefined));
@@ -111,6 +128,7 @@ export class RunRegistry {
       run.controller.abort(e);
       this.byId.delete(run.id);
       if (this.active.get(run.conversationId) === run) this.active.delete(run.conversationId);
+      if (claimed) void this.deps.leases?.free(run.conversationId, run.id).catch(() => undefined);
       run.settle(failed(run, e).result);
       throw e;
     }
@@ -189,22 +207,28 @@ export class RunRegistry {
 
   /** Ends runs a previous process left open, each with one terminal error event. */
   async recoverInterrupted(): Promise<void> {
+    // Several instances: only runs whose owner is gone, each ended by exactly one instance.
+    if (this.deps.leases) return this.deps.leases.recover();
     await this.deps.executor.endInterrupted(await this.deps.runs.openRuns());
   }
 
   private launch(run: Run, first?: FirstTurn): void {
-    void this.deps.executor.execute(run, first).then((result) => {
+    void this.deps.executor.execute(run, first).then(async (result) => {
       this.byId.delete(run.id);
+      let freeing: Promise<void> | void = undefined;
       if (this.active.get(run.conversationId) === run) {
         this.active.delete(run.conversationId);
         const next = this.queued.get(run.conversationId)?.shift();
         if (next) {
           this.active.set(next.conversationId, next);
+          this.deps.leases?.handoff(next.conversationId, next.id);
           this.launch(next);
         } else {
-          this.deps.onIdle?.(run.conversationId);
+          freeing = this.deps.onIdle?.(run.conversationId, run.id);
         }
       }
+      // Several instances: the caller hears the end once another instance may take the conversation.
+      await freeing;
       run.settle(result);
     });
   }

@@ -39,6 +39,8 @@ export interface FloeConfig {
   github: { webhookSecret: string; appId: string; privateKeyPath: string; rules: GitHubRule[] };
   /** Interval of typed heartbeat events on idle streams, in ms. */
   heartbeatMs: number;
+  /** Several instances: how long a run's owner may stay silent before another instance ends its runs. */
+  leaseMs: number;
   /** Live events held for one event-feed subscriber before it is dropped as fallen behind. */
   feedSubscriberBuffer: number;
   /** Events kept per conversation; older cursors get a `gap` event. */

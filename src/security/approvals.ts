@@ -41,10 +41,15 @@ export class Approvals {
     readonly timeoutMs: number,
   ) {}
 
-  /** Marks what a previous process left pending as expired. */
-  async recover(): Promise<void> {
-    for (const row of await this.repo.expireAll("expired: the server restarted while the request was pending"))
-      await this.record(row, "deny", "expired: the server restarted while the request was pending");
+  /**
+   * Marks what a previous process left pending as expired; with several
+   * instances, `keep` spares the requests of runs alive elsewhere.
+   */
+  async recover(
+    keep?: (row: ApprovalsTable) => boolean,
+    why = "expired: the server restarted while the request was pending",
+  ): Promise<void> {
+    for (const row of await this.repo.expireAll(why, keep)) await this.record(row, "deny", why);
   }
 
   expiresAt(): string {

@@ -11,6 +11,9 @@ import { FeedRepository } from "../store/feed-repository.js";
 import { LocalClusterBus } from "../events/local-cluster-bus.js";
 import { PgClusterBus } from "../events/pg-cluster-bus.js";
 import type { OpenDatabase } from "../store/database.js";
+import { LeaseRepository } from "../store/lease-repository.js";
+import type { Approvals } from "../security/index.js";
+import { RunLeases } from "../services/run-leases.js";
 
 /** This process among the instances: host, pid and a random suffix (a restarted process is a new instance). */
 export function newInstanceId(): string {
@@ -37,7 +40,13 @@ export function clusteredEventLog(
   config: FloeConfig,
   database: OpenDatabase,
   log: Logger,
-): { cluster: ClusterBus; events: EventLog; feed: EventFeed } {
+): {
+  cluster: ClusterBus;
+  events: EventLog;
+  feed: EventFeed;
+  /** The run registry over this log (built later: it needs the executor and the approvals). */
+  runsFor: (deps: Omit<RunRegistryDeps, "onIdle" | "leases">, approvals: Approvals) => RunRegistry;
+} {
   const cluster = clusterBus(config, database, log);
   const events = new EventLog(database.db, log, {
     flushIntervalMs: 20,
@@ -47,21 +56,50 @@ export function clusteredEventLog(
   });
   if (cluster.shared) events.attachRelay(new ClusterRelay(database.db, cluster, log));
   const feed = new EventFeed(new FeedRepository(database.db), log, config.eventRetention);
-  return { cluster, events, feed };
+  const runsFor = (deps: Omit<RunRegistryDeps, "onIdle" | "leases">, approvals: Approvals) =>
+    clusteredRuns(deps, { cluster, events, approvals, config, database, log });
+  return { cluster, events, feed, runsFor };
 }
 
-/** The run registry; with several instances, an idle conversation's numbering is given back, so whichever instance runs it next numbers on. */
-export function clusteredRuns(
-  deps: Omit<RunRegistryDeps, "onIdle">,
-  cluster: ClusterBus,
-  events: EventLog,
-): RunRegistry {
-  if (!cluster.shared) return new RunRegistry(deps);
+/** What the run registry needs on a shared database beyond a single instance's deps. */
+interface ClusterRunDeps {
+  cluster: ClusterBus;
+  events: EventLog;
+  approvals: Approvals;
+  config: FloeConfig;
+  database: OpenDatabase;
+  log: Logger;
+}
+
+/**
+ * The run registry. With several instances, each conversation's run is owned
+ * through a lease (RunLeases), and an idle conversation's numbering is given
+ * back before its lease is freed, so whichever instance runs it next numbers on.
+ */
+function clusteredRuns(deps: Omit<RunRegistryDeps, "onIdle" | "leases">, c: ClusterRunDeps): RunRegistry {
+  if (!c.cluster.shared) return new RunRegistry(deps);
   const idle = (id: string) => runs.activeRuns(id).length === 0;
+  const leases = new RunLeases({
+    repo: new LeaseRepository(c.database.db),
+    runRecords: deps.runs,
+    owner: c.cluster.instanceId,
+    leaseMs: c.config.leaseMs,
+    now: Date.now,
+    log: c.log,
+    endRuns: (rows, why) => deps.executor.endInterrupted(rows, why),
+    release: (id) => c.events.release(id, () => idle(id)),
+    expireApprovals: (keep, why) => c.approvals.recover(keep, why),
+  });
   const runs: RunRegistry = new RunRegistry({
     ...deps,
-    onIdle: (id) => void events.release(id, () => idle(id)).catch(() => undefined),
+    leases,
+    onIdle: (id, runId) =>
+      c.events
+        .release(id, () => idle(id))
+        .then(() => (idle(id) ? leases.free(id, runId) : undefined))
+        .catch((err: unknown) => c.log.warn({ err, conversationId: id }, "could not free an idle conversation")),
   });
+  leases.attach(runs);
   return runs;
 }
 

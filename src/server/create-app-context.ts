@@ -16,7 +16,7 @@ import { createSandbox } from "../agent/tools/sandbox.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import { RuntimeConfig } from "../config/runtime-config.js";
 import type { Logger } from "../domain/logger.js";
-import { clusteredEventLog, clusteredRuns } from "./cluster.js";
+import { clusteredEventLog } from "./cluster.js";
 import { Approvals, AuditLog, FloeGate, type PermissionGate, PermissionEngine } from "../security/index.js";
 import { ApprovalRepository } from "../store/approval-repository.js";
 import { AuditRepository } from "../store/audit-repository.js";
@@ -52,7 +52,7 @@ export function createAppContext(
   const conversations = new ConversationRepository(db);
   const usage = new UsageRepository(db);
   const runRecords = new RunRepository(db);
-  const { cluster, events, feed } = clusteredEventLog(config, database, log);
+  const { cluster, events, feed, runsFor } = clusteredEventLog(config, database, log);
   const { projectRoot, workspace: workspaceRoot, executionMode } = config;
   const runtime = new RuntimeConfig({ projectRoot, workspaceRoot, executionMode });
   const { models, providers, catalogue } = createModels(config, db, clock);
@@ -76,7 +76,7 @@ export function createAppContext(
     files: { record: (c): Promise<void> => checkpoints.journal.record(c) },
     ...checkpointHooks(() => checkpoints),
   });
-  const runs = clusteredRuns({ executor, starts, runs: runRecords }, cluster, events);
+  const runs = runsFor({ executor, starts, runs: runRecords }, approvals);
   const chat = new ChatRunStarter({
     runtime,
     models,

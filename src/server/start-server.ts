@@ -98,8 +98,11 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   await app.agents.load(config.agents);
   await app.models.restore(fastify.log);
   await app.feed.load();
-  await app.approvals.recover();
+  // Several instances: the approvals of runs alive on another instance stay pending.
+  const live = await app.runs.leases?.liveConversations();
+  await app.approvals.recover(live ? (a) => live.has(a.conversation_id) : undefined);
   await app.runs.recoverInterrupted();
+  app.runs.leases?.start();
   await app.tasks.recoverInterrupted();
   await app.checkpoints.startRetention();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
@@ -128,6 +131,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
         await app.tasks.shutdown();
         app.checkpoints.stop();
         await app.runs.shutdown();
+        await app.runs.leases?.stop();
         await fastify.close();
         await app.events.close();
         await app.cluster.close();
