@@ -14,6 +14,8 @@ export interface ConversationLeases {
   recover(): Promise<void>;
   /** Conversations some instance holds now: their runs and pending approvals are alive. */
   liveConversations(): Promise<Set<string>>;
+  /** The run that holds a conversation's lease, on any instance. */
+  heldRun(conversationId: string): Promise<string | undefined>;
   /** Starts renewing this instance's leases and sweeping for expired ones. */
   start(): void;
   /** Stops, and frees what this instance holds (its runs have ended). */

@@ -1,5 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { RunRepository } from "../store/run-repository.js";
+import type { RunRepository, RunRow } from "../store/run-repository.js";
 import type { RunStart, RunStartStore } from "../store/run-start-store.js";
 import type { ConversationLeases } from "./conversation-leases.js";
 import { Run, type RunHandle } from "./run.js";
@@ -16,7 +16,11 @@ export interface RunRegistryDeps {
   onIdle?: (conversationId: string, lastRunId: string) => Promise<void> | void;
   /** Several instances: who owns each conversation, in the database. */
   leases?: ConversationLeases;
+  /** Several instances: cancels a run executing on another instance, answering how it ended. */
+  cancelElsewhere?: (row: RunRow, reason: string) => Promise<CancelOutcome>;
 }
+
+type CancelOutcome = { runId: string; status: string; cancelled: boolean };
 
 /**
  * Knows which run is live in each conversation: one active run per
@@ -174,12 +178,12 @@ export class RunRegistry {
   }
 
   /** Cancels a run, or the active run of a conversation. Idempotent. */
-  async cancel(
-    runId: string,
-    conversationId: string,
-    reason = "cancelled by request",
-  ): Promise<{ runId: string; status: string; cancelled: boolean }> {
+  async cancel(runId: string, conversationId: string, reason = "cancelled by request"): Promise<CancelOutcome> {
     const run = runId ? this.byId.get(runId) : this.active.get(conversationId);
+    if (!run && this.deps.cancelElsewhere) {
+      const remote = await this.runElsewhere(runId, conversationId);
+      if (remote) return this.deps.cancelElsewhere(remote, reason);
+    }
     if (run) {
       const queue = this.queued.get(run.conversationId);
       const i = queue?.indexOf(run) ?? -1;
@@ -197,6 +201,13 @@ export class RunRegistry {
     const row = await this.deps.runs.byId(runId);
     if (!row) throw new ConnectError(`run ${JSON.stringify(runId)} not found`, Code.NotFound);
     return { runId, status: row.status, cancelled: false };
+  }
+
+  /** The open run, executing on another instance, that a cancel names. */
+  private async runElsewhere(runId: string, conversationId: string): Promise<RunRow | undefined> {
+    const id = runId || (await this.deps.leases?.heldRun(conversationId));
+    const row = id ? await this.deps.runs.byId(id) : undefined;
+    return row && (row.status === "running" || row.status === "queued") ? row : undefined;
   }
 
   /** Cancels every run (server shutdown) and waits for their terminal events. */

@@ -14,6 +14,7 @@ import type { OpenDatabase } from "../store/database.js";
 import { LeaseRepository } from "../store/lease-repository.js";
 import type { Approvals } from "../security/index.js";
 import { RunLeases } from "../services/run-leases.js";
+import { ClusterControl } from "../services/cluster-control.js";
 
 /** This process among the instances: host, pid and a random suffix (a restarted process is a new instance). */
 export function newInstanceId(): string {
@@ -93,6 +94,7 @@ function clusteredRuns(deps: Omit<RunRegistryDeps, "onIdle" | "leases">, c: Clus
   const runs: RunRegistry = new RunRegistry({
     ...deps,
     leases,
+    cancelElsewhere: (row, reason) => control.cancelElsewhere(row, reason),
     onIdle: (id, runId) =>
       c.events
         .release(id, () => idle(id))
@@ -100,6 +102,8 @@ function clusteredRuns(deps: Omit<RunRegistryDeps, "onIdle" | "leases">, c: Clus
         .catch((err: unknown) => c.log.warn({ err, conversationId: id }, "could not free an idle conversation")),
   });
   leases.attach(runs);
+  const control = new ClusterControl(c.cluster, c.events, runs, c.approvals, c.log);
+  control.start();
   return runs;
 }
 

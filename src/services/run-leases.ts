@@ -76,6 +76,10 @@ export class RunLeases implements ConversationLeases {
     return this.d.repo.free(conversationId, this.d.owner, runId);
   }
 
+  async heldRun(conversationId: string): Promise<string | undefined> {
+    return (await this.d.repo.get(conversationId))?.run_id;
+  }
+
   /** Conversations some instance holds now: their runs and approvals are alive. */
   async liveConversations(): Promise<Set<string>> {
     return new Set((await this.d.repo.live(this.iso(0))).map((l) => l.conversation_id));
