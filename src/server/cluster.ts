@@ -27,7 +27,7 @@ export function newInstanceId(): string {
  * the in-process bus of a single instance.
  */
 export function clusterBus(config: FloeConfig, database: OpenDatabase, log: Logger): ClusterBus {
-  const id = newInstanceId();
+  const id = config.instanceId ?? newInstanceId();
   if (database.dialect !== "postgres") return new LocalClusterBus(id);
   return new PgClusterBus(config.databaseUrl, id, log);
 }

@@ -1,3 +1,5 @@
+import { hostname } from "node:os";
+import { newInstanceId } from "./cluster.js";
 import { setMaxListeners } from "node:events";
 import { mkdirSync } from "node:fs";
 import { Code, ConnectError, createContextValues } from "@connectrpc/connect";
@@ -77,7 +79,8 @@ export interface FloeServer {
 /** Starts Floe: config, storage (migrated), every service on one port. */
 export async function startServer(options: StartOptions = {}): Promise<FloeServer> {
   const env = options.env ?? process.env;
-  const config: FloeConfig = { ...loadConfig(options, env), ...options.overrides };
+  // Named before the logger, so every log line says which instance wrote it.
+  const config: FloeConfig = { ...loadConfig(options, env), ...options.overrides, instanceId: newInstanceId() };
   if (!isLoopbackHost(config.host) && config.apiKeys.length === 0 && !config.allowPublicWithoutKeys) {
     throw new ConfigError(
       "host",
@@ -147,8 +150,9 @@ function createFastify(
   logLevel: string | undefined,
   stream: StartOptions["logStream"],
 ): FastifyInstance {
+  const base = { pid: process.pid, hostname: hostname(), instance: config.instanceId };
   return Fastify({
-    logger: { level: logLevel ?? (config.debug ? "debug" : "info"), ...(stream ? { stream } : {}) },
+    logger: { level: logLevel ?? (config.debug ? "debug" : "info"), base, ...(stream ? { stream } : {}) },
     bodyLimit: config.maxBodyBytes,
     // A log line per request costs more than a small RPC; DEBUG turns it on.
     logController: new LogController({ disableRequestLogging: !config.debug }),
