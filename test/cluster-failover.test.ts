@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient } from "@connectrpc/connect";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatService } from "../gen/floe/v1/chat_pb.js";
@@ -90,5 +90,52 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
     const next = await chatB.sendMessage({ chat: { text: "again", conversationId } });
     expect(next.status).toBe("completed");
     expect(next.response).toBe("back in business");
+  }, 60_000);
+
+  it("drains on SIGTERM: refuses new runs, lets the live one finish, ends streams; the client resumes on B", async () => {
+    ws = mkdtempSync(join(tmpdir(), "floe-drain-"));
+    fake = await startFakeOpenAI();
+    pgdb = await createThrowawayDatabase();
+    const a = await start();
+    const b = await start();
+    const chatA = createClient(ChatService, createConnectTransport({ baseUrl: a.url, httpVersion: "1.1" }));
+    const chatB = createClient(ChatService, createConnectTransport({ baseUrl: b.url, httpVersion: "1.1" }));
+    fake.enqueue(reply.text("hello"));
+    const { conversationId } = await chatA.sendMessage({ chat: { text: "hi" } });
+    fake.enqueue(reply.stall(["one ", "two "], 3000));
+    const seen: Event[] = [];
+    const onA = (async () => {
+      for await (const r of chatA.subscribe({ conversationId, afterSeq: 0n }))
+        if (r.event && r.event.seq > 0n) seen.push(r.event);
+    })();
+    const started = chatA.sendMessage({ chat: { text: "a slow one", conversationId } });
+    while (!seen.some((e) => e.kind.case === "token")) await new Promise((r) => setTimeout(r, 20));
+    a.child.kill("SIGTERM");
+    // Until the signal lands the conversation is busy; once draining, A refuses any run, saying why.
+    let refusal: ConnectError | undefined;
+    while (!refusal) {
+      const e = await chatA.sendMessage({ chat: { text: "more", conversationId } }).then(
+        () => undefined,
+        (err: unknown) => ConnectError.from(err),
+      );
+      if (e?.code === Code.Unavailable) refusal = e;
+      else expect(e?.code).toBe(Code.FailedPrecondition);
+    }
+    expect(refusal.rawMessage).toContain("shutting down");
+    // The live run finishes within the grace period; then A's stream ends cleanly and A exits.
+    expect((await started).status).toBe("completed");
+    await onA;
+    await exited(a.child);
+    expect(a.child.exitCode).toBe(0);
+    // The client resumes on B from the last seq it saw: nothing lost, nothing repeated.
+    const last = seen.at(-1)!.seq;
+    const rest: Event[] = [];
+    for await (const r of chatB.subscribe({ conversationId, afterSeq: last, endAfterLiveRuns: true }))
+      if (r.event && r.event.seq > 0n) rest.push(r.event);
+    const seqs = [...seen, ...rest].map((e) => Number(e.seq));
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect([...seen, ...rest].filter((e) => e.kind.case === "complete")).toHaveLength(2);
+    fake.enqueue(reply.text("on B now"));
+    expect((await chatB.sendMessage({ chat: { text: "again", conversationId } })).response).toBe("on B now");
   }, 60_000);
 });

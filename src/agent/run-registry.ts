@@ -34,6 +34,7 @@ export class RunRegistry {
   private readonly byId = new Map<string, Run>();
   /** Conversations held by something other than a run (a rollback): what holds each. */
   private readonly reserved = new Map<string, string>();
+  private draining = false;
 
   constructor(private readonly deps: RunRegistryDeps) {}
 
@@ -105,6 +106,11 @@ export class RunRegistry {
    * when the plan allows. Resolves once the run's rows are committed.
    */
   async start(plan: RunPlan): Promise<RunHandle> {
+    if (this.draining)
+      throw new ConnectError(
+        "this instance is shutting down and takes no new run: send again (another instance takes it)",
+        Code.Unavailable,
+      );
     this.refuseIfReserved(plan.conversationId);
     const busy = this.active.get(plan.conversationId);
     if (busy && !plan.queue) {
@@ -208,6 +214,18 @@ export class RunRegistry {
     const id = runId || (await this.deps.leases?.heldRun(conversationId));
     const row = id ? await this.deps.runs.byId(id) : undefined;
     return row && (row.status === "running" || row.status === "queued") ? row : undefined;
+  }
+
+  /**
+   * Stops taking runs (SIGTERM with several instances), then waits up to
+   * `graceMs` for the live ones to end; what is left is cancelled by `shutdown`.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.draining = true;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+    await Promise.race([Promise.all(this.all().map((r) => r.done)), grace]);
+    clearTimeout(timer);
   }
 
   /** Cancels every run (server shutdown) and waits for their terminal events. */

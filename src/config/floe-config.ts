@@ -41,6 +41,8 @@ export interface FloeConfig {
   heartbeatMs: number;
   /** Several instances: how long a run's owner may stay silent before another instance ends its runs. */
   leaseMs: number;
+  /** Several instances: how long SIGTERM lets live runs finish before cancelling them. */
+  drainGraceMs: number;
   /** This process among instances sharing a database (set at start: host, pid, random), in logs and /metrics. */
   instanceId?: string;
   /** Live events held for one event-feed subscriber before it is dropped as fallen behind. */

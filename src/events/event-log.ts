@@ -283,6 +283,9 @@ export class EventLog {
   }
 
   /** Writes what is queued and gives back unused seq reservations: a clean restart then reports no loss. */
+  /** Aborted as the server drains: open subscriptions end cleanly, and their clients resume elsewhere. */
+  readonly draining = new AbortController();
+
   async close(): Promise<void> {
     await this.flush();
     await this.seqs.release();

@@ -131,10 +131,15 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     close() {
       closing ??= (async () => {
         health.shutdown();
+        // Several instances: live runs may finish here while new ones go to the other instances.
+        if (app.cluster.shared) await app.runs.drain(config.drainGraceMs);
         await app.tasks.shutdown();
         app.checkpoints.stop();
         await app.runs.shutdown();
         await app.runs.leases?.stop();
+        // Every terminal event stored, then streams end cleanly: a client resumes on another instance.
+        await app.events.flush();
+        app.events.draining.abort();
         await fastify.close();
         await app.events.close();
         await app.cluster.close();

@@ -29,6 +29,8 @@ export async function createClusterEnv(n = 2, extra: StartOptions = {}): Promise
           FLOE_MODEL: "fake-model",
           FLOE_MODEL_MAX_RETRIES: "0",
           FLOE_HEARTBEAT_MS: "200",
+          // Cleanup closes servers with live runs: no drain grace unless a test asks for one.
+          FLOE_DRAIN_GRACE_MS: "0",
           ...extra.env,
         },
       }),
