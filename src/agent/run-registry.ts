@@ -242,9 +242,8 @@ export class RunRegistry {
   }
 
   private launch(run: Run, first?: FirstTurn): void {
-    void this.deps.executor.execute(run, first).then(async (result) => {
+    void this.deps.executor.execute(run, first).then((result) => {
       this.byId.delete(run.id);
-      let freeing: Promise<void> | void = undefined;
       if (this.active.get(run.conversationId) === run) {
         this.active.delete(run.conversationId);
         const next = this.queued.get(run.conversationId)?.shift();
@@ -253,11 +252,9 @@ export class RunRegistry {
           this.deps.leases?.handoff(next.conversationId, next.id);
           this.launch(next);
         } else {
-          freeing = this.deps.onIdle?.(run.conversationId, run.id);
+          void this.deps.onIdle?.(run.conversationId, run.id);
         }
       }
-      // Several instances: the caller hears the end once another instance may take the conversation.
-      await freeing;
       run.settle(result);
     });
   }

@@ -101,12 +101,12 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   await app.agents.load(config.agents);
   await app.models.restore(fastify.log);
   await app.feed.load();
-  // Several instances: the approvals of runs alive on another instance stay pending.
+  await app.runs.recoverInterrupted();
+  // Several instances: the approvals and tasks of runs alive on another instance are left alone.
   const live = await app.runs.leases?.liveConversations();
   await app.approvals.recover(live ? (a) => live.has(a.conversation_id) : undefined);
-  await app.runs.recoverInterrupted();
   app.runs.leases?.start();
-  await app.tasks.recoverInterrupted();
+  await app.tasks.recoverInterrupted(live ? (id) => live.has(id) : undefined);
   await app.checkpoints.startRetention();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
   const { bindings, health } = createServiceBindings(app);

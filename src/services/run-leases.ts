@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { ConversationLeases } from "../agent/conversation-leases.js";
 import type { RunRegistry } from "../agent/run-registry.js";
@@ -8,6 +9,24 @@ import type { RunRepository, RunRow } from "../store/run-repository.js";
 
 /** How many times (20 ms apart) a claim waits for a lease whose run has ended to be freed. */
 const FREEING_ATTEMPTS = 50;
+
+/**
+ * Whether an instance id (`host-pid-random`, see newInstanceId) names a
+ * process of this host that has exited: a restart on the same host need not
+ * wait for its predecessor's leases to expire. A reused pid only delays that.
+ */
+export function deadHere(owner: string): boolean {
+  const prefix = `${hostname()}-`;
+  if (!owner.startsWith(prefix)) return false;
+  const pid = Number(owner.slice(prefix.length).split("-")[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
 
 export const OWNER_STOPPED = "the instance running it stopped; send the message again";
 
@@ -145,10 +164,11 @@ export class RunLeases implements ConversationLeases {
     }
   }
 
-  /** Ends the runs of leases whose owner stopped renewing them. */
+  /** Ends the runs of leases whose owner stopped renewing them, or is a process of this host that no longer exists. */
   async sweep(): Promise<void> {
-    for (const lease of await this.d.repo.expired(this.iso(0))) {
-      if (lease.owner === this.d.owner) continue;
+    const now = this.iso(0);
+    for (const lease of await this.d.repo.all()) {
+      if (lease.owner === this.d.owner || (lease.expires_at >= now && !deadHere(lease.owner))) continue;
       if (!(await this.d.repo.takeOver(lease, this.d.owner, this.term().expires_at))) continue;
       this.d.log.warn(
         { conversationId: lease.conversation_id, owner: lease.owner },
