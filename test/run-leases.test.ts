@@ -81,4 +81,65 @@ describe("run ownership across instances (Postgres)", () => {
     const ends = terminals(rest);
     expect(ends.map((e) => e.kind.case)).toEqual(["cancelled"]);
   });
+
+  it("ends the run of an instance whose lease expired (another host), once, after a gap over its reserved seqs", async () => {
+    c = await createClusterEnv(2, { env: { FLOE_LEASE_MS: "300" } });
+    const [a, b] = c.chats as [Chat, Chat];
+    const db = c.servers[0]!.app.database.db;
+    // A conversation that an instance on another host ran: it reserved seqs 1..40 and died before writing any.
+    const { id: conversationId } = await c.servers[0]!.app.conversations.create(
+      "orphan",
+      "default",
+      "",
+      undefined,
+      undefined,
+      40,
+    );
+    const latest = 0;
+    // What an instance on another host leaves when it dies mid-run: its run, its lease, seqs it reserved.
+    const at = new Date().toISOString();
+    await db
+      .insertInto("runs")
+      .values({
+        id: "run-of-the-dead",
+        conversation_id: conversationId,
+        agent_id: "default",
+        request_id: "",
+        request_hash: "",
+        status: "running",
+        result: "",
+        message: "",
+        created_at: at,
+        ended_at: "",
+      })
+      .execute();
+    await db
+      .updateTable("conversations")
+      .set({ reserved_seq: latest + 40 })
+      .where("id", "=", conversationId)
+      .execute();
+    await db
+      .insertInto("run_leases")
+      .values({
+        conversation_id: conversationId,
+        run_id: "run-of-the-dead",
+        owner: "another-host-4242-abcdef",
+        expires_at: new Date(Date.now() - 1000).toISOString(),
+      })
+      .execute();
+    const events: Event[] = [];
+    for await (const r of b.subscribe({ conversationId, afterSeq: BigInt(latest) })) {
+      if (!r.event || r.event.seq === 0n) continue;
+      events.push(r.event);
+      if (r.event.runId === "run-of-the-dead" && TERMINAL.includes(r.event.kind.case ?? "")) break;
+    }
+    expect(events.map((e) => e.kind.case)).toEqual(["gap", "error"]);
+    expect(Number(events[1]!.seq)).toBeGreaterThan(latest + 40);
+    expect(JSON.stringify(events[1]!.kind.value)).toContain("the instance running it stopped");
+    const row = await db.selectFrom("runs").selectAll().where("id", "=", "run-of-the-dead").executeTakeFirstOrThrow();
+    expect(row.status).toBe("error");
+    // The conversation is free again.
+    c.fake.enqueue(reply.text("carrying on"));
+    expect((await a.sendMessage({ chat: { text: "again", conversationId } })).response).toBe("carrying on");
+  });
 });
