@@ -50,7 +50,8 @@ export function clusteredEventLog(
 } {
   const cluster = clusterBus(config, database, log);
   const events = new EventLog(database.db, log, {
-    flushIntervalMs: 20,
+    // Several instances: other instances hear of events once their batch commits, so batches close sooner.
+    flushIntervalMs: cluster.shared ? 5 : 20,
     maxBatch: 500,
     retention: config.eventRetention,
     onStored: cluster.shared ? (latest) => cluster.announceEvents(newsOf(latest)) : undefined,
