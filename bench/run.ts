@@ -1,3 +1,4 @@
+import { measureClusterLatency, measureNotifyLimits } from "./cluster.js";
 import { measureEventLog } from "./event-log.js";
 import { measureFanout } from "./fanout.js";
 import { measureSoak } from "./soak.js";
@@ -129,4 +130,19 @@ if (!only || only === "fanout") {
   console.log(
     `  opened in ${f.openSeconds.ws.toFixed(1)} s (WS) and ${f.openSeconds.connect.toFixed(1)} s (Connect); missing ${f.missing}, late ${f.late}, dropped ${f.dropped}`,
   );
+}
+
+if (!only || only === "cluster") {
+  const l = await measureClusterLatency(Number(process.env.BENCH_CLUSTER_TOKENS ?? 2000));
+  const qs = (x: { p50: number; p99: number }) => `p50 ${ms(x.p50)}, p99 ${ms(x.p99)}`;
+  console.log(`\nCross-instance event latency (${l.events} events of a run on A; append to delivery, one client)`);
+  console.log(`  subscriber on A (same instance)   ${qs(l.sameInstance)}`);
+  console.log(`  subscriber on B (other instance)  ${qs(l.otherInstance)}`);
+  console.log(`  added on B, per event             ${qs(l.added)}  (target: added p99 <= 20 ms)`);
+  const n = await measureNotifyLimits(Number(process.env.BENCH_NOTIFY ?? 20000));
+  console.log(`\nLISTEN/NOTIFY on this Postgres (no Floe)`);
+  console.log(`  ${fmt(n.perSecond)} notifications/s (one sender, pipelined, ~90-byte payloads)`);
+  console.log(`  one notification send to receive: ${qs(n.latency)}`);
+  console.log(`  largest payload accepted: ${n.maxPayloadBytes} bytes`);
+  console.log(`  one idle listening backend: ${n.listenerRssKiB ?? "n/a"} KiB resident`);
 }

@@ -157,11 +157,11 @@ export class RunExecutor {
    * the one it stored before the crash, or an error. A queued run's message
    * is stored in the history, so that its text is kept.
    */
-  async endInterrupted(rows: readonly RunRow[]): Promise<void> {
-    const reason = new ConnectError(
-      "the run was interrupted by a server restart; send the message again",
-      Code.Aborted,
-    );
+  async endInterrupted(
+    rows: readonly RunRow[],
+    why = "the run was interrupted by a server restart; send the message again",
+  ): Promise<void> {
+    const reason = new ConnectError(why, Code.Aborted);
     for (const row of rows) {
       const at = { conversationId: row.conversation_id, runId: row.id, agentId: row.agent_id };
       await this.deps.events.prepare(row.conversation_id);

@@ -1,6 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { RunRepository } from "../store/run-repository.js";
+import type { RunRepository, RunRow } from "../store/run-repository.js";
 import type { RunStart, RunStartStore } from "../store/run-start-store.js";
+import type { ConversationLeases } from "./conversation-leases.js";
 import { Run, type RunHandle } from "./run.js";
 import type { FirstTurn, RunExecutor } from "./run-executor.js";
 import { type RunPlan, userMessageOf } from "./run-plan.js";
@@ -11,7 +12,15 @@ export interface RunRegistryDeps {
   /** The unit of work that records a run's start. */
   starts: RunStartStore;
   runs: RunRepository;
+  /** A conversation has no active run left here (several instances give its numbering back). */
+  onIdle?: (conversationId: string, lastRunId: string) => Promise<void> | void;
+  /** Several instances: who owns each conversation, in the database. */
+  leases?: ConversationLeases;
+  /** Several instances: cancels a run executing on another instance, answering how it ended. */
+  cancelElsewhere?: (row: RunRow, reason: string) => Promise<CancelOutcome>;
 }
+
+type CancelOutcome = { runId: string; status: string; cancelled: boolean };
 
 /**
  * Knows which run is live in each conversation: one active run per
@@ -25,6 +34,7 @@ export class RunRegistry {
   private readonly byId = new Map<string, Run>();
   /** Conversations held by something other than a run (a rollback): what holds each. */
   private readonly reserved = new Map<string, string>();
+  private draining = false;
 
   constructor(private readonly deps: RunRegistryDeps) {}
 
@@ -47,6 +57,16 @@ export class RunRegistry {
   /** Every live run, active or queued. */
   all(): RunHandle[] {
     return [...this.byId.values()];
+  }
+
+  /** Several instances: the ownership of conversations (undefined with one instance). */
+  get leases(): ConversationLeases | undefined {
+    return this.deps.leases;
+  }
+
+  /** The conversations whose run executes here now. */
+  activeConversations(): string[] {
+    return [...this.active.keys()];
   }
 
   get anyActive(): boolean {
@@ -86,6 +106,11 @@ export class RunRegistry {
    * when the plan allows. Resolves once the run's rows are committed.
    */
   async start(plan: RunPlan): Promise<RunHandle> {
+    if (this.draining)
+      throw new ConnectError(
+        "this instance is shutting down and takes no new run: send again (another instance takes it)",
+        Code.Unavailable,
+      );
     this.refuseIfReserved(plan.conversationId);
     const busy = this.active.get(plan.conversationId);
     if (busy && !plan.queue) {
@@ -100,7 +125,11 @@ export class RunRegistry {
     // Claim the conversation before any await, so two concurrent sends cannot both start.
     if (!busy) this.active.set(run.conversationId, run);
     let first: FirstTurn | undefined;
+    let claimed = false;
     try {
+      // Before anything is sent upstream: another instance may own the conversation.
+      if (!busy && this.deps.leases)
+        claimed = await this.deps.leases.claim(plan.conversationId, run.id).then(() => true);
       // Nothing reaches the client before the commit: the stream opens with the start event.
       if (!busy) first = await this.deps.executor.sendFirstTurn(run);
       await this.deps.starts.record(startRows(run, busy !== undefined));
@@ -109,6 +138,7 @@ export class RunRegistry {
       run.controller.abort(e);
       this.byId.delete(run.id);
       if (this.active.get(run.conversationId) === run) this.active.delete(run.conversationId);
+      if (claimed) void this.deps.leases?.free(run.conversationId, run.id).catch(() => undefined);
       run.settle(failed(run, e).result);
       throw e;
     }
@@ -154,12 +184,12 @@ export class RunRegistry {
   }
 
   /** Cancels a run, or the active run of a conversation. Idempotent. */
-  async cancel(
-    runId: string,
-    conversationId: string,
-    reason = "cancelled by request",
-  ): Promise<{ runId: string; status: string; cancelled: boolean }> {
+  async cancel(runId: string, conversationId: string, reason = "cancelled by request"): Promise<CancelOutcome> {
     const run = runId ? this.byId.get(runId) : this.active.get(conversationId);
+    if (!run && this.deps.cancelElsewhere) {
+      const remote = await this.runElsewhere(runId, conversationId);
+      if (remote) return this.deps.cancelElsewhere(remote, reason);
+    }
     if (run) {
       const queue = this.queued.get(run.conversationId);
       const i = queue?.indexOf(run) ?? -1;
@@ -179,6 +209,25 @@ export class RunRegistry {
     return { runId, status: row.status, cancelled: false };
   }
 
+  /** The open run, executing on another instance, that a cancel names. */
+  private async runElsewhere(runId: string, conversationId: string): Promise<RunRow | undefined> {
+    const id = runId || (await this.deps.leases?.heldRun(conversationId));
+    const row = id ? await this.deps.runs.byId(id) : undefined;
+    return row && (row.status === "running" || row.status === "queued") ? row : undefined;
+  }
+
+  /**
+   * Stops taking runs (SIGTERM with several instances), then waits up to
+   * `graceMs` for the live ones to end; what is left is cancelled by `shutdown`.
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.draining = true;
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+    await Promise.race([Promise.all(this.all().map((r) => r.done)), grace]);
+    clearTimeout(timer);
+  }
+
   /** Cancels every run (server shutdown) and waits for their terminal events. */
   async shutdown(): Promise<void> {
     const all = [...this.byId.values()];
@@ -187,6 +236,8 @@ export class RunRegistry {
 
   /** Ends runs a previous process left open, each with one terminal error event. */
   async recoverInterrupted(): Promise<void> {
+    // Several instances: only runs whose owner is gone, each ended by exactly one instance.
+    if (this.deps.leases) return this.deps.leases.recover();
     await this.deps.executor.endInterrupted(await this.deps.runs.openRuns());
   }
 
@@ -198,7 +249,10 @@ export class RunRegistry {
         const next = this.queued.get(run.conversationId)?.shift();
         if (next) {
           this.active.set(next.conversationId, next);
+          this.deps.leases?.handoff(next.conversationId, next.id);
           this.launch(next);
+        } else {
+          void this.deps.onIdle?.(run.conversationId, run.id);
         }
       }
       run.settle(result);

@@ -20,6 +20,8 @@ export const ENV_NAMES = {
   maxBodyBytes: ["FLOE_MAX_BODY_BYTES"],
   maxUploadBytes: ["FLOE_MAX_UPLOAD_BYTES"],
   heartbeatMs: ["FLOE_HEARTBEAT_MS"],
+  leaseMs: ["FLOE_LEASE_MS"],
+  drainGraceMs: ["FLOE_DRAIN_GRACE_MS"],
   feedSubscriberBuffer: ["FLOE_FEED_SUBSCRIBER_BUFFER"],
   eventRetention: ["FLOE_EVENT_RETENTION"],
   modelMaxRetries: ["FLOE_MODEL_MAX_RETRIES"],

@@ -39,6 +39,12 @@ export interface FloeConfig {
   github: { webhookSecret: string; appId: string; privateKeyPath: string; rules: GitHubRule[] };
   /** Interval of typed heartbeat events on idle streams, in ms. */
   heartbeatMs: number;
+  /** Several instances: how long a run's owner may stay silent before another instance ends its runs. */
+  leaseMs: number;
+  /** Several instances: how long SIGTERM lets live runs finish before cancelling them. */
+  drainGraceMs: number;
+  /** This process among instances sharing a database (set at start: host, pid, random), in logs and /metrics. */
+  instanceId?: string;
   /** Live events held for one event-feed subscriber before it is dropped as fallen behind. */
   feedSubscriberBuffer: number;
   /** Events kept per conversation; older cursors get a `gap` event. */

@@ -108,8 +108,20 @@ function picker(env: NodeJS.ProcessEnv, file: Raw, src: string): Picker {
 function limits(
   pick: Picker,
   modelTimeoutMs: number,
-): Pick<FloeConfig, "modelIdleTimeoutMs" | "commandEnv" | "timeouts" | "sandbox" | "sandboxNetwork" | "bwrapPath"> {
+): Pick<
+  FloeConfig,
+  | "modelIdleTimeoutMs"
+  | "commandEnv"
+  | "timeouts"
+  | "sandbox"
+  | "sandboxNetwork"
+  | "bwrapPath"
+  | "leaseMs"
+  | "drainGraceMs"
+> {
   return {
+    leaseMs: pick("leaseMs", "lease_ms", positiveInt, 15_000),
+    drainGraceMs: pick("drainGraceMs", "drain_grace_ms", nonNegativeInt, 10_000),
     modelIdleTimeoutMs: pick("modelIdleTimeoutMs", "model_idle_timeout_ms", positiveInt, modelTimeoutMs),
     commandEnv: pick("commandEnv", "command_env", envNames, []),
     sandbox: pick("sandbox", "sandbox", sandboxMode, "auto"),

@@ -57,18 +57,10 @@ export class EventFeed {
 
   /** Stores an event and then publishes it. Writes are serialized, so cursors are published in order. */
   publish(input: FeedInput): Promise<FeedItem> {
-    const item: FeedItem = { ...input, cursor: ++this.latest };
+    let cursor = 0;
     const write = this.writes.then(async () => {
-      await this.repo.insert({
-        cursor: item.cursor,
-        type: item.type,
-        conversation_id: item.event.conversationId,
-        agent_id: item.agents.join(","),
-        channel: item.channel,
-        message_type: item.messageType,
-        payload: toJsonString(EventSchema, item.event),
-        created_at: item.event.timestamp,
-      });
+      const item = await this.store(input);
+      cursor = item.cursor;
       this.published = item.cursor;
       this.bus.emit("item", item);
       if (++this.sincePrune >= 1000) {
@@ -77,8 +69,35 @@ export class EventFeed {
       }
       return item;
     });
-    this.writes = write.catch((e: unknown) => this.log.error({ err: e, cursor: item.cursor }, "feed write failed"));
+    this.writes = write.catch((e: unknown) => this.log.error({ err: e, cursor }, "feed write failed"));
     return write;
+  }
+
+  /**
+   * Numbers and stores an item. Instances sharing a database number the one
+   * feed: a cursor another instance took first is a conflict, and the item
+   * is numbered again after the stored latest.
+   */
+  private async store(input: FeedInput): Promise<FeedItem> {
+    for (let attempt = 0; ; attempt++) {
+      const item: FeedItem = { ...input, cursor: ++this.latest };
+      try {
+        await this.repo.insert({
+          cursor: item.cursor,
+          type: item.type,
+          conversation_id: item.event.conversationId,
+          agent_id: item.agents.join(","),
+          channel: item.channel,
+          message_type: item.messageType,
+          payload: toJsonString(EventSchema, item.event),
+          created_at: item.event.timestamp,
+        });
+        return item;
+      } catch (e) {
+        if (attempt >= 5) throw e;
+        this.latest = Math.max(this.latest, await this.repo.latestCursor());
+      }
+    }
   }
 
   /** Deletes the stored events of a deleted conversation: what it said is not kept elsewhere. */

@@ -1,13 +1,13 @@
 import { EventEmitter } from "node:events";
-import { create, fromJsonString, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { Kysely } from "kysely";
 import { type Event, EventSchema } from "../../gen/floe/v1/events_pb.js";
 import type { Logger } from "../domain/logger.js";
-import { insertRows } from "../store/insert-rows.js";
-import { TERMINAL_KINDS } from "./caught-up.js";
+import type { ClusterRelay } from "./cluster-relay.js";
 import { RecentEvents } from "./recent-events.js";
 import { toRow } from "./event-row.js";
 import { EventTaps } from "./event-taps.js";
+import * as store from "./event-store.js";
 import { SeqAllocator } from "./seq-allocator.js";
 import type { Database } from "../store/schema.js";
 
@@ -27,6 +27,8 @@ export interface EventLogOptions {
   maxBatch: number;
   /** Events kept per conversation; older ones are pruned and replays report a gap. */
   retention: number;
+  /** Hears of each committed batch: the latest stored seq per conversation (other instances are told). */
+  onStored?: (latest: ReadonlyMap<string, number>) => void;
 }
 
 /**
@@ -48,6 +50,7 @@ export class EventLog {
   private appendsSincePrune = 0;
   private readonly recent: RecentEvents;
   private readonly taps: EventTaps;
+  private relay: ClusterRelay | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -67,6 +70,8 @@ export class EventLog {
    * client resuming from any seq it saw is told what it cannot get.
    */
   prepare(conversationId: string): Promise<void> {
+    const released = this.seqs.givingBack(conversationId);
+    if (released) return released.then(() => this.prepare(conversationId));
     if (this.seqs.has(conversationId)) return Promise.resolve();
     let p = this.loading.get(conversationId);
     if (!p) {
@@ -86,6 +91,37 @@ export class EventLog {
     return p;
   }
 
+  /** Prepares a conversation for reading; one numbered by another instance is followed through the relay. */
+  prepareToRead(conversationId: string): Promise<void> {
+    const here = !this.relay || this.seqs.has(conversationId) || this.seqs.givingBack(conversationId);
+    return here ? this.prepare(conversationId) : this.relay!.observe(conversationId);
+  }
+
+  /** Batches read for other instances' news, and news heard (several instances; /metrics and tests). */
+  remoteStats(): { reads: number; news: number; resyncs: number } {
+    const r = this.relay;
+    return { reads: r?.reads ?? 0, news: r?.news ?? 0, resyncs: r?.resyncs ?? 0 };
+  }
+
+  /** Follows conversations that other instances number (see ClusterRelay). */
+  attachRelay(relay: ClusterRelay): void {
+    this.relay = relay;
+    relay.attach({
+      owns: (id) => this.seqs.has(id),
+      listening: (id) => this.bus.listenerCount(id) > 0,
+      deliver: (id, events) => events.forEach((e) => this.publishRemote(id, e)),
+    });
+  }
+
+  /** Several instances: an idle conversation's events are stored and its unused seqs given back, so the
+   * next instance to run it numbers on with no gap. A run that started meanwhile (`idle` false) keeps it here. */
+  async release(conversationId: string, idle: () => boolean): Promise<void> {
+    await this.flush();
+    if (!idle() || !this.seqs.has(conversationId) || this.held.has(conversationId)) return;
+    this.relay?.adopt(conversationId, this.seqs.latest(conversationId));
+    await this.seqs.giveBack(conversationId);
+  }
+
   /** Marks a conversation being created with its run (and FIRST_SEQ_RESERVATION): its log starts at seq 1. */
   prepareNew(conversationId: string): void {
     this.seqs.adoptNew(conversationId);
@@ -93,6 +129,7 @@ export class EventLog {
 
   /** The latest seq appended to a conversation (0 when none). Requires `prepare`. */
   latestSeq(conversationId: string): number {
+    if (this.relay && !this.seqs.has(conversationId)) return this.relay.latest(conversationId) ?? 0;
     // Never beyond the durable reservation: a seq a client learns of is one no crash can give away again.
     return Math.min(this.seqs.latest(conversationId), this.seqs.durable(conversationId));
   }
@@ -112,12 +149,13 @@ export class EventLog {
       this.log.error(fields, "event for a conversation that is not prepared: dropped");
       return create(EventSchema, { conversationId, runId, agentId, kind });
     }
+    const timestamp = new Date().toISOString();
     const event = create(EventSchema, {
       seq: BigInt(seq),
       conversationId,
       runId,
       agentId,
-      timestamp: new Date().toISOString(),
+      timestamp,
       kind,
       agentPath,
       taskId,
@@ -162,6 +200,12 @@ export class EventLog {
     return oldest > afterSeq + 1 ? { events, gapOldest: oldest } : { events };
   }
 
+  /** Another instance's event: remembered and sent to this instance's listeners, not the taps (its feed is its own). */
+  private publishRemote(conversationId: string, event: Event): void {
+    this.recent.remember(conversationId, event);
+    this.bus.emit(conversationId, event);
+  }
+
   private publish(conversationId: string, event: Event): void {
     this.bus.emit(conversationId, event);
     this.taps.emit(event);
@@ -174,8 +218,7 @@ export class EventLog {
 
   /** Events appended but not yet written, and how long the oldest has waited (ms): the log's lag. */
   lag(): { events: number; oldestMs: number } {
-    const ts = this.pending[0]?.event.timestamp;
-    return { events: this.pending.length, oldestMs: ts ? Date.now() - Date.parse(ts) : 0 };
+    return store.lagOf(this.pending);
   }
 
   /** Follows a conversation's live events; returns the function that stops. */
@@ -198,23 +241,9 @@ export class EventLog {
 
   private async write(batch: typeof this.pending): Promise<void> {
     if (batch.length === 0) return;
+    const latest = store.latestPerConversation(batch);
     try {
-      await this.db.transaction().execute(async (trx) => {
-        // Chunks keep SQLite under its bound-parameter limit.
-        for (let i = 0; i < batch.length; i += 100) {
-          await insertRows(trx, "events", batch.slice(i, i + 100).map(toRow));
-        }
-        const latest = new Map<string, number>();
-        for (const p of batch) latest.set(p.conversationId, p.seq);
-        for (const [id, seq] of latest) {
-          await trx
-            .updateTable("conversations")
-            .set({ last_seq: seq })
-            .where("id", "=", id)
-            .where("last_seq", "<", seq)
-            .execute();
-        }
-      });
+      await store.writeEventBatch(this.db, batch.map(toRow), latest);
     } catch (e) {
       // Keep the events queued and try again: an acknowledged event is never dropped.
       this.log.error({ err: e, events: batch.length }, "event log write failed; retrying");
@@ -222,6 +251,7 @@ export class EventLog {
       this.timer ??= setTimeout(() => void this.flush(), Math.max(100, this.opts.flushIntervalMs));
       return;
     }
+    this.opts.onStored?.(latest);
     this.appendsSincePrune += batch.length;
     if (this.appendsSincePrune >= Math.min(1000, this.opts.retention)) {
       this.appendsSincePrune = 0;
@@ -230,45 +260,18 @@ export class EventLog {
   }
 
   private async prune(conversations: Set<string>): Promise<void> {
-    for (const id of conversations) {
-      const keepFrom = this.latestSeq(id) - this.opts.retention + 1;
-      if (keepFrom > 1)
-        await this.db.deleteFrom("events").where("conversation_id", "=", id).where("seq", "<", keepFrom).execute();
-    }
+    for (const id of conversations) await store.pruneBefore(this.db, id, this.latestSeq(id) - this.opts.retention + 1);
   }
 
   /** Events with seq > afterSeq, stored or queued, in order. */
-  async replay(conversationId: string, afterSeq: number): Promise<Event[]> {
-    const queuedSnapshot = this.pending.filter((p) => p.conversationId === conversationId);
-    const rows = await this.db
-      .selectFrom("events")
-      .select(["seq", "payload"])
-      .where("conversation_id", "=", conversationId)
-      .where("seq", ">", afterSeq)
-      .orderBy("seq")
-      .execute();
-    const out = rows.map((r) => fromJsonString(EventSchema, r.payload));
-    let last = out.length ? Number(out[out.length - 1]!.seq) : afterSeq;
-    // Events queued (or written while we read) fill in after the stored ones.
-    for (const p of queuedSnapshot.concat(this.pending.filter((p) => p.conversationId === conversationId))) {
-      if (p.seq > last) {
-        out.push(p.event);
-        last = p.seq;
-      }
-    }
-    return out;
+  replay(conversationId: string, afterSeq: number): Promise<Event[]> {
+    return store.storedThenQueued(this.db, () => this.pending, conversationId, afterSeq);
   }
 
   /** The oldest retained seq of a conversation, or 0 when it has none. */
   async oldestSeq(conversationId: string): Promise<number> {
-    const r = await this.db
-      .selectFrom("events")
-      .select((eb) => eb.fn.min<number | string | null>("seq").as("seq"))
-      .where("conversation_id", "=", conversationId)
-      .executeTakeFirst();
-    if (r?.seq !== null && r?.seq !== undefined) return Number(r.seq);
-    const queued = this.pending.find((p) => p.conversationId === conversationId);
-    return queued ? queued.seq : 0;
+    const stored = await store.oldestStoredSeq(this.db, conversationId);
+    return stored ?? this.pending.find((p) => p.conversationId === conversationId)?.seq ?? 0;
   }
 
   /** Forgets a deleted conversation. */
@@ -280,20 +283,16 @@ export class EventLog {
   }
 
   /** Writes what is queued and gives back unused seq reservations: a clean restart then reports no loss. */
+  /** Aborted as the server drains: open subscriptions end cleanly, and their clients resume elsewhere. */
+  readonly draining = new AbortController();
+
   async close(): Promise<void> {
     await this.flush();
     await this.seqs.release();
   }
 
   /** Whether a run's terminal event (complete, error or cancelled) is stored: a run may have ended just before a crash. */
-  async storedTerminal(conversationId: string, runId: string): Promise<Event | undefined> {
-    const row = await this.db
-      .selectFrom("events")
-      .select("payload")
-      .where("conversation_id", "=", conversationId)
-      .where("run_id", "=", runId)
-      .where("kind", "in", [...TERMINAL_KINDS])
-      .executeTakeFirst();
-    return row && fromJsonString(EventSchema, row.payload);
+  storedTerminal(conversationId: string, runId: string): Promise<Event | undefined> {
+    return store.storedTerminal(this.db, conversationId, runId);
   }
 }

@@ -35,7 +35,9 @@ export class RecentEvents {
   after(conversationId: string, afterSeq: number, latest: number): Event[] | undefined {
     const ring = this.rings.get(conversationId);
     const oldestKept = latest - this.cap + 1;
-    if (ring && ring.length > 0 && Number(ring[0]!.seq) <= afterSeq + 1 && afterSeq + 1 >= oldestKept) {
+    // The ring must also reach `latest`: events another instance appended may have come in without it.
+    if (!ring || ring.length === 0 || Number(ring[ring.length - 1]!.seq) < latest) return undefined;
+    if (Number(ring[0]!.seq) <= afterSeq + 1 && afterSeq + 1 >= oldestKept) {
       return ring.filter((e) => Number(e.seq) > afterSeq);
     }
     return undefined;

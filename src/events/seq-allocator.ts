@@ -22,6 +22,7 @@ interface SeqState {
  */
 export class SeqAllocator {
   private readonly state = new Map<string, SeqState>();
+  private readonly givingBackNow = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -102,6 +103,32 @@ export class SeqAllocator {
           .execute();
       }
     });
+  }
+
+  /**
+   * Stops numbering one conversation and gives back its unused seqs (another
+   * instance numbers it next). Its state is forgotten at once; `givingBack`
+   * is the write, which a new `load` must wait for.
+   */
+  giveBack(conversationId: string): Promise<void> {
+    const s = this.state.get(conversationId);
+    if (!s) return Promise.resolve();
+    this.state.delete(conversationId);
+    const write = (async () => {
+      await s.bumping?.catch(() => undefined);
+      await this.db
+        .updateTable("conversations")
+        .set({ reserved_seq: s.next - 1 })
+        .where("id", "=", conversationId)
+        .execute();
+    })().finally(() => this.givingBackNow.delete(conversationId));
+    this.givingBackNow.set(conversationId, write);
+    return write;
+  }
+
+  /** The pending give-back write of a conversation, if any. */
+  givingBack(conversationId: string): Promise<void> | undefined {
+    return this.givingBackNow.get(conversationId);
   }
 
   private bump(conversationId: string): Promise<void> {

@@ -32,13 +32,14 @@ export interface SubscribeOptions {
  * replay and live meet. A cursor older than retention yields a `gap` first.
  */
 export async function* subscribe(log: EventLog, o: SubscribeOptions): AsyncGenerator<Event> {
-  const live = new LiveBuffer(log, o.conversationId, o.signal);
+  const signal = AbortSignal.any([o.signal, log.draining.signal]);
+  const live = new LiveBuffer(log, o.conversationId, signal);
   const unstamped = (kind: EventKindInit) =>
     create(EventSchema, { conversationId: o.conversationId, timestamp: new Date().toISOString(), kind });
   const ended = o.endAfterLiveRuns ? caughtUp(BigInt(o.afterSeq)) : undefined;
   const until = (e: Event) => (o.until?.(e) ?? false) || (ended?.(e) ?? false);
   try {
-    await log.prepare(o.conversationId);
+    await log.prepareToRead(o.conversationId);
     if (!o.skipSnapshot) {
       const snap = await o.snapshot();
       const latestSeq = BigInt(log.latestSeq(o.conversationId));
@@ -62,7 +63,7 @@ export async function* subscribe(log: EventLog, o: SubscribeOptions): AsyncGener
     for (const e of events) {
       if (yield* emit(e)) return;
     }
-    while (!o.signal.aborted) {
+    while (!signal.aborted) {
       for (let e = live.next(); e; e = live.next()) {
         if (yield* emit(e)) return;
       }

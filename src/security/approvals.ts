@@ -34,6 +34,8 @@ interface Grant {
 export class Approvals {
   private readonly waiting = new Map<string, { resolve: Waiter; timer: NodeJS.Timeout; request: ApprovalsTable }>();
   private grants: Grant[] = [];
+  /** Several instances: told of each human answer, for the instance whose tool call waits (ClusterControl). */
+  private decided?: (answer: Record<string, string>) => void;
 
   constructor(
     private readonly repo: ApprovalRepository,
@@ -41,10 +43,15 @@ export class Approvals {
     readonly timeoutMs: number,
   ) {}
 
-  /** Marks what a previous process left pending as expired. */
-  async recover(): Promise<void> {
-    for (const row of await this.repo.expireAll("expired: the server restarted while the request was pending"))
-      await this.record(row, "deny", "expired: the server restarted while the request was pending");
+  /**
+   * Marks what a previous process left pending as expired; with several
+   * instances, `keep` spares the requests of runs alive elsewhere.
+   */
+  async recover(
+    keep?: (row: ApprovalsTable) => boolean,
+    why = "expired: the server restarted while the request was pending",
+  ): Promise<void> {
+    for (const row of await this.repo.expireAll(why, keep)) await this.record(row, "deny", why);
   }
 
   expiresAt(): string {
@@ -120,13 +127,42 @@ export class Approvals {
     const how = `approved by a human (scope ${s}${s === "pattern" ? `: ${pattern.trim()}` : ""})`;
     const row = await this.decide(id, "approved", s, how);
     // Granted only by the answer that won: an approval racing an expiry or a denial grants nothing.
-    if (s === "session") this.addGrant(row.conversation_id, row.operation, "", 0, row.reason);
-    if (s === "pattern") this.addGrant(row.conversation_id, row.operation, pattern.trim(), 0);
+    this.grantFor(row, s, pattern.trim());
+    this.decided?.({ id, status: "approved", scope: s, pattern: pattern.trim(), resolution: how });
     return s;
   }
 
   async deny(id: string, reason: string): Promise<void> {
-    await this.decide(id, "denied", "", `denied by a human${reason.trim() ? `: ${reason.trim()}` : ""}`);
+    const how = `denied by a human${reason.trim() ? `: ${reason.trim()}` : ""}`;
+    await this.decide(id, "denied", "", how);
+    this.decided?.({ id, status: "denied", scope: "", pattern: "", resolution: how });
+  }
+
+  /** Hears every human answer taken here (to tell the other instances). */
+  onDecided(listener: (answer: Record<string, string>) => void): void {
+    this.decided = listener;
+  }
+
+  /**
+   * An answer another instance stored: its grant applies here too, and a
+   * tool call waiting here for it wakes with the decision.
+   */
+  async applyRemote(a: Record<string, string>): Promise<void> {
+    const w = this.waiting.get(a.id ?? "");
+    const row = w?.request ?? (await this.repo.get(a.id ?? ""));
+    if (!row) return;
+    if (a.status === "approved") this.grantFor(row, a.scope ?? "", a.pattern ?? "");
+    if (!w) return;
+    this.waiting.delete(row.id);
+    clearTimeout(w.timer);
+    const allowed = a.status === "approved";
+    const reason = a.resolution ?? "";
+    w.resolve(allowed ? { result: "allow", scope: a.scope ?? "once", reason } : { result: "deny", reason });
+  }
+
+  private grantFor(row: ApprovalsTable, scope: string, pattern: string): void {
+    if (scope === "session") this.addGrant(row.conversation_id, row.operation, "", 0, row.reason);
+    if (scope === "pattern") this.addGrant(row.conversation_id, row.operation, pattern, 0);
   }
 
   preApprove(operation: string, pattern: string, sessionId: string, ttlSeconds: number): void {

@@ -11,14 +11,12 @@ import { OfflineProvider } from "../agent/offline-provider.js";
 import { OpenAIProvider } from "../agent/openai-provider.js";
 import type { ProviderSettings } from "../agent/provider-settings.js";
 import { RunExecutor, type RunExecutorDeps } from "../agent/run-executor.js";
-import { RunRegistry } from "../agent/run-registry.js";
 import { commandEnvironment } from "../agent/tools/command-env.js";
 import { createSandbox } from "../agent/tools/sandbox.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import { RuntimeConfig } from "../config/runtime-config.js";
 import type { Logger } from "../domain/logger.js";
-import { EventFeed } from "../events/event-feed.js";
-import { EventLog } from "../events/event-log.js";
+import { clusteredEventLog } from "./cluster.js";
 import { Approvals, AuditLog, FloeGate, type PermissionGate, PermissionEngine } from "../security/index.js";
 import { ApprovalRepository } from "../store/approval-repository.js";
 import { AuditRepository } from "../store/audit-repository.js";
@@ -33,7 +31,6 @@ import { MessageArchive } from "../store/message-archive.js";
 import { BusRepository } from "../store/bus-repository.js";
 import { ConversationRepository } from "../store/conversation-repository.js";
 import type { OpenDatabase } from "../store/database.js";
-import { FeedRepository } from "../store/feed-repository.js";
 import { RunRepository } from "../store/run-repository.js";
 import { RunStartStore } from "../store/run-start-store.js";
 import { ProjectRepository } from "../store/project-repository.js";
@@ -55,13 +52,12 @@ export function createAppContext(
   const conversations = new ConversationRepository(db);
   const usage = new UsageRepository(db);
   const runRecords = new RunRepository(db);
-  const events = new EventLog(db, log, { flushIntervalMs: 20, maxBatch: 500, retention: config.eventRetention });
+  const { cluster, events, feed, runsFor } = clusteredEventLog(config, database, log);
   const { projectRoot, workspace: workspaceRoot, executionMode } = config;
   const runtime = new RuntimeConfig({ projectRoot, workspaceRoot, executionMode });
   const { models, providers, catalogue } = createModels(config, db, clock);
   const providerFor = modelProviders(providers, env);
   const agents = new AgentRegistry(new AgentRepository(db), conversations);
-  const feed = new EventFeed(new FeedRepository(db), log, config.eventRetention);
   const starts = new RunStartStore(db);
   const { audit, approvals, gate } = createSecurity(db, config, customGate);
   const { sandbox, network } = commandSandbox(config, log);
@@ -80,7 +76,7 @@ export function createAppContext(
     files: { record: (c): Promise<void> => checkpoints.journal.record(c) },
     ...checkpointHooks(() => checkpoints),
   });
-  const runs = new RunRegistry({ executor, starts, runs: runRecords });
+  const runs = runsFor({ executor, starts, runs: runRecords }, approvals);
   const chat = new ChatRunStarter({
     runtime,
     models,
@@ -120,6 +116,7 @@ export function createAppContext(
     commandsReachServer: sandbox.kind === "none" || network || networkAllowedByConfig(config),
     log,
     startedAt: Date.now(),
+    cluster,
     agentId: config.agentId || `floe@${hostname()}`,
   };
 }

@@ -60,6 +60,15 @@ export class FloeMetrics {
 
   constructor(app: AppContext) {
     collectDefaultMetrics({ register: this.registry, prefix: "floe_" });
+    // Which instance answers (several share one database): a constant 1 labelled with its id.
+    new Gauge({
+      name: "floe_instance_info",
+      help: "This instance",
+      labelNames: ["instance"],
+      registers: [this.registry],
+    })
+      .labels({ instance: app.cluster.instanceId })
+      .set(1);
     new Gauge({
       name: "floe_runs_active",
       help: "Runs active or queued",

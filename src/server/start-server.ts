@@ -1,3 +1,5 @@
+import { hostname } from "node:os";
+import { newInstanceId } from "./cluster.js";
 import { setMaxListeners } from "node:events";
 import { mkdirSync } from "node:fs";
 import { Code, ConnectError, createContextValues } from "@connectrpc/connect";
@@ -77,7 +79,8 @@ export interface FloeServer {
 /** Starts Floe: config, storage (migrated), every service on one port. */
 export async function startServer(options: StartOptions = {}): Promise<FloeServer> {
   const env = options.env ?? process.env;
-  const config: FloeConfig = { ...loadConfig(options, env), ...options.overrides };
+  // Named before the logger, so every log line says which instance wrote it.
+  const config: FloeConfig = { ...loadConfig(options, env), ...options.overrides, instanceId: newInstanceId() };
   if (!isLoopbackHost(config.host) && config.apiKeys.length === 0 && !config.allowPublicWithoutKeys) {
     throw new ConfigError(
       "host",
@@ -94,12 +97,16 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     ),
   );
   const app = createAppContext(config, database, fastify.log, env, options.permissionGate, options.clock);
+  await app.cluster.start();
   await app.agents.load(config.agents);
   await app.models.restore(fastify.log);
   await app.feed.load();
-  await app.approvals.recover();
   await app.runs.recoverInterrupted();
-  await app.tasks.recoverInterrupted();
+  // Several instances: the approvals and tasks of runs alive on another instance are left alone.
+  const live = await app.runs.leases?.liveConversations();
+  await app.approvals.recover(live ? (a) => live.has(a.conversation_id) : undefined);
+  app.runs.leases?.start();
+  await app.tasks.recoverInterrupted(live ? (id) => live.has(id) : undefined);
   await app.checkpoints.startRetention();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
   const { bindings, health } = createServiceBindings(app);
@@ -124,11 +131,18 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
     close() {
       closing ??= (async () => {
         health.shutdown();
+        // Several instances: live runs may finish here while new ones go to the other instances.
+        if (app.cluster.shared) await app.runs.drain(config.drainGraceMs);
         await app.tasks.shutdown();
         app.checkpoints.stop();
         await app.runs.shutdown();
+        await app.runs.leases?.stop();
+        // Every terminal event stored, then streams end cleanly: a client resumes on another instance.
+        await app.events.flush();
+        app.events.draining.abort();
         await fastify.close();
         await app.events.close();
+        await app.cluster.close();
         await database.db.destroy();
       })();
       return closing;
@@ -141,8 +155,9 @@ function createFastify(
   logLevel: string | undefined,
   stream: StartOptions["logStream"],
 ): FastifyInstance {
+  const base = { pid: process.pid, hostname: hostname(), instance: config.instanceId };
   return Fastify({
-    logger: { level: logLevel ?? (config.debug ? "debug" : "info"), ...(stream ? { stream } : {}) },
+    logger: { level: logLevel ?? (config.debug ? "debug" : "info"), base, ...(stream ? { stream } : {}) },
     bodyLimit: config.maxBodyBytes,
     // A log line per request costs more than a small RPC; DEBUG turns it on.
     logController: new LogController({ disableRequestLogging: !config.debug }),

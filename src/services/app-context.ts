@@ -10,6 +10,7 @@ import type { Logger } from "../domain/logger.js";
 import type { EventFeed } from "../events/event-feed.js";
 import type { Approvals, AuditLog } from "../security/index.js";
 import type { EventLog } from "../events/event-log.js";
+import type { ClusterBus } from "../events/cluster-bus.js";
 import type { ConversationRepository } from "../store/conversation-repository.js";
 import type { OpenDatabase } from "../store/database.js";
 import type { RunRepository } from "../store/run-repository.js";
@@ -61,6 +62,8 @@ export interface AppContext {
   commandsReachServer: boolean;
   log: Logger;
   startedAt: number;
+  /** What this instance tells the others sharing its database (in process only on SQLite); names the instance. */
+  cluster: ClusterBus;
   /** Pawan-style agent id: FLOE_AGENT_ID, else `floe@<hostname>`. */
   agentId: string;
 }

@@ -4,7 +4,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { type ChatRequest, SendMessageResponseSchema } from "../../gen/floe/v1/chat_pb.js";
 import type { ModelRegistry } from "../agent/model-registry.js";
 import type { RunHandle } from "../agent/run.js";
-import type { ApprovalHook, RunSeams } from "../agent/run-plan.js";
+import type { ApprovalHook, RunPlan, RunSeams } from "../agent/run-plan.js";
 import type { RunRegistry } from "../agent/run-registry.js";
 import { toolsFor } from "../agent/tools/tool-registry.js";
 import type { RuntimeConfig } from "../config/runtime-config.js";
@@ -54,7 +54,7 @@ export class ChatRunStarter {
     const { conversationId, isNew } = await this.conversationFor(chat);
     // Checked again after the awaits: an agent deleted or paused meanwhile takes no run.
     agentFor(chat, d.profiles);
-    return d.runs.start({
+    return this.startOrReplay(requestId, hash, {
       runId: randomUUID(),
       conversationId,
       newConversation: isNew,
@@ -75,6 +75,21 @@ export class ChatRunStarter {
       startedAt: new Date().toISOString(),
       seams: { awaitDecision: d.approver, ...seams },
     });
+  }
+
+  /**
+   * Starts the run; when its rows could not be written because the same
+   * request id was stored meanwhile (another instance, or a concurrent send,
+   * won the database's unique index), answers as the replay of that run.
+   */
+  private async startOrReplay(requestId: string, hash: string, plan: RunPlan): Promise<RunHandle> {
+    try {
+      return await this.deps.runs.start(plan);
+    } catch (e) {
+      const replayed = requestId ? await this.replay(requestId, hash) : undefined;
+      if (replayed) return replayed;
+      throw e;
+    }
   }
 
   /** The run a reused request id names; AlreadyExists when the payload differs. */

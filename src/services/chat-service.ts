@@ -6,6 +6,7 @@ import { isTerminal } from "../events/caught-up.js";
 import { subscribe } from "../events/subscription.js";
 import { kCallerKey } from "../security/index.js";
 import type { ApprovalsTable } from "../store/schema.js";
+import { liveRuns } from "./live-runs.js";
 import type { AppContext } from "./app-context.js";
 import { notFound, requireField, validConversationId } from "./require.js";
 import { resultOrFailure } from "./run-failure.js";
@@ -85,9 +86,7 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
         endAfterLiveRuns: req.endAfterLiveRuns,
         filter: (e) => req.includeReasoning || e.kind.case !== "reasoning",
         snapshot: async () => ({
-          activeRuns: app.runs
-            .activeRuns(conversationId)
-            .map((r) => ({ runId: r.id, agentId: r.agentId, startedAt: r.startedAt })),
+          activeRuns: await liveRuns(app, conversationId),
           pendingApprovals: (await app.approvals.pending(conversationId)).map(pendingApproval),
           messageCount: (await app.conversations.get(conversationId))?.messageCount ?? conv.messageCount,
         }),

@@ -99,11 +99,13 @@ export class TaskRunner {
   /**
    * Ends tasks a previous process left open: with the terminal event it
    * stored before it stopped, else with an `error` event. Run after the run
-   * registry's own recovery, so that their runs have ended.
+   * registry's own recovery, so that their runs have ended. With several
+   * instances, `alive` spares tasks whose conversation another instance runs.
    */
-  async recoverInterrupted(): Promise<void> {
+  async recoverInterrupted(alive: (conversationId: string) => boolean = () => false): Promise<void> {
     const { events, tasks } = this.d;
     for (const row of await tasks.open()) {
+      if (alive(row.conversation_id)) continue;
       await events.prepare(row.conversation_id);
       const { events: stored } = await events.readFrom(row.conversation_id, 0);
       const terminal = stored.find((e) => e.taskId === row.id && isTerminal(e));

@@ -32,9 +32,11 @@ export class ApprovalRepository {
   }
 
   /** Marks every pending request expired (a restart: nobody waits for them any more). */
-  async expireAll(resolution: string): Promise<ApprovalsTable[]> {
-    const pending = await this.pending();
-    for (const p of pending) await this.resolve(p.id, "expired", "", resolution);
-    return pending;
+  async expireAll(resolution: string, keep: (row: ApprovalsTable) => boolean = () => false): Promise<ApprovalsTable[]> {
+    const pending = (await this.pending()).filter((p) => !keep(p));
+    const expired: ApprovalsTable[] = [];
+    // Conditional: of two instances expiring the same request, one records it.
+    for (const p of pending) if (await this.resolve(p.id, "expired", "", resolution)) expired.push(p);
+    return expired;
   }
 }

@@ -2,6 +2,7 @@ import { type ColumnDefinitionBuilder, type Kysely, type Migration, type Migrati
 import { checkpointsMigration } from "./checkpoints-migration.js";
 import { projectsTasksMigration } from "./migration-projects-tasks.js";
 import { modelSelectionMigration } from "./migration-0010-model-selection.js";
+import { runLeasesMigration } from "./migration-0011-run-leases.js";
 
 /**
  * Migrations live in code, not files, so a built server carries its own schema
@@ -196,6 +197,7 @@ migrations["0007_audit_approvals"] = {
 migrations["0008_checkpoints"] = checkpointsMigration;
 migrations["0009_projects_tasks"] = projectsTasksMigration;
 migrations["0010_model_selection"] = modelSelectionMigration;
+migrations["0011_run_leases"] = runLeasesMigration;
 
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,

@@ -39,6 +39,18 @@ export class RunRepository {
       .execute();
   }
 
+  /** A conversation's running and queued runs, oldest first. */
+  async openIn(conversationId: string): Promise<RunRow[]> {
+    return this.db
+      .selectFrom("runs")
+      .selectAll()
+      .where("conversation_id", "=", conversationId)
+      .where("status", "in", ["queued", "running"])
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+  }
+
   /** Runs per agent and status, for telemetry. */
   async countsByAgentAndStatus(): Promise<{ agentId: string; status: string; count: number }[]> {
     const rows = await this.db

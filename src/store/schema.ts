@@ -1,3 +1,5 @@
+import type { RunLeasesTable } from "./run-leases-table.js";
+
 /**
  * Table types for Kysely. Only portable column types are used (text, integer),
  * with JSON kept as text, so the same queries run on SQLite and Postgres.
@@ -289,4 +291,5 @@ export interface Database {
   checkpoint_files: CheckpointFilesTable;
   checkpoint_blobs: CheckpointBlobsTable;
   archived_messages: ArchivedMessagesTable;
+  run_leases: RunLeasesTable;
 }

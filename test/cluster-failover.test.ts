@@ -1,0 +1,141 @@
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { afterEach, describe, expect, it } from "vitest";
+import { ChatService } from "../gen/floe/v1/chat_pb.js";
+import type { Event } from "../gen/floe/v1/events_pb.js";
+import { type FakeOpenAI, reply, startFakeOpenAI } from "./support/fake-openai.js";
+import { exited, floe, listening } from "./support/floe-process.js";
+import { createThrowawayDatabase, type ThrowawayDatabase } from "./support/postgres.js";
+
+const TERMINAL = ["complete", "error", "cancelled"];
+
+/** Two real `floe serve` processes on one Postgres; A is killed with SIGKILL in the middle of a run. */
+describe("failover when an instance dies (Postgres, real processes)", () => {
+  let ws: string;
+  let fake: FakeOpenAI;
+  let pgdb: ThrowawayDatabase;
+  const children: ChildProcess[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) {
+      child.kill("SIGKILL");
+      await exited(child);
+    }
+    await fake?.close();
+    await pgdb?.drop();
+    rmSync(ws, { recursive: true, force: true });
+  });
+
+  async function start(): Promise<{ child: ChildProcess; url: string }> {
+    const child = floe(["serve", "--workspace", ws, "--port", "0"], {
+      OPENAI_BASE_URL: fake.url,
+      OPENAI_API_KEY: "test-key",
+      FLOE_MODEL: "fake-model",
+      FLOE_MODEL_MAX_RETRIES: "0",
+      FLOE_PROJECT_ROOT: ws,
+      FLOE_HEARTBEAT_MS: "200",
+      FLOE_DATABASE_URL: pgdb.url,
+      // Short leases: the survivor notices the dead owner within a second.
+      FLOE_LEASE_MS: "600",
+    });
+    children.push(child);
+    return { child, url: await listening(child) };
+  }
+
+  it("ends the dead instance's run with one terminal event, keeps seqs unique, and frees the conversation", async () => {
+    ws = mkdtempSync(join(tmpdir(), "floe-failover-"));
+    fake = await startFakeOpenAI();
+    pgdb = await createThrowawayDatabase();
+    const a = await start();
+    const b = await start();
+    const chatA = createClient(ChatService, createConnectTransport({ baseUrl: a.url, httpVersion: "1.1" }));
+    const chatB = createClient(ChatService, createConnectTransport({ baseUrl: b.url, httpVersion: "1.1" }));
+    fake.enqueue(reply.stall(["one ", "two ", "three "], 120_000));
+    const seen: Event[] = [];
+    for await (const r of chatA.streamMessage({ chat: { text: "a long job" } })) {
+      seen.push(r.event!);
+      if (r.event!.kind.case === "token") break;
+    }
+    const { runId, conversationId } = seen[0]!;
+    a.child.kill("SIGKILL");
+    await exited(a.child);
+
+    // B notices the expired lease and ends the run: its subscriber sees the one terminal event.
+    const onB: Event[] = [];
+    for await (const r of chatB.subscribe({ conversationId, afterSeq: 0n })) {
+      if (!r.event || r.event.seq === 0n) continue;
+      onB.push(r.event);
+      if (r.event.runId === runId && TERMINAL.includes(r.event.kind.case ?? "")) break;
+    }
+    const ends = onB.filter((e) => TERMINAL.includes(e.kind.case ?? ""));
+    expect(ends).toHaveLength(1);
+    expect(ends[0]!.kind.case).toBe("error");
+    expect(JSON.stringify(ends[0]!.kind.value)).toContain("the instance running it stopped");
+    // No seq is given twice, and none the client saw on A is reused by B for another event.
+    const seqs = onB.map((e) => Number(e.seq));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+    const byA = new Map(seen.filter((e) => e.seq > 0n).map((e) => [Number(e.seq), e]));
+    for (const e of onB) {
+      const mine = byA.get(Number(e.seq));
+      if (mine) expect(e.kind.case).toBe(mine.kind.case);
+    }
+    expect(Number(ends[0]!.seq)).toBeGreaterThan(Math.max(...byA.keys()));
+
+    // The conversation takes a new run, on B.
+    fake.enqueue(reply.text("back in business"));
+    const next = await chatB.sendMessage({ chat: { text: "again", conversationId } });
+    expect(next.status).toBe("completed");
+    expect(next.response).toBe("back in business");
+  }, 60_000);
+
+  it("drains on SIGTERM: refuses new runs, lets the live one finish, ends streams; the client resumes on B", async () => {
+    ws = mkdtempSync(join(tmpdir(), "floe-drain-"));
+    fake = await startFakeOpenAI();
+    pgdb = await createThrowawayDatabase();
+    const a = await start();
+    const b = await start();
+    const chatA = createClient(ChatService, createConnectTransport({ baseUrl: a.url, httpVersion: "1.1" }));
+    const chatB = createClient(ChatService, createConnectTransport({ baseUrl: b.url, httpVersion: "1.1" }));
+    fake.enqueue(reply.text("hello"));
+    const { conversationId } = await chatA.sendMessage({ chat: { text: "hi" } });
+    fake.enqueue(reply.stall(["one ", "two "], 3000));
+    const seen: Event[] = [];
+    const onA = (async () => {
+      for await (const r of chatA.subscribe({ conversationId, afterSeq: 0n }))
+        if (r.event && r.event.seq > 0n) seen.push(r.event);
+    })();
+    const started = chatA.sendMessage({ chat: { text: "a slow one", conversationId } });
+    while (!seen.some((e) => e.kind.case === "token")) await new Promise((r) => setTimeout(r, 20));
+    a.child.kill("SIGTERM");
+    // Until the signal lands the conversation is busy; once draining, A refuses any run, saying why.
+    let refusal: ConnectError | undefined;
+    while (!refusal) {
+      const e = await chatA.sendMessage({ chat: { text: "more", conversationId } }).then(
+        () => undefined,
+        (err: unknown) => ConnectError.from(err),
+      );
+      if (e?.code === Code.Unavailable) refusal = e;
+      else expect(e?.code).toBe(Code.FailedPrecondition);
+    }
+    expect(refusal.rawMessage).toContain("shutting down");
+    // The live run finishes within the grace period; then A's stream ends cleanly and A exits.
+    expect((await started).status).toBe("completed");
+    await onA;
+    await exited(a.child);
+    expect(a.child.exitCode).toBe(0);
+    // The client resumes on B from the last seq it saw: nothing lost, nothing repeated.
+    const last = seen.at(-1)!.seq;
+    const rest: Event[] = [];
+    for await (const r of chatB.subscribe({ conversationId, afterSeq: last, endAfterLiveRuns: true }))
+      if (r.event && r.event.seq > 0n) rest.push(r.event);
+    const seqs = [...seen, ...rest].map((e) => Number(e.seq));
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect([...seen, ...rest].filter((e) => e.kind.case === "complete")).toHaveLength(2);
+    fake.enqueue(reply.text("on B now"));
+    expect((await chatB.sendMessage({ chat: { text: "again", conversationId } })).response).toBe("on B now");
+  }, 60_000);
+});
