@@ -1,5 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterEach, describe, expect, it } from "vitest";
+import { until } from "./support/rest.js";
 import type { Event } from "../gen/floe/v1/events_pb.js";
 import { collect } from "./support/chat-env.js";
 import { type ClusterEnv, createClusterEnv } from "./support/cluster-env.js";
@@ -136,8 +137,11 @@ describe("run ownership across instances (Postgres)", () => {
     expect(events.map((e) => e.kind.case)).toEqual(["gap", "error"]);
     expect(Number(events[1]!.seq)).toBeGreaterThan(latest + 40);
     expect(JSON.stringify(events[1]!.kind.value)).toContain("the instance running it stopped");
-    const row = await db.selectFrom("runs").selectAll().where("id", "=", "run-of-the-dead").executeTakeFirstOrThrow();
-    expect(row.status).toBe("error");
+    // The run's row is ended right after its terminal event is published.
+    const status = async () =>
+      (await db.selectFrom("runs").select("status").where("id", "=", "run-of-the-dead").executeTakeFirstOrThrow())
+        .status;
+    await until(async () => (await status()) === "error", "the dead run's row to be ended");
     // The conversation is free again.
     c.fake.enqueue(reply.text("carrying on"));
     expect((await a.sendMessage({ chat: { text: "again", conversationId } })).response).toBe("carrying on");

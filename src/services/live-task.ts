@@ -214,6 +214,8 @@ export class LiveTask {
     row.error = ending.error ? errorJson(ending.error.message, ending.error.code) : "";
     row.ended_at = new Date().toISOString();
     const task = taskOf(row);
+    // With several instances, the conversation's numbering is handed back once its run ends: take it again.
+    await this.e.events.prepare(row.conversation_id).catch(() => undefined);
     this.emit(terminalOf(task, ending));
     try {
       await this.e.events.flush();
