@@ -18,37 +18,26 @@ if ! pg_up; then
   pg_up || { echo "ensure-test-services: PostgreSQL is not reachable on 127.0.0.1:5432 (set FLOE_TEST_PG_URL to use another)" >&2; exit 1; }
 fi
 
-# grpcio and protobuf: the Python client (clients/python) and a raw gRPC call.
-if ! /usr/bin/python3 -c 'import grpc, google.protobuf' >/dev/null 2>&1; then
+# Installs Debian packages when root with apt-get, else says what is missing and fails.
+need_debian() {
+  local what="$1"
+  shift
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "ensure-test-services: installing python3-grpcio python3-protobuf" >&2
+    echo "ensure-test-services: installing $*" >&2
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-grpcio python3-protobuf >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
   else
-    echo "ensure-test-services: /usr/bin/python3 lacks grpcio or protobuf: install Debian's python3-grpcio and python3-protobuf" >&2
+    echo "ensure-test-services: $what: install Debian's $*" >&2
     exit 1
   fi
-fi
+}
 
-if ! command -v bwrap >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "ensure-test-services: installing bubblewrap" >&2
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null
-  else
-    echo "ensure-test-services: bwrap is missing: install Debian's bubblewrap" >&2
-    exit 1
-  fi
-fi
+# grpcio and protobuf: the Python client (clients/python) and a raw gRPC call.
+/usr/bin/python3 -c 'import grpc, google.protobuf' >/dev/null 2>&1 ||
+  need_debian "/usr/bin/python3 lacks grpcio or protobuf" python3-grpcio python3-protobuf
+
+command -v bwrap >/dev/null 2>&1 || need_debian "bwrap is missing" bubblewrap
 
 # Chromium: the web UI tests (test/web-ui*.test.ts) drive Debian's build through playwright-core.
-if [ ! -x "${FLOE_TEST_CHROMIUM:-/usr/bin/chromium}" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "ensure-test-services: installing chromium" >&2
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "ensure-test-services: ${FLOE_TEST_CHROMIUM:-/usr/bin/chromium} is missing: install Debian's chromium (or set FLOE_TEST_CHROMIUM)" >&2
-    exit 1
-  fi
-fi
+[ -x "${FLOE_TEST_CHROMIUM:-/usr/bin/chromium}" ] ||
+  need_debian "${FLOE_TEST_CHROMIUM:-/usr/bin/chromium} is missing (or set FLOE_TEST_CHROMIUM)" chromium
