@@ -22,12 +22,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# Starts one instance on a free port; prints its URL once it listens.
-start_instance() {
-  local name="$1" log="$WORK/$1.log"
-  mkdir -p "$WORK/$name"
-  node --import tsx src/cli.ts serve --port 0 --workspace "$WORK/$name" >"$log" 2>&1 &
+# Starts one instance on a free port (in this shell, so that cleanup can stop it).
+launch() {
+  mkdir -p "$WORK/$1"
+  node --import tsx src/cli.ts serve --port 0 --workspace "$WORK/$1" >"$WORK/$1.log" 2>&1 &
   PIDS+=("$!")
+}
+
+# Prints an instance's URL once it listens.
+url_of() {
+  local name="$1" log="$WORK/$1.log" url
   for _ in $(seq 1 300); do
     url=$(sed -nE 's/.*"url":"(http:[^"]+)".*"floe is listening".*/\1/p' "$log" | head -n1)
     if [ -n "$url" ]; then echo "$url"; return 0; fi
@@ -36,8 +40,11 @@ start_instance() {
   echo "instance $name did not start:" >&2; cat "$log" >&2; return 1
 }
 
-A=$(start_instance a)
-B=$(start_instance b)
+echo "work dir: $WORK"
+launch a
+launch b
+A=$(url_of a)
+B=$(url_of b)
 echo "instance a: $A"
 echo "instance b: $B"
 node examples/round-robin.mjs "$LB_PORT" "$A" "$B" >"$WORK/lb.log" 2>&1 &

@@ -40,5 +40,12 @@ describe("examples/two-instances.sh", () => {
     // The chat went to one instance and the history read to the other.
     expect(stdout).toContain(`POST /floe.v1.ChatService/SendMessage -> ${a}`);
     expect(stdout).toMatch(new RegExp(`GET /api/v1/conversations/\\S+/history -> ${b.replace(/[.]/g, "\\.")}`));
+    // The script stopped both instances on its way out.
+    const work = /work dir: (\S+)/.exec(stdout)![1]!;
+    const left = await run("pgrep", ["-f", `--workspace ${work}/`]).then(
+      (r) => r.stdout.trim(),
+      () => "",
+    );
+    expect(left).toBe("");
   }, 90_000);
 });

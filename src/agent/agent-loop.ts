@@ -23,7 +23,7 @@ export interface LoopContext {
   /** Sends the next model request: the executor is the only code that opens one. */
   openTurn: (messages: ChatCompletionMessageParam[]) => OpenedTurn;
   events: RunEventWriter;
-  conversations: ConversationRepository;
+  conversations: Pick<ConversationRepository, "appendMessage">;
   /** Hears of each message the loop stores, once it is stored (automatic checkpoints). Never rejects. */
   afterMessage: () => Promise<void>;
   usage: UsageRepository;

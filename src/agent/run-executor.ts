@@ -12,6 +12,7 @@ import type { ConversationRepository } from "../store/conversation-repository.js
 import type { RunRepository, RunRow } from "../store/run-repository.js";
 import type { RunStartStore } from "../store/run-start-store.js";
 import type { UsageRepository } from "../store/usage-repository.js";
+import { messageCheckpoints } from "./message-checkpoints.js";
 import { runAgentLoop } from "./agent-loop.js";
 import type { ModelProvider, OpenedTurn } from "./model-provider.js";
 import { buildPrompt } from "./prompt.js";
@@ -101,15 +102,8 @@ export class RunExecutor {
           cause: plan.seams.cause ?? { kind: "chat" },
         },
       });
-      // The run's user message is stored by now (with its rows, or as its queued turn came). Its
-      // checkpoint is taken while the first answer streams, so it never delays the first token;
-      // each later message's hook waits for the one before it.
-      let checkpoint = this.afterMessage(run);
-      const afterMessage = async () => {
-        await checkpoint;
-        checkpoint = this.afterMessage(run);
-        await checkpoint;
-      };
+      // The run's user message is stored by now (with its rows, or as its queued turn came).
+      const checkpoints = messageCheckpoints(() => this.afterMessage(run), this.deps.conversations);
       const outcome = await runAgentLoop({
         conversationId: run.conversationId,
         agentId: run.agentId,
@@ -120,8 +114,8 @@ export class RunExecutor {
         firstTurn: opened.turn,
         openTurn: (messages) => this.openTurn(run, messages),
         events,
-        conversations: this.deps.conversations,
-        afterMessage,
+        conversations: checkpoints.conversations,
+        afterMessage: checkpoints.afterMessage,
         usage: this.deps.usage,
         tools: {
           tools: new Map(plan.tools.map((t) => [t.name, t])),
@@ -138,7 +132,7 @@ export class RunExecutor {
           files: this.deps.files,
         },
       });
-      await checkpoint;
+      await checkpoints.settle();
       return await this.end(run, completed(run, outcome), events);
     } catch (e) {
       if (run.signal.aborted) return this.end(run, stopped(run, run.signal.reason, plan.model.name), events);
