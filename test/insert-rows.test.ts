@@ -75,6 +75,8 @@ describe.each(DIALECTS)("insertRows reuses compiled inserts on %s", (dialect) =>
       created_at: "t",
       ended_at: "",
       message: "",
+      request: "",
+      adopted_by: "",
     });
     await insertRows(db, "runs", [run("r1", "kept")]);
     await insertRows(db, "runs", [run("r2", undefined)]);

@@ -112,6 +112,8 @@ describe("run ownership across instances (Postgres)", () => {
         message: "",
         created_at: at,
         ended_at: "",
+        request: "",
+        adopted_by: "",
       })
       .execute();
     await db

@@ -159,11 +159,19 @@ export class AgentRegistry {
     let p = this.creating.get(id);
     if (!p) {
       p = (async () => {
-        const existing = this.require(id).conversationId;
-        if (existing && (await this.conversations.get(existing))) return existing;
+        // Several instances: another one may have made it since this one loaded the agent.
+        const known = this.require(id).conversationId;
+        const existing = known || (await this.repo.conversationOf(id));
+        if (existing && (await this.conversations.get(existing))) {
+          if (!known) await this.update(id, (a) => (a.conversationId = existing));
+          return existing;
+        }
         const conv = await this.conversations.create(`agent ${id}`, id);
-        await this.update(id, (a) => (a.conversationId = conv.id));
-        return conv.id;
+        // One main conversation even when two instances make one at once: the first stored wins.
+        const stored = await this.repo.setConversation(id, conv.id, existing);
+        if (stored !== conv.id) await this.conversations.delete(conv.id);
+        await this.update(id, (a) => (a.conversationId = stored));
+        return stored;
       })().finally(() => this.creating.delete(id));
       this.creating.set(id, p);
     }

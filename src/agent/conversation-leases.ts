@@ -1,9 +1,13 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+
 /**
  * Ownership of conversations among instances sharing a database: the
  * instance executing a conversation's run holds its lease. Absent with a
  * single instance (SQLite), where the in-process registry is the whole truth.
  */
 export interface ConversationLeases {
+  /** This instance's id: the owner named in its leases. */
+  readonly owner: string;
   /** Takes the conversation for a run starting here; FailedPrecondition when another instance holds it. */
   claim(conversationId: string, runId: string): Promise<void>;
   /** The conversation's next (queued) run starts here: the lease names it. */
@@ -20,4 +24,21 @@ export interface ConversationLeases {
   start(): void;
   /** Stops, and frees what this instance holds (its runs have ended). */
   stop(): Promise<void>;
+}
+
+/**
+ * The refusal of a claim: another instance executes the conversation's run.
+ * A queued start is then handed to that instance instead (see RunForwarding).
+ */
+export class HeldElsewhere extends ConnectError {
+  constructor(
+    readonly conversationId: string,
+    readonly heldBy: string,
+  ) {
+    super(
+      `conversation ${conversationId} already has an active run (${heldBy}) on another instance: ` +
+        "wait for it to end or cancel it with CancelRun, or send with queue=true",
+      Code.FailedPrecondition,
+    );
+  }
 }

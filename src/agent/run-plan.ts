@@ -89,6 +89,13 @@ export interface RunPlan {
   afterSeq: number;
   startedAt: string;
   seams: RunSeams;
+  /** A queued run's request, stored with it so that any instance can build it (see QueuedRequest). */
+  storedRequest?: string;
+  /**
+   * The run's rows exist already: a queued run adopted from another instance,
+   * or taken over from one that died. It starts as a queued run whose turn came.
+   */
+  adopted?: boolean;
 }
 
 /** The user message a run stores: when it starts, or when its queued turn comes. */

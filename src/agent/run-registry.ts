@@ -16,6 +16,8 @@ export interface RunRegistryDeps {
   onIdle?: (conversationId: string, lastRunId: string) => Promise<void> | void;
   /** Several instances: who owns each conversation, in the database. */
   leases?: ConversationLeases;
+  /** Several instances: loads a conversation's numbering once its lease is claimed here. */
+  prepare?: (conversationId: string) => Promise<void>;
   /** Several instances: cancels a run executing on another instance, answering how it ended. */
   cancelElsewhere?: (row: RunRow, reason: string) => Promise<CancelOutcome>;
 }
@@ -128,11 +130,16 @@ export class RunRegistry {
     let claimed = false;
     try {
       // Before anything is sent upstream: another instance may own the conversation.
-      if (!busy && this.deps.leases)
+      if (!busy && this.deps.leases) {
         claimed = await this.deps.leases.claim(plan.conversationId, run.id).then(() => true);
-      // Nothing reaches the client before the commit: the stream opens with the start event.
-      if (!busy) first = await this.deps.executor.sendFirstTurn(run);
-      await this.deps.starts.record(startRows(run, busy !== undefined));
+        await this.deps.prepare?.(plan.conversationId);
+      }
+      // An adopted run's rows exist: it starts as a queued run whose turn came, storing its message then.
+      if (!plan.adopted) {
+        // Nothing reaches the client before the commit: the stream opens with the start event.
+        if (!busy) first = await this.deps.executor.sendFirstTurn(run);
+        await this.deps.starts.record(startRows(run, busy !== undefined, this.deps.leases?.owner ?? ""));
+      }
     } catch (e) {
       // Not acknowledged: the request sent upstream, if any, is abandoned.
       run.controller.abort(e);
@@ -260,7 +267,7 @@ export class RunRegistry {
   }
 }
 
-function startRows(run: Run, queued: boolean): RunStart {
+function startRows(run: Run, queued: boolean, owner: string): RunStart {
   const { plan } = run;
   return {
     conversation: plan.newConversation
@@ -279,6 +286,9 @@ function startRows(run: Run, queued: boolean): RunStart {
       ended_at: "",
       // Acknowledged now, stored in the history when its turn comes: kept here so that a crash loses nothing.
       message: queued ? JSON.stringify(userMessageOf(plan)) : "",
+      // Kept so that, should this instance die, the instance taking over can still execute it.
+      request: queued ? (plan.storedRequest ?? "") : "",
+      adopted_by: owner,
     },
   };
 }

@@ -26,6 +26,9 @@ export class RecentEvents {
       this.rings.set(conversationId, ring);
     }
     this.lastRemembered = conversationId;
+    // A ring holds consecutive seqs only: after a hole (another instance's events this one did not follow) it starts again.
+    const last = ring[ring.length - 1];
+    if (last && event.seq !== last.seq + 1n) ring.length = 0;
     ring.push(event);
     // Trimmed in bulk (at twice the cap) so that an append stays O(1).
     if (ring.length > this.cap * 2) ring.splice(0, ring.length - this.cap);

@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import type { RunExecutor } from "../agent/run-executor.js";
 import { RunRegistry, type RunRegistryDeps } from "../agent/run-registry.js";
+import { RunRepository, type RunRow } from "../store/run-repository.js";
+import { RunStartStore } from "../store/run-start-store.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import type { Logger } from "../domain/logger.js";
 import type { ClusterBus } from "../events/cluster-bus.js";
@@ -14,7 +17,9 @@ import type { OpenDatabase } from "../store/database.js";
 import { LeaseRepository } from "../store/lease-repository.js";
 import type { Approvals } from "../security/index.js";
 import { RunLeases } from "../services/run-leases.js";
+import type { ChatRunStarter } from "../services/chat-run-starter.js";
 import { ClusterControl } from "../services/cluster-control.js";
+import { RunForwarding, type RunForwardingDeps } from "../services/run-forwarding.js";
 
 /** This process among the instances: host, pid and a random suffix (a restarted process is a new instance). */
 export function newInstanceId(): string {
@@ -47,6 +52,8 @@ export function clusteredEventLog(
   feed: EventFeed;
   /** The run registry over this log (built later: it needs the executor and the approvals). */
   runsFor: (deps: Omit<RunRegistryDeps, "onIdle" | "leases">, approvals: Approvals) => RunRegistry;
+  /** Hands queued starts to the instance executing their conversation (built once the chat starter is). */
+  forwardQueued: (runs: RunRegistry, chat: ChatRunStarter, executor: RunExecutor) => void;
 } {
   const cluster = clusterBus(config, database, log);
   const events = new EventLog(database.db, log, {
@@ -60,7 +67,13 @@ export function clusteredEventLog(
   const feed = new EventFeed(new FeedRepository(database.db), log, config.eventRetention);
   const runsFor = (deps: Omit<RunRegistryDeps, "onIdle" | "leases">, approvals: Approvals) =>
     clusteredRuns(deps, { cluster, events, approvals, config, database, log });
-  return { cluster, events, feed, runsFor };
+  const forwardQueued = (runs: RunRegistry, chat: ChatRunStarter, executor: RunExecutor) => {
+    const db = database.db;
+    const [runRecords, starts] = [new RunRepository(db), new RunStartStore(db)];
+    const endRuns = (rows: readonly RunRow[], why: string) => executor.endInterrupted(rows, why);
+    forwardQueuedRuns({ bus: cluster, runs, runRecords, starts, events, log, chat, endRuns });
+  };
+  return { cluster, events, feed, runsFor, forwardQueued };
 }
 
 /** What the run registry needs on a shared database beyond a single instance's deps. */
@@ -95,6 +108,7 @@ function clusteredRuns(deps: Omit<RunRegistryDeps, "onIdle" | "leases">, c: Clus
   const runs: RunRegistry = new RunRegistry({
     ...deps,
     leases,
+    prepare: (id) => c.events.prepare(id),
     cancelElsewhere: (row, reason) => control.cancelElsewhere(row, reason),
     onIdle: (id, runId) =>
       c.events
@@ -106,6 +120,19 @@ function clusteredRuns(deps: Omit<RunRegistryDeps, "onIdle" | "leases">, c: Clus
   const control = new ClusterControl(c.cluster, c.events, runs, c.approvals, c.log);
   control.start();
   return runs;
+}
+
+/**
+ * Several instances: a queued start whose conversation runs on another
+ * instance is handed to it (RunForwarding); nothing changes on SQLite.
+ */
+function forwardQueuedRuns(d: Omit<RunForwardingDeps, "sweepMs" | "adopt"> & { chat: ChatRunStarter }): void {
+  const leases = d.runs.leases;
+  if (!d.bus.shared || !(leases instanceof RunLeases)) return;
+  const forwarding = new RunForwarding({ ...d, adopt: (row) => d.chat.adopt(row), sweepMs: 2_000 });
+  forwarding.start();
+  d.chat.attachForwarder((plan) => forwarding.forward(plan));
+  leases.attachForwarding(forwarding);
 }
 
 /** A committed batch's latest seqs as the news the bus carries. */

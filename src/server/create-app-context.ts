@@ -52,7 +52,7 @@ export function createAppContext(
   const conversations = new ConversationRepository(db);
   const usage = new UsageRepository(db);
   const runRecords = new RunRepository(db);
-  const { cluster, events, feed, runsFor } = clusteredEventLog(config, database, log);
+  const { cluster, events, feed, runsFor, forwardQueued } = clusteredEventLog(config, database, log);
   const { projectRoot, workspace: workspaceRoot, executionMode } = config;
   const runtime = new RuntimeConfig({ projectRoot, workspaceRoot, executionMode });
   const { models, providers, catalogue } = createModels(config, db, clock);
@@ -78,15 +78,11 @@ export function createAppContext(
   });
   const runs = runsFor({ executor, starts, runs: runRecords }, approvals);
   const chat = new ChatRunStarter({
-    runtime,
-    models,
-    conversations,
-    events,
-    runs,
-    runRecords,
+    ...{ runtime, models, conversations, events, runs, runRecords },
     profiles: (id) => agents.profile(id),
     approver: approvals.hook,
   });
+  forwardQueued(runs, chat, executor);
   const checkpoints: Checkpoints = createCheckpoints(db, { conversations, events, runs, clock, log }, config);
   const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });
   executor.attachAgentOps(work);

@@ -3,6 +3,7 @@ import { create, fromJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type ChatRequest, SendMessageResponseSchema } from "../../gen/floe/v1/chat_pb.js";
 import type { ModelRegistry } from "../agent/model-registry.js";
+import { HeldElsewhere } from "../agent/conversation-leases.js";
 import type { RunHandle } from "../agent/run.js";
 import type { ApprovalHook, RunPlan, RunSeams } from "../agent/run-plan.js";
 import type { RunRegistry } from "../agent/run-registry.js";
@@ -12,8 +13,9 @@ import type { AgentProfile } from "../domain/agent-profile.js";
 import type { EventLog } from "../events/event-log.js";
 import { validConversationId } from "../store/conversation-id.js";
 import type { ConversationRepository } from "../store/conversation-repository.js";
-import type { RunRepository } from "../store/run-repository.js";
+import type { RunRepository, RunRow } from "../store/run-repository.js";
 import { agentFor, attachmentsOf, modelFor, requestHash, validateChat } from "./chat-request.js";
+import { decodeQueuedRequest, encodeQueuedRequest } from "./queued-request.js";
 
 export interface ChatRunStarterDeps {
   runtime: RuntimeConfig;
@@ -35,12 +37,19 @@ export interface ChatRunStarterDeps {
  * seams: a parent run, a deadline, an approver.
  */
 export class ChatRunStarter {
+  private forward?: (plan: RunPlan) => Promise<RunHandle>;
+
   constructor(private readonly deps: ChatRunStarterDeps) {}
 
+  /** Several instances: hands a queued start to the instance executing its conversation (bound late). */
+  attachForwarder(forward: (plan: RunPlan) => Promise<RunHandle>): void {
+    this.forward = forward;
+  }
+
   async start(chat: ChatRequest, seams: RunSeams = {}): Promise<RunHandle> {
-    const d = this.deps;
-    const { text, maxIterations } = validateChat(chat);
-    const profile = agentFor(chat, d.profiles);
+    // Bad input and an unknown agent are refused before a request id is looked up.
+    validateChat(chat);
+    agentFor(chat, this.deps.profiles);
     const requestId = chat.requestId.trim();
     // Only a request id is ever compared with its payload.
     const hash = requestId ? requestHash(chat) : "";
@@ -48,14 +57,32 @@ export class ChatRunStarter {
       const replayed = await this.replay(requestId, hash);
       if (replayed) return replayed;
     }
+    return this.startOrReplay(requestId, hash, await this.planFor(chat, seams, randomUUID(), hash));
+  }
+
+  /**
+   * Starts a queued run whose rows another instance wrote (it forwarded the
+   * start here, or died with it queued): built from its stored request.
+   */
+  async adopt(row: RunRow): Promise<RunHandle> {
+    const { chat, seams } = decodeQueuedRequest(row.request);
+    const plan = await this.planFor(chat, seams, row.id, row.request_hash);
+    return this.deps.runs.start({ ...plan, adopted: true, startedAt: row.created_at });
+  }
+
+  private async planFor(chat: ChatRequest, seams: RunSeams, runId: string, hash: string): Promise<RunPlan> {
+    const d = this.deps;
+    const { text, maxIterations } = validateChat(chat);
+    const profile = agentFor(chat, d.profiles);
+    const requestId = chat.requestId.trim();
     const model = modelFor(chat, profile, d.models);
     const root = d.runtime.activeRoot;
     const { imageDataUrl, contextFiles } = attachmentsOf(chat, model, root, d.runtime.snapshot.workspaceRoot);
     const { conversationId, isNew } = await this.conversationFor(chat);
     // Checked again after the awaits: an agent deleted or paused meanwhile takes no run.
     agentFor(chat, d.profiles);
-    return this.startOrReplay(requestId, hash, {
-      runId: randomUUID(),
+    return {
+      runId,
       conversationId,
       newConversation: isNew,
       profile,
@@ -74,7 +101,8 @@ export class ChatRunStarter {
       afterSeq: d.events.latestSeq(conversationId),
       startedAt: new Date().toISOString(),
       seams: { awaitDecision: d.approver, ...seams },
-    });
+      storedRequest: chat.queue ? encodeQueuedRequest(chat, seams) : undefined,
+    };
   }
 
   /**
@@ -86,6 +114,8 @@ export class ChatRunStarter {
     try {
       return await this.deps.runs.start(plan);
     } catch (e) {
+      // Another instance executes the conversation: a queued start is queued there.
+      if (e instanceof HeldElsewhere && plan.queue && this.forward) return this.forward(plan);
       const replayed = requestId ? await this.replay(requestId, hash) : undefined;
       if (replayed) return replayed;
       throw e;
@@ -140,7 +170,8 @@ export class ChatRunStarter {
       );
     }
     // A conversation created with its run starts its log fresh, with the seqs its row reserves.
-    if (exists) await events.prepare(conversationId);
+    // Several instances: it is numbered where its run executes, which the registry's claim settles.
+    if (exists) await (this.deps.runs.leases ? events.prepareToRead(conversationId) : events.prepare(conversationId));
     else events.prepareNew(conversationId);
     return { conversationId, isNew: !exists };
   }

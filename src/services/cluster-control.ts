@@ -4,8 +4,7 @@ import type { ClusterBus, ControlMessage } from "../events/cluster-bus.js";
 import type { EventLog } from "../events/event-log.js";
 import type { Approvals } from "../security/index.js";
 import type { RunRow } from "../store/run-repository.js";
-
-const TERMINAL = new Set(["complete", "error", "cancelled"]);
+import { watchRemoteRun } from "./remote-run.js";
 
 /** What a cancel answers (ChatService.CancelRun). */
 export interface CancelOutcome {
@@ -50,20 +49,7 @@ export class ClusterControl {
    */
   async cancelElsewhere(row: RunRow, reason: string): Promise<CancelOutcome> {
     const { id: runId, conversation_id: conversationId } = row;
-    await this.events.prepareToRead(conversationId);
-    const ended = new Promise<string>((resolve) => {
-      const off = this.events.listen(conversationId, (e) => {
-        if (e.runId !== runId || !TERMINAL.has(e.kind.case ?? "")) return;
-        off();
-        resolve(e.kind.case!);
-      });
-      // Ended before the listener was in place: the stored terminal answers.
-      void this.events.storedTerminal(conversationId, runId).then((t) => {
-        if (!t) return;
-        off();
-        resolve(t.kind.case!);
-      });
-    });
+    const { ended } = await watchRemoteRun(this.events, conversationId, runId);
     await this.bus.sendControl({ type: "cancel", fields: { runId, reason } });
     const how = await ended;
     return { runId, status: how === "complete" ? "completed" : how, cancelled: how === "cancelled" };

@@ -1,6 +1,5 @@
 import { hostname } from "node:os";
-import { Code, ConnectError } from "@connectrpc/connect";
-import type { ConversationLeases } from "../agent/conversation-leases.js";
+import { type ConversationLeases, HeldElsewhere } from "../agent/conversation-leases.js";
 import type { RunRegistry } from "../agent/run-registry.js";
 import type { Logger } from "../domain/logger.js";
 import type { ApprovalsTable } from "../store/schema.js";
@@ -26,6 +25,16 @@ export function deadHere(owner: string): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "ESRCH";
   }
+}
+
+const RESTARTED = "the run was interrupted by a server restart; send the message again";
+
+/** Runs queued runs that their instance left (RunForwarding). */
+export interface QueuedRunAdopter {
+  /** Adopts them here, in order. */
+  takeOver(rows: readonly RunRow[]): Promise<void>;
+  /** Hands on queued runs nobody adopted. */
+  sweep(): Promise<void>;
 }
 
 export const OWNER_STOPPED = "the instance running it stopped; send the message again";
@@ -56,8 +65,18 @@ export class RunLeases implements ConversationLeases {
   private timer?: NodeJS.Timeout;
   private ticking?: Promise<void>;
   private registry?: RunRegistry;
+  private forwarding?: QueuedRunAdopter;
 
   constructor(private readonly d: RunLeasesDeps) {}
+
+  get owner(): string {
+    return this.d.owner;
+  }
+
+  /** Queued runs of a dead instance are adopted here, and stray forwarded ones looked for (bound late). */
+  attachForwarding(f: QueuedRunAdopter): void {
+    this.forwarding = f;
+  }
 
   /** The registry whose runs a lost lease cancels (bound late: it is built with these leases). */
   attach(registry: RunRegistry): void {
@@ -80,11 +99,7 @@ export class RunLeases implements ConversationLeases {
   }
 
   private refuse(conversationId: string, held: LeaseRow): never {
-    throw new ConnectError(
-      `conversation ${conversationId} already has an active run (${held.run_id}) on another instance: ` +
-        "wait for it to end or cancel it with CancelRun, then send again",
-      Code.FailedPrecondition,
-    );
+    throw new HeldElsewhere(conversationId, held.run_id);
   }
 
   handoff(conversationId: string, runId: string): void {
@@ -117,8 +132,7 @@ export class RunLeases implements ConversationLeases {
       // Taken first, so that two instances starting together end each run once.
       const held = await this.d.repo.claim({ conversation_id: conversationId, run_id: rows[0]!.id, ...this.term() });
       if (held.owner !== this.d.owner) continue;
-      await this.end(conversationId, rows, "the run was interrupted by a server restart; send the message again");
-      await this.free(conversationId, held.run_id);
+      await this.endOrAdopt(conversationId, rows, RESTARTED, held.run_id);
     }
     await this.sweep();
   }
@@ -141,6 +155,7 @@ export class RunLeases implements ConversationLeases {
       try {
         await this.renew();
         await this.sweep();
+        await this.forwarding?.sweep();
       } catch (err) {
         this.warn(err);
       } finally {
@@ -180,8 +195,23 @@ export class RunLeases implements ConversationLeases {
 
   private async takeOver(lease: LeaseRow): Promise<void> {
     const open = (await this.d.runRecords.openRuns()).filter((r) => r.conversation_id === lease.conversation_id);
-    await this.end(lease.conversation_id, open, OWNER_STOPPED);
-    await this.d.repo.free(lease.conversation_id, this.d.owner, lease.run_id);
+    await this.endOrAdopt(lease.conversation_id, open, OWNER_STOPPED, lease.run_id);
+  }
+
+  /**
+   * Ends the runs nobody executes any more; queued runs stored with their
+   * request are not lost but run here, in order, once the conversation is free.
+   */
+  private async endOrAdopt(conversationId: string, open: RunRow[], why: string, heldRun: string): Promise<void> {
+    const f = this.forwarding;
+    const queued = f ? open.filter((r) => r.status === "queued" && r.request !== "") : [];
+    await this.end(
+      conversationId,
+      open.filter((r) => !queued.includes(r)),
+      why,
+    );
+    await this.free(conversationId, heldRun);
+    if (queued.length > 0) await f!.takeOver(queued);
   }
 
   private async end(conversationId: string, rows: readonly RunRow[], why: string): Promise<void> {

@@ -37,6 +37,26 @@ export class AgentRepository {
     await this.db.updateTable("agents").set(rest).where("id", "=", id).execute();
   }
 
+  /**
+   * Sets an agent's main conversation unless another writer (another
+   * instance) changed it from `expected` first; answers the one stored.
+   */
+  async setConversation(id: string, conversationId: string, expected: string): Promise<string> {
+    await this.db
+      .updateTable("agents")
+      .set({ conversation_id: conversationId })
+      .where("id", "=", id)
+      .where("conversation_id", "=", expected)
+      .execute();
+    return this.conversationOf(id);
+  }
+
+  /** The agent's main conversation as stored (another instance may have set it). */
+  async conversationOf(id: string): Promise<string> {
+    const row = await this.db.selectFrom("agents").select("conversation_id").where("id", "=", id).executeTakeFirst();
+    return row?.conversation_id ?? "";
+  }
+
   async delete(id: string): Promise<void> {
     await this.db.deleteFrom("agents").where("id", "=", id).execute();
   }

@@ -3,6 +3,7 @@ import { checkpointsMigration } from "./checkpoints-migration.js";
 import { projectsTasksMigration } from "./migration-projects-tasks.js";
 import { modelSelectionMigration } from "./migration-0010-model-selection.js";
 import { runLeasesMigration } from "./migration-0011-run-leases.js";
+import { forwardedRunsMigration } from "./migration-0012-forwarded-runs.js";
 
 /**
  * Migrations live in code, not files, so a built server carries its own schema
@@ -198,6 +199,7 @@ migrations["0008_checkpoints"] = checkpointsMigration;
 migrations["0009_projects_tasks"] = projectsTasksMigration;
 migrations["0010_model_selection"] = modelSelectionMigration;
 migrations["0011_run_leases"] = runLeasesMigration;
+migrations["0012_forwarded_runs"] = forwardedRunsMigration;
 
 const provider: MigrationProvider = {
   getMigrations: async () => migrations,

@@ -51,6 +51,36 @@ export class RunRepository {
       .execute();
   }
 
+  /**
+   * Takes a queued run for `owner` to execute, when nobody has (`from` = "")
+   * or when the instance named by `from` died with it: true for exactly one taker.
+   */
+  async adoptQueued(id: string, owner: string, from = ""): Promise<boolean> {
+    const r = await this.db
+      .updateTable("runs")
+      .set({ adopted_by: owner })
+      .where("id", "=", id)
+      .where("status", "=", "queued")
+      .where("request", "<>", "")
+      .where("adopted_by", "=", from)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Queued runs nobody adopted, stored before `before` (their forwarding instance may have died). */
+  async unadopted(before: string): Promise<RunRow[]> {
+    return this.db
+      .selectFrom("runs")
+      .selectAll()
+      .where("status", "=", "queued")
+      .where("request", "<>", "")
+      .where("adopted_by", "=", "")
+      .where("created_at", "<", before)
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+  }
+
   /** Runs per agent and status, for telemetry. */
   async countsByAgentAndStatus(): Promise<{ agentId: string; status: string; count: number }[]> {
     const rows = await this.db

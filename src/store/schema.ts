@@ -63,6 +63,10 @@ export interface RunsTable {
   message: string;
   created_at: string;
   ended_at: string;
+  /** A queued run's ChatRequest and seams (JSON, see QueuedRequest): any instance can build it from this. */
+  request: string;
+  /** The instance that executes this queued run; empty while it waits for the one holding its conversation. */
+  adopted_by: string;
 }
 
 /** One row per model call. */

@@ -1,0 +1,62 @@
+import { create, fromJsonString } from "@bufbuild/protobuf";
+import { type SendMessageResponse, SendMessageResponseSchema } from "../../gen/floe/v1/chat_pb.js";
+import type { RunHandle } from "../agent/run.js";
+import type { RunPlan } from "../agent/run-plan.js";
+import type { EventLog } from "../events/event-log.js";
+import type { RunRepository } from "../store/run-repository.js";
+
+const TERMINAL = new Set(["complete", "error", "cancelled"]);
+
+/**
+ * Watches a run executing on another instance, through the relay: resolves
+ * once the listener is in place (so an end from now on is seen), with
+ * `ended`, the case of its terminal event, stored or live.
+ */
+export async function watchRemoteRun(
+  events: EventLog,
+  conversationId: string,
+  runId: string,
+): Promise<{ ended: Promise<string> }> {
+  await events.prepareToRead(conversationId);
+  const ended = new Promise<string>((resolve) => {
+    const off = events.listen(conversationId, (e) => {
+      if (e.runId !== runId || !TERMINAL.has(e.kind.case ?? "")) return;
+      off();
+      resolve(e.kind.case!);
+    });
+    void events.storedTerminal(conversationId, runId).then((t) => {
+      if (!t) return;
+      off();
+      resolve(t.kind.case!);
+    });
+  });
+  return { ended };
+}
+
+/** A handle on a run that another instance executes: `done` resolves with its stored result once it ends. */
+export function remoteRunHandle(events: EventLog, runs: RunRepository, plan: RunPlan): RunHandle {
+  const { runId: id, conversationId } = plan;
+  const done = watchRemoteRun(events, conversationId, id)
+    .then((w) => w.ended)
+    .then(() => storedResult(runs, id, conversationId));
+  return {
+    id,
+    conversationId,
+    agentId: plan.profile.id,
+    startedAt: plan.startedAt,
+    replayed: false,
+    afterSeq: plan.afterSeq,
+    done,
+  };
+}
+
+/** The result its executor stored with the run's row, just after its terminal event. */
+async function storedResult(runs: RunRepository, runId: string, conversationId: string): Promise<SendMessageResponse> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const row = await runs.byId(runId);
+    if (row?.result) return fromJsonString(SendMessageResponseSchema, row.result);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const row = await runs.byId(runId);
+  return create(SendMessageResponseSchema, { runId, conversationId, status: row?.status ?? "error" });
+}

@@ -1,0 +1,141 @@
+import { ConnectError } from "@connectrpc/connect";
+import { HeldElsewhere } from "../agent/conversation-leases.js";
+import type { RunHandle } from "../agent/run.js";
+import { type RunPlan, userMessageOf } from "../agent/run-plan.js";
+import type { RunRegistry } from "../agent/run-registry.js";
+import type { Logger } from "../domain/logger.js";
+import type { ClusterBus, ControlMessage } from "../events/cluster-bus.js";
+import type { EventLog } from "../events/event-log.js";
+import type { RunRepository, RunRow } from "../store/run-repository.js";
+import type { RunStartStore } from "../store/run-start-store.js";
+import { remoteRunHandle } from "./remote-run.js";
+import type { QueuedRunAdopter } from "./run-leases.js";
+
+/** How often the forwarding instance checks that its run was adopted, at most. */
+const CHECK_MS = [50, 100, 200, 400, 800, 1000];
+/** Checks before it leaves the run to the periodic sweep. */
+const CHECKS = 30;
+
+export interface RunForwardingDeps {
+  bus: ClusterBus;
+  runs: RunRegistry;
+  runRecords: RunRepository;
+  starts: RunStartStore;
+  events: EventLog;
+  log: Logger;
+  /** Builds and starts a queued run from its stored request (ChatRunStarter.adopt). */
+  adopt: (row: RunRow) => Promise<RunHandle>;
+  /** Ends runs with one terminal event each (RunExecutor.endInterrupted). */
+  endRuns: (rows: readonly RunRow[], why: string) => Promise<void>;
+  /** How long a forwarded run may wait unadopted before the sweep hands it on. */
+  sweepMs: number;
+}
+
+/**
+ * Several instances: a run queued on one instance behind a run another
+ * instance executes. Its rows are stored with its request, and the instance
+ * executing the conversation adopts it (told over the control channel) and
+ * queues it there, so a queued chat, a human reply or an agent's message
+ * sent to any instance runs in order in its conversation. The sender keeps
+ * checking until some instance has adopted it, adopting it itself if the
+ * conversation came free; a periodic sweep covers a sender that died.
+ */
+export class RunForwarding implements QueuedRunAdopter {
+  constructor(private readonly d: RunForwardingDeps) {}
+
+  start(): () => void {
+    return this.d.bus.onControl((m) => void this.act(m).catch((err: unknown) => this.warn(err, m.fields.runId)));
+  }
+
+  /** Stores a queued run that another instance's conversation holds, and hands it over. */
+  async forward(plan: RunPlan): Promise<RunHandle> {
+    await this.d.starts.record({
+      run: {
+        id: plan.runId,
+        conversation_id: plan.conversationId,
+        agent_id: plan.profile.id,
+        request_id: plan.requestId,
+        request_hash: plan.requestHash,
+        status: "queued",
+        result: "",
+        created_at: plan.startedAt,
+        ended_at: "",
+        message: JSON.stringify(userMessageOf(plan)),
+        request: plan.storedRequest ?? "",
+        adopted_by: "",
+      },
+    });
+    const handle = remoteRunHandle(this.d.events, this.d.runRecords, plan);
+    await this.announce(plan.runId, plan.conversationId);
+    void this.follow(plan.runId, plan.conversationId);
+    return handle;
+  }
+
+  /** Adopts queued runs a dead instance left, in order (the caller took over their conversation). */
+  async takeOver(rows: readonly RunRow[]): Promise<void> {
+    for (const row of rows) await this.adopt(row.id, row.adopted_by);
+  }
+
+  private async act(m: ControlMessage): Promise<void> {
+    if (m.type !== "adopt") return;
+    const { runId = "", conversationId = "" } = m.fields;
+    if (this.d.runs.activeConversations().includes(conversationId)) await this.adopt(runId);
+  }
+
+  /** Takes the run (one instance wins) and starts it here; false when it was not this instance's to take. */
+  private async adopt(runId: string, from = ""): Promise<boolean> {
+    const owner = this.d.bus.instanceId;
+    if (!(await this.d.runRecords.adoptQueued(runId, owner, from))) return false;
+    const row = (await this.d.runRecords.byId(runId))!;
+    try {
+      await this.d.adopt(row);
+      return true;
+    } catch (e) {
+      if (e instanceof HeldElsewhere) {
+        // The conversation moved to another instance meanwhile: give the run back and tell that one.
+        await this.d.runRecords.adoptQueued(runId, "", owner);
+        await this.announce(runId, row.conversation_id);
+        return false;
+      }
+      const why = `the queued run could not start: ${ConnectError.from(e).rawMessage}`;
+      this.d.log.warn({ runId, err: e }, why);
+      if (this.d.runs.activeConversations().includes(row.conversation_id)) await this.d.endRuns([row], why);
+      return true;
+    }
+  }
+
+  /** Until someone adopted it: tell the conversation's owner again, or adopt it here once the conversation is free. */
+  private async follow(runId: string, conversationId: string): Promise<void> {
+    for (let i = 0; i < CHECKS; i++) {
+      await new Promise((r) => setTimeout(r, CHECK_MS[Math.min(i, CHECK_MS.length - 1)]));
+      try {
+        const row = await this.d.runRecords.byId(runId);
+        if (!row || row.adopted_by || row.status !== "queued") return;
+        if (await this.adopt(runId)) return;
+        await this.announce(runId, conversationId);
+      } catch (err) {
+        this.warn(err, runId);
+      }
+    }
+  }
+
+  /** Hands on queued runs nobody adopted for a while (their sender died before it could). */
+  async sweep(): Promise<void> {
+    const before = new Date(Date.now() - this.d.sweepMs).toISOString();
+    try {
+      for (const row of await this.d.runRecords.unadopted(before)) {
+        if (!(await this.adopt(row.id))) await this.announce(row.id, row.conversation_id);
+      }
+    } catch (err) {
+      this.warn(err, "");
+    }
+  }
+
+  private announce(runId: string, conversationId: string): Promise<void> {
+    return this.d.bus.sendControl({ type: "adopt", fields: { runId, conversationId } });
+  }
+
+  private warn(err: unknown, runId: string | undefined): void {
+    this.d.log.warn({ err, runId }, "could not hand a queued run to the instance executing its conversation");
+  }
+}
