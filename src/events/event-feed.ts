@@ -1,23 +1,13 @@
 import { EventEmitter } from "node:events";
-import { fromJsonString, toJsonString } from "@bufbuild/protobuf";
-import { type Event, EventSchema } from "../../gen/floe/v1/events_pb.js";
+import { toJsonString } from "@bufbuild/protobuf";
+import { EventSchema } from "../../gen/floe/v1/events_pb.js";
 import type { Logger } from "../domain/logger.js";
 import type { FeedRepository } from "../store/feed-repository.js";
+import type { ClusterBus } from "./cluster-bus.js";
+import { type FeedItem, feedItemOf } from "./feed-item.js";
+import { FeedRelay } from "./feed-relay.js";
 
-/** The feed's event types, as Penguin's event WebSocket names them. */
-export type FeedType = "bus.message" | "message" | "stream_chunk" | "human_message";
-
-/** One feed event with what its filters look at. */
-export interface FeedItem {
-  type: FeedType;
-  /** Position in the stored feed; 0 for live-only events (`stream_chunk`). */
-  cursor: number;
-  event: Event;
-  /** The agents it concerns: the sender and the recipient, or the run's agent. */
-  agents: readonly string[];
-  channel: string;
-  messageType: string;
-}
+export type { FeedItem, FeedType } from "./feed-item.js";
 
 export type FeedInput = Omit<FeedItem, "cursor">;
 
@@ -34,20 +24,47 @@ export class EventFeed {
   /** The last cursor stored and published: where a new subscriber starts. */
   private published = 0;
   private writes: Promise<unknown> = Promise.resolve();
-  private readonly bus = new EventEmitter();
+  private readonly listeners = new EventEmitter();
   private sincePrune = 0;
+  private cluster?: ClusterBus;
+  private relay?: FeedRelay;
 
   constructor(
     private readonly repo: FeedRepository,
     private readonly log: Logger,
     private readonly retention: number,
   ) {
-    this.bus.setMaxListeners(0);
+    this.listeners.setMaxListeners(0);
   }
 
   async load(): Promise<void> {
     this.latest = await this.repo.latestCursor();
     this.published = this.latest;
+    if (this.cluster)
+      this.relay = new FeedRelay(this.repo, this.cluster, this.log, this.published, (i) => this.emit(i));
+  }
+
+  /**
+   * Several instances: every item, this instance's and the others', is
+   * published in cursor order from the table (see FeedRelay). Before `load`.
+   */
+  attachCluster(bus: ClusterBus): void {
+    if (bus.shared) this.cluster = bus;
+  }
+
+  /** Stops following other instances (shutdown). */
+  close(): void {
+    this.relay?.close();
+  }
+
+  /** The relay publishing the shared feed, when several instances may share it. */
+  get clusterRelay(): FeedRelay | undefined {
+    return this.relay;
+  }
+
+  private emit(item: FeedItem): void {
+    this.published = item.cursor;
+    this.listeners.emit("item", item);
   }
 
   /** The cursor of the last event published; an event still being stored is after it. */
@@ -61,8 +78,8 @@ export class EventFeed {
     const write = this.writes.then(async () => {
       const item = await this.store(input);
       cursor = item.cursor;
-      this.published = item.cursor;
-      this.bus.emit("item", item);
+      if (this.relay) this.relay.stored(item.cursor);
+      else this.emit(item);
       if (++this.sincePrune >= 1000) {
         this.sincePrune = 0;
         await this.repo.prune(item.cursor, this.retention);
@@ -108,26 +125,19 @@ export class EventFeed {
 
   /** Publishes a live-only event (a stream chunk). */
   publishLive(input: FeedInput): void {
-    if (this.bus.listenerCount("item") > 0) this.bus.emit("item", { ...input, cursor: 0 });
+    if (this.listeners.listenerCount("item") > 0) this.listeners.emit("item", { ...input, cursor: 0 });
   }
 
   listen(listener: (item: FeedItem) => void): () => void {
-    this.bus.on("item", listener);
-    return () => this.bus.off("item", listener);
+    this.listeners.on("item", listener);
+    return () => this.listeners.off("item", listener);
   }
 
   /** Stored events after `cursor` (at most `limit`), and whether older ones were pruned. */
   async readAfter(cursor: number, limit: number): Promise<{ items: FeedItem[]; gapOldest?: number }> {
     await this.writes;
     const rows = await this.repo.after(cursor, limit);
-    const items = rows.map((r): FeedItem => ({
-      type: r.type as FeedType,
-      cursor: Number(r.cursor),
-      event: fromJsonString(EventSchema, r.payload),
-      agents: r.agent_id ? r.agent_id.split(",") : [],
-      channel: r.channel,
-      messageType: r.message_type,
-    }));
+    const items = rows.map(feedItemOf);
     const oldest = await this.repo.oldestCursor();
     return oldest > cursor + 1 ? { items, gapOldest: oldest } : { items };
   }

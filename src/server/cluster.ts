@@ -65,6 +65,7 @@ export function clusteredEventLog(
   });
   if (cluster.shared) events.attachRelay(new ClusterRelay(database.db, cluster, log));
   const feed = new EventFeed(new FeedRepository(database.db), log, config.eventRetention);
+  feed.attachCluster(cluster);
   const runsFor = (deps: Omit<RunRegistryDeps, "onIdle" | "leases">, approvals: Approvals) =>
     clusteredRuns(deps, { cluster, events, approvals, config, database, log });
   const forwardQueued = (runs: RunRegistry, chat: ChatRunStarter, executor: RunExecutor) => {

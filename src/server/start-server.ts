@@ -142,6 +142,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
         app.events.draining.abort();
         await fastify.close();
         await app.events.close();
+        app.feed.close();
         await app.cluster.close();
         await database.db.destroy();
       })();

@@ -6,8 +6,8 @@ import type { ApprovalsTable } from "../store/schema.js";
 import type { LeaseRepository, LeaseRow } from "../store/lease-repository.js";
 import type { RunRepository, RunRow } from "../store/run-repository.js";
 
-/** How many times (20 ms apart) a claim waits for a lease whose run has ended to be freed. */
-const FREEING_ATTEMPTS = 50;
+/** How many times (20 ms apart) a claim waits for a lease whose run has ended to be freed: 5 s, for a loaded machine. */
+const FREEING_ATTEMPTS = 250;
 
 /**
  * Whether an instance id (`host-pid-random`, see newInstanceId) names a
