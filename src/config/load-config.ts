@@ -7,6 +7,7 @@ import { type ModelConfig, ModelConfigSchema } from "../../gen/floe/v1/common_pb
 import { parseAgents } from "./agents-config.js";
 import { parseApiKeys } from "./api-keys.js";
 import { parseCheckpoints } from "./checkpoints-config.js";
+import { parseMcpSettings } from "./mcp-config.js";
 import { DEFAULT_GITHUB_RULES, parseGitHubRules } from "./github-rules.js";
 import { parsePermissions, permissionMode } from "./permissions-config.js";
 import { ConfigError } from "./config-error.js";
@@ -68,6 +69,9 @@ const FILE_KEYS = new Set([
   "idle_timeout_ms",
   "agents",
   "checkpoints",
+  "mcp_servers",
+  "mcp_timeout_ms",
+  "mcp_restart_backoff_ms",
 ]);
 const MODEL_KEYS = new Set([
   "id",
@@ -204,6 +208,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     ...limits(pick, modelTimeoutMs),
     checkpoints: parseCheckpoints(file.checkpoints, env, src),
     agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
+    mcp: parseMcpSettings(file, src, env),
     openai: { apiKey: openaiApiKey, baseUrl: openaiBaseUrl },
     openrouter: {
       apiKey: pick("openrouterApiKey", "__none", str, ""),

@@ -11,7 +11,9 @@ import { OfflineProvider } from "../agent/offline-provider.js";
 import { OpenAIProvider } from "../agent/openai-provider.js";
 import type { ProviderSettings } from "../agent/provider-settings.js";
 import { RunExecutor, type RunExecutorDeps } from "../agent/run-executor.js";
+import { McpManager } from "../agent/mcp/mcp-manager.js";
 import { commandEnvironment } from "../agent/tools/command-env.js";
+import { toolsFor } from "../agent/tools/tool-registry.js";
 import { createSandbox } from "../agent/tools/sandbox.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import { RuntimeConfig } from "../config/runtime-config.js";
@@ -77,6 +79,8 @@ export function createAppContext(
     ...checkpointHooks(() => checkpoints),
   });
   const runs = runsFor({ executor, starts, runs: runRecords }, approvals);
+  // MCP servers start from the allow-list alone: none of Floe's keys, not even command_env's names.
+  const mcp = new McpManager({ settings: config.mcp, runtime, baseEnv: commandEnvironment(env, []), log });
   const chat = new ChatRunStarter({
     runtime,
     models,
@@ -86,6 +90,7 @@ export function createAppContext(
     runRecords,
     profiles: (id) => agents.profile(id),
     approver: approvals.hook,
+    toolsOf: (p) => [...toolsFor(p.defaultTools), ...mcp.toolsFor(p.id)],
   });
   const checkpoints: Checkpoints = createCheckpoints(db, { conversations, events, runs, clock, log }, config);
   const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });
@@ -118,6 +123,7 @@ export function createAppContext(
     startedAt: Date.now(),
     cluster,
     agentId: config.agentId || `floe@${hostname()}`,
+    mcp,
   };
 }
 

@@ -1,0 +1,210 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { ErrorCode, McpError, type CallToolResult, type Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
+import type { Logger } from "../../domain/logger.js";
+import type { McpServerSpec } from "../../domain/mcp-server.js";
+import { FLOE_VERSION } from "../../version.js";
+import { ToolError } from "../tools/tool-error.js";
+import { createTransport } from "./mcp-transport.js";
+
+/** `starting` until the handshake and tool list are done; `failed` waits for its restart; `stopped` is closed. */
+export type McpState = "starting" | "ready" | "failed" | "stopped";
+
+export interface McpConnectionDeps {
+  spec: McpServerSpec;
+  /** The active root at each (re)start. */
+  root: () => string;
+  baseEnv: Readonly<Record<string, string>>;
+  log: Logger;
+  backoff: { initialMs: number; maxMs: number };
+  /** Hears of a changed tool list (`notifications/tools/list_changed`). */
+  onToolsChanged: () => void;
+}
+
+const STDERR_LINES = 10;
+const PING_MS = 5_000;
+
+/**
+ * One MCP server: connects, lists its tools, calls them, and restarts it with
+ * a doubling back-off whenever it fails to start, exits, breaks its
+ * connection or stops answering. A stale client's callbacks are ignored:
+ * each start has its own generation.
+ */
+export class McpConnection {
+  state: McpState = "stopped";
+  /** Why it last failed; empty once it is ready again. */
+  lastError = "";
+  /** The tools it listed last: kept while it restarts, so a call names the failure instead of an unknown tool. */
+  tools: McpTool[] = [];
+  restarts = 0;
+  nextRetryAt = 0;
+  private client: Client | undefined;
+  private failures = 0;
+  private generation = 0;
+  private retry: NodeJS.Timeout | undefined;
+  private readonly stderr: string[] = [];
+
+  constructor(private readonly d: McpConnectionDeps) {}
+
+  get name(): string {
+    return this.d.spec.name;
+  }
+
+  get spec(): McpServerSpec {
+    return this.d.spec;
+  }
+
+  /** Connects and lists the tools; resolves when ready or failed (a failure schedules the restart). Never rejects. */
+  async start(): Promise<void> {
+    const gen = ++this.generation;
+    clearTimeout(this.retry);
+    this.state = "starting";
+    this.stderr.length = 0;
+    const { spec, log } = this.d;
+    const client = new Client(
+      { name: "floe", version: FLOE_VERSION },
+      { listChanged: { tools: { debounceMs: 50, onChanged: (err, tools) => this.toolsChanged(client, err, tools) } } },
+    );
+    client.onclose = () => {
+      if (client === this.client) this.fail(new Error(`the server ${exitWord(spec)}`));
+    };
+    try {
+      const transport = createTransport(spec, {
+        root: this.d.root(),
+        baseEnv: this.d.baseEnv,
+        onStderr: (line) => this.stderrLine(line),
+      });
+      await client.connect(transport, { timeout: spec.timeoutMs });
+      const tools = await listAllTools(client, spec.timeoutMs);
+      if (gen !== this.generation) return void (await client.close());
+      this.client = client;
+      this.tools = tools;
+      this.state = "ready";
+      this.lastError = "";
+      this.failures = 0;
+      log.info({ mcpServer: spec.name, tools: tools.length }, "MCP server ready");
+      this.d.onToolsChanged();
+    } catch (e) {
+      await client.close().catch(() => undefined);
+      if (gen === this.generation) this.fail(e);
+    }
+  }
+
+  /** Calls a tool under the server's time limit and the run's signal; every failure is a ToolError the model reads. */
+  async call(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+    const client = this.client;
+    if (this.state !== "ready" || !client) throw new ToolError(this.unavailable());
+    const { timeoutMs, name } = this.d.spec;
+    try {
+      return (await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: timeoutMs })) as CallToolResult;
+    } catch (e) {
+      if (signal.aborted) throw signal.reason;
+      if (e instanceof McpError && e.code === ErrorCode.RequestTimeout) {
+        void this.probe(client);
+        throw new ToolError(`MCP tool ${name}.${tool} timed out after ${timeoutMs} ms (timeout_ms of server "${name}")`);
+      }
+      if (e instanceof McpError && e.code !== ErrorCode.ConnectionClosed)
+        throw new ToolError(`MCP server "${name}" refused ${tool}: ${e.message}`);
+      // The connection broke (the process exited, the HTTP server went away): restart it.
+      if (client === this.client) this.fail(e);
+      throw new ToolError(`MCP server "${name}" failed during ${tool}: ${this.unavailable()}`);
+    }
+  }
+
+  /** Stops it for good (or until the next start): no restart is scheduled. */
+  async stop(): Promise<void> {
+    this.generation++;
+    clearTimeout(this.retry);
+    this.state = "stopped";
+    const client = this.client;
+    this.client = undefined;
+    await client?.close().catch(() => undefined);
+  }
+
+  /** Starts it again at once, with a fresh back-off (a config change). */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.failures = 0;
+    await this.start();
+  }
+
+  /** What a call gets while the server is not ready. */
+  unavailable(): string {
+    const { name } = this.d.spec;
+    if (this.state === "starting") return `MCP server "${name}" is starting; try again shortly`;
+    if (this.state === "stopped") return `MCP server "${name}" is stopped`;
+    const wait = Math.max(0, Math.ceil((this.nextRetryAt - Date.now()) / 1000));
+    return `MCP server "${name}" is not available: ${this.lastError}; Floe restarts it in ${wait}s`;
+  }
+
+  private fail(e: unknown): void {
+    const client = this.client;
+    this.client = undefined;
+    client?.close().catch(() => undefined);
+    this.state = "failed";
+    const tail = this.stderr.length ? ` (stderr: ${this.stderr.join(" | ")})` : "";
+    this.lastError = `${describe(e)}${tail}`;
+    const delay = Math.min(this.d.backoff.initialMs * 2 ** this.failures, this.d.backoff.maxMs);
+    this.failures++;
+    this.nextRetryAt = Date.now() + delay;
+    this.d.log.error(
+      { mcpServer: this.d.spec.name, err: this.lastError, retryInMs: delay },
+      `MCP server "${this.d.spec.name}" failed: ${this.lastError}`,
+    );
+    const gen = this.generation;
+    this.retry = setTimeout(() => {
+      if (gen !== this.generation) return;
+      this.restarts++;
+      void this.start();
+    }, delay);
+    this.retry.unref();
+  }
+
+  /** After a timed-out call: a server that does not answer a ping is hung, and restarted. */
+  private async probe(client: Client): Promise<void> {
+    try {
+      await client.ping({ timeout: Math.min(PING_MS, this.d.spec.timeoutMs) });
+    } catch {
+      if (client === this.client) this.fail(new Error("it stopped answering (a call timed out, then a ping)"));
+    }
+  }
+
+  private toolsChanged(client: Client, err: Error | null, tools: McpTool[] | null): void {
+    if (client !== this.client) return;
+    if (err || !tools) {
+      this.d.log.warn({ mcpServer: this.d.spec.name, err: err?.message }, "could not refresh an MCP server's tools");
+      return;
+    }
+    this.tools = tools;
+    this.d.log.info({ mcpServer: this.d.spec.name, tools: tools.length }, "MCP server's tools changed");
+    this.d.onToolsChanged();
+  }
+
+  private stderrLine(line: string): void {
+    this.stderr.push(line.slice(0, 300));
+    if (this.stderr.length > STDERR_LINES) this.stderr.shift();
+    this.d.log.debug({ mcpServer: this.d.spec.name, stderr: line }, "MCP server stderr");
+  }
+}
+
+/** Every page of the server's tool list. */
+async function listAllTools(client: Client, timeout: number): Promise<McpTool[]> {
+  const tools: McpTool[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listTools(cursor ? { cursor } : undefined, { timeout });
+    tools.push(...page.tools);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return tools;
+}
+
+function exitWord(spec: McpServerSpec): string {
+  return spec.transport === "stdio" ? "process exited" : "connection closed";
+}
+
+function describe(e: unknown): string {
+  if (e instanceof McpError && e.code === ErrorCode.RequestTimeout) return "it did not answer in time";
+  const err = e as NodeJS.ErrnoException;
+  const text = err?.message ?? String(e);
+  return err?.code && typeof err.code === "string" ? `${err.code}: ${text}` : text;
+}
