@@ -4,13 +4,14 @@ import { positiveInt, str } from "./config-values.js";
 
 type Raw = Record<string, unknown>;
 
-const SERVER_KEYS = new Set(["command", "args", "env", "cwd", "url", "headers", "timeout_ms"]);
+const SERVER_KEYS = new Set(["command", "args", "env", "cwd", "url", "headers", "timeout_ms", "startup_timeout_ms"]);
 /** No `.` (the operation is `mcp.<server>.<tool>`) and no `__` (the tool name's separator). */
 const SERVER_NAME = /^(?!.*__)[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 /** `${env:NAME}`: a value Floe's environment gives, named explicitly in the config. */
 const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
 const DEFAULT_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 60_000;
 
@@ -71,6 +72,10 @@ function parseServer(name: string, value: unknown, w: Where): McpServerSpec {
     name,
     agent: w.agent,
     timeoutMs: value.timeout_ms === undefined ? w.timeoutMs : positiveInt(value.timeout_ms, source, `${at}.timeout_ms`),
+    startupTimeoutMs:
+      value.startup_timeout_ms === undefined
+        ? DEFAULT_STARTUP_TIMEOUT_MS
+        : positiveInt(value.startup_timeout_ms, source, `${at}.startup_timeout_ms`),
   };
   if ((value.command === undefined) === (value.url === undefined))
     throw new ConfigError(at, source, "needs exactly one of command (a stdio server) or url (a Streamable HTTP server)");

@@ -10,8 +10,10 @@ interface McpServerBase {
   name: string;
   /** The agent that owns it (`agents[].mcp_servers`); empty: offered to every agent. */
   agent: string;
-  /** Longest a tool call (and the connection handshake) may take, in ms. */
+  /** Longest a tool call may take, in ms. */
   timeoutMs: number;
+  /** Longest the start (process, handshake, tool list) may take, in ms. */
+  startupTimeoutMs: number;
 }
 
 /** A server Floe starts as a child process and talks to over stdin/stdout. */

@@ -73,8 +73,8 @@ export class McpConnection {
         baseEnv: this.d.baseEnv,
         onStderr: (line) => this.stderrLine(line),
       });
-      await client.connect(transport, { timeout: spec.timeoutMs });
-      const tools = await listAllTools(client, spec.timeoutMs);
+      await client.connect(transport, { timeout: spec.startupTimeoutMs });
+      const tools = await listAllTools(client, spec.startupTimeoutMs);
       if (gen !== this.generation) return void (await client.close());
       this.client = client;
       this.tools = tools;
@@ -124,6 +124,7 @@ export class McpConnection {
   async restart(): Promise<void> {
     await this.stop();
     this.failures = 0;
+    this.restarts++;
     await this.start();
   }
 
