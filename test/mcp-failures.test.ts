@@ -31,6 +31,18 @@ describe("MCP servers that hang, die, fail to start or get cancelled", () => {
     expect(await status(c, "t")).toMatchObject({ state: "ready", restarts: 0 });
   });
 
+  it("a server that stops answering altogether (a call times out, then a ping) is restarted", async () => {
+    c = await createMcpEnv(["mcp_restart_backoff_ms: 200", "mcp_servers:", ...testServerYaml("t", ["timeout_ms: 1000"])]);
+    const pid = (await c.runTools([{ name: "t__pid", args: {} }])).results[0]!.result;
+    const { results } = await c.runTools([{ name: "t__freeze", args: {} }]);
+    expect(results[0]).toMatchObject({ status: "error", result: expect.stringContaining("timed out after 1000 ms") });
+    await eventually(async () => ((await status(c, "t")).restarts === 1 || undefined));
+    expect(c.logs.some((l) => /^MCP server "t" failed: it stopped answering/.test(l.msg))).toBe(true);
+    await eventually(async () => ((await status(c, "t")).state === "ready" || undefined));
+    const again = await c.runTools([{ name: "t__pid", args: {} }]);
+    expect(again.results[0]).toMatchObject({ status: "completed", result: expect.not.stringMatching(`^${pid}$`) });
+  });
+
   it("a dying server: the call says why, the log says so, and it is restarted after back-off", async () => {
     c = await createMcpEnv(["mcp_restart_backoff_ms: 1500", "mcp_servers:", ...testServerYaml("t")]);
     const first = await c.runTools([{ name: "t__pid", args: {} }]);

@@ -1,6 +1,6 @@
 /**
  * A small MCP server over stdio, built with the SDK's server classes, that
- * misbehaves on request: it hangs, dies, waits (and notes a cancel), shows
+ * misbehaves on request: it hangs, freezes, dies, waits (and notes a cancel), shows
  * its environment and grows a tool. Run with `node --import tsx <this file>`;
  * `MCP_MARKERS` names a directory where it leaves what it saw.
  */
@@ -17,6 +17,7 @@ const tools = [
   { name: "env", description: "The names of this process's environment variables", inputSchema: noArgs },
   { name: "pid", description: "This process's id", inputSchema: noArgs },
   { name: "hang", description: "Never answers", inputSchema: noArgs },
+  { name: "freeze", description: "Blocks the whole process (no ping is answered either)", inputSchema: noArgs },
   { name: "die", description: "Exits at once", inputSchema: noArgs },
   {
     name: "slow",
@@ -37,6 +38,10 @@ server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
       return text(String(process.pid));
     case "hang":
       return new Promise(() => undefined);
+    case "freeze":
+      // Blocks the thread without spinning the CPU.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      return text("unreachable");
     case "die":
       process.stderr.write("dying on purpose\n");
       process.exit(3);
