@@ -73,7 +73,10 @@ describe("MCP servers in floe.yaml", () => {
     ["mcp_servers:\n  s: { url: 'http://h', args: [a] }", /mcp_servers\.s\.args .*: applies to stdio servers only/],
     ["mcp_servers:\n  s: { command: x, args: a }", /mcp_servers\.s\.args .*: must be a list of strings/],
     ["mcp_servers:\n  s: { command: x, env: [A] }", /mcp_servers\.s\.env .*: must be a mapping of names to strings/],
-    ["mcp_servers:\n  s: { command: x, env: { A: '${env:NOT_SET}' } }", /mcp_servers\.s\.env\.A .*: names \$\{env:NOT_SET\}, which is not set/],
+    [
+      "mcp_servers:\n  s: { command: x, env: { A: '${env:NOT_SET}' } }",
+      /mcp_servers\.s\.env\.A .*: names \$\{env:NOT_SET\}, which is not set/,
+    ],
     ["mcp_servers:\n  s: { command: x, timeout_ms: 0 }", /mcp_servers\.s\.timeout_ms .*: must be a positive integer/],
     ["mcp_timeout_ms: soon", /mcp_timeout_ms .*: must be a positive integer/],
     [

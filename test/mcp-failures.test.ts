@@ -32,13 +32,17 @@ describe("MCP servers that hang, die, fail to start or get cancelled", () => {
   });
 
   it("a server that stops answering altogether (a call times out, then a ping) is restarted", async () => {
-    c = await createMcpEnv(["mcp_restart_backoff_ms: 200", "mcp_servers:", ...testServerYaml("t", ["timeout_ms: 1000"])]);
+    c = await createMcpEnv([
+      "mcp_restart_backoff_ms: 200",
+      "mcp_servers:",
+      ...testServerYaml("t", ["timeout_ms: 1000"]),
+    ]);
     const pid = (await c.runTools([{ name: "t__pid", args: {} }])).results[0]!.result;
     const { results } = await c.runTools([{ name: "t__freeze", args: {} }]);
     expect(results[0]).toMatchObject({ status: "error", result: expect.stringContaining("timed out after 1000 ms") });
-    await eventually(async () => ((await status(c, "t")).restarts === 1 || undefined));
+    await eventually(async () => (await status(c, "t")).restarts === 1 || undefined);
     expect(c.logs.some((l) => /^MCP server "t" failed: it stopped answering/.test(l.msg))).toBe(true);
-    await eventually(async () => ((await status(c, "t")).state === "ready" || undefined));
+    await eventually(async () => (await status(c, "t")).state === "ready" || undefined);
     const again = await c.runTools([{ name: "t__pid", args: {} }]);
     expect(again.results[0]).toMatchObject({ status: "completed", result: expect.not.stringMatching(`^${pid}$`) });
   });
@@ -71,7 +75,10 @@ describe("MCP servers that hang, die, fail to start or get cancelled", () => {
 
   it("cancelling a run during a slow MCP call ends the run at once and cancels the call on the server", async () => {
     const markers = markerDir();
-    c = await createMcpEnv(["mcp_servers:", ...testServerYaml("t", [`env: { MCP_MARKERS: ${JSON.stringify(markers)} }`])]);
+    c = await createMcpEnv([
+      "mcp_servers:",
+      ...testServerYaml("t", [`env: { MCP_MARKERS: ${JSON.stringify(markers)} }`]),
+    ]);
     c.fake.enqueue(reply.toolCalls([{ name: "t__slow", args: { ms: 30_000 } }]), reply.text("never"));
     const seen: Event[] = [];
     const started = Date.now();
@@ -90,7 +97,7 @@ describe("MCP servers that hang, die, fail to start or get cancelled", () => {
 
   it("a stdio server's environment is the allow-list and its config, never Floe's keys", async () => {
     c = await createMcpEnv(
-      ["mcp_servers:", ...testServerYaml("t", ["env: { GREETING: hello, TOKEN_FOR_T: \"${env:T_TOKEN}\" }"])],
+      ["mcp_servers:", ...testServerYaml("t", ['env: { GREETING: hello, TOKEN_FOR_T: "${env:T_TOKEN}" }'])],
       { T_TOKEN: "given-on-purpose", MY_SECRET_TOKEN: "leak", FLOE_API_KEYS: "", FLOE_DEBUG: "false" },
     );
     const { results } = await c.runTools([{ name: "t__env", args: {} }]);
@@ -115,7 +122,10 @@ describe("MCP servers that hang, die, fail to start or get cancelled", () => {
     const gone = await status(c, "gone");
     expect(gone).toMatchObject({ state: "failed", error: expect.stringMatching(/ENOENT/) });
     // Failed, or already starting again after its short back-off: the reason stays until it is ready.
-    expect(await status(c, "mute")).toMatchObject({ state: expect.not.stringMatching(/ready/), error: "it did not answer in time" });
+    expect(await status(c, "mute")).toMatchObject({
+      state: expect.not.stringMatching(/ready/),
+      error: "it did not answer in time",
+    });
     await eventually(async () => ((await status(c, "gone")).restarts >= 2 ? true : undefined));
     const { results } = await c.runTools([{ name: "list_files", args: {} }]);
     expect(results[0]!.status).toBe("completed");
@@ -126,7 +136,7 @@ describe("MCP servers that hang, die, fail to start or get cancelled", () => {
     c = await createMcpEnv(["mcp_servers:", ...testServerYaml("t")]);
     expect((await c.system.listTools({})).tools.map((t) => t.name)).not.toContain("t__extra");
     await c.runTools([{ name: "t__grow", args: {} }]);
-    await eventually(async () => ((await c.system.listTools({})).tools.some((t) => t.name === "t__extra") || undefined));
+    await eventually(async () => (await c.system.listTools({})).tools.some((t) => t.name === "t__extra") || undefined);
     const { results } = await c.runTools([{ name: "t__extra", args: {} }]);
     expect(results[0]).toMatchObject({ status: "completed", result: "extra ran" });
     expect(c.fake.requests.at(-2)!.tools.map((t: { function: { name: string } }) => t.function.name)).toContain(
@@ -144,7 +154,9 @@ describe("MCP servers that hang, die, fail to start or get cancelled", () => {
     const other = join(c.root, "elsewhere");
     mkdirSync(other);
     await c.system.setProjectRoot({ path: other });
-    await eventually(async () => ((await status(c, "fs")).restarts === 1 && (await status(c, "fs")).state === "ready") || undefined);
+    await eventually(
+      async () => ((await status(c, "fs")).restarts === 1 && (await status(c, "fs")).state === "ready") || undefined,
+    );
     const { results } = await c.runTools([{ name: "fs__list_allowed_directories", args: {} }]);
     expect(results[0]!.result).toContain(other);
   });

@@ -60,7 +60,9 @@ describe("MCP tool servers (client side: initialize, tools/list, tools/call)", (
       ["mcp.fs.read_text_file", "fs__read_text_file", "allow"],
       ["mcp.fs.read_text_file", "fs__read_text_file", "allow"],
     ]);
-    expect(audit.entries.at(-1)!.resource).toBe(JSON.stringify({ path: join(c.root, "hello.txt"), content: "written over MCP" }));
+    expect(audit.entries.at(-1)!.resource).toBe(
+      JSON.stringify({ path: join(c.root, "hello.txt"), content: "written over MCP" }),
+    );
   });
 
   it("a deny rule for mcp.fs.write_file refuses the call; an ask rule waits until a human approves", async () => {
@@ -80,7 +82,10 @@ describe("MCP tool servers (client side: initialize, tools/list, tools/call)", (
     });
     expect(existsSync(join(c.root, "no.txt"))).toBe(false);
 
-    c.fake.enqueue(reply.toolCalls([{ name: "fs__create_directory", args: { path: join(c.root, "made") } }]), reply.text("ok"));
+    c.fake.enqueue(
+      reply.toolCalls([{ name: "fs__create_directory", args: { path: join(c.root, "made") } }]),
+      reply.text("ok"),
+    );
     const stream = collect(c.chat.streamMessage({ chat: { text: "make a directory" } }));
     const pending = await eventually(async () => (await c.security.listApprovals({})).pending[0]);
     expect(pending).toMatchObject({ toolName: "fs__create_directory", operation: "mcp.fs.create_directory" });
@@ -88,7 +93,9 @@ describe("MCP tool servers (client side: initialize, tools/list, tools/call)", (
     expect(existsSync(join(c.root, "made"))).toBe(false);
     await c.security.approve({ requestId: pending.id, scope: "once" });
     const events = await stream;
-    expect(kinds(events)).toEqual(expect.arrayContaining(["approvalRequired", "approvalResolved", "toolComplete", "complete"]));
+    expect(kinds(events)).toEqual(
+      expect.arrayContaining(["approvalRequired", "approvalResolved", "toolComplete", "complete"]),
+    );
     expect(existsSync(join(c.root, "made"))).toBe(true);
 
     const audit = await c.security.listAuditEntries({ limit: 10, category: "mcp" });
@@ -124,7 +131,7 @@ describe("MCP tool servers (client side: initialize, tools/list, tools/call)", (
         "mcp_servers:",
         "  web:",
         `    url: ${web.url}`,
-        "    headers: { Authorization: \"Bearer ${env:WEB_MCP_TOKEN}\" }",
+        '    headers: { Authorization: "Bearer ${env:WEB_MCP_TOKEN}" }',
       ],
       { WEB_MCP_TOKEN: "sesame" },
     );

@@ -207,8 +207,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     modelDiscoveryTtlSeconds: pick("modelDiscoveryTtlSeconds", "model_discovery_ttl_seconds", nonNegativeInt, 300),
     ...limits(pick, modelTimeoutMs),
     checkpoints: parseCheckpoints(file.checkpoints, env, src),
-    agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
-    mcp: parseMcpSettings(file, src, env),
+    ...agentsAndTools(file, src, models, env),
     openai: { apiKey: openaiApiKey, baseUrl: openaiBaseUrl },
     openrouter: {
       apiKey: pick("openrouterApiKey", "__none", str, ""),
@@ -223,6 +222,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       rules: file.github_rules === undefined ? DEFAULT_GITHUB_RULES : parseGitHubRules(file.github_rules, src),
     },
     configFile: existsSync(configFile) ? configFile : "",
+  };
+}
+
+/** The file's agents, and the MCP servers: global and the agents' own. */
+function agentsAndTools(file: Raw, src: string, models: ModelConfig[], env: NodeJS.ProcessEnv) {
+  return {
+    agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
+    mcp: parseMcpSettings(file, src, env),
   };
 }
 

@@ -55,7 +55,11 @@ interface Where {
 function parseServers(value: unknown, w: Where): McpServerSpec[] {
   if (value === undefined || value === null) return [];
   if (!isMapping(value))
-    throw new ConfigError(w.at, w.source, "must be a mapping of server names to {command, args, env} or {url, headers}");
+    throw new ConfigError(
+      w.at,
+      w.source,
+      "must be a mapping of server names to {command, args, env} or {url, headers}",
+    );
   return Object.entries(value).map(([name, spec]) => parseServer(name, spec, { ...w, at: `${w.at}.${name}` }));
 }
 
@@ -78,7 +82,11 @@ function parseServer(name: string, value: unknown, w: Where): McpServerSpec {
         : positiveInt(value.startup_timeout_ms, source, `${at}.startup_timeout_ms`),
   };
   if ((value.command === undefined) === (value.url === undefined))
-    throw new ConfigError(at, source, "needs exactly one of command (a stdio server) or url (a Streamable HTTP server)");
+    throw new ConfigError(
+      at,
+      source,
+      "needs exactly one of command (a stdio server) or url (a Streamable HTTP server)",
+    );
   if (value.url !== undefined) {
     for (const key of ["args", "env", "cwd"])
       if (value[key] !== undefined) throw new ConfigError(`${at}.${key}`, source, "applies to stdio servers only");
@@ -87,8 +95,7 @@ function parseServer(name: string, value: unknown, w: Where): McpServerSpec {
       throw new ConfigError(`${at}.url`, source, `must be an http:// or https:// URL, got ${JSON.stringify(url)}`);
     return { ...base, transport: "http", url, headers: strings(value.headers, `${at}.headers`, w) };
   }
-  if (value.headers !== undefined)
-    throw new ConfigError(`${at}.headers`, source, "applies to HTTP servers (url) only");
+  if (value.headers !== undefined) throw new ConfigError(`${at}.headers`, source, "applies to HTTP servers (url) only");
   const command = str(value.command, source, `${at}.command`);
   if (!command) throw new ConfigError(`${at}.command`, source, "must not be empty");
   if (value.args !== undefined && !Array.isArray(value.args))

@@ -24,7 +24,7 @@ import { ApprovalRepository } from "../store/approval-repository.js";
 import { AuditRepository } from "../store/audit-repository.js";
 import type { AppContext } from "../services/app-context.js";
 import { AgentWork } from "../services/agent-work.js";
-import { ChatRunStarter } from "../services/chat-run-starter.js";
+import { ChatRunStarter, type ChatRunStarterDeps } from "../services/chat-run-starter.js";
 import { bridgeRunsToFeed } from "../services/feed-bridge.js";
 import { AgentRepository } from "../store/agent-repository.js";
 import { BlobRepository } from "../store/blob-repository.js";
@@ -81,17 +81,7 @@ export function createAppContext(
   const runs = runsFor({ executor, starts, runs: runRecords }, approvals);
   // MCP servers start from the allow-list alone: none of Floe's keys, not even command_env's names.
   const mcp = new McpManager({ settings: config.mcp, runtime, baseEnv: commandEnvironment(env, []), log });
-  const chat = new ChatRunStarter({
-    runtime,
-    models,
-    conversations,
-    events,
-    runs,
-    runRecords,
-    profiles: (id) => agents.profile(id),
-    approver: approvals.hook,
-    toolsOf: (p) => [...toolsFor(p.defaultTools), ...mcp.toolsFor(p.id)],
-  });
+  const chat = createChat({ runtime, models, conversations, events, runs, runRecords }, agents, approvals, mcp);
   const checkpoints: Checkpoints = createCheckpoints(db, { conversations, events, runs, clock, log }, config);
   const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });
   executor.attachAgentOps(work);
@@ -125,6 +115,21 @@ export function createAppContext(
     agentId: config.agentId || `floe@${hostname()}`,
     mcp,
   };
+}
+
+/** Starts runs for every caller; a run is offered its agent's built-in tools, then its MCP tools. */
+function createChat(
+  deps: Omit<ChatRunStarterDeps, "profiles" | "approver" | "toolsOf">,
+  agents: AgentRegistry,
+  approvals: Approvals,
+  mcp: McpManager,
+): ChatRunStarter {
+  return new ChatRunStarter({
+    ...deps,
+    profiles: (id) => agents.profile(id),
+    approver: approvals.hook,
+    toolsOf: (p) => [...toolsFor(p.defaultTools), ...mcp.toolsFor(p.id)],
+  });
 }
 
 /** The offline model answers for itself; every other model goes through the openai SDK. */

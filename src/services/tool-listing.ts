@@ -20,10 +20,7 @@ export function listTools(app: AppContext, req: ListToolsRequest): Shape {
   const mcp = app.mcp.allTools().filter((t) => !profile || !t.agent || t.agent === profile.id);
   const servers = app.mcp.statuses().filter((s) => !profile || !s.agent || s.agent === profile.id);
   return {
-    tools: [
-      ...builtin.map((t) => info(t, "builtin")),
-      ...mcp.map((t) => info(t.tool, `mcp:${t.server}`)),
-    ],
+    tools: [...builtin.map((t) => info(t, "builtin")), ...mcp.map((t) => info(t.tool, `mcp:${t.server}`))],
     mcpServers: servers.map(({ agent, ...s }) => ({ ...s, agentId: agent })),
   };
 }

@@ -46,7 +46,8 @@ export async function startMcpHttpServer(token = ""): Promise<McpHttpServer> {
     server.setRequestHandler(CallToolRequestSchema, async (req) => {
       calls.push({ name: req.params.name, arguments: req.params.arguments });
       const args = req.params.arguments ?? {};
-      const text = req.params.name === "add" ? String(Number(args.a) + Number(args.b)) : String(args.text).toUpperCase();
+      const text =
+        req.params.name === "add" ? String(Number(args.a) + Number(args.b)) : String(args.text).toUpperCase();
       return { content: [{ type: "text", text }] };
     });
     return server;

@@ -27,7 +27,10 @@ const tools = [
   { name: "grow", description: "Adds the tool `extra` and says so", inputSchema: noArgs },
 ];
 
-const server = new Server({ name: "floe-test-stdio", version: "1.0.0" }, { capabilities: { tools: { listChanged: true } } });
+const server = new Server(
+  { name: "floe-test-stdio", version: "1.0.0" },
+  { capabilities: { tools: { listChanged: true } } },
+);
 server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools }));
 server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
   const text = (t: string) => ({ content: [{ type: "text" as const, text: t }] });

@@ -95,12 +95,17 @@ export class McpConnection {
     if (this.state !== "ready" || !client) throw new ToolError(this.unavailable());
     const { timeoutMs, name } = this.d.spec;
     try {
-      return (await client.callTool({ name: tool, arguments: args }, undefined, { signal, timeout: timeoutMs })) as CallToolResult;
+      return (await client.callTool({ name: tool, arguments: args }, undefined, {
+        signal,
+        timeout: timeoutMs,
+      })) as CallToolResult;
     } catch (e) {
       if (signal.aborted) throw signal.reason;
       if (e instanceof McpError && e.code === ErrorCode.RequestTimeout) {
         void this.probe(client);
-        throw new ToolError(`MCP tool ${name}.${tool} timed out after ${timeoutMs} ms (timeout_ms of server "${name}")`);
+        throw new ToolError(
+          `MCP tool ${name}.${tool} timed out after ${timeoutMs} ms (timeout_ms of server "${name}")`,
+        );
       }
       if (e instanceof McpError && e.code !== ErrorCode.ConnectionClosed)
         throw new ToolError(`MCP server "${name}" refused ${tool}: ${e.message}`);
