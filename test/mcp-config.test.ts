@@ -45,6 +45,8 @@ describe("MCP servers in floe.yaml", () => {
           args: ["-y", "@modelcontextprotocol/server-filesystem", "${root}"],
           env: { A: "b" },
           cwd: "",
+          sandbox: false,
+          sandboxNetwork: false,
           timeoutMs: 20000,
           startupTimeoutMs: 30000,
         },
@@ -71,6 +73,11 @@ describe("MCP servers in floe.yaml", () => {
     ["mcp_servers:\n  s: {}", /mcp_servers\.s .*: needs exactly one of command/],
     ["mcp_servers:\n  s: { url: 'ftp://h' }", /mcp_servers\.s\.url .*: must be an http:\/\/ or https:\/\/ URL/],
     ["mcp_servers:\n  s: { url: 'http://h', args: [a] }", /mcp_servers\.s\.args .*: applies to stdio servers only/],
+    [
+      "mcp_servers:\n  s: { url: 'http://h', sandbox: true }",
+      /mcp_servers\.s\.sandbox .*: applies to stdio servers only/,
+    ],
+    ["mcp_servers:\n  s: { command: x, sandbox: maybe }", /mcp_servers\.s\.sandbox .*: must be true or false/],
     ["mcp_servers:\n  s: { command: x, args: a }", /mcp_servers\.s\.args .*: must be a list of strings/],
     ["mcp_servers:\n  s: { command: x, env: [A] }", /mcp_servers\.s\.env .*: must be a mapping of names to strings/],
     [

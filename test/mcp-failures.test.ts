@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -105,6 +105,22 @@ describe("MCP servers that hang, die, fail to start or get cancelled", () => {
     expect(names).toEqual(expect.arrayContaining(["GREETING", "TOKEN_FOR_T", "PATH"]));
     const allowed = ["PATH", "HOME", "LANG", "TERM", "LOGNAME", "SHELL", "USER", "GREETING", "TOKEN_FOR_T"];
     expect(names.filter((n) => !allowed.includes(n))).toEqual([]);
+  });
+
+  it("a stdio server with sandbox: true runs in bubblewrap: the active root writable, the rest not", async () => {
+    const outside = join("/var/tmp", `floe-mcp-outside-${process.pid}-${Date.now()}`);
+    c = await createMcpEnv(["mcp_servers:", ...testServerYaml("box", ["sandbox: true"]), ...testServerYaml("free")]);
+    try {
+      const { results } = await c.runTools([
+        { name: "box__write", args: { path: join(c.root, "inside.txt"), text: "in" } },
+        { name: "box__write", args: { path: outside, text: "out" } },
+        { name: "free__write", args: { path: outside, text: "out" } },
+      ]);
+      expect(results.map((r) => r.result)).toEqual(["ok", expect.stringMatching(/EROFS|read-only/), "ok"]);
+      expect(existsSync(join(c.root, "inside.txt"))).toBe(true);
+    } finally {
+      rmSync(outside, { force: true });
+    }
   });
 
   it("a server that cannot start leaves Floe working, and is retried with back-off", async () => {

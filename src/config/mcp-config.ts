@@ -1,10 +1,22 @@
 import type { McpServerSpec, McpSettings } from "../domain/mcp-server.js";
 import { ConfigError } from "./config-error.js";
-import { positiveInt, str } from "./config-values.js";
+import { bool, positiveInt, str } from "./config-values.js";
 
 type Raw = Record<string, unknown>;
 
-const SERVER_KEYS = new Set(["command", "args", "env", "cwd", "url", "headers", "timeout_ms", "startup_timeout_ms"]);
+const SERVER_KEYS = new Set([
+  "command",
+  "args",
+  "env",
+  "cwd",
+  "url",
+  "headers",
+  "timeout_ms",
+  "startup_timeout_ms",
+  "sandbox",
+  "sandbox_network",
+]);
+const STDIO_ONLY = ["args", "env", "cwd", "sandbox", "sandbox_network"];
 /** No `.` (the operation is `mcp.<server>.<tool>`) and no `__` (the tool name's separator). */
 const SERVER_NAME = /^(?!.*__)[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 /** `${env:NAME}`: a value Floe's environment gives, named explicitly in the config. */
@@ -88,7 +100,7 @@ function parseServer(name: string, value: unknown, w: Where): McpServerSpec {
       "needs exactly one of command (a stdio server) or url (a Streamable HTTP server)",
     );
   if (value.url !== undefined) {
-    for (const key of ["args", "env", "cwd"])
+    for (const key of STDIO_ONLY)
       if (value[key] !== undefined) throw new ConfigError(`${at}.${key}`, source, "applies to stdio servers only");
     const url = str(value.url, source, `${at}.url`);
     if (!/^https?:\/\/[^\s]+$/.test(url))
@@ -102,7 +114,11 @@ function parseServer(name: string, value: unknown, w: Where): McpServerSpec {
     throw new ConfigError(`${at}.args`, source, "must be a list of strings");
   const args = ((value.args ?? []) as unknown[]).map((a, i) => str(a, source, `${at}.args[${i}]`));
   const cwd = value.cwd === undefined ? "" : str(value.cwd, source, `${at}.cwd`);
-  return { ...base, transport: "stdio", command, args, cwd, env: strings(value.env, `${at}.env`, w) };
+  const env = strings(value.env, `${at}.env`, w);
+  const sandbox = value.sandbox === undefined ? false : bool(value.sandbox, source, `${at}.sandbox`);
+  const sandboxNetwork =
+    value.sandbox_network === undefined ? false : bool(value.sandbox_network, source, `${at}.sandbox_network`);
+  return { ...base, transport: "stdio", command, args, cwd, env, sandbox, sandboxNetwork };
 }
 
 /** A mapping of names to strings, each `${env:NAME}` replaced by Floe's variable (which must be set). */

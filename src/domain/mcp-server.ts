@@ -26,6 +26,13 @@ export interface McpStdioServer extends McpServerBase {
   env: Record<string, string>;
   /** Working directory; empty: the active root. `${root}` works here too. */
   cwd: string;
+  /**
+   * Run it in bubblewrap as shell commands run: the system read-only, the
+   * active root writable, homes empty, no network unless `sandboxNetwork`.
+   * It fails to start (and says why) where bubblewrap does not work.
+   */
+  sandbox: boolean;
+  sandboxNetwork: boolean;
 }
 
 /** A server reached over MCP's Streamable HTTP transport. */

@@ -80,7 +80,7 @@ export function createAppContext(
   });
   const runs = runsFor({ executor, starts, runs: runRecords }, approvals);
   // MCP servers start from the allow-list alone: none of Floe's keys, not even command_env's names.
-  const mcp = new McpManager({ settings: config.mcp, runtime, baseEnv: commandEnvironment(env, []), log });
+  const mcp = new McpManager({ settings: config.mcp, runtime, baseEnv: commandEnvironment(env, []), sandbox, log });
   const chat = createChat({ runtime, models, conversations, events, runs, runRecords }, agents, approvals, mcp);
   const checkpoints: Checkpoints = createCheckpoints(db, { conversations, events, runs, clock, log }, config);
   const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });

@@ -1,6 +1,6 @@
 /**
  * A small MCP server over stdio, built with the SDK's server classes, that
- * misbehaves on request: it hangs, freezes, dies, waits (and notes a cancel), shows
+ * misbehaves on request: it hangs, freezes, dies, writes anywhere, waits (and notes a cancel), shows
  * its environment and grows a tool. Run with `node --import tsx <this file>`;
  * `MCP_MARKERS` names a directory where it leaves what it saw.
  */
@@ -23,6 +23,11 @@ const tools = [
     name: "slow",
     description: "Answers after ms milliseconds, unless cancelled",
     inputSchema: { type: "object", properties: { ms: { type: "number" } }, required: ["ms"] },
+  },
+  {
+    name: "write",
+    description: "Writes text to a file; answers ok or the error",
+    inputSchema: { type: "object", properties: { path: { type: "string" }, text: { type: "string" } } },
   },
   { name: "grow", description: "Adds the tool `extra` and says so", inputSchema: noArgs },
 ];
@@ -59,6 +64,13 @@ server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
         });
       });
     }
+    case "write":
+      try {
+        writeFileSync(String(req.params.arguments?.path), String(req.params.arguments?.text));
+        return text("ok");
+      } catch (e) {
+        return text(String((e as Error).message));
+      }
     case "grow":
       if (!tools.some((t) => t.name === "extra"))
         tools.push({ name: "extra", description: "Appeared later", inputSchema: noArgs });

@@ -3,6 +3,7 @@ import { ErrorCode, McpError, type CallToolResult, type Tool as McpTool } from "
 import type { Logger } from "../../domain/logger.js";
 import type { McpServerSpec } from "../../domain/mcp-server.js";
 import { FLOE_VERSION } from "../../version.js";
+import type { Sandbox } from "../tools/sandbox.js";
 import { ToolError } from "../tools/tool-error.js";
 import { createTransport } from "./mcp-transport.js";
 
@@ -14,6 +15,7 @@ export interface McpConnectionDeps {
   /** The active root at each (re)start. */
   root: () => string;
   baseEnv: Readonly<Record<string, string>>;
+  sandbox: Sandbox;
   log: Logger;
   backoff: { initialMs: number; maxMs: number };
   /** Hears of a changed tool list (`notifications/tools/list_changed`). */
@@ -71,6 +73,7 @@ export class McpConnection {
       const transport = createTransport(spec, {
         root: this.d.root(),
         baseEnv: this.d.baseEnv,
+        sandbox: this.d.sandbox,
         onStderr: (line) => this.stderrLine(line),
       });
       await client.connect(transport, { timeout: spec.startupTimeoutMs });

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { RuntimeConfig, RuntimeConfigState } from "../../config/runtime-config.js";
 import type { Logger } from "../../domain/logger.js";
 import type { McpSettings } from "../../domain/mcp-server.js";
+import type { Sandbox } from "../tools/sandbox.js";
 import type { Tool } from "../tools/tool.js";
 import { McpConnection, type McpState } from "./mcp-connection.js";
 import { mcpTool } from "./mcp-tool.js";
@@ -15,6 +16,8 @@ export interface McpManagerDeps {
   runtime: RuntimeConfig;
   /** The allow-listed environment stdio servers start from (see commandEnvironment). */
   baseEnv: Readonly<Record<string, string>>;
+  /** Where servers with `sandbox: true` run (the shell commands' sandbox). */
+  sandbox: Sandbox;
   log: Logger;
 }
 
@@ -48,6 +51,7 @@ export class McpManager {
           spec,
           root: () => d.runtime.activeRoot,
           baseEnv: d.baseEnv,
+          sandbox: d.sandbox,
           log: d.log,
           backoff: { initialMs, maxMs },
           onToolsChanged: () => undefined,

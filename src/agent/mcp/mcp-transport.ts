@@ -2,7 +2,9 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { resolve } from "node:path";
+import { quote } from "shell-quote";
 import { type McpServerSpec, ROOT_PLACEHOLDER } from "../../domain/mcp-server.js";
+import type { Sandbox } from "../tools/sandbox.js";
 
 /** What a server's transport is made from besides its spec. */
 export interface TransportInputs {
@@ -12,6 +14,8 @@ export interface TransportInputs {
   baseEnv: Readonly<Record<string, string>>;
   /** Hears each line the server writes to stderr. */
   onStderr: (line: string) => void;
+  /** Where a server with `sandbox: true` runs. */
+  sandbox: Sandbox;
 }
 
 const withRoot = (s: string, root: string) => s.replaceAll(ROOT_PLACEHOLDER, root);
@@ -23,7 +27,8 @@ const withRoot = (s: string, root: string) => s.replaceAll(ROOT_PLACEHOLDER, roo
 export function launchKey(spec: McpServerSpec, root: string): string {
   if (spec.transport === "http") return JSON.stringify([spec.url, spec.headers]);
   const cwd = spec.cwd ? resolve(root, withRoot(spec.cwd, root)) : root;
-  return JSON.stringify([spec.command, spec.args.map((a) => withRoot(a, root)), spec.env, cwd]);
+  // A sandboxed server's writable directory is the root itself.
+  return JSON.stringify([spec.command, spec.args.map((a) => withRoot(a, root)), spec.env, cwd, spec.sandbox && root]);
 }
 
 /**
@@ -38,13 +43,16 @@ export function createTransport(spec: McpServerSpec, i: TransportInputs): Transp
       requestInit: { headers: spec.headers },
     });
   }
-  const transport = new StdioClientTransport({
-    command: spec.command,
-    args: spec.args.map((a) => withRoot(a, i.root)),
-    env: { ...i.baseEnv, ...spec.env },
-    cwd: spec.cwd ? resolve(i.root, withRoot(spec.cwd, i.root)) : i.root,
-    stderr: "pipe",
-  });
+  const env = { ...i.baseEnv, ...spec.env };
+  const cwd = spec.cwd ? resolve(i.root, withRoot(spec.cwd, i.root)) : i.root;
+  const launch = { file: spec.command, args: spec.args.map((a) => withRoot(a, i.root)) };
+  if (spec.sandbox) {
+    if (i.sandbox.kind !== "bwrap") throw new Error(`sandbox: true, but ${i.sandbox.reason}`);
+    // `exec`: the server replaces the shell, so closing its stdin (and signals) reach it.
+    const command = `exec ${quote([launch.file, ...launch.args])}`;
+    Object.assign(launch, i.sandbox.wrap(command, cwd, i.root, env.HOME, spec.sandboxNetwork));
+  }
+  const transport = new StdioClientTransport({ command: launch.file, args: launch.args, env, cwd, stderr: "pipe" });
   let partial = "";
   transport.stderr?.on("data", (chunk: Buffer) => {
     const lines = (partial + chunk.toString("utf8")).split("\n");
