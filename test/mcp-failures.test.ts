@@ -11,7 +11,7 @@ const markerDir = () => mkdtempSync(join(tmpdir(), "floe-mcp-markers-"));
 const status = async (c: McpEnv, name: string) =>
   (await c.system.listTools({})).mcpServers.find((s) => s.name === name)!;
 
-describe("MCP servers that hang, die, fail to start or get cancelled", () => {
+describe("MCP servers that hang, die, fail to start or get cancelled (tools/call failures, ping, initialize)", () => {
   let c: McpEnv;
   afterEach(async () => c?.cleanup());
 
