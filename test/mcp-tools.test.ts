@@ -152,6 +152,28 @@ describe("MCP tool servers (client side: initialize, tools/list, tools/call)", (
     expect(audit.entries.map((e) => e.operation)).toContain("mcp.web.shout.loud");
   });
 
+  it("an HTTP server that goes away: the call says why, and Floe reconnects once it is back", async () => {
+    web = await startMcpHttpServer();
+    c = await createMcpEnv([
+      "mcp_restart_backoff_ms: 300",
+      "mcp_servers:",
+      `  web: { url: ${JSON.stringify(web.url)} }`,
+    ]);
+    const port = Number(new URL(web.url).port);
+    await web.close();
+    const down = await c.runTools([{ name: "web__add", args: { a: 1, b: 1 } }]);
+    expect(down.results[0]).toMatchObject({
+      status: "error",
+      result: expect.stringMatching(
+        /^MCP server "web" failed during add: fetch failed \(ECONNREFUSED: .*\); Floe restarts it in [01]s$/,
+      ),
+    });
+    web = await startMcpHttpServer("", port);
+    await eventually(async () => (await c.system.listTools({})).mcpServers[0]!.state === "ready" || undefined);
+    const up = await c.runTools([{ name: "web__add", args: { a: 1, b: 1 } }]);
+    expect(up.results[0]).toMatchObject({ status: "completed", result: "2" });
+  });
+
   it("ListTools shows every tool with its source, per agent, and why a server is missing", async () => {
     web = await startMcpHttpServer();
     c = await createMcpEnv([

@@ -18,9 +18,9 @@ export interface McpHttpServer {
  * A Streamable HTTP MCP server built with the SDK's server classes
  * (stateless: a server and transport per request), offering `add` and
  * `shout`. It refuses requests without `Authorization: Bearer <token>` when a
- * token is given.
+ * token is given. `port` lets a test bring it back where it was.
  */
-export async function startMcpHttpServer(token = ""): Promise<McpHttpServer> {
+export async function startMcpHttpServer(token = "", port = 0): Promise<McpHttpServer> {
   const authorizations: (string | undefined)[] = [];
   const calls: McpHttpServer["calls"] = [];
   const mcp = () => {
@@ -67,10 +67,10 @@ export async function startMcpHttpServer(token = ""): Promise<McpHttpServer> {
     await server.connect(transport);
     await transport.handleRequest(req, res);
   });
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-  const { port } = httpServer.address() as AddressInfo;
+  await new Promise<void>((resolve) => httpServer.listen(port, "127.0.0.1", resolve));
+  const bound = (httpServer.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/mcp`,
+    url: `http://127.0.0.1:${bound}/mcp`,
     authorizations,
     calls,
     close: () =>

@@ -114,7 +114,7 @@ export class McpConnection {
         throw new ToolError(`MCP server "${name}" refused ${tool}: ${e.message}`);
       // The connection broke (the process exited, the HTTP server went away): restart it.
       if (client === this.client) this.fail(e);
-      throw new ToolError(`MCP server "${name}" failed during ${tool}: ${this.unavailable()}`);
+      throw new ToolError(`MCP server "${name}" failed during ${tool}: ${this.lastError}; ${this.restartNote()}`);
     }
   }
 
@@ -141,8 +141,12 @@ export class McpConnection {
     const { name } = this.d.spec;
     if (this.state === "starting") return `MCP server "${name}" is starting; try again shortly`;
     if (this.state === "stopped") return `MCP server "${name}" is stopped`;
-    const wait = Math.max(0, Math.ceil((this.nextRetryAt - Date.now()) / 1000));
-    return `MCP server "${name}" is not available: ${this.lastError}; Floe restarts it in ${wait}s`;
+    return `MCP server "${name}" is not available: ${this.lastError}; ${this.restartNote()}`;
+  }
+
+  private restartNote(): string {
+    if (this.state !== "failed") return "Floe is restarting it";
+    return `Floe restarts it in ${Math.max(0, Math.ceil((this.nextRetryAt - Date.now()) / 1000))}s`;
   }
 
   private fail(e: unknown): void {
@@ -213,7 +217,9 @@ function exitWord(spec: McpServerSpec): string {
 
 function describe(e: unknown): string {
   if (e instanceof McpError && e.code === ErrorCode.RequestTimeout) return "it did not answer in time";
-  const err = e as NodeJS.ErrnoException;
+  const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const text = err?.message ?? String(e);
-  return err?.code && typeof err.code === "string" ? `${err.code}: ${text}` : text;
+  const own = err?.code && typeof err.code === "string" ? `${err.code}: ${text}` : text;
+  // fetch hides the reason (ECONNREFUSED, a DNS failure) in its cause.
+  return err?.cause?.message ? `${own} (${err.cause.code ? `${err.cause.code}: ` : ""}${err.cause.message})` : own;
 }
