@@ -128,7 +128,8 @@ function diagnosticHandlers(
           currentSessionId: latest?.id ?? "",
           totalMessages: BigInt(await app.conversations.totalMessages()),
         },
-        toolManager: { active: TOOL_COUNT > 0, totalTools: TOOL_COUNT },
+        // MCP tools count while their server's list is known.
+        toolManager: { active: TOOL_COUNT > 0, totalTools: TOOL_COUNT + app.mcp.allTools().length },
         memoryProvider: { initialized: true, providerType: app.database.dialect },
       };
     },

@@ -18,8 +18,6 @@ export interface McpConnectionDeps {
   sandbox: Sandbox;
   log: Logger;
   backoff: { initialMs: number; maxMs: number };
-  /** Hears of a changed tool list (`notifications/tools/list_changed`). */
-  onToolsChanged: () => void;
 }
 
 const STDERR_LINES = 10;
@@ -33,13 +31,14 @@ const PING_MS = 5_000;
  */
 export class McpConnection {
   state: McpState = "stopped";
-  /** Why it last failed; empty once it is ready again. */
-  lastError = "";
+  private failure = "";
   /** The tools it listed last: kept while it restarts, so a call names the failure instead of an unknown tool. */
   tools: McpTool[] = [];
   restarts = 0;
   nextRetryAt = 0;
   private client: Client | undefined;
+  /** The client of a start still in progress: a stop closes it too, so no process outlives Floe's close. */
+  private starting: Client | undefined;
   private failures = 0;
   private generation = 0;
   private retry: NodeJS.Timeout | undefined;
@@ -53,6 +52,12 @@ export class McpConnection {
 
   get spec(): McpServerSpec {
     return this.d.spec;
+  }
+
+  /** Why it last failed, with its last stderr lines (read now: they may come after the exit); empty once ready. */
+  get lastError(): string {
+    if (!this.failure) return "";
+    return this.stderr.length ? `${this.failure} (stderr: ${this.stderr.join(" | ")})` : this.failure;
   }
 
   /** Connects and lists the tools; resolves when ready or failed (a failure schedules the restart). Never rejects. */
@@ -69,6 +74,7 @@ export class McpConnection {
     client.onclose = () => {
       if (client === this.client) this.fail(new Error(`the server ${exitWord(spec)}`));
     };
+    this.starting = client;
     try {
       const transport = createTransport(spec, {
         root: this.d.root(),
@@ -82,13 +88,14 @@ export class McpConnection {
       this.client = client;
       this.tools = tools;
       this.state = "ready";
-      this.lastError = "";
+      this.failure = "";
       this.failures = 0;
       log.info({ mcpServer: spec.name, tools: tools.length }, "MCP server ready");
-      this.d.onToolsChanged();
     } catch (e) {
       await client.close().catch(() => undefined);
       if (gen === this.generation) this.fail(e);
+    } finally {
+      if (this.starting === client) this.starting = undefined;
     }
   }
 
@@ -123,9 +130,9 @@ export class McpConnection {
     this.generation++;
     clearTimeout(this.retry);
     this.state = "stopped";
-    const client = this.client;
-    this.client = undefined;
-    await client?.close().catch(() => undefined);
+    const clients = [this.client, this.starting];
+    this.client = this.starting = undefined;
+    await Promise.all(clients.map((c) => c?.close().catch(() => undefined)));
   }
 
   /** Starts it again at once, with a fresh back-off (a config change). */
@@ -154,8 +161,7 @@ export class McpConnection {
     this.client = undefined;
     client?.close().catch(() => undefined);
     this.state = "failed";
-    const tail = this.stderr.length ? ` (stderr: ${this.stderr.join(" | ")})` : "";
-    this.lastError = `${describe(e)}${tail}`;
+    this.failure = describe(e);
     const delay = Math.min(this.d.backoff.initialMs * 2 ** this.failures, this.d.backoff.maxMs);
     this.failures++;
     this.nextRetryAt = Date.now() + delay;
@@ -189,7 +195,6 @@ export class McpConnection {
     }
     this.tools = tools;
     this.d.log.info({ mcpServer: this.d.spec.name, tools: tools.length }, "MCP server's tools changed");
-    this.d.onToolsChanged();
   }
 
   private stderrLine(line: string): void {

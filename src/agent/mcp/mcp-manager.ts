@@ -54,7 +54,6 @@ export class McpManager {
           sandbox: d.sandbox,
           log: d.log,
           backoff: { initialMs, maxMs },
-          onToolsChanged: () => undefined,
         }),
     );
   }
