@@ -106,3 +106,33 @@ describe("docs/compatibility.md", () => {
     expect(unserved.map(key)).toEqual([]);
   });
 });
+
+/** The MCP rows (`| MCP | `method` | ... | tests |`): Floe's calls as an MCP client. */
+function mcpRows(doc: string): { method: string; tests: string[] }[] {
+  return doc
+    .split("\n")
+    .map((line) => line.split("|").map((c) => c.trim()))
+    .filter((cells) => cells.length >= 6 && cells[1] === "MCP")
+    .map((cells) => ({
+      method: cells[2]!.replace(/`/g, ""),
+      tests: [...cells[4]!.matchAll(/\((\.\.\/test\/[^)#]+)/g)].map((m) => m[1]!.replace("../", "")),
+    }));
+}
+
+describe("docs/compatibility.md, MCP client rows", () => {
+  const mcp = mcpRows(read("docs/compatibility.md"));
+
+  it("lists the MCP methods Floe uses, each linked to tests that name it", () => {
+    expect(mcp.map((r) => r.method)).toEqual(
+      expect.arrayContaining(["initialize", "tools/list", "tools/call", "notifications/tools/list_changed"]),
+    );
+    const unproven = mcp.flatMap((r) =>
+      r.tests.length === 0
+        ? [`${r.method}: no test linked`]
+        : r.tests
+            .filter((f) => !existsSync(join(ROOT, f)) || !read(f).includes(r.method))
+            .map((f) => `${r.method}: ${f} is missing or never names it`),
+    );
+    expect(unproven).toEqual([]);
+  });
+});

@@ -4,7 +4,8 @@ import { canonicalTools, TOOL_ALIASES, TOOL_NAMES } from "../domain/tool-names.j
 import { ConfigError } from "./config-error.js";
 import { list, str } from "./config-values.js";
 
-const AGENT_KEYS = new Set(["id", "system_prompt", "default_tools", "model"]);
+// `mcp_servers` is read with the global one (see mcp-config).
+const AGENT_KEYS = new Set(["id", "system_prompt", "default_tools", "model", "mcp_servers"]);
 
 /** The `agents` list of floe.yaml; tools may carry Penguin's names, stored canonical. */
 export function parseAgents(value: unknown, source: string, models: ModelConfig[]): AgentProfile[] {

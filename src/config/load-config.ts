@@ -7,6 +7,7 @@ import { type ModelConfig, ModelConfigSchema } from "../../gen/floe/v1/common_pb
 import { parseAgents } from "./agents-config.js";
 import { parseApiKeys } from "./api-keys.js";
 import { parseCheckpoints } from "./checkpoints-config.js";
+import { parseMcpSettings } from "./mcp-config.js";
 import { DEFAULT_GITHUB_RULES, parseGitHubRules } from "./github-rules.js";
 import { parsePermissions, permissionMode } from "./permissions-config.js";
 import { ConfigError } from "./config-error.js";
@@ -68,6 +69,9 @@ const FILE_KEYS = new Set([
   "idle_timeout_ms",
   "agents",
   "checkpoints",
+  "mcp_servers",
+  "mcp_timeout_ms",
+  "mcp_restart_backoff_ms",
 ]);
 const MODEL_KEYS = new Set([
   "id",
@@ -203,7 +207,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     modelDiscoveryTtlSeconds: pick("modelDiscoveryTtlSeconds", "model_discovery_ttl_seconds", nonNegativeInt, 300),
     ...limits(pick, modelTimeoutMs),
     checkpoints: parseCheckpoints(file.checkpoints, env, src),
-    agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
+    ...agentsAndTools(file, src, models, env),
     openai: { apiKey: openaiApiKey, baseUrl: openaiBaseUrl },
     openrouter: {
       apiKey: pick("openrouterApiKey", "__none", str, ""),
@@ -218,6 +222,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       rules: file.github_rules === undefined ? DEFAULT_GITHUB_RULES : parseGitHubRules(file.github_rules, src),
     },
     configFile: existsSync(configFile) ? configFile : "",
+  };
+}
+
+/** The file's agents, and the MCP servers: global and the agents' own. */
+function agentsAndTools(file: Raw, src: string, models: ModelConfig[], env: NodeJS.ProcessEnv) {
+  return {
+    agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
+    mcp: parseMcpSettings(file, src, env),
   };
 }
 

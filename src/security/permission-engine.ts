@@ -7,7 +7,8 @@ import type { PermissionDecision, PermissionRequest } from "./permission-gate.js
 
 type Decision = PermissionDecision & { reason: string; policy: string };
 
-const CHANGES = /^(filesystem\.(write|delete)|process\.|network\.|git\.)/;
+// An MCP tool (`mcp.<server>.<tool>`) may change anything its server can: read-only mode refuses it unless a rule allows.
+const CHANGES = /^(filesystem\.(write|delete)|process\.|network\.|git\.|mcp\.)/;
 const FILE_CHANGE = /^filesystem\.(write|delete)$/;
 const SYSTEM_PATHS = [
   "/etc",

@@ -11,7 +11,9 @@ import { OfflineProvider } from "../agent/offline-provider.js";
 import { OpenAIProvider } from "../agent/openai-provider.js";
 import type { ProviderSettings } from "../agent/provider-settings.js";
 import { RunExecutor, type RunExecutorDeps } from "../agent/run-executor.js";
+import { McpManager } from "../agent/mcp/mcp-manager.js";
 import { commandEnvironment } from "../agent/tools/command-env.js";
+import { toolsFor } from "../agent/tools/tool-registry.js";
 import { createSandbox } from "../agent/tools/sandbox.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import { RuntimeConfig } from "../config/runtime-config.js";
@@ -22,7 +24,7 @@ import { ApprovalRepository } from "../store/approval-repository.js";
 import { AuditRepository } from "../store/audit-repository.js";
 import type { AppContext } from "../services/app-context.js";
 import { AgentWork } from "../services/agent-work.js";
-import { ChatRunStarter } from "../services/chat-run-starter.js";
+import { ChatRunStarter, type ChatRunStarterDeps } from "../services/chat-run-starter.js";
 import { bridgeRunsToFeed } from "../services/feed-bridge.js";
 import { AgentRepository } from "../store/agent-repository.js";
 import { BlobRepository } from "../store/blob-repository.js";
@@ -77,11 +79,9 @@ export function createAppContext(
     ...checkpointHooks(() => checkpoints),
   });
   const runs = runsFor({ executor, starts, runs: runRecords }, approvals);
-  const chat = new ChatRunStarter({
-    ...{ runtime, models, conversations, events, runs, runRecords },
-    profiles: (id) => agents.profile(id),
-    approver: approvals.hook,
-  });
+  // MCP servers start from the allow-list alone: none of Floe's keys, not even command_env's names.
+  const mcp = new McpManager({ settings: config.mcp, runtime, baseEnv: commandEnvironment(env, []), sandbox, log });
+  const chat = createChat({ runtime, models, conversations, events, runs, runRecords }, agents, approvals, mcp);
   forwardQueued(runs, chat, executor);
   const checkpoints: Checkpoints = createCheckpoints(db, { conversations, events, runs, clock, log }, config);
   const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });
@@ -114,7 +114,23 @@ export function createAppContext(
     startedAt: Date.now(),
     cluster,
     agentId: config.agentId || `floe@${hostname()}`,
+    mcp,
   };
+}
+
+/** Starts runs for every caller; a run is offered its agent's built-in tools, then its MCP tools. */
+function createChat(
+  deps: Omit<ChatRunStarterDeps, "profiles" | "approver" | "toolsOf">,
+  agents: AgentRegistry,
+  approvals: Approvals,
+  mcp: McpManager,
+): ChatRunStarter {
+  return new ChatRunStarter({
+    ...deps,
+    profiles: (id) => agents.profile(id),
+    approver: approvals.hook,
+    toolsOf: (p) => [...toolsFor(p.defaultTools), ...mcp.toolsFor(p.id)],
+  });
 }
 
 /** The offline model answers for itself; every other model goes through the openai SDK. */

@@ -109,6 +109,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   await app.tasks.recoverInterrupted(live ? (id) => live.has(id) : undefined);
   await app.checkpoints.startRetention();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
+  await app.mcp.start();
   const { bindings, health } = createServiceBindings(app);
   const counters = new FastPathCounters();
   const metrics = new FloeMetrics(app);
@@ -136,6 +137,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
         await app.tasks.shutdown();
         app.checkpoints.stop();
         await app.runs.shutdown();
+        await app.mcp.close();
         await app.runs.leases?.stop();
         // Every terminal event stored, then streams end cleanly: a client resumes on another instance.
         await app.events.flush();

@@ -1,6 +1,7 @@
 import type { AgentRegistry } from "../agent/agent-registry.js";
 import type { ModelCatalogue } from "../agent/model-catalogue.js";
 import type { Checkpoints } from "../agent/checkpoints/checkpoints.js";
+import type { McpManager } from "../agent/mcp/mcp-manager.js";
 import type { ModelRegistry } from "../agent/model-registry.js";
 import type { ProviderSettings } from "../agent/provider-settings.js";
 import type { RunRegistry } from "../agent/run-registry.js";
@@ -66,4 +67,6 @@ export interface AppContext {
   cluster: ClusterBus;
   /** Pawan-style agent id: FLOE_AGENT_ID, else `floe@<hostname>`. */
   agentId: string;
+  /** The MCP tool servers and the tools they offer. */
+  mcp: McpManager;
 }

@@ -8,6 +8,7 @@ import type { RunHandle } from "../agent/run.js";
 import type { ApprovalHook, RunPlan, RunSeams } from "../agent/run-plan.js";
 import type { RunRegistry } from "../agent/run-registry.js";
 import { toolsFor } from "../agent/tools/tool-registry.js";
+import type { Tool } from "../agent/tools/tool.js";
 import type { RuntimeConfig } from "../config/runtime-config.js";
 import type { AgentProfile } from "../domain/agent-profile.js";
 import type { EventLog } from "../events/event-log.js";
@@ -27,6 +28,8 @@ export interface ChatRunStarterDeps {
   profiles: (agentId: string) => AgentProfile | undefined;
   /** The approval seam every run gets unless its caller passes its own. */
   approver?: ApprovalHook;
+  /** The tools a run of this agent is offered (built-in and MCP); default: its built-in `default_tools`. */
+  toolsOf?: (profile: AgentProfile) => Tool[];
 }
 
 /**
@@ -87,7 +90,7 @@ export class ChatRunStarter {
       newConversation: isNew,
       profile,
       model,
-      tools: toolsFor(profile.defaultTools),
+      tools: d.toolsOf?.(profile) ?? toolsFor(profile.defaultTools),
       root,
       text,
       imageDataUrl,

@@ -8,7 +8,7 @@ import { invalidValue } from "./request-errors.js";
 import { requireField } from "./require.js";
 
 const RESULTS = ["allow", "ask", "deny"];
-const CATEGORIES = ["filesystem", "process", "network", "git", "memory", "agent"];
+const CATEGORIES = ["filesystem", "process", "network", "git", "memory", "agent", "mcp"];
 
 /** The audit log, its stats and chain check, and the approval requests. */
 export function securityService(app: AppContext): ServiceImpl<typeof SecurityService> {

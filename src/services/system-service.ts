@@ -10,6 +10,7 @@ import type { UsageTotals } from "../store/usage-repository.js";
 import { FLOE_VERSION } from "../version.js";
 import type { AppContext } from "./app-context.js";
 import { notFound, requireField } from "./require.js";
+import { listTools } from "./tool-listing.js";
 
 /** Number of tools the agent engine offers; reported by diagnostics. */
 const TOOL_COUNT = TOOL_NAMES.length;
@@ -18,7 +19,12 @@ type SystemImpl = ServiceImpl<typeof SystemService>;
 
 /** SystemService: the runtime roots, context files and diagnostics (info, status, capabilities, usage). */
 export function systemService(app: AppContext): SystemImpl {
-  return { ...rootHandlers(app), ...contextFileHandlers(app), ...diagnosticHandlers(app) };
+  return {
+    ...rootHandlers(app),
+    ...contextFileHandlers(app),
+    ...diagnosticHandlers(app),
+    listTools: (req) => listTools(app, req),
+  };
 }
 
 function rootHandlers(
@@ -122,7 +128,8 @@ function diagnosticHandlers(
           currentSessionId: latest?.id ?? "",
           totalMessages: BigInt(await app.conversations.totalMessages()),
         },
-        toolManager: { active: TOOL_COUNT > 0, totalTools: TOOL_COUNT },
+        // MCP tools count while their server's list is known.
+        toolManager: { active: TOOL_COUNT > 0, totalTools: TOOL_COUNT + app.mcp.allTools().length },
         memoryProvider: { initialized: true, providerType: app.database.dialect },
       };
     },

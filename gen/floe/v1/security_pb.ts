@@ -162,7 +162,7 @@ export type AuditEntry = Message<"floe.v1.AuditEntry"> & {
   keyName: string;
 
   /**
-   * `filesystem`, `process`, `network`, `git` or `agent`.
+   * `filesystem`, `process`, `network`, `git`, `agent` or `mcp` (an MCP tool call).
    *
    * @generated from field: string category = 12;
    */

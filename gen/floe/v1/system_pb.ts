@@ -6,13 +6,14 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { TokenCounts } from "./common_pb.js";
 import { file_floe_v1_common } from "./common_pb.js";
-import type { Message } from "@bufbuild/protobuf";
+import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
+import type { JsonObject, Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file floe/v1/system.proto.
  */
 export const file_floe_v1_system: GenFile = /*@__PURE__*/
-  fileDesc("ChRmbG9lL3YxL3N5c3RlbS5wcm90bxIHZmxvZS52MSJqCg1SdW50aW1lQ29uZmlnEhQKDHByb2plY3Rfcm9vdBgBIAEoCRIWCg53b3Jrc3BhY2Vfcm9vdBgCIAEoCRIWCg5leGVjdXRpb25fbW9kZRgDIAEoCRITCgthY3RpdmVfcm9vdBgEIAEoCSIZChdHZXRSdW50aW1lQ29uZmlnUmVxdWVzdCJSChhHZXRSdW50aW1lQ29uZmlnUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEiYKBmNvbmZpZxgCIAEoCzIWLmZsb2UudjEuUnVudGltZUNvbmZpZyIlChVTZXRQcm9qZWN0Um9vdFJlcXVlc3QSDAoEcGF0aBgBIAEoCSJcChZTZXRQcm9qZWN0Um9vdFJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEgwKBHBhdGgYAyABKAkSEwoLYWN0aXZlX3Jvb3QYBCABKAkiJwoXU2V0V29ya3NwYWNlUm9vdFJlcXVlc3QSDAoEcGF0aBgBIAEoCSJeChhTZXRXb3Jrc3BhY2VSb290UmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSDAoEcGF0aBgDIAEoCRITCgthY3RpdmVfcm9vdBgEIAEoCSInChdTZXRFeGVjdXRpb25Nb2RlUmVxdWVzdBIMCgRtb2RlGAEgASgJImgKGFNldEV4ZWN1dGlvbk1vZGVSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSDwoHbWVzc2FnZRgCIAEoCRIWCg5leGVjdXRpb25fbW9kZRgDIAEoCRITCgthY3RpdmVfcm9vdBgEIAEoCSJpChNDdXJyZW50TW9kZWxTdW1tYXJ5Eg0KBW1vZGVsGAEgASgJEhAKCHByb3ZpZGVyGAIgASgJEhkKEXN0cmVhbWluZ19lbmFibGVkGAMgASgIEhYKDnZpc2lvbl9lbmFibGVkGAQgASgIIl0KF0NvbnZlcnNhdGlvbk1hbmFnZXJJbmZvEg4KBmFjdGl2ZRgBIAEoCBIaChJjdXJyZW50X3Nlc3Npb25faWQYAiABKAkSFgoOdG90YWxfbWVzc2FnZXMYAyABKAMiNgoPVG9vbE1hbmFnZXJJbmZvEg4KBmFjdGl2ZRgBIAEoCBITCgt0b3RhbF90b29scxgCIAEoBSJAChJNZW1vcnlQcm92aWRlckluZm8SEwoLaW5pdGlhbGl6ZWQYASABKAgSFQoNcHJvdmlkZXJfdHlwZRgCIAEoCSIQCg5HZXRJbmZvUmVxdWVzdCK8AgoPR2V0SW5mb1Jlc3BvbnNlEhcKD3Blbmd1aW5fdmVyc2lvbhgBIAEoCRIYChBlbmdpbmVfYXZhaWxhYmxlGAIgASgIEhsKE2NoZWNrcG9pbnRzX2VuYWJsZWQYAyABKAgSMwoNY3VycmVudF9tb2RlbBgEIAEoCzIcLmZsb2UudjEuQ3VycmVudE1vZGVsU3VtbWFyeRI+ChRjb252ZXJzYXRpb25fbWFuYWdlchgFIAEoCzIgLmZsb2UudjEuQ29udmVyc2F0aW9uTWFuYWdlckluZm8SLgoMdG9vbF9tYW5hZ2VyGAYgASgLMhguZmxvZS52MS5Ub29sTWFuYWdlckluZm8SNAoPbWVtb3J5X3Byb3ZpZGVyGAcgASgLMhsuZmxvZS52MS5NZW1vcnlQcm92aWRlckluZm8iKAoHVG9rZW5JbxINCgVpbnB1dBgBIAEoAxIOCgZvdXRwdXQYAiABKAMiVgoQU3RhdHVzVG9rZW5Vc2FnZRIfCgV0b3RhbBgBIAEoCzIQLmZsb2UudjEuVG9rZW5JbxIhCgdzZXNzaW9uGAIgASgLMhAuZmxvZS52MS5Ub2tlbklvIkwKEkluaXRpYWxpemF0aW9uSW5mbxIYChBjb3JlX2luaXRpYWxpemVkGAEgASgIEhwKFGZhc3Rfc3RhcnR1cF9lbmFibGVkGAIgASgIIhIKEEdldFN0YXR1c1JlcXVlc3Qi5gEKEUdldFN0YXR1c1Jlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIWCg5ydW5tb2RlX3N0YXR1cxgCIAEoCRIXCg9jb250aW51b3VzX21vZGUYAyABKAgSGAoQc3RyZWFtaW5nX2FjdGl2ZRgEIAEoCBIuCgt0b2tlbl91c2FnZRgFIAEoCzIZLmZsb2UudjEuU3RhdHVzVG9rZW5Vc2FnZRIRCgl0aW1lc3RhbXAYBiABKAkSMwoOaW5pdGlhbGl6YXRpb24YByABKAsyGy5mbG9lLnYxLkluaXRpYWxpemF0aW9uSW5mbyL/AQoMQ2FwYWJpbGl0aWVzEhYKDnZpc2lvbl9lbmFibGVkGAEgASgIEhkKEXN0cmVhbWluZ19lbmFibGVkGAIgASgIEh0KFWNoZWNrcG9pbnRfbWFuYWdlbWVudBgDIAEoCBIXCg9tb2RlbF9zd2l0Y2hpbmcYBCABKAgSEwoLZmlsZV91cGxvYWQYBSABKAgSGQoRd2Vic29ja2V0X3N1cHBvcnQYBiABKAgSFgoOdGFza19leGVjdXRpb24YByABKAgSEAoIcnVuX21vZGUYCCABKAgSEwoLbXVsdGlfbW9kYWwYCSABKAgSFQoNY29udGV4dF9maWxlcxgKIAEoCCJKCg9DYXBhYmlsaXR5TW9kZWwSDQoFbW9kZWwYASABKAkSEAoIcHJvdmlkZXIYAiABKAkSFgoOdmlzaW9uX2VuYWJsZWQYAyABKAgiGAoWR2V0Q2FwYWJpbGl0aWVzUmVxdWVzdCK9AQoXR2V0Q2FwYWJpbGl0aWVzUmVzcG9uc2USKwoMY2FwYWJpbGl0aWVzGAEgASgLMhUuZmxvZS52MS5DYXBhYmlsaXRpZXMSLwoNY3VycmVudF9tb2RlbBgCIAEoCzIYLmZsb2UudjEuQ2FwYWJpbGl0eU1vZGVsEhMKC2FwaV92ZXJzaW9uGAMgASgJEhcKD3Blbmd1aW5fdmVyc2lvbhgEIAEoCRIWCg52aXNpb25fZW5hYmxlZBgFIAEoCCIvChRHZXRUb2tlblVzYWdlUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAki6QMKFUdldFRva2VuVXNhZ2VSZXNwb25zZRIjCgV0b3RhbBgBIAEoCzIULmZsb2UudjEuVG9rZW5Db3VudHMSTQoQcGVyX2NvbnZlcnNhdGlvbhgCIAMoCzIzLmZsb2UudjEuR2V0VG9rZW5Vc2FnZVJlc3BvbnNlLlBlckNvbnZlcnNhdGlvbkVudHJ5Ej8KCXBlcl9hZ2VudBgDIAMoCzIsLmZsb2UudjEuR2V0VG9rZW5Vc2FnZVJlc3BvbnNlLlBlckFnZW50RW50cnkSPwoJcGVyX21vZGVsGAQgAygLMiwuZmxvZS52MS5HZXRUb2tlblVzYWdlUmVzcG9uc2UuUGVyTW9kZWxFbnRyeRpMChRQZXJDb252ZXJzYXRpb25FbnRyeRILCgNrZXkYASABKAkSIwoFdmFsdWUYAiABKAsyFC5mbG9lLnYxLlRva2VuQ291bnRzOgI4ARpFCg1QZXJBZ2VudEVudHJ5EgsKA2tleRgBIAEoCRIjCgV2YWx1ZRgCIAEoCzIULmZsb2UudjEuVG9rZW5Db3VudHM6AjgBGkUKDVBlck1vZGVsRW50cnkSCwoDa2V5GAEgASgJEiMKBXZhbHVlGAIgASgLMhQuZmxvZS52MS5Ub2tlbkNvdW50czoCOAEiPgoLQ29udGV4dEZpbGUSDAoEcGF0aBgBIAEoCRIMCgRzaXplGAIgASgDEhMKC21vZGlmaWVkX2F0GAMgASgJIhkKF0xpc3RDb250ZXh0RmlsZXNSZXF1ZXN0Ij8KGExpc3RDb250ZXh0RmlsZXNSZXNwb25zZRIjCgVmaWxlcxgBIAMoCzIULmZsb2UudjEuQ29udGV4dEZpbGUiRAoWTG9hZENvbnRleHRGaWxlUmVxdWVzdBIRCglmaWxlX3BhdGgYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJImQKF0xvYWRDb250ZXh0RmlsZVJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIRCglmaWxlX3BhdGgYAiABKAkSFwoPY29udmVyc2F0aW9uX2lkGAMgASgJEg0KBWNoYXJzGAQgASgDMsQGCg1TeXN0ZW1TZXJ2aWNlElcKEEdldFJ1bnRpbWVDb25maWcSIC5mbG9lLnYxLkdldFJ1bnRpbWVDb25maWdSZXF1ZXN0GiEuZmxvZS52MS5HZXRSdW50aW1lQ29uZmlnUmVzcG9uc2USUQoOU2V0UHJvamVjdFJvb3QSHi5mbG9lLnYxLlNldFByb2plY3RSb290UmVxdWVzdBofLmZsb2UudjEuU2V0UHJvamVjdFJvb3RSZXNwb25zZRJXChBTZXRXb3Jrc3BhY2VSb290EiAuZmxvZS52MS5TZXRXb3Jrc3BhY2VSb290UmVxdWVzdBohLmZsb2UudjEuU2V0V29ya3NwYWNlUm9vdFJlc3BvbnNlElcKEFNldEV4ZWN1dGlvbk1vZGUSIC5mbG9lLnYxLlNldEV4ZWN1dGlvbk1vZGVSZXF1ZXN0GiEuZmxvZS52MS5TZXRFeGVjdXRpb25Nb2RlUmVzcG9uc2USPAoHR2V0SW5mbxIXLmZsb2UudjEuR2V0SW5mb1JlcXVlc3QaGC5mbG9lLnYxLkdldEluZm9SZXNwb25zZRJCCglHZXRTdGF0dXMSGS5mbG9lLnYxLkdldFN0YXR1c1JlcXVlc3QaGi5mbG9lLnYxLkdldFN0YXR1c1Jlc3BvbnNlElQKD0dldENhcGFiaWxpdGllcxIfLmZsb2UudjEuR2V0Q2FwYWJpbGl0aWVzUmVxdWVzdBogLmZsb2UudjEuR2V0Q2FwYWJpbGl0aWVzUmVzcG9uc2USTgoNR2V0VG9rZW5Vc2FnZRIdLmZsb2UudjEuR2V0VG9rZW5Vc2FnZVJlcXVlc3QaHi5mbG9lLnYxLkdldFRva2VuVXNhZ2VSZXNwb25zZRJXChBMaXN0Q29udGV4dEZpbGVzEiAuZmxvZS52MS5MaXN0Q29udGV4dEZpbGVzUmVxdWVzdBohLmZsb2UudjEuTGlzdENvbnRleHRGaWxlc1Jlc3BvbnNlElQKD0xvYWRDb250ZXh0RmlsZRIfLmZsb2UudjEuTG9hZENvbnRleHRGaWxlUmVxdWVzdBogLmZsb2UudjEuTG9hZENvbnRleHRGaWxlUmVzcG9uc2ViBnByb3RvMw", [file_floe_v1_common]);
+  fileDesc("ChRmbG9lL3YxL3N5c3RlbS5wcm90bxIHZmxvZS52MSJqCg1SdW50aW1lQ29uZmlnEhQKDHByb2plY3Rfcm9vdBgBIAEoCRIWCg53b3Jrc3BhY2Vfcm9vdBgCIAEoCRIWCg5leGVjdXRpb25fbW9kZRgDIAEoCRITCgthY3RpdmVfcm9vdBgEIAEoCSIZChdHZXRSdW50aW1lQ29uZmlnUmVxdWVzdCJSChhHZXRSdW50aW1lQ29uZmlnUmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEiYKBmNvbmZpZxgCIAEoCzIWLmZsb2UudjEuUnVudGltZUNvbmZpZyIlChVTZXRQcm9qZWN0Um9vdFJlcXVlc3QSDAoEcGF0aBgBIAEoCSJcChZTZXRQcm9qZWN0Um9vdFJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEgwKBHBhdGgYAyABKAkSEwoLYWN0aXZlX3Jvb3QYBCABKAkiJwoXU2V0V29ya3NwYWNlUm9vdFJlcXVlc3QSDAoEcGF0aBgBIAEoCSJeChhTZXRXb3Jrc3BhY2VSb290UmVzcG9uc2USDgoGc3RhdHVzGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSDAoEcGF0aBgDIAEoCRITCgthY3RpdmVfcm9vdBgEIAEoCSInChdTZXRFeGVjdXRpb25Nb2RlUmVxdWVzdBIMCgRtb2RlGAEgASgJImgKGFNldEV4ZWN1dGlvbk1vZGVSZXNwb25zZRIOCgZzdGF0dXMYASABKAkSDwoHbWVzc2FnZRgCIAEoCRIWCg5leGVjdXRpb25fbW9kZRgDIAEoCRITCgthY3RpdmVfcm9vdBgEIAEoCSJpChNDdXJyZW50TW9kZWxTdW1tYXJ5Eg0KBW1vZGVsGAEgASgJEhAKCHByb3ZpZGVyGAIgASgJEhkKEXN0cmVhbWluZ19lbmFibGVkGAMgASgIEhYKDnZpc2lvbl9lbmFibGVkGAQgASgIIl0KF0NvbnZlcnNhdGlvbk1hbmFnZXJJbmZvEg4KBmFjdGl2ZRgBIAEoCBIaChJjdXJyZW50X3Nlc3Npb25faWQYAiABKAkSFgoOdG90YWxfbWVzc2FnZXMYAyABKAMiNgoPVG9vbE1hbmFnZXJJbmZvEg4KBmFjdGl2ZRgBIAEoCBITCgt0b3RhbF90b29scxgCIAEoBSJAChJNZW1vcnlQcm92aWRlckluZm8SEwoLaW5pdGlhbGl6ZWQYASABKAgSFQoNcHJvdmlkZXJfdHlwZRgCIAEoCSIQCg5HZXRJbmZvUmVxdWVzdCK8AgoPR2V0SW5mb1Jlc3BvbnNlEhcKD3Blbmd1aW5fdmVyc2lvbhgBIAEoCRIYChBlbmdpbmVfYXZhaWxhYmxlGAIgASgIEhsKE2NoZWNrcG9pbnRzX2VuYWJsZWQYAyABKAgSMwoNY3VycmVudF9tb2RlbBgEIAEoCzIcLmZsb2UudjEuQ3VycmVudE1vZGVsU3VtbWFyeRI+ChRjb252ZXJzYXRpb25fbWFuYWdlchgFIAEoCzIgLmZsb2UudjEuQ29udmVyc2F0aW9uTWFuYWdlckluZm8SLgoMdG9vbF9tYW5hZ2VyGAYgASgLMhguZmxvZS52MS5Ub29sTWFuYWdlckluZm8SNAoPbWVtb3J5X3Byb3ZpZGVyGAcgASgLMhsuZmxvZS52MS5NZW1vcnlQcm92aWRlckluZm8iKAoHVG9rZW5JbxINCgVpbnB1dBgBIAEoAxIOCgZvdXRwdXQYAiABKAMiVgoQU3RhdHVzVG9rZW5Vc2FnZRIfCgV0b3RhbBgBIAEoCzIQLmZsb2UudjEuVG9rZW5JbxIhCgdzZXNzaW9uGAIgASgLMhAuZmxvZS52MS5Ub2tlbklvIkwKEkluaXRpYWxpemF0aW9uSW5mbxIYChBjb3JlX2luaXRpYWxpemVkGAEgASgIEhwKFGZhc3Rfc3RhcnR1cF9lbmFibGVkGAIgASgIIhIKEEdldFN0YXR1c1JlcXVlc3Qi5gEKEUdldFN0YXR1c1Jlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIWCg5ydW5tb2RlX3N0YXR1cxgCIAEoCRIXCg9jb250aW51b3VzX21vZGUYAyABKAgSGAoQc3RyZWFtaW5nX2FjdGl2ZRgEIAEoCBIuCgt0b2tlbl91c2FnZRgFIAEoCzIZLmZsb2UudjEuU3RhdHVzVG9rZW5Vc2FnZRIRCgl0aW1lc3RhbXAYBiABKAkSMwoOaW5pdGlhbGl6YXRpb24YByABKAsyGy5mbG9lLnYxLkluaXRpYWxpemF0aW9uSW5mbyL/AQoMQ2FwYWJpbGl0aWVzEhYKDnZpc2lvbl9lbmFibGVkGAEgASgIEhkKEXN0cmVhbWluZ19lbmFibGVkGAIgASgIEh0KFWNoZWNrcG9pbnRfbWFuYWdlbWVudBgDIAEoCBIXCg9tb2RlbF9zd2l0Y2hpbmcYBCABKAgSEwoLZmlsZV91cGxvYWQYBSABKAgSGQoRd2Vic29ja2V0X3N1cHBvcnQYBiABKAgSFgoOdGFza19leGVjdXRpb24YByABKAgSEAoIcnVuX21vZGUYCCABKAgSEwoLbXVsdGlfbW9kYWwYCSABKAgSFQoNY29udGV4dF9maWxlcxgKIAEoCCJKCg9DYXBhYmlsaXR5TW9kZWwSDQoFbW9kZWwYASABKAkSEAoIcHJvdmlkZXIYAiABKAkSFgoOdmlzaW9uX2VuYWJsZWQYAyABKAgiGAoWR2V0Q2FwYWJpbGl0aWVzUmVxdWVzdCK9AQoXR2V0Q2FwYWJpbGl0aWVzUmVzcG9uc2USKwoMY2FwYWJpbGl0aWVzGAEgASgLMhUuZmxvZS52MS5DYXBhYmlsaXRpZXMSLwoNY3VycmVudF9tb2RlbBgCIAEoCzIYLmZsb2UudjEuQ2FwYWJpbGl0eU1vZGVsEhMKC2FwaV92ZXJzaW9uGAMgASgJEhcKD3Blbmd1aW5fdmVyc2lvbhgEIAEoCRIWCg52aXNpb25fZW5hYmxlZBgFIAEoCCIvChRHZXRUb2tlblVzYWdlUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAki6QMKFUdldFRva2VuVXNhZ2VSZXNwb25zZRIjCgV0b3RhbBgBIAEoCzIULmZsb2UudjEuVG9rZW5Db3VudHMSTQoQcGVyX2NvbnZlcnNhdGlvbhgCIAMoCzIzLmZsb2UudjEuR2V0VG9rZW5Vc2FnZVJlc3BvbnNlLlBlckNvbnZlcnNhdGlvbkVudHJ5Ej8KCXBlcl9hZ2VudBgDIAMoCzIsLmZsb2UudjEuR2V0VG9rZW5Vc2FnZVJlc3BvbnNlLlBlckFnZW50RW50cnkSPwoJcGVyX21vZGVsGAQgAygLMiwuZmxvZS52MS5HZXRUb2tlblVzYWdlUmVzcG9uc2UuUGVyTW9kZWxFbnRyeRpMChRQZXJDb252ZXJzYXRpb25FbnRyeRILCgNrZXkYASABKAkSIwoFdmFsdWUYAiABKAsyFC5mbG9lLnYxLlRva2VuQ291bnRzOgI4ARpFCg1QZXJBZ2VudEVudHJ5EgsKA2tleRgBIAEoCRIjCgV2YWx1ZRgCIAEoCzIULmZsb2UudjEuVG9rZW5Db3VudHM6AjgBGkUKDVBlck1vZGVsRW50cnkSCwoDa2V5GAEgASgJEiMKBXZhbHVlGAIgASgLMhQuZmxvZS52MS5Ub2tlbkNvdW50czoCOAEiPgoLQ29udGV4dEZpbGUSDAoEcGF0aBgBIAEoCRIMCgRzaXplGAIgASgDEhMKC21vZGlmaWVkX2F0GAMgASgJIhkKF0xpc3RDb250ZXh0RmlsZXNSZXF1ZXN0Ij8KGExpc3RDb250ZXh0RmlsZXNSZXNwb25zZRIjCgVmaWxlcxgBIAMoCzIULmZsb2UudjEuQ29udGV4dEZpbGUiRAoWTG9hZENvbnRleHRGaWxlUmVxdWVzdBIRCglmaWxlX3BhdGgYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJImQKF0xvYWRDb250ZXh0RmlsZVJlc3BvbnNlEg4KBnN0YXR1cxgBIAEoCRIRCglmaWxlX3BhdGgYAiABKAkSFwoPY29udmVyc2F0aW9uX2lkGAMgASgJEg0KBWNoYXJzGAQgASgDIiQKEExpc3RUb29sc1JlcXVlc3QSEAoIYWdlbnRfaWQYASABKAkifQoIVG9vbEluZm8SDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIOCgZzb3VyY2UYAyABKAkSEQoJb3BlcmF0aW9uGAQgASgJEisKCnBhcmFtZXRlcnMYBSABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoYBCg1NY3BTZXJ2ZXJJbmZvEgwKBG5hbWUYASABKAkSEQoJdHJhbnNwb3J0GAIgASgJEhAKCGFnZW50X2lkGAMgASgJEg0KBXN0YXRlGAQgASgJEg0KBWVycm9yGAUgASgJEhIKCnRvb2xfY291bnQYBiABKAUSEAoIcmVzdGFydHMYByABKAUiYgoRTGlzdFRvb2xzUmVzcG9uc2USIAoFdG9vbHMYASADKAsyES5mbG9lLnYxLlRvb2xJbmZvEisKC21jcF9zZXJ2ZXJzGAIgAygLMhYuZmxvZS52MS5NY3BTZXJ2ZXJJbmZvMogHCg1TeXN0ZW1TZXJ2aWNlElcKEEdldFJ1bnRpbWVDb25maWcSIC5mbG9lLnYxLkdldFJ1bnRpbWVDb25maWdSZXF1ZXN0GiEuZmxvZS52MS5HZXRSdW50aW1lQ29uZmlnUmVzcG9uc2USUQoOU2V0UHJvamVjdFJvb3QSHi5mbG9lLnYxLlNldFByb2plY3RSb290UmVxdWVzdBofLmZsb2UudjEuU2V0UHJvamVjdFJvb3RSZXNwb25zZRJXChBTZXRXb3Jrc3BhY2VSb290EiAuZmxvZS52MS5TZXRXb3Jrc3BhY2VSb290UmVxdWVzdBohLmZsb2UudjEuU2V0V29ya3NwYWNlUm9vdFJlc3BvbnNlElcKEFNldEV4ZWN1dGlvbk1vZGUSIC5mbG9lLnYxLlNldEV4ZWN1dGlvbk1vZGVSZXF1ZXN0GiEuZmxvZS52MS5TZXRFeGVjdXRpb25Nb2RlUmVzcG9uc2USPAoHR2V0SW5mbxIXLmZsb2UudjEuR2V0SW5mb1JlcXVlc3QaGC5mbG9lLnYxLkdldEluZm9SZXNwb25zZRJCCglHZXRTdGF0dXMSGS5mbG9lLnYxLkdldFN0YXR1c1JlcXVlc3QaGi5mbG9lLnYxLkdldFN0YXR1c1Jlc3BvbnNlElQKD0dldENhcGFiaWxpdGllcxIfLmZsb2UudjEuR2V0Q2FwYWJpbGl0aWVzUmVxdWVzdBogLmZsb2UudjEuR2V0Q2FwYWJpbGl0aWVzUmVzcG9uc2USTgoNR2V0VG9rZW5Vc2FnZRIdLmZsb2UudjEuR2V0VG9rZW5Vc2FnZVJlcXVlc3QaHi5mbG9lLnYxLkdldFRva2VuVXNhZ2VSZXNwb25zZRJXChBMaXN0Q29udGV4dEZpbGVzEiAuZmxvZS52MS5MaXN0Q29udGV4dEZpbGVzUmVxdWVzdBohLmZsb2UudjEuTGlzdENvbnRleHRGaWxlc1Jlc3BvbnNlElQKD0xvYWRDb250ZXh0RmlsZRIfLmZsb2UudjEuTG9hZENvbnRleHRGaWxlUmVxdWVzdBogLmZsb2UudjEuTG9hZENvbnRleHRGaWxlUmVzcG9uc2USQgoJTGlzdFRvb2xzEhkuZmxvZS52MS5MaXN0VG9vbHNSZXF1ZXN0GhouZmxvZS52MS5MaXN0VG9vbHNSZXNwb25zZWIGcHJvdG8z", [file_floe_v1_common, file_google_protobuf_struct]);
 
 /**
  * The runtime configuration.
@@ -1052,6 +1053,167 @@ export const LoadContextFileResponseSchema: GenMessage<LoadContextFileResponse> 
   messageDesc(file_floe_v1_system, 30);
 
 /**
+ * Request of SystemService.ListTools.
+ *
+ * @generated from message floe.v1.ListToolsRequest
+ */
+export type ListToolsRequest = Message<"floe.v1.ListToolsRequest"> & {
+  /**
+   * Only the tools this agent is offered; empty lists every tool.
+   *
+   * @generated from field: string agent_id = 1;
+   */
+  agentId: string;
+};
+
+/**
+ * Describes the message floe.v1.ListToolsRequest.
+ * Use `create(ListToolsRequestSchema)` to create a new message.
+ */
+export const ListToolsRequestSchema: GenMessage<ListToolsRequest> = /*@__PURE__*/
+  messageDesc(file_floe_v1_system, 31);
+
+/**
+ * A tool the model can be offered.
+ *
+ * @generated from message floe.v1.ToolInfo
+ */
+export type ToolInfo = Message<"floe.v1.ToolInfo"> & {
+  /**
+   * The name the model calls: a built-in name, or `<server>__<tool>` for an MCP tool.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * What the tool does, as the model reads it.
+   *
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * `builtin`, or `mcp:<server>` for a tool of an MCP server.
+   *
+   * @generated from field: string source = 3;
+   */
+  source: string;
+
+  /**
+   * The permission operation of a call, for example `filesystem.write` or `mcp.<server>.<tool>`.
+   *
+   * @generated from field: string operation = 4;
+   */
+  operation: string;
+
+  /**
+   * The JSON Schema of the arguments.
+   *
+   * @generated from field: google.protobuf.Struct parameters = 5;
+   */
+  parameters?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message floe.v1.ToolInfo.
+ * Use `create(ToolInfoSchema)` to create a new message.
+ */
+export const ToolInfoSchema: GenMessage<ToolInfo> = /*@__PURE__*/
+  messageDesc(file_floe_v1_system, 32);
+
+/**
+ * An MCP tool server Floe is a client of.
+ *
+ * @generated from message floe.v1.McpServerInfo
+ */
+export type McpServerInfo = Message<"floe.v1.McpServerInfo"> & {
+  /**
+   * The server's name in config.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * `stdio` or `http` (Streamable HTTP).
+   *
+   * @generated from field: string transport = 2;
+   */
+  transport: string;
+
+  /**
+   * The agent that owns it; empty for a server offered to every agent.
+   *
+   * @generated from field: string agent_id = 3;
+   */
+  agentId: string;
+
+  /**
+   * `starting`, `ready`, `failed` (a restart is scheduled) or `stopped`.
+   *
+   * @generated from field: string state = 4;
+   */
+  state: string;
+
+  /**
+   * Why it is not ready; empty when it is.
+   *
+   * @generated from field: string error = 5;
+   */
+  error: string;
+
+  /**
+   * Tools it offers (the last list it gave).
+   *
+   * @generated from field: int32 tool_count = 6;
+   */
+  toolCount: number;
+
+  /**
+   * Restarts since Floe started.
+   *
+   * @generated from field: int32 restarts = 7;
+   */
+  restarts: number;
+};
+
+/**
+ * Describes the message floe.v1.McpServerInfo.
+ * Use `create(McpServerInfoSchema)` to create a new message.
+ */
+export const McpServerInfoSchema: GenMessage<McpServerInfo> = /*@__PURE__*/
+  messageDesc(file_floe_v1_system, 33);
+
+/**
+ * Result of SystemService.ListTools.
+ *
+ * @generated from message floe.v1.ListToolsResponse
+ */
+export type ListToolsResponse = Message<"floe.v1.ListToolsResponse"> & {
+  /**
+   * The tools, built-in first.
+   *
+   * @generated from field: repeated floe.v1.ToolInfo tools = 1;
+   */
+  tools: ToolInfo[];
+
+  /**
+   * The MCP servers in config (for an agent: those it sees).
+   *
+   * @generated from field: repeated floe.v1.McpServerInfo mcp_servers = 2;
+   */
+  mcpServers: McpServerInfo[];
+};
+
+/**
+ * Describes the message floe.v1.ListToolsResponse.
+ * Use `create(ListToolsResponseSchema)` to create a new message.
+ */
+export const ListToolsResponseSchema: GenMessage<ListToolsResponse> = /*@__PURE__*/
+  messageDesc(file_floe_v1_system, 34);
+
+/**
  * Runtime configuration, diagnostics, token usage and context files.
  * Penguin: /api/v1/system/*, /api/v1/capabilities, /api/v1/token-usage,
  * /api/v1/context-files*.
@@ -1158,6 +1320,16 @@ export const SystemService: GenService<{
     methodKind: "unary";
     input: typeof LoadContextFileRequestSchema;
     output: typeof LoadContextFileResponseSchema;
+  },
+  /**
+   * Lists every tool with its source (built-in or an MCP server), and the MCP servers' states.
+   *
+   * @generated from rpc floe.v1.SystemService.ListTools
+   */
+  listTools: {
+    methodKind: "unary";
+    input: typeof ListToolsRequestSchema;
+    output: typeof ListToolsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_floe_v1_system, 0);

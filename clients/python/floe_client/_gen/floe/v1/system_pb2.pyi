@@ -1,4 +1,5 @@
 from floe.v1 import common_pb2 as _common_pb2
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -203,6 +204,20 @@ class ListContextFilesResponse(_message.Message):
     files: _containers.RepeatedCompositeFieldContainer[ContextFile]
     def __init__(self, files: _Optional[_Iterable[_Union[ContextFile, _Mapping]]] = ...) -> None: ...
 
+class ListToolsRequest(_message.Message):
+    __slots__ = ["agent_id"]
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    agent_id: str
+    def __init__(self, agent_id: _Optional[str] = ...) -> None: ...
+
+class ListToolsResponse(_message.Message):
+    __slots__ = ["mcp_servers", "tools"]
+    MCP_SERVERS_FIELD_NUMBER: _ClassVar[int]
+    TOOLS_FIELD_NUMBER: _ClassVar[int]
+    mcp_servers: _containers.RepeatedCompositeFieldContainer[McpServerInfo]
+    tools: _containers.RepeatedCompositeFieldContainer[ToolInfo]
+    def __init__(self, tools: _Optional[_Iterable[_Union[ToolInfo, _Mapping]]] = ..., mcp_servers: _Optional[_Iterable[_Union[McpServerInfo, _Mapping]]] = ...) -> None: ...
+
 class LoadContextFileRequest(_message.Message):
     __slots__ = ["conversation_id", "file_path"]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
@@ -222,6 +237,24 @@ class LoadContextFileResponse(_message.Message):
     file_path: str
     status: str
     def __init__(self, status: _Optional[str] = ..., file_path: _Optional[str] = ..., conversation_id: _Optional[str] = ..., chars: _Optional[int] = ...) -> None: ...
+
+class McpServerInfo(_message.Message):
+    __slots__ = ["agent_id", "error", "name", "restarts", "state", "tool_count", "transport"]
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    RESTARTS_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    TOOL_COUNT_FIELD_NUMBER: _ClassVar[int]
+    TRANSPORT_FIELD_NUMBER: _ClassVar[int]
+    agent_id: str
+    error: str
+    name: str
+    restarts: int
+    state: str
+    tool_count: int
+    transport: str
+    def __init__(self, name: _Optional[str] = ..., transport: _Optional[str] = ..., agent_id: _Optional[str] = ..., state: _Optional[str] = ..., error: _Optional[str] = ..., tool_count: _Optional[int] = ..., restarts: _Optional[int] = ...) -> None: ...
 
 class MemoryProviderInfo(_message.Message):
     __slots__ = ["initialized", "provider_type"]
@@ -312,6 +345,20 @@ class TokenIo(_message.Message):
     input: int
     output: int
     def __init__(self, input: _Optional[int] = ..., output: _Optional[int] = ...) -> None: ...
+
+class ToolInfo(_message.Message):
+    __slots__ = ["description", "name", "operation", "parameters", "source"]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    OPERATION_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    description: str
+    name: str
+    operation: str
+    parameters: _struct_pb2.Struct
+    source: str
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., source: _Optional[str] = ..., operation: _Optional[str] = ..., parameters: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
 
 class ToolManagerInfo(_message.Message):
     __slots__ = ["active", "total_tools"]

@@ -67,6 +67,11 @@ class SystemServiceStub(object):
                 request_serializer=floe_dot_v1_dot_system__pb2.LoadContextFileRequest.SerializeToString,
                 response_deserializer=floe_dot_v1_dot_system__pb2.LoadContextFileResponse.FromString,
                 )
+        self.ListTools = channel.unary_unary(
+                '/floe.v1.SystemService/ListTools',
+                request_serializer=floe_dot_v1_dot_system__pb2.ListToolsRequest.SerializeToString,
+                response_deserializer=floe_dot_v1_dot_system__pb2.ListToolsResponse.FromString,
+                )
 
 
 class SystemServiceServicer(object):
@@ -145,6 +150,13 @@ class SystemServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListTools(self, request, context):
+        """Lists every tool with its source (built-in or an MCP server), and the MCP servers' states.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SystemServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -197,6 +209,11 @@ def add_SystemServiceServicer_to_server(servicer, server):
                     servicer.LoadContextFile,
                     request_deserializer=floe_dot_v1_dot_system__pb2.LoadContextFileRequest.FromString,
                     response_serializer=floe_dot_v1_dot_system__pb2.LoadContextFileResponse.SerializeToString,
+            ),
+            'ListTools': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTools,
+                    request_deserializer=floe_dot_v1_dot_system__pb2.ListToolsRequest.FromString,
+                    response_serializer=floe_dot_v1_dot_system__pb2.ListToolsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -378,5 +395,22 @@ class SystemService(object):
         return grpc.experimental.unary_unary(request, target, '/floe.v1.SystemService/LoadContextFile',
             floe_dot_v1_dot_system__pb2.LoadContextFileRequest.SerializeToString,
             floe_dot_v1_dot_system__pb2.LoadContextFileResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListTools(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/floe.v1.SystemService/ListTools',
+            floe_dot_v1_dot_system__pb2.ListToolsRequest.SerializeToString,
+            floe_dot_v1_dot_system__pb2.ListToolsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
