@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildResumeArray } from "@ag-ui/client";
-import { afterEach, describe, expect, it } from "vitest";
+import { buildResumeArray, HttpAgent } from "@ag-ui/client";
+import { AGUI_MEDIA_TYPE } from "@ag-ui/encoder";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ChatEnv, collect, createChatEnv, kinds } from "./support/chat-env.js";
-import { agentWith, runOnce } from "./support/ag-ui-client.js";
-import { reply } from "./support/fake-openai.js";
-import { DIALECTS } from "./support/test-server.js";
+import { type AgUiRun, agentWith, ProtoAgent, RawBodyAgent, runOnce } from "./support/ag-ui-client.js";
+import { type FakeOpenAI, reply, startFakeOpenAI } from "./support/fake-openai.js";
+import { createTestEnv, DIALECTS, type TestEnv } from "./support/test-server.js";
 
 /** The events of a thread's runs, as the durable log has them (Connect's Subscribe). */
 async function logOf(c: ChatEnv, conversationId: string) {
@@ -23,7 +24,7 @@ describe("AG-UI endpoint, driven by @ag-ui/client's HttpAgent", () => {
       reply.text("Second answer"),
     );
     const agent = agentWith({ url: `${c.server.url}/ag-ui`, threadId: "thread-plain" }, "say hello");
-    const run = await runOnce(agent);
+    const run = await runOnce(agent, { runId: "client-run-1" });
     expect(run.error).toBeUndefined();
     expect(run.types).toEqual([
       "RUN_STARTED",
@@ -57,6 +58,14 @@ describe("AG-UI endpoint, driven by @ag-ui/client's HttpAgent", () => {
     expect(c.fake.requests[0]!.messages.at(-1)).toMatchObject({ role: "user", content: "say hello" });
     expect(agent.messages.at(-1)).toMatchObject({ role: "assistant", content: "Hello from Floe" });
 
+    // The client's runId is the request id: a retry of the same input joins the same run instead of starting one.
+    const retry = await runOnce(agentWith({ url: `${c.server.url}/ag-ui`, threadId: "thread-plain" }, "say hello"), {
+      runId: "client-run-1",
+    });
+    expect(retry.of("RUN_STARTED")[0].runId).toBe(started.runId);
+    expect(retry.text()).toBe("Hello from Floe");
+    expect(c.fake.requests).toHaveLength(1);
+
     // The next turn sends the client's whole history; Floe answers the last user message from its own.
     agent.addMessage({ id: "u2", role: "user", content: "and again" });
     const second = await runOnce(agent);
@@ -67,6 +76,25 @@ describe("AG-UI endpoint, driven by @ag-ui/client's HttpAgent", () => {
       ["assistant", "Hello from Floe"],
       ["user", "and again"],
     ]);
+  });
+
+  it("answers in AG-UI's protobuf framing when the client's Accept asks for it, as @ag-ui/encoder negotiates", async () => {
+    c = await createChatEnv();
+    c.fake.enqueue(reply.text("framed answer", { chunkSize: 6 }));
+    const seen: string[] = [];
+    const agent = new ProtoAgent({
+      url: `${c.server.url}/ag-ui`,
+      fetch: async (u, init) => {
+        const res = await fetch(u, init);
+        seen.push(res.headers.get("content-type")!);
+        return res;
+      },
+    });
+    agent.addMessage({ id: "u1", role: "user", content: "hi" });
+    const run = await runOnce(agent);
+    expect(seen).toEqual([AGUI_MEDIA_TYPE]);
+    expect(run.text()).toBe("framed answer");
+    expect(run.types.at(-1)).toBe("RUN_FINISHED");
   });
 
   it("a tool call: TOOL_CALL_START/ARGS/END and its RESULT, and the tool really wrote the file", async () => {
@@ -141,9 +169,27 @@ describe("AG-UI endpoint, driven by @ag-ui/client's HttpAgent", () => {
     expect(run.of("RUN_ERROR")[0]).toMatchObject({ code: "abort" });
     const log = await logOf(c, "thread-cancel");
     expect(kinds(log).filter((k) => k === "complete" || k === "cancelled" || k === "error")).toEqual(["cancelled"]);
-    expect(log.find((e) => e.kind.case === "cancelled")!.runId).toBe(run.of("RUN_STARTED")[0].runId);
+    const cancelled = log.find((e) => e.kind.case === "cancelled")!;
+    expect(cancelled.runId).toBe(run.of("RUN_STARTED")[0].runId);
+    // Cancelled by ChatService.CancelRun, the way an explicit cancel is (not a disconnect's own reason).
+    expect(cancelled.kind.value).toEqual(expect.objectContaining({ reason: "cancelled by request" }));
     await expect.poll(() => c.fake.open()).toBe(0);
     expect(run.text().length).toBeLessThan("slow words ".repeat(40).length);
+  });
+
+  it("a cancel from another client (CancelRun) ends the AG-UI run with RUN_FINISHED and the cancelled outcome", async () => {
+    c = await createChatEnv();
+    c.fake.enqueue(reply.text("slow words ".repeat(40), { chunkSize: 5, delayMs: 50 }));
+    const agent = agentWith({ url: `${c.server.url}/ag-ui`, threadId: "thread-cancelled" }, "talk slowly");
+    let cancelSent = false;
+    const run = await runOnce(agent, {}, (e) => {
+      if (e.type !== "TEXT_MESSAGE_CONTENT" || cancelSent) return;
+      cancelSent = true;
+      void c.chat.cancelRun({ conversationId: "thread-cancelled" });
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.types.slice(-2)).toEqual(["TEXT_MESSAGE_END", "RUN_FINISHED"]);
+    expect(run.of("RUN_FINISHED")[0].outcome).toEqual({ type: "cancelled" });
   });
 
   it.each(DIALECTS)(
@@ -212,4 +258,122 @@ describe("AG-UI endpoint, driven by @ag-ui/client's HttpAgent", () => {
       expect(agent.pendingInterrupts).toEqual([]);
     },
   );
+});
+
+describe("AG-UI endpoint: bad input is RUN_ERROR", () => {
+  let c: ChatEnv;
+  afterEach(async () => c?.cleanup());
+
+  it("answers malformed JSON, an invalid RunAgentInput, no user message, an unknown agent or thread with RUN_ERROR", async () => {
+    c = await createChatEnv();
+    const url = `${c.server.url}/ag-ui`;
+    const cases: [string, AgUiRun][] = [
+      ["malformed", await runOnce(new RawBodyAgent({ url }, () => '{"threadId": "t", '))],
+      ["invalid", await runOnce(new RawBodyAgent({ url }, () => '{"threadId": 3, "messages": [{"role": "nope"}]}'))],
+      ["no user message", await runOnce(new HttpAgent({ url }))],
+      ["unknown agent", await runOnce(agentWith({ url }, "hi"), { forwardedProps: { agentId: "nobody" } })],
+      ["bad thread id", await runOnce(agentWith({ url, threadId: "../escape" }, "hi"))],
+      ["bad model", await runOnce(agentWith({ url }, "hi"), { forwardedProps: { model: 42 } })],
+      [
+        "resume of an unknown thread",
+        await runOnce(agentWith({ url, threadId: "thread-none" }, "hi"), {
+          resume: [{ interruptId: "apr_nope", status: "resolved", payload: { approved: true } }],
+        }),
+      ],
+    ];
+    const errors = Object.fromEntries(
+      cases.map(([name, run]) => {
+        // The run errors in the protocol's own way: RUN_ERROR is its first and only event, and the client returns.
+        expect(run.types, name).toEqual(["RUN_ERROR"]);
+        expect(run.error, name).toBeUndefined();
+        const { code, message } = run.of("RUN_ERROR")[0];
+        return [name, { code, message }];
+      }),
+    );
+    expect(errors).toEqual({
+      malformed: { code: "invalid_argument", message: expect.stringMatching(/^malformed JSON body/) },
+      invalid: {
+        code: "invalid_argument",
+        message: expect.stringMatching(/^invalid RunAgentInput: threadId: .*expected string.*; runId: /),
+      },
+      "no user message": { code: "invalid_argument", message: expect.stringMatching(/messages has no user message/) },
+      "unknown agent": { code: "not_found", message: expect.stringMatching(/agent "nobody" not found/) },
+      "bad thread id": { code: "invalid_argument", message: expect.stringMatching(/"\.\.\/escape" is not a valid id/) },
+      "bad model": { code: "invalid_argument", message: "forwardedProps.model must be a string" },
+      "resume of an unknown thread": { code: "not_found", message: expect.stringMatching(/thread-none/) },
+    });
+    // The OpenAPI document lists both routes, with the protocol's own RunAgentInput schema as the body.
+    const doc = await (await fetch(`${c.server.url}/openapi.json`)).json();
+    for (const path of ["/ag-ui", "/api/v1/ag-ui"]) {
+      const op = doc.paths[path].post;
+      expect(op.requestBody.content["application/json"].schema.required).toEqual(["threadId", "runId", "messages"]);
+      expect(Object.keys(op.responses["200"].content)).toEqual(["text/event-stream"]);
+    }
+    // None of them reached the model, and the server still serves a good run.
+    expect(c.fake.requests).toHaveLength(0);
+    expect((await runOnce(agentWith({ url }, "hi"))).text()).toBe("ok");
+  });
+});
+
+describe("AG-UI endpoint: API keys and origins", () => {
+  let env: TestEnv;
+  let fake: FakeOpenAI;
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await env?.cleanup();
+    await fake?.close();
+  });
+
+  it("401 without a key (before any parsing), 403 for a read-only key or a foreign page; a chat key runs, an admin key answers approvals", async () => {
+    // The client logs every refused request with console.error before it rejects.
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    fake = await startFakeOpenAI();
+    env = await createTestEnv();
+    writeFileSync(
+      join(env.workspace, "floe.yaml"),
+      [
+        "api_keys:",
+        "  - { name: reader, key: read-key, scopes: [read] }",
+        "  - { name: bot, key: chat-key, scopes: [read, chat] }",
+        "  - { name: ops, key: admin-key }",
+      ].join("\n"),
+    );
+    const server = await env.start({
+      env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "k", FLOE_MODEL: "m", FLOE_MODEL_MAX_RETRIES: "0" },
+    });
+    const url = `${server.url}/ag-ui`;
+    const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+    const none = await runOnce(agentWith({ url }, "hi"));
+    expect(none.events).toEqual([]);
+    expect(none.error?.status).toBe(401);
+    expect(none.error?.message).toMatch(/missing or invalid API key/);
+    expect((await runOnce(new RawBodyAgent({ url }, () => "{not json"))).error?.status).toBe(401);
+    expect((await runOnce(agentWith({ url, headers: bearer("wrong") }, "hi"))).error?.status).toBe(401);
+    const reader = await runOnce(agentWith({ url: `${server.url}/api/v1/ag-ui`, headers: bearer("read-key") }, "hi"));
+    expect(reader.error?.status).toBe(403);
+    expect(reader.error?.message).toMatch(/needs the chat scope/);
+    const foreign = await runOnce(
+      agentWith({ url, headers: { ...bearer("chat-key"), origin: "https://evil.example" } }, "hi"),
+    );
+    expect(foreign.error?.status).toBe(403);
+    expect(fake.requests).toHaveLength(0);
+
+    // A chat key runs the agent; answering an approval needs what it needs everywhere: the admin scope.
+    mkdirSync(join(server.app.runtime.activeRoot, "build"));
+    fake.enqueue(
+      reply.toolCalls([{ name: "execute_command", args: { command: "rm -rf ./build" } }]),
+      reply.text("done"),
+    );
+    const agent = agentWith({ url, headers: bearer("chat-key") }, "clean the build");
+    const first = await runOnce(agent);
+    const [interrupt] = first.of("RUN_FINISHED")[0].outcome.interrupts;
+    const answer = { [interrupt.id]: { status: "resolved" as const, payload: { approved: true } } };
+    const refused = await runOnce(agent, { resume: buildResumeArray(agent.pendingInterrupts, answer) });
+    expect(refused.of("RUN_ERROR")[0]).toMatchObject({ code: "permission_denied" });
+    agent.headers = bearer("admin-key");
+    const approved = await runOnce(agent, { resume: buildResumeArray(agent.pendingInterrupts, answer) });
+    expect(approved.text()).toBe("done");
+    expect(existsSync(join(server.app.runtime.activeRoot, "build"))).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 import { HttpAgent, type HttpAgentConfig, type RunAgentParameters } from "@ag-ui/client";
 import type { BaseEvent, RunAgentInput } from "@ag-ui/core";
+import { AGUI_MEDIA_TYPE } from "@ag-ui/encoder";
 
 /** What one `runAgent` of @ag-ui/client's HttpAgent saw: every event, and how the call ended. */
 export interface AgUiRun {
@@ -64,5 +65,13 @@ export class RawBodyAgent extends HttpAgent {
 
   protected override requestInit(input: RunAgentInput): RequestInit {
     return { ...super.requestInit(input), body: this.rawBody(input) };
+  }
+}
+
+/** An HttpAgent that asks for AG-UI's protobuf framing instead of SSE. */
+export class ProtoAgent extends HttpAgent {
+  protected override requestInit(input: RunAgentInput): RequestInit {
+    const init = super.requestInit(input);
+    return { ...init, headers: { ...(init.headers as Record<string, string>), Accept: AGUI_MEDIA_TYPE } };
   }
 }
