@@ -42,6 +42,7 @@ describe("AG-UI endpoint, driven by @ag-ui/client's HttpAgent", () => {
     expect(ends.every((n) => n % 4 === 0 || n === 15)).toBe(true);
     expect(deltas.length).toBeGreaterThan(1);
     const started = run.of("RUN_STARTED")[0];
+    expect(started.protocolVersion).toBe("1.0");
     const finished = run.of("RUN_FINISHED")[0];
     expect(finished).toMatchObject({
       threadId: "thread-plain",
@@ -97,6 +98,29 @@ describe("AG-UI endpoint, driven by @ag-ui/client's HttpAgent", () => {
     const run = await runOnce(agent);
     expect(seen).toEqual([AGUI_MEDIA_TYPE]);
     expect(run.text()).toBe("framed answer");
+    expect(run.types.at(-1)).toBe("RUN_FINISHED");
+  });
+
+  it("keeps a quiet run's stream alive with SSE comments, which the client skips", async () => {
+    c = await createChatEnv(); // heartbeats every 200 ms
+    c.fake.enqueue(reply.stall(["thinking"], 900));
+    let raw = "";
+    const agent = agentWith(
+      {
+        url: `${c.server.url}/ag-ui`,
+        fetch: async (u, init) => {
+          const res = await fetch(u, init);
+          const [mine, theirs] = res.body!.tee();
+          void new Response(mine).text().then((t) => (raw = t));
+          return new Response(theirs, { status: res.status, headers: res.headers });
+        },
+      },
+      "wait a bit",
+    );
+    const run = await runOnce(agent);
+    expect(run.error).toBeUndefined();
+    expect(run.text()).toBe("thinking");
+    await expect.poll(() => raw.split(": keep-alive\n\n").length - 1).toBeGreaterThanOrEqual(2);
     expect(run.types.at(-1)).toBe("RUN_FINISHED");
   });
 

@@ -1,4 +1,4 @@
-import { type BaseEvent, EventType, type Interrupt, type TokenUsage } from "@ag-ui/core";
+import { type BaseEvent, EventType, type Interrupt, PROTOCOL_VERSION, type TokenUsage } from "@ag-ui/core";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
 
 /** What an answer to a Floe approval interrupt looks like (a ResumeEntry's `payload`). */
@@ -43,7 +43,8 @@ export class AgUiEventMapper {
     this.runId = runId;
     this.model = model;
     return [
-      { type: EventType.RUN_STARTED, threadId, runId },
+      // The protocol version this producer speaks (@ag-ui/core's), so a client can tell a newer one.
+      { type: EventType.RUN_STARTED, threadId, runId, protocolVersion: PROTOCOL_VERSION },
       {
         type: EventType.STATE_SNAPSHOT,
         snapshot: { ...this.clientState, floe: { conversationId: threadId, ...floe } },
