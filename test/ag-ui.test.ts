@@ -43,6 +43,8 @@ describe("AG-UI endpoint, driven by @ag-ui/client's HttpAgent", () => {
     expect(deltas.length).toBeGreaterThan(1);
     const started = run.of("RUN_STARTED")[0];
     expect(started.protocolVersion).toBe("1.0");
+    // Stamped with the Floe event's time.
+    expect(Math.abs(started.timestamp - Date.now())).toBeLessThan(60_000);
     const finished = run.of("RUN_FINISHED")[0];
     expect(finished).toMatchObject({
       threadId: "thread-plain",
@@ -288,6 +290,40 @@ describe("AG-UI endpoint, driven by @ag-ui/client's HttpAgent", () => {
       expect(agent.pendingInterrupts).toEqual([]);
     },
   );
+});
+
+describe("AG-UI endpoint: denying an interrupt", () => {
+  let c: ChatEnv;
+  afterEach(async () => c?.cleanup());
+
+  it("a denial, or a cancelled interrupt, reaches the model as the tool's error and the run goes on", async () => {
+    c = await createChatEnv();
+    const build = join(c.server.app.runtime.activeRoot, "build");
+    mkdirSync(build);
+    const rm = () => reply.toolCalls([{ name: "execute_command", args: { command: "rm -rf ./build" } }]);
+    c.fake.enqueue(rm(), reply.text("left it"), rm(), reply.text("left it again"));
+    const agent = agentWith({ url: `${c.server.url}/ag-ui`, threadId: "thread-deny" }, "clean the build");
+    const answers = [
+      { status: "resolved" as const, payload: { approved: false, reason: "not now" } },
+      { status: "cancelled" as const },
+    ];
+    const results: string[] = [];
+    for (const [i, answer] of answers.entries()) {
+      if (i > 0) agent.addMessage({ id: `again-${i}`, role: "user", content: "try again" });
+      const asked = await runOnce(agent);
+      expect(asked.of("RUN_FINISHED")[0].outcome.type).toBe("interrupt");
+      const id = agent.pendingInterrupts[0]!.id;
+      const resumed = await runOnce(agent, { resume: buildResumeArray(agent.pendingInterrupts, { [id]: answer }) });
+      expect(resumed.of("CUSTOM")[0].value).toMatchObject({ requestId: id, status: "denied" });
+      expect(resumed.of("RUN_FINISHED")[0].outcome).toEqual({ type: "success" });
+      results.push(resumed.of("TOOL_CALL_RESULT")[0].content);
+    }
+    expect(results).toEqual([
+      "permission denied: denied by a human: not now",
+      "permission denied: denied by a human: the AG-UI client cancelled the interrupt",
+    ]);
+    expect(existsSync(build)).toBe(true);
+  });
 });
 
 describe("AG-UI endpoint: bad input is RUN_ERROR", () => {

@@ -52,7 +52,14 @@ export class AgUiEventMapper {
     ];
   }
 
+  /** The AG-UI events of one Floe event, stamped with its time (AG-UI's `timestamp`: ms since the epoch). */
   map(e: Event): BaseEvent[] {
+    const timestamp = Date.parse(e.timestamp);
+    const events = this.translate(e);
+    return Number.isFinite(timestamp) ? events.map((ev) => ({ ...ev, timestamp })) : events;
+  }
+
+  private translate(e: Event): BaseEvent[] {
     const k = e.kind;
     switch (k.case) {
       case "start":
