@@ -4,7 +4,7 @@ import { buildResumeArray, HttpAgent } from "@ag-ui/client";
 import { AGUI_MEDIA_TYPE } from "@ag-ui/encoder";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type ChatEnv, collect, createChatEnv, kinds } from "./support/chat-env.js";
-import { type AgUiRun, agentWith, ProtoAgent, RawBodyAgent, runOnce } from "./support/ag-ui-client.js";
+import { type AgUiRun, agentWith, AcceptAgent, RawBodyAgent, runOnce } from "./support/ag-ui-client.js";
 import { type FakeOpenAI, reply, startFakeOpenAI } from "./support/fake-openai.js";
 import { createTestEnv, DIALECTS, type TestEnv } from "./support/test-server.js";
 
@@ -84,23 +84,30 @@ describe("AG-UI endpoint, driven by @ag-ui/client's HttpAgent", () => {
     ]);
   });
 
-  it("answers in AG-UI's protobuf framing when the client's Accept asks for it, as @ag-ui/encoder negotiates", async () => {
+  it("answers in AG-UI's protobuf framing when the client's Accept names it, as @ag-ui/encoder negotiates; SSE otherwise", async () => {
     c = await createChatEnv();
-    c.fake.enqueue(reply.text("framed answer", { chunkSize: 6 }));
     const seen: string[] = [];
-    const agent = new ProtoAgent({
+    const config = {
       url: `${c.server.url}/ag-ui`,
-      fetch: async (u, init) => {
+      fetch: async (u: string, init: RequestInit) => {
         const res = await fetch(u, init);
         seen.push(res.headers.get("content-type")!);
         return res;
       },
-    });
-    agent.addMessage({ id: "u1", role: "user", content: "hi" });
-    const run = await runOnce(agent);
-    expect(seen).toEqual([AGUI_MEDIA_TYPE]);
-    expect(run.text()).toBe("framed answer");
-    expect(run.types.at(-1)).toBe("RUN_FINISHED");
+    };
+    const accepts = [AGUI_MEDIA_TYPE, "*/*", `${AGUI_MEDIA_TYPE};q=0, text/event-stream`];
+    const texts: string[] = [];
+    for (const accept of accepts) {
+      c.fake.enqueue(reply.text("framed answer", { chunkSize: 6 }));
+      const agent = new AcceptAgent(config, accept);
+      agent.addMessage({ id: "u1", role: "user", content: "hi" });
+      const run = await runOnce(agent);
+      expect(run.types.at(-1)).toBe("RUN_FINISHED");
+      texts.push(run.text());
+    }
+    // A bare wildcard (curl's default) is SSE, the protocol's default; protobuf only when named and not refused.
+    expect(seen).toEqual([AGUI_MEDIA_TYPE, "text/event-stream", "text/event-stream"]);
+    expect(texts).toEqual(["framed answer", "framed answer", "framed answer"]);
   });
 
   it("keeps a quiet run's stream alive with SSE comments, which the client skips", async () => {

@@ -68,10 +68,17 @@ export class RawBodyAgent extends HttpAgent {
   }
 }
 
-/** An HttpAgent that asks for AG-UI's protobuf framing instead of SSE. */
-export class ProtoAgent extends HttpAgent {
+/** An HttpAgent that sends its own Accept header: AG-UI's protobuf type unless told otherwise. */
+export class AcceptAgent extends HttpAgent {
+  constructor(
+    config: HttpAgentConfig,
+    private readonly accept = AGUI_MEDIA_TYPE,
+  ) {
+    super(config);
+  }
+
   protected override requestInit(input: RunAgentInput): RequestInit {
     const init = super.requestInit(input);
-    return { ...init, headers: { ...(init.headers as Record<string, string>), Accept: AGUI_MEDIA_TYPE } };
+    return { ...init, headers: { ...(init.headers as Record<string, string>), Accept: this.accept } };
   }
 }

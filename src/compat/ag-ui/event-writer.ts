@@ -1,12 +1,12 @@
 import { type BaseEvent, EventType } from "@ag-ui/core";
-import { EventEncoder } from "@ag-ui/encoder";
+import { AGUI_MEDIA_TYPE, EventEncoder } from "@ag-ui/encoder";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { FastifyReply } from "fastify";
 
 /**
  * The response of an AG-UI run: SSE, or AG-UI's protobuf framing when the
- * client's Accept header prefers it, as @ag-ui/encoder negotiates. Writes
- * after the client went away are dropped.
+ * client's Accept header names it and prefers it, as @ag-ui/encoder
+ * negotiates. Writes after the client went away are dropped.
  */
 export class AgUiEventWriter {
   private readonly encoder: EventEncoder;
@@ -15,7 +15,10 @@ export class AgUiEventWriter {
     private readonly reply: FastifyReply,
     accept: string | undefined,
   ) {
-    this.encoder = new EventEncoder(accept ? { accept } : {});
+    // The encoder negotiates; only a client that names AG-UI's protobuf type may get it. A bare wildcard
+    // (curl's `*/*`) gets SSE, the protocol's default, not binary frames.
+    const named = accept?.toLowerCase().includes(AGUI_MEDIA_TYPE);
+    this.encoder = new EventEncoder(named ? { accept } : {});
   }
 
   /** Starts the response on a hijacked reply, keeping the headers hooks set (CORS). */
