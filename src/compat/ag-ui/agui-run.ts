@@ -12,9 +12,10 @@ import { answerInterrupts } from "./resume-answers.js";
 import { chatRequestOf, clientState, parseRunInput } from "./run-input.js";
 
 /**
- * POST /ag-ui. The API key is checked first, as on every route, and a caller
- * without one gets 401 before any stream; everything after that, bad input
- * included, is an AG-UI event stream that ends in RUN_FINISHED or RUN_ERROR.
+ * POST /ag-ui. The API key is checked first, as on every route: a caller
+ * without one (401), or whose key lacks the `chat` scope (403), is refused
+ * before any stream. Everything after that, bad input included, is an AG-UI
+ * event stream that ends in RUN_FINISHED or RUN_ERROR.
  * `failure` is an error fastify met before the handler (a body that is not
  * JSON), answered the same way.
  */
@@ -34,7 +35,10 @@ export async function runAgUi(
     const input = parseRunInput(req.body);
     await (input.resume?.length ? run.resume(input) : run.start(input));
   } catch (e) {
-    out.send([runError(e)]);
+    const event = runError(e);
+    // A fault of the server, not of the request or the run: worth an operator's look.
+    if (event.code === "internal" || event.code === "unknown") req.log.error({ err: e }, "AG-UI run failed");
+    out.send([event]);
   } finally {
     run.ended = true;
     out.end();
