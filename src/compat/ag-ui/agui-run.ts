@@ -96,7 +96,7 @@ class AgUiRun {
       );
     }
     this.learn(waiting.runId);
-    const mapper = new AgUiEventMapper(clientState(input));
+    const mapper = new AgUiEventMapper(clientState(input), true);
     const floe = {
       runId: waiting.runId,
       agentId: waiting.agentId,

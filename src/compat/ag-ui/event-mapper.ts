@@ -34,8 +34,16 @@ export class AgUiEventMapper {
   /** The tool call started and not completed: an approval request belongs to it. */
   private openTool?: string;
 
-  /** The client's `state`, kept under STATE_SNAPSHOT beside Floe's own `floe` key. */
-  constructor(private readonly clientState: Record<string, unknown>) {}
+  /**
+   * `clientState` is the client's `state`, kept under STATE_SNAPSHOT beside
+   * Floe's own `floe` key. A `resumed` AG-UI run continues a Floe run whose
+   * token counts cover the interrupted part too, and AG-UI's usage counts a
+   * resumed run's own calls only: it reports none.
+   */
+  constructor(
+    private readonly clientState: Record<string, unknown>,
+    private readonly resumed = false,
+  ) {}
 
   /** RUN_STARTED and the STATE_SNAPSHOT after it. */
   started(threadId: string, runId: string, floe: Record<string, unknown>, model = ""): BaseEvent[] {
@@ -103,7 +111,8 @@ export class AgUiEventMapper {
       case "complete": {
         const { response, status, iterations, toolCalls, usage } = k.value;
         const result = { response, status, iterations, toolCalls };
-        return this.finish({ type: "success" }, result, usage && this.usage(usage.prompt, usage.completion));
+        const counts = usage && !this.resumed ? this.usage(usage.prompt, usage.completion) : undefined;
+        return this.finish({ type: "success" }, result, counts);
       }
       case "cancelled":
         return this.finish({ type: "cancelled" });
