@@ -105,6 +105,25 @@ describe("docs/compatibility.md", () => {
     });
     expect(unserved.map(key)).toEqual([]);
   });
+
+  it("links every AG-UI row to tests that exist, by the start of their names", () => {
+    const agUi = read("docs/compatibility.md")
+      .split("\n")
+      .filter((line) => /^\|\s*AG-UI\s*\|/.test(line));
+    expect(agUi.length).toBeGreaterThan(5);
+    const unproven: string[] = [];
+    for (const line of agUi) {
+      const links = [...line.matchAll(/\[([^\]]+)\]\((\.\.\/test\/[^)#]+)\)/g)];
+      if (links.length === 0) unproven.push(`${line.slice(0, 60)}: no test linked`);
+      for (const [, name, file] of links) {
+        const path = file!.replace("../", "");
+        if (!existsSync(join(ROOT, path)) || !read(path).includes(`"${name}`)) unproven.push(`${name} in ${path}`);
+      }
+    }
+    expect(unproven).toEqual([]);
+    expect(c.server.fastify.hasRoute({ method: "POST", url: "/ag-ui" })).toBe(true);
+    expect(c.server.fastify.hasRoute({ method: "POST", url: "/api/v1/ag-ui" })).toBe(true);
+  });
 });
 
 /** The MCP rows (`| MCP | `method` | ... | tests |`): Floe's calls as an MCP client. */

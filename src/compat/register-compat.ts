@@ -9,6 +9,7 @@ import {
   sendGrpcError,
 } from "../server/fast-path/index.js";
 import { FLOE_VERSION } from "../version.js";
+import { registerAgUi } from "./ag-ui/routes.js";
 import { CompatRouter } from "./compat-router.js";
 import { registerDocsPages } from "./docs-pages.js";
 import { registerJsonBodyParser } from "./json-body-parser.js";
@@ -33,7 +34,7 @@ export interface CompatOptions {
   maxUploadBytes: number;
 }
 
-/** The Penguin and Pawan surfaces, and their OpenAPI document and pages. */
+/** The Penguin and Pawan surfaces, the AG-UI endpoint, and their OpenAPI document and pages. */
 export async function registerCompat(fastify: FastifyInstance, o: CompatOptions): Promise<void> {
   // A client's protocol error (invalid UTF-8, a bad frame) closes its socket: logged once, as a warning.
   const warned = new WeakSet<object>();
@@ -63,6 +64,7 @@ export async function registerCompat(fastify: FastifyInstance, o: CompatOptions)
     registerPenguinChatSocket(scope, o.invoker, o.guards);
     registerPenguinEventSockets(scope, o.invoker, o.guards);
     registerPenguinTaskSocket(scope, o.invoker, o.guards);
+    await registerAgUi(scope, router, { invoker: o.invoker, guards: o.guards, maxBodyBytes: o.maxBodyBytes });
   });
   await registerDocsPages(fastify, buildOpenApi(router.docs, FLOE_VERSION));
   // Requests no route takes answer in the shape of the surface their path belongs to: Connect or gRPC for a
