@@ -1,4 +1,5 @@
 import { measureClusterLatency, measureNotifyLimits } from "./cluster.js";
+import { measureClusterThroughput } from "./cluster-throughput.js";
 import { measureEventLog } from "./event-log.js";
 import { measureFanout } from "./fanout.js";
 import { measureSoak } from "./soak.js";
@@ -145,4 +146,20 @@ if (!only || only === "cluster") {
   console.log(`  one notification send to receive: ${qs(n.latency)}`);
   console.log(`  largest payload accepted: ${n.maxPayloadBytes} bytes`);
   console.log(`  one idle listening backend: ${n.listenerRssKiB ?? "n/a"} KiB resident`);
+}
+
+if (!only || only === "cluster" || only === "instances") {
+  const streams = Number(process.env.BENCH_SOAK_STREAMS ?? 20);
+  const secs = Number(process.env.BENCH_SOAK_SECONDS ?? 15);
+  const counts = (process.env.BENCH_INSTANCES ?? "1,2,3").split(",").map(Number);
+  const rows = await measureClusterThroughput(streams, secs, counts);
+  const one = rows[0]!;
+  console.log(
+    `\nThroughput with 1, 2 and 3 instances on one Postgres (the soak load: ${streams} concurrent streamed chats for ${secs}s, round-robin; baseline: 1 instance)`,
+  );
+  for (const r of rows) {
+    console.log(
+      `  ${r.instances} instance(s)  ${r.chatsPerSecond.toFixed(1).padStart(7)} chats/s  ${ratio(r.chatsPerSecond, one.chatsPerSecond)}  errors ${r.errors}, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, server CPU ${r.cpuMsPerChat.toFixed(1)} ms/chat`,
+    );
+  }
 }

@@ -31,7 +31,7 @@ function rssMiB(pid: number): number {
 }
 
 /** Runs `streams` loops of `once` for `seconds`; each chat's time, and the failures. */
-async function phase(streams: number, seconds: number, once: () => Promise<void>): Promise<SoakPhase> {
+export async function phase(streams: number, seconds: number, once: () => Promise<void>): Promise<SoakPhase> {
   const end = performance.now() + seconds * 1000;
   const times: number[] = [];
   let errors = 0;
