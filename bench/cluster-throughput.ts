@@ -2,9 +2,8 @@ import { readFileSync } from "node:fs";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { ChatService } from "../gen/floe/v1/chat_pb.js";
-import { reply } from "../test/support/fake-openai.js";
 import { createThrowawayDatabase } from "../test/support/postgres.js";
-import { phase, type SoakPhase } from "./soak.js";
+import { phase, type SoakPhase, soakAnswer, soakChat } from "./soak.js";
 import { type BenchServer, spawnBenchServer } from "./spawn-server.js";
 import { spawnUpstream } from "./spawn-upstream.js";
 
@@ -54,17 +53,8 @@ export async function measureClusterThroughput(
         const cpu = () => servers.reduce((t, s) => t + cpuSeconds(s.pid), 0);
         const cpuBefore = cpu();
         const result = await phase(streams, seconds, async () => {
-          await upstream.enqueue(reply.text("tok ".repeat(60), { chunkSize: 12, delayMs: 2 }));
-          const chat = chats[next++ % chats.length]!;
-          let text = "";
-          let status = "";
-          for await (const r of chat.streamMessage({ chat: { text: "go", maxIterations: 1 } })) {
-            const k = r.event?.kind;
-            if (k?.case === "token") text += k.value.token;
-            if (k?.case === "complete") status = k.value.status;
-            if (k?.case === "error" || k?.case === "cancelled") throw new Error(k.case);
-          }
-          if (status !== "completed" || text.length !== 240) throw new Error(`ended ${status} with ${text.length}`);
+          await upstream.enqueue(soakAnswer());
+          await soakChat(chats[next++ % chats.length]!);
         });
         const cpuMsPerChat = ((cpu() - cpuBefore) * 1000) / Math.max(1, result.chats);
         out.push({ ...result, instances: n, chatsPerSecond: result.chats / seconds, cpuMsPerChat });

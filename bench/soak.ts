@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { createClient } from "@connectrpc/connect";
+import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import OpenAI from "openai";
 import { ChatService } from "../gen/floe/v1/chat_pb.js";
@@ -28,6 +28,22 @@ export interface SoakResult {
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** The soak's answer: 60 tokens (240 characters) streamed in 20 chunks. */
+export const soakAnswer = () => reply.text("tok ".repeat(60), { chunkSize: 12, delayMs: 2 });
+
+/** One soak chat through Floe, streamed; throws unless it completes with the whole answer. */
+export async function soakChat(chat: Client<typeof ChatService>): Promise<void> {
+  let text = "";
+  let status = "";
+  for await (const r of chat.streamMessage({ chat: { text: "go", maxIterations: 1 } })) {
+    const k = r.event?.kind;
+    if (k?.case === "token") text += k.value.token;
+    if (k?.case === "complete") status = k.value.status;
+    if (k?.case === "error" || k?.case === "cancelled") throw new Error(k.case);
+  }
+  if (status !== "completed" || text.length !== 240) throw new Error(`run ended ${status} with ${text.length} chars`);
 }
 
 /** Runs `streams` loops of `once` for `seconds`; each chat's time, and the failures. */
@@ -66,12 +82,11 @@ export async function measureSoak(streams: number, seconds: number): Promise<Soa
     FLOE_MODEL: "fake-model",
     FLOE_MODEL_MAX_RETRIES: "0",
   });
-  const answer = () => reply.text("tok ".repeat(60), { chunkSize: 12, delayMs: 2 });
   const raw = new OpenAI({ apiKey: "bench", baseURL: fake.url, maxRetries: 0 });
   const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "2" }));
   try {
     const direct = await phase(streams, seconds, async () => {
-      await fake.enqueue(answer());
+      await fake.enqueue(soakAnswer());
       const s = await raw.chat.completions.create({
         model: "fake-model",
         messages: [{ role: "user", content: "go" }],
@@ -86,17 +101,8 @@ export async function measureSoak(streams: number, seconds: number): Promise<Soa
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(server.pid))), 250);
     const floe = await phase(streams, seconds, async () => {
-      await fake.enqueue(answer());
-      let text = "";
-      let status = "";
-      for await (const r of chat.streamMessage({ chat: { text: "go", maxIterations: 1 } })) {
-        const k = r.event?.kind;
-        if (k?.case === "token") text += k.value.token;
-        if (k?.case === "complete") status = k.value.status;
-        if (k?.case === "error" || k?.case === "cancelled") throw new Error(k.case);
-      }
-      if (status !== "completed" || text.length !== 240)
-        throw new Error(`run ended ${status} with ${text.length} chars`);
+      await fake.enqueue(soakAnswer());
+      await soakChat(chat);
     });
     clearInterval(sampler);
     await new Promise((r) => setTimeout(r, 3000));

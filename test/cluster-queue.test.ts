@@ -1,24 +1,17 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ChatRequestSchema } from "../gen/floe/v1/chat_pb.js";
 import type { Event } from "../gen/floe/v1/events_pb.js";
 import { MessageService } from "../gen/floe/v1/message_pb.js";
 import { encodeQueuedRequest } from "../src/services/queued-request.js";
 import { collect } from "./support/chat-env.js";
-import { type ClusterEnv, createClusterEnv } from "./support/cluster-env.js";
+import { type Chat, type ClusterEnv, clusterPerTest, TERMINAL } from "./support/cluster-env.js";
 import { reply } from "./support/fake-openai.js";
 import { until } from "./support/rest.js";
 
-let c: ClusterEnv | undefined;
-afterEach(async () => {
-  await c?.cleanup();
-  c = undefined;
-});
-
-type Chat = NonNullable<ClusterEnv["chats"][0]>;
-const TERMINAL = ["complete", "error", "cancelled"];
+const cluster = clusterPerTest();
 
 const messages = (url: string) =>
   createClient(MessageService, createConnectTransport({ baseUrl: url, httpVersion: "2" }));
@@ -37,7 +30,7 @@ async function busyOnA(c: ClusterEnv, releaseAfterMs: number) {
 
 describe("queued work across instances (Postgres)", () => {
   it("a queued chat sent to B runs on A, after A's run, and B streams it", async () => {
-    c = await createClusterEnv(2);
+    const c = await cluster.use(2);
     const [, b] = c.chats as [Chat, Chat];
     const [appA, appB] = [c.servers[0]!.app, c.servers[1]!.app];
     const busy = await busyOnA(c, 1500);
@@ -70,7 +63,7 @@ describe("queued work across instances (Postgres)", () => {
   });
 
   it("without queue, B refuses and leaves A's conversation log untouched (no gap, no seq of its own)", async () => {
-    c = await createClusterEnv(2);
+    const c = await cluster.use(2);
     const [a, b] = c.chats as [Chat, Chat];
     const busy = await busyOnA(c, 800);
     const err = await b.sendMessage({ chat: { text: "now", conversationId: busy.conversationId } }).then(
@@ -95,7 +88,7 @@ describe("queued work across instances (Postgres)", () => {
   });
 
   it("a human reply sent to B reaches the agent whose main conversation runs on A", async () => {
-    c = await createClusterEnv(2);
+    const c = await cluster.use(2);
     const [appA, appB] = [c.servers[0]!.app, c.servers[1]!.app];
     c.fake.enqueue(reply.stall(["thinking "], 1200), reply.text("thanks for the answer"));
     const sent = await messages(c.servers[0]!.url).sendToAgent({ agentId: "default", message: { content: "start" } });
@@ -118,7 +111,7 @@ describe("queued work across instances (Postgres)", () => {
   });
 
   it("the instance taking over a dead one's conversation runs its queued run instead of dropping it", async () => {
-    c = await createClusterEnv(2, { env: { FLOE_LEASE_MS: "300" } });
+    const c = await cluster.use(2, { env: { FLOE_LEASE_MS: "300" } });
     const [, b] = c.chats as [Chat, Chat];
     const app = c.servers[1]!.app;
     const db = app.database.db;

@@ -1,21 +1,17 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type ClusterEnv, createClusterEnv } from "./support/cluster-env.js";
+import { describe, expect, it } from "vitest";
+import { clusterPerTest } from "./support/cluster-env.js";
 import { reply } from "./support/fake-openai.js";
 import { restCall, until } from "./support/rest.js";
 import { postSse as sse } from "./support/sse-client.js";
 import { connectWs } from "./support/ws-client.js";
 
-let c: ClusterEnv | undefined;
-afterEach(async () => {
-  await c?.cleanup();
-  c = undefined;
-});
+const cluster = clusterPerTest();
 
 const ws = (url: string, path: string) => connectWs(`${url.replace("http", "ws")}${path}`);
 
 describe("the JSON surfaces across instances (Postgres)", () => {
   it("the event feed WebSocket on B carries, live and in cursor order, what A stores", async () => {
-    c = await createClusterEnv(2);
+    const c = await cluster.use(2);
     const [urlA, urlB] = c.servers.map((s) => s.url) as [string, string];
     const onB = await ws(urlB, "/api/v1/events/ws");
     const onA = await ws(urlA, "/api/v1/events/ws");
@@ -51,7 +47,7 @@ describe("the JSON surfaces across instances (Postgres)", () => {
   });
 
   it("a Pawan SSE stream dropped on A resumes on B with Last-Event-ID, with every token once", async () => {
-    c = await createClusterEnv(2);
+    const c = await cluster.use(2);
     const [urlA, urlB] = c.servers.map((s) => s.url) as [string, string];
     c.fake.enqueue(reply.text("one two three four five six seven eight nine ten", { chunkSize: 4, delayMs: 40 }));
     const first = await sse(
@@ -74,7 +70,7 @@ describe("the JSON surfaces across instances (Postgres)", () => {
   });
 
   it("a Penguin chat WebSocket on B continues a conversation A ran, numbering on with no gap", async () => {
-    c = await createClusterEnv(2);
+    const c = await cluster.use(2);
     const [urlA, urlB] = c.servers.map((s) => s.url) as [string, string];
     c.fake.enqueue(reply.text("first, on A"), reply.text("second, on B"));
     const a = await ws(urlA, "/api/v1/chat/stream");

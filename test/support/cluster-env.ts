@@ -1,9 +1,28 @@
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
+import { afterEach } from "vitest";
 import { ChatService } from "../../gen/floe/v1/chat_pb.js";
 import type { FloeServer, StartOptions } from "../../src/server/start-server.js";
 import { type FakeOpenAI, startFakeOpenAI } from "./fake-openai.js";
 import { createTestEnv, type TestEnv } from "./test-server.js";
+
+/** The terminal event cases. */
+export const TERMINAL = ["complete", "error", "cancelled"];
+
+export type Chat = Client<typeof ChatService>;
+
+/**
+ * A test file's cluster: `use()` starts one for the current test, and it is
+ * cleaned up after each test.
+ */
+export function clusterPerTest(): { use: (n?: number, extra?: StartOptions) => Promise<ClusterEnv> } {
+  let current: ClusterEnv | undefined;
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return { use: async (n = 2, extra = {}) => (current = await createClusterEnv(n, extra)) };
+}
 
 export interface ClusterEnv {
   env: TestEnv;
