@@ -9,6 +9,7 @@ import {
   sendGrpcError,
 } from "../server/fast-path/index.js";
 import { FLOE_VERSION } from "../version.js";
+import { registerA2a } from "./a2a/a2a-routes.js";
 import { CompatRouter } from "./compat-router.js";
 import { registerDocsPages } from "./docs-pages.js";
 import { registerJsonBodyParser } from "./json-body-parser.js";
@@ -64,6 +65,7 @@ export async function registerCompat(fastify: FastifyInstance, o: CompatOptions)
     registerPenguinEventSockets(scope, o.invoker, o.guards);
     registerPenguinTaskSocket(scope, o.invoker, o.guards);
   });
+  await registerA2a(fastify, o.invoker, o.guards);
   await registerDocsPages(fastify, buildOpenApi(router.docs, FLOE_VERSION));
   // Requests no route takes answer in the shape of the surface their path belongs to: Connect or gRPC for a
   // procedure path, FastAPI's "Not Found" under /api/v1, Pawan's elsewhere.

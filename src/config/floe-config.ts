@@ -2,6 +2,7 @@ import type { PermissionSettings } from "../domain/permissions.js";
 import type { ApiKey } from "../domain/api-key.js";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import type { AgentProfile } from "../domain/agent-profile.js";
+import type { RemoteA2aAgent } from "./a2a-agents-config.js";
 
 /** `project`: tools work in the project root; `workspace`: in the workspace root. */
 export type ExecutionMode = "project" | "workspace";
@@ -75,6 +76,8 @@ export interface FloeConfig {
   checkpoints: CheckpointSettings;
   /** Agents defined in the config file, beside the built-in `default`. */
   agents: AgentProfile[];
+  /** Remote A2A agents the `delegate` tool reaches as `a2a:<name>`. */
+  a2aAgents: RemoteA2aAgent[];
   /** The config file that was read, if any. */
   configFile: string;
 }

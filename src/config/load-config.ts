@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { parse as parseYaml } from "yaml";
 import { type ModelConfig, ModelConfigSchema } from "../../gen/floe/v1/common_pb.js";
+import { parseA2aAgents } from "./a2a-agents-config.js";
 import { parseAgents } from "./agents-config.js";
 import { parseApiKeys } from "./api-keys.js";
 import { parseCheckpoints } from "./checkpoints-config.js";
@@ -68,6 +69,7 @@ const FILE_KEYS = new Set([
   "idle_timeout_ms",
   "agents",
   "checkpoints",
+  "a2a_agents",
 ]);
 const MODEL_KEYS = new Set([
   "id",
@@ -204,6 +206,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     ...limits(pick, modelTimeoutMs),
     checkpoints: parseCheckpoints(file.checkpoints, env, src),
     agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
+    a2aAgents: file.a2a_agents === undefined ? [] : parseA2aAgents(file.a2a_agents, src, env),
     openai: { apiKey: openaiApiKey, baseUrl: openaiBaseUrl },
     openrouter: {
       apiKey: pick("openrouterApiKey", "__none", str, ""),
