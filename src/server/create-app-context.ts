@@ -21,6 +21,7 @@ import { Approvals, AuditLog, FloeGate, type PermissionGate, PermissionEngine } 
 import { ApprovalRepository } from "../store/approval-repository.js";
 import { AuditRepository } from "../store/audit-repository.js";
 import type { AppContext } from "../services/app-context.js";
+import { RemoteAgents } from "../services/a2a-delegation.js";
 import { AgentWork } from "../services/agent-work.js";
 import { ChatRunStarter } from "../services/chat-run-starter.js";
 import { bridgeRunsToFeed } from "../services/feed-bridge.js";
@@ -88,7 +89,8 @@ export function createAppContext(
     approver: approvals.hook,
   });
   const checkpoints: Checkpoints = createCheckpoints(db, { conversations, events, runs, clock, log }, config);
-  const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });
+  const remote = new RemoteAgents(config.a2aAgents);
+  const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs, remote });
   executor.attachAgentOps(work);
   const tasks = createTasks(db, { chat, runs, events, conversations, log, models, agents });
   bridgeRunsToFeed(events, runs, feed, log);
