@@ -86,7 +86,9 @@ function connect(agent: RemoteA2aAgent): Promise<Client> {
     cardResolver: new DefaultAgentCardResolver({ fetchImpl }),
   });
   const factory = new ClientFactory(options);
-  return agent.url.endsWith(".json") ? factory.createFromUrl(agent.url, "") : factory.createFromUrl(agent.url);
+  if (agent.url.endsWith(".json")) return factory.createFromUrl(agent.url, "");
+  // The card's path resolves against the URL: `<url>/.well-known/agent-card.json`, also below a path.
+  return factory.createFromUrl(agent.url.endsWith("/") ? agent.url : `${agent.url}/`);
 }
 
 /** Folds one stream response into what is known of the remote task, and reports its progress. */
