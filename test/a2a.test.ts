@@ -91,8 +91,17 @@ describe("A2A: Floe's agents as A2A agents, through the SDK's own client", () =>
     const events = await drain(legacy.sendMessageStream(sendRequest("stream it")));
     expect(events.at(-1)!.payload).toMatchObject({ $case: "statusUpdate" });
     // The wire names are v0.3's.
-    const raw = await rpc(`${c.server.url}/a2a`, { jsonrpc: "2.0", id: 7, method: "tasks/get", params: { id: task.id } });
-    expect(raw.body).toMatchObject({ jsonrpc: "2.0", id: 7, result: { id: task.id, kind: "task", status: { state: "completed" } } });
+    const raw = await rpc(`${c.server.url}/a2a`, {
+      jsonrpc: "2.0",
+      id: 7,
+      method: "tasks/get",
+      params: { id: task.id },
+    });
+    expect(raw.body).toMatchObject({
+      jsonrpc: "2.0",
+      id: 7,
+      result: { id: task.id, kind: "task", status: { state: "completed" } },
+    });
   });
 
   it("publishes every other agent under /a2a/agents/<id>, with its own endpoint", async () => {
