@@ -1,15 +1,6 @@
 import { ConfigError } from "./config-error.js";
 import { str } from "./config-values.js";
-
-/** A remote A2A agent Floe may delegate to (`a2a_agents` in floe.yaml). */
-export interface RemoteA2aAgent {
-  /** What the `delegate` tool names it by: `a2a:<name>`. */
-  name: string;
-  /** The agent's base URL; its card is read from `<url>/.well-known/agent-card.json` (or the URL itself if it ends in `.json`). */
-  url: string;
-  /** Headers sent with every request to it (the card, JSON-RPC): its API key goes here. */
-  headers: Record<string, string>;
-}
+import type { RemoteA2aAgent } from "./floe-config.js";
 
 const KEYS = ["name", "url", "headers", "api_key", "api_key_env"];
 

@@ -2,7 +2,6 @@ import type { PermissionSettings } from "../domain/permissions.js";
 import type { ApiKey } from "../domain/api-key.js";
 import type { ModelConfig } from "../../gen/floe/v1/common_pb.js";
 import type { AgentProfile } from "../domain/agent-profile.js";
-import type { RemoteA2aAgent } from "./a2a-agents-config.js";
 
 /** `project`: tools work in the project root; `workspace`: in the workspace root. */
 export type ExecutionMode = "project" | "workspace";
@@ -122,4 +121,14 @@ export interface CheckpointSettings {
   retentionHours: number;
   /** Every checkpoint is removed after this many days. */
   maxAgeDays: number;
+}
+
+/** A remote A2A agent Floe may delegate to (`a2a_agents` in floe.yaml). */
+export interface RemoteA2aAgent {
+  /** What the `delegate` tool names it by: `a2a:<name>`. */
+  name: string;
+  /** The agent's base URL; its card is read from `<url>/.well-known/agent-card.json` (or the URL itself if it ends in `.json`). */
+  url: string;
+  /** Headers sent with every request to it (the card, JSON-RPC): its API key goes here. */
+  headers: Record<string, string>;
 }

@@ -205,8 +205,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     modelDiscoveryTtlSeconds: pick("modelDiscoveryTtlSeconds", "model_discovery_ttl_seconds", nonNegativeInt, 300),
     ...limits(pick, modelTimeoutMs),
     checkpoints: parseCheckpoints(file.checkpoints, env, src),
-    agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
-    a2aAgents: file.a2a_agents === undefined ? [] : parseA2aAgents(file.a2a_agents, src, env),
+    ...agentLists(file, src, models, env),
     openai: { apiKey: openaiApiKey, baseUrl: openaiBaseUrl },
     openrouter: {
       apiKey: pick("openrouterApiKey", "__none", str, ""),
@@ -221,6 +220,19 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       rules: file.github_rules === undefined ? DEFAULT_GITHUB_RULES : parseGitHubRules(file.github_rules, src),
     },
     configFile: existsSync(configFile) ? configFile : "",
+  };
+}
+
+/** `agents` (beside `default`) and `a2a_agents` (remote A2A agents to delegate to). */
+function agentLists(
+  file: Raw,
+  src: string,
+  models: ModelConfig[],
+  env: NodeJS.ProcessEnv,
+): Pick<FloeConfig, "agents" | "a2aAgents"> {
+  return {
+    agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
+    a2aAgents: file.a2a_agents === undefined ? [] : parseA2aAgents(file.a2a_agents, src, env),
   };
 }
 

@@ -89,8 +89,7 @@ export function createAppContext(
     approver: approvals.hook,
   });
   const checkpoints: Checkpoints = createCheckpoints(db, { conversations, events, runs, clock, log }, config);
-  const remote = new RemoteAgents(config.a2aAgents);
-  const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs, remote });
+  const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs, remote: remoteAgents(config) });
   executor.attachAgentOps(work);
   const tasks = createTasks(db, { chat, runs, events, conversations, log, models, agents });
   bridgeRunsToFeed(events, runs, feed, log);
@@ -213,4 +212,9 @@ function networkAllowedByConfig(config: FloeConfig): boolean {
     Object.values(p.agentModes).includes("full") ||
     p.rules.some((r) => r.result === "allow" && (r.operation.startsWith("network") || r.operation === "*"))
   );
+}
+
+/** The remote A2A agents the delegate tool reaches as `a2a:<name>`. */
+function remoteAgents(config: FloeConfig): RemoteAgents {
+  return new RemoteAgents(config.a2aAgents);
 }

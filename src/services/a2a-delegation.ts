@@ -7,7 +7,7 @@ import {
   JsonRpcTransportFactory,
 } from "@a2a-js/sdk/client";
 import { ConnectError, Code } from "@connectrpc/connect";
-import type { RemoteA2aAgent } from "../config/a2a-agents-config.js";
+import type { RemoteA2aAgent } from "../config/floe-config.js";
 import { textMessage, textOf } from "../domain/a2a-parts.js";
 
 /** How the `delegate` tool names a remote A2A agent: `a2a:<name>`. */
