@@ -43,6 +43,11 @@ describe("A2A bad input and auth", () => {
       [{ jsonrpc: "2.0", id: 1, method: "tasks/get", params: { id: "no-such-run" } }, {}, -32001],
       [{ jsonrpc: "2.0", id: 1, method: "message/nope", params: {} }, {}, -32601],
       [{ jsonrpc: "2.0", id: 1, method: "ListTasks", params: {} }, V1, -32004],
+      [
+        { jsonrpc: "2.0", id: 1, method: "CreateTaskPushNotificationConfig", params: { taskId: "t", url: "http://x" } },
+        V1,
+        -32003,
+      ],
       [{ jsonrpc: "2.0", id: 1, method: "GetTask", params: { id: "x" } }, { "a2a-version": "9.9" }, -32009],
     ];
     for (const [body, headers, code] of cases) {
