@@ -141,4 +141,19 @@ describe("A2A bad input and auth", () => {
     const local = await rpc(`${c.server.url}/a2a`, body, { ...V1, origin: c.server.url });
     expect(local.body.result).toBeDefined();
   });
+
+  it("answers a body over the limit with 413 and a JSON-RPC error, and starts no run", async () => {
+    c = await createChatEnv({ start: { overrides: { maxBodyBytes: 1024 } } });
+    const text = "x".repeat(4096);
+    const body = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "SendMessage",
+      params: { message: { messageId: "m", role: "ROLE_USER", parts: [{ text }] } },
+    };
+    const res = await rpc(`${c.server.url}/a2a`, body, V1);
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32600, message: expect.any(String) } });
+    expect(c.fake.requests).toHaveLength(0);
+  });
 });

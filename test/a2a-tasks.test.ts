@@ -5,6 +5,7 @@ import { textOf } from "../src/domain/a2a-parts.js";
 import { drain, rpc, sendRequest } from "./support/a2a-env.js";
 import { type ChatEnv, createChatEnv } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
+import { DIALECTS } from "./support/test-server.js";
 
 const RM = "rm -rf ./build";
 
@@ -102,5 +103,21 @@ describe("A2A tasks follow Floe's runs", () => {
     expect(textOf(task.status?.message?.parts)).toMatch(/model says no/);
     const got = await client.getTask({ tenant: "", id: task.id, historyLength: undefined });
     expect(got.status?.state).toBe(TaskState.TASK_STATE_FAILED);
+  });
+
+  it.each(DIALECTS)("tasks/get reads a task from the runs table after a restart (%s)", async (dialect) => {
+    c = await createChatEnv({ dialect });
+    c.fake.enqueue(reply.text("Remembered."));
+    const first = await new ClientFactory().createFromUrl(c.server.url);
+    const task = (await first.sendMessage(sendRequest("remember this"))) as Task;
+    await c.server.close();
+    const again = await c.env.start({
+      env: { OPENAI_BASE_URL: c.fake.url, OPENAI_API_KEY: "k", FLOE_MODEL: "fake-model" },
+    });
+    const client = await new ClientFactory().createFromUrl(again.url);
+    const got = await client.getTask({ tenant: "", id: task.id, historyLength: undefined });
+    expect(got).toMatchObject({ id: task.id, contextId: task.contextId });
+    expect(got.status?.state).toBe(TaskState.TASK_STATE_COMPLETED);
+    expect(textOf(got.artifacts[0]?.parts)).toBe("Remembered.");
   });
 });

@@ -9,7 +9,7 @@ import type { InProcessInvoker } from "../in-process-invoker.js";
 import { agentCard } from "./agent-card.js";
 import { cardFor, sendCard } from "./card-route.js";
 import { FloeA2aHandler } from "./floe-a2a-handler.js";
-import { parseRequest, requestId, rpcError } from "./json-rpc-envelope.js";
+import { errorResponse, parseRequest, requestId, rpcError } from "./json-rpc-envelope.js";
 
 type IdParams = { Params: { id: string } };
 
@@ -69,7 +69,7 @@ async function answerRpc(e: Endpoint, req: FastifyRequest, reply: FastifyReply):
   try {
     validateVersion(version, card, "JSONRPC");
   } catch (err) {
-    return reply.send({ ...rpcError(parsed.id, 0, ""), error: JsonRpcTransportHandler.mapToJSONRPCError(err) });
+    return reply.send(errorResponse(parsed.id, JsonRpcTransportHandler.mapToJSONRPCError(err)));
   }
   const handler = new FloeA2aHandler({
     ...e,
@@ -86,7 +86,7 @@ async function answerRpc(e: Endpoint, req: FastifyRequest, reply: FastifyReply):
   const mapError = legacy
     ? LegacyJsonRpcTransportHandler.mapToLegacyJSONRPCError
     : JsonRpcTransportHandler.mapToJSONRPCError;
-  return streamSse(reply, result, (err) => ({ ...rpcError(parsed.id, 0, ""), error: mapError(err) }));
+  return streamSse(reply, result, (err) => errorResponse(parsed.id, mapError(err)));
 }
 
 function isStream(r: unknown): r is AsyncGenerator<unknown> {

@@ -1,5 +1,4 @@
 import { AgentCard } from "@a2a-js/sdk";
-import type { AgentCard as Card } from "@a2a-js/sdk";
 import { ConnectError } from "@connectrpc/connect";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { AgentService } from "../../../gen/floe/v1/agent_pb.js";
@@ -17,7 +16,7 @@ export async function cardFor(
   keysRequired: boolean,
   req: FastifyRequest,
   reply: FastifyReply,
-): Promise<Card> {
+): Promise<AgentCard> {
   const { agent } = await invoker.unary(AgentService.method.getAgent, { agentId }, req, reply);
   return agentCard({ agentId, agent, origin, keysRequired });
 }

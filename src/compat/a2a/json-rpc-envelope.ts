@@ -4,7 +4,12 @@ export type JsonRpcId = string | number | null;
 
 /** A JSON-RPC error response. */
 export function rpcError(id: JsonRpcId, code: number, message: string) {
-  return { jsonrpc: "2.0" as const, id, error: { code, message } };
+  return errorResponse(id, { code, message });
+}
+
+/** A JSON-RPC error response around an error object (as the SDK's mappers make them). */
+export function errorResponse(id: JsonRpcId, error: { code: number; message: string }) {
+  return { jsonrpc: "2.0" as const, id, error };
 }
 
 /**
