@@ -1,6 +1,6 @@
 import { TaskState, type Task } from "@a2a-js/sdk";
 import { ClientFactory } from "@a2a-js/sdk/client";
-import { LegacyJsonRpcTransport } from "@a2a-js/sdk/compat/v0_3/client";
+import { isLegacyAgentCard, LegacyJsonRpcTransport, parseLegacyAgentCard } from "@a2a-js/sdk/compat/v0_3/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { textOf } from "../src/domain/a2a-parts.js";
 import { drain, rpc, sendRequest } from "./support/a2a-env.js";
@@ -80,6 +80,17 @@ describe("A2A: Floe's agents as A2A agents, through the SDK's own client", () =>
 
   it("speaks A2A 0.3 too: message/send, tasks/get and message/stream with the SDK's v0.3 client", async () => {
     c = await createChatEnv();
+    // Asked without A2A-Version 1.0, the card has 0.3's shape, which the SDK's 0.3 reader takes.
+    const card03 = await (await fetch(`${c.server.url}/.well-known/agent-card.json`)).json();
+    expect(card03).toMatchObject({
+      protocolVersion: "0.3.0",
+      url: `${c.server.url}/a2a`,
+      preferredTransport: "JSONRPC",
+    });
+    expect(isLegacyAgentCard(card03)).toBe(true);
+    const parsed = parseLegacyAgentCard(card03);
+    expect(parsed.name).toBe("default");
+    expect(parsed.supportedInterfaces[0]).toMatchObject({ url: `${c.server.url}/a2a`, protocolVersion: "0.3.0" });
     const legacy = new LegacyJsonRpcTransport({ endpoint: `${c.server.url}/a2a` });
     c.fake.enqueue(reply.text("Old but gold."));
     const task = (await legacy.sendMessage(sendRequest("hello from 0.3"))) as Task;

@@ -81,9 +81,11 @@ function connect(agent: RemoteA2aAgent): Promise<Client> {
     for (const [k, v] of Object.entries(agent.headers)) if (!headers.has(k)) headers.set(k, v);
     return fetch(input, { ...init, headers });
   };
+  // A remote agent may still speak A2A 0.3: the SDK's compatibility layer reads its card and talks to it.
+  const legacyCompat = { enabled: true };
   const options = ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
-    transports: [new JsonRpcTransportFactory({ fetchImpl })],
-    cardResolver: new DefaultAgentCardResolver({ fetchImpl }),
+    transports: [new JsonRpcTransportFactory({ fetchImpl, legacyCompat })],
+    cardResolver: new DefaultAgentCardResolver({ fetchImpl, legacyCompat }),
   });
   const factory = new ClientFactory(options);
   if (agent.url.endsWith(".json")) return factory.createFromUrl(agent.url, "");

@@ -7,6 +7,7 @@ import type { RequestGuards } from "../../security/index.js";
 import { codeToHttpStatus } from "@connectrpc/connect/protocol-connect";
 import type { InProcessInvoker } from "../in-process-invoker.js";
 import { agentCard } from "./agent-card.js";
+import { legacyCard } from "./legacy-card.js";
 
 /** The full card of an agent, read through AgentService.GetAgent (which needs a key when keys are configured). */
 export async function cardFor(
@@ -35,12 +36,14 @@ export async function sendCard(
 ): Promise<unknown> {
   const origin = `${req.protocol}://${req.headers.host ?? "localhost"}`;
   const keysRequired = guards.keysRequired;
-  reply.header("cache-control", "no-cache").header("vary", "authorization, x-api-key");
+  reply.header("cache-control", "no-cache").header("vary", "a2a-version, authorization, x-api-key");
+  // A2A 1.0 clients say so; anything else gets 0.3's shape.
+  const v1 = String(req.headers["a2a-version"] ?? "").startsWith("1.");
+  const send = (card: AgentCard) => reply.type("application/json").send(v1 ? AgentCard.toJSON(card) : legacyCard(card));
   if (keysRequired && !guards.identify(() => headersFromNode(req.headers)))
-    return reply.type("application/json").send(AgentCard.toJSON(agentCard({ agentId, origin, keysRequired })));
+    return send(agentCard({ agentId, origin, keysRequired }));
   try {
-    const card = await cardFor(invoker, agentId, origin, keysRequired, req, reply);
-    return reply.type("application/json").send(AgentCard.toJSON(card));
+    return send(await cardFor(invoker, agentId, origin, keysRequired, req, reply));
   } catch (e) {
     const err = ConnectError.from(e);
     return reply.code(codeToHttpStatus(err.code)).send({ error: err.rawMessage });
