@@ -156,4 +156,22 @@ describe("A2A bad input and auth", () => {
     expect(res.body).toMatchObject({ jsonrpc: "2.0", id: null, error: { code: -32600, message: expect.any(String) } });
     expect(c.fake.requests).toHaveLength(0);
   });
+
+  it("applies the key's scopes: a read-only key may read a task but not start one", async () => {
+    const apiKeys = [
+      { name: "reader", key: "read-key", scopes: ["read" as const] },
+      { name: "writer", key: KEY, scopes: ["read" as const, "chat" as const] },
+    ];
+    c = await createChatEnv({ start: { overrides: { apiKeys } } });
+    const reader = await factoryWith({ authorization: "Bearer read-key" }).createFromUrl(c.server.url);
+    await expect(reader.sendMessage(sendRequest("hi"))).rejects.toThrow(/needs the chat scope/);
+    expect(c.fake.requests).toHaveLength(0);
+    c.fake.enqueue(reply.text("written"));
+    const writer = await factoryWith({ authorization: `Bearer ${KEY}` }).createFromUrl(c.server.url);
+    const task = (await writer.sendMessage(sendRequest("hi"))) as Task;
+    expect((await reader.getTask({ tenant: "", id: task.id, historyLength: undefined })).status?.state).toBe(
+      TaskState.TASK_STATE_COMPLETED,
+    );
+    await expect(reader.cancelTask({ tenant: "", id: task.id, metadata: undefined })).rejects.toThrow(/already ended/);
+  });
 });
