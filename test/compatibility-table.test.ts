@@ -155,3 +155,54 @@ describe("docs/compatibility.md, MCP client rows", () => {
     expect(unproven).toEqual([]);
   });
 });
+
+/** An A2A row: its route (empty for delegation out), what the tests call, and the linked test files. */
+interface A2aRow {
+  method: string;
+  route: string;
+  proof: string;
+  tests: string[];
+}
+
+function a2aRows(doc: string): A2aRow[] {
+  const out: A2aRow[] = [];
+  for (const line of doc.split("\n")) {
+    const cells = line.split("|").map((c) => c.trim());
+    if (cells.length < 8 || cells[1] !== "A2A") continue;
+    const tests = [...cells[6]!.matchAll(/\((\.\.\/test\/[^)#]+)/g)].map((m) => m[1]!.replace("../", ""));
+    out.push({ method: cells[2]!, route: cells[3]!.replace(/`/g, ""), proof: cells[5]!.replace(/`/g, ""), tests });
+  }
+  return out;
+}
+
+describe("docs/compatibility.md, A2A rows", () => {
+  const a2a = a2aRows(read("docs/compatibility.md"));
+
+  it("lists the A2A methods, each linked to test files that make the SDK call it names", () => {
+    expect(a2a.length).toBeGreaterThanOrEqual(9);
+    const unproven: string[] = [];
+    for (const row of a2a) {
+      if (row.tests.length === 0) unproven.push(`${row.method}: no test linked`);
+      for (const file of row.tests) {
+        if (!existsSync(join(ROOT, file))) unproven.push(`${row.method}: ${file} does not exist`);
+        else if (!read(file).includes(row.proof)) unproven.push(`${row.method}: ${file} never calls ${row.proof}`);
+      }
+    }
+    expect(unproven).toEqual([]);
+  });
+
+  it("serves every A2A row's route", async () => {
+    const c = await createCompatEnv();
+    try {
+      const unserved = a2a.filter((row) => {
+        if (!row.route) return false;
+        const url = row.route.replace(/\{([^}]+)\}/g, ":$1");
+        const method = url.endsWith(".json") ? "GET" : "POST";
+        return !c.server.fastify.hasRoute({ method, url });
+      });
+      expect(unserved.map((r) => r.method)).toEqual([]);
+    } finally {
+      await c.cleanup();
+    }
+  });
+});

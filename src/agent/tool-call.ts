@@ -71,7 +71,8 @@ export async function callTool(
     const network =
       request.operation.startsWith("network.") || (decision.result === "allow" && decision.network === true);
     const { root, signal, env, sandbox, agents, files } = s;
-    const ctx = { root, signal, env, sandbox, caller, agents, network, files };
+    const progress = (message: string) => s.events.emit({ case: "progress", value: { message } });
+    const ctx = { root, signal, env, sandbox, caller, agents, network, files, progress };
     return { status: "completed", result: await tool.run(args, ctx) };
   } catch (e) {
     if (e instanceof ToolError || e instanceof TypeError) return { status: "error", result: e.message };

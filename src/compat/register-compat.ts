@@ -10,6 +10,7 @@ import {
 } from "../server/fast-path/index.js";
 import { FLOE_VERSION } from "../version.js";
 import { registerAgUi } from "./ag-ui/routes.js";
+import { registerA2a } from "./a2a/a2a-routes.js";
 import { CompatRouter } from "./compat-router.js";
 import { registerDocsPages } from "./docs-pages.js";
 import { registerJsonBodyParser } from "./json-body-parser.js";
@@ -66,6 +67,7 @@ export async function registerCompat(fastify: FastifyInstance, o: CompatOptions)
     registerPenguinTaskSocket(scope, o.invoker, o.guards);
     await registerAgUi(scope, router, { invoker: o.invoker, guards: o.guards, maxBodyBytes: o.maxBodyBytes });
   });
+  await registerA2a(fastify, o.invoker, o.guards);
   await registerDocsPages(fastify, buildOpenApi(router.docs, FLOE_VERSION));
   // Requests no route takes answer in the shape of the surface their path belongs to: Connect or gRPC for a
   // procedure path, FastAPI's "Not Found" under /api/v1, Pawan's elsewhere.

@@ -78,6 +78,8 @@ export interface FloeConfig {
   agents: AgentProfile[];
   /** MCP tool servers (global and per agent) and their limits. */
   mcp: McpSettings;
+  /** Remote A2A agents the `delegate` tool reaches as `a2a:<name>`. */
+  a2aAgents: RemoteA2aAgent[];
   /** The config file that was read, if any. */
   configFile: string;
 }
@@ -122,4 +124,14 @@ export interface CheckpointSettings {
   retentionHours: number;
   /** Every checkpoint is removed after this many days. */
   maxAgeDays: number;
+}
+
+/** A remote A2A agent Floe may delegate to (`a2a_agents` in floe.yaml). */
+export interface RemoteA2aAgent {
+  /** What the `delegate` tool names it by: `a2a:<name>`. */
+  name: string;
+  /** The agent's base URL; its card is read from `<url>/.well-known/agent-card.json` (or the URL itself if it ends in `.json`). */
+  url: string;
+  /** Headers sent with every request to it (the card, JSON-RPC): its API key goes here. */
+  headers: Record<string, string>;
 }

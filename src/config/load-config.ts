@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { parse as parseYaml } from "yaml";
 import { type ModelConfig, ModelConfigSchema } from "../../gen/floe/v1/common_pb.js";
+import { parseA2aAgents } from "./a2a-agents-config.js";
 import { parseAgents } from "./agents-config.js";
 import { parseApiKeys } from "./api-keys.js";
 import { parseCheckpoints } from "./checkpoints-config.js";
@@ -72,6 +73,7 @@ const FILE_KEYS = new Set([
   "mcp_servers",
   "mcp_timeout_ms",
   "mcp_restart_backoff_ms",
+  "a2a_agents",
 ]);
 const MODEL_KEYS = new Set([
   "id",
@@ -225,11 +227,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   };
 }
 
-/** The file's agents, and the MCP servers: global and the agents' own. */
+/** The file's agents, the MCP servers (global and the agents' own) and `a2a_agents` (remote A2A agents to delegate to). */
 function agentsAndTools(file: Raw, src: string, models: ModelConfig[], env: NodeJS.ProcessEnv) {
   return {
     agents: file.agents === undefined ? [] : parseAgents(file.agents, src, models),
     mcp: parseMcpSettings(file, src, env),
+    a2aAgents: file.a2a_agents === undefined ? [] : parseA2aAgents(file.a2a_agents, src, env),
   };
 }
 

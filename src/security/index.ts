@@ -21,6 +21,8 @@ export {
   type GuardSettings,
   KEY_SUBPROTOCOL_PREFIX,
   RequestGuards,
+  unauthenticated,
+  WWW_AUTHENTICATE,
 } from "./request-guards.js";
 export { Approvals } from "./approvals.js";
 export { AuditLog } from "./audit-log.js";

@@ -23,6 +23,7 @@ import { Approvals, AuditLog, FloeGate, type PermissionGate, PermissionEngine } 
 import { ApprovalRepository } from "../store/approval-repository.js";
 import { AuditRepository } from "../store/audit-repository.js";
 import type { AppContext } from "../services/app-context.js";
+import { RemoteAgents } from "../services/a2a-delegation.js";
 import { AgentWork } from "../services/agent-work.js";
 import { ChatRunStarter, type ChatRunStarterDeps } from "../services/chat-run-starter.js";
 import { bridgeRunsToFeed } from "../services/feed-bridge.js";
@@ -84,7 +85,7 @@ export function createAppContext(
   const chat = createChat({ runtime, models, conversations, events, runs, runRecords }, agents, approvals, mcp);
   forwardQueued(runs, chat, executor);
   const checkpoints: Checkpoints = createCheckpoints(db, { conversations, events, runs, clock, log }, config);
-  const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs });
+  const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs, remote: remoteAgents(config) });
   executor.attachAgentOps(work);
   const tasks = createTasks(db, { chat, runs, events, conversations, log, models, agents });
   bridgeRunsToFeed(events, runs, feed, log);
@@ -223,4 +224,9 @@ function networkAllowedByConfig(config: FloeConfig): boolean {
     Object.values(p.agentModes).includes("full") ||
     p.rules.some((r) => r.result === "allow" && (r.operation.startsWith("network") || r.operation === "*"))
   );
+}
+
+/** The remote A2A agents the delegate tool reaches as `a2a:<name>`. */
+function remoteAgents(config: FloeConfig): RemoteAgents {
+  return new RemoteAgents(config.a2aAgents);
 }

@@ -10,6 +10,7 @@ import type { RunRegistry } from "../agent/run-registry.js";
 import type { AgentOps, ToolCaller } from "../agent/tools/tool.js";
 import type { EventFeed } from "../events/event-feed.js";
 import type { BusRepository } from "../store/bus-repository.js";
+import { type RemoteAgents, remoteTarget } from "./a2a-delegation.js";
 import type { ChatRunStarter } from "./chat-run-starter.js";
 import { agentFor } from "./chat-request.js";
 import { invalidField, invalidValue } from "./request-errors.js";
@@ -61,6 +62,8 @@ export interface AgentWorkDeps {
   bus: BusRepository;
   feed: EventFeed;
   runs: RunRegistry;
+  /** The remote A2A agents of the config. */
+  remote?: RemoteAgents;
 }
 
 /**
@@ -211,8 +214,14 @@ export class AgentWork implements AgentOps {
   async delegate(
     from: ToolCaller,
     a: { agentId: string; content: string; wait: boolean },
-    _signal: AbortSignal,
+    signal: AbortSignal,
+    progress: (message: string) => void = () => {},
   ): Promise<string> {
+    const remote = remoteTarget(a.agentId);
+    if (remote !== undefined) {
+      if (!this.d.remote) return "remote A2A agents are not available on this server";
+      return this.d.remote.delegate(remote, a.content, signal, progress);
+    }
     const handle = await this.delegateTask({
       childId: a.agentId,
       content: a.content,

@@ -5,11 +5,13 @@ import type { RunHandle } from "../agent/run.js";
 import { isTerminal } from "../events/caught-up.js";
 import { subscribe } from "../events/subscription.js";
 import { kCallerKey } from "../security/index.js";
-import type { ApprovalsTable } from "../store/schema.js";
 import { liveRuns } from "./live-runs.js";
 import type { AppContext } from "./app-context.js";
 import { notFound, requireField, validConversationId } from "./require.js";
 import { resultOrFailure } from "./run-failure.js";
+import { getRun, pendingApproval } from "./run-view.js";
+
+export { pendingApproval };
 
 function requireChat(chat: ChatRequest | undefined): ChatRequest {
   if (!chat) throw new ConnectError('chat is required: send {"chat": {"text": "…"}}', Code.InvalidArgument);
@@ -100,19 +102,6 @@ export function chatService(app: AppContext): ServiceImpl<typeof ChatService> {
       const conversationId = req.conversationId.trim();
       return app.runs.cancel(req.runId.trim(), conversationId && validConversationId(conversationId));
     },
-  };
-}
-
-/** A stored approval request as snapshots list it. */
-export function pendingApproval(a: ApprovalsTable) {
-  return {
-    id: a.id,
-    toolName: a.tool_name,
-    operation: a.operation,
-    resource: a.resource,
-    reason: a.reason,
-    sessionId: a.conversation_id,
-    createdAt: a.created_at,
-    expiresAt: a.expires_at,
+    getRun: (req) => getRun(app, req),
   };
 }

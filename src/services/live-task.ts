@@ -234,7 +234,8 @@ export class LiveTask {
     if (k.case === "token") {
       this.run.text += k.value.token;
       this.run.turn += k.value.token;
-    } else if (k.case === "progress") {
+    } else if (k.case === "progress" && !k.value.message) {
+      // (A progress event with a message reports a tool's work, such as a remote A2A task's, not an iteration.)
       this.run.turn = "";
       this.run.iteration = k.value.iteration;
       const { iteration, maxIterations } = k.value;

@@ -6,7 +6,7 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { ActionResult, TokenCounts } from "./common_pb.js";
 import { file_floe_v1_common } from "./common_pb.js";
-import type { ErrorEvent, Event } from "./events_pb.js";
+import type { ErrorEvent, Event, PendingApproval } from "./events_pb.js";
 import { file_floe_v1_events } from "./events_pb.js";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
@@ -15,7 +15,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file floe/v1/chat.proto.
  */
 export const file_floe_v1_chat: GenFile = /*@__PURE__*/
-  fileDesc("ChJmbG9lL3YxL2NoYXQucHJvdG8SB2Zsb2UudjEi+QIKC0NoYXRSZXF1ZXN0EgwKBHRleHQYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhAKCGFnZW50X2lkGAMgASgJEigKB2NvbnRleHQYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWNvbnRleHRfZmlsZXMYBSADKAkSFgoJc3RyZWFtaW5nGAYgASgISACIAQESGwoObWF4X2l0ZXJhdGlvbnMYByABKAVIAYgBARISCgppbWFnZV9wYXRoGAggASgJEhkKEWluY2x1ZGVfcmVhc29uaW5nGAkgASgIEg0KBW1vZGVsGAogASgJEhIKCnJlcXVlc3RfaWQYCyABKAkSDQoFcXVldWUYDCABKAgSHAoUY2FuY2VsX29uX2Rpc2Nvbm5lY3QYDSABKAgSGwoTY3JlYXRlX2NvbnZlcnNhdGlvbhgOIAEoCEIMCgpfc3RyZWFtaW5nQhEKD19tYXhfaXRlcmF0aW9ucyI4ChJTZW5kTWVzc2FnZVJlcXVlc3QSIgoEY2hhdBgBIAEoCzIULmZsb2UudjEuQ2hhdFJlcXVlc3QiogIKE1NlbmRNZXNzYWdlUmVzcG9uc2USEAoIcmVzcG9uc2UYASABKAkSLQoOYWN0aW9uX3Jlc3VsdHMYAiADKAsyFS5mbG9lLnYxLkFjdGlvblJlc3VsdBIRCglyZWFzb25pbmcYAyABKAkSFwoPY29udmVyc2F0aW9uX2lkGAQgASgJEg4KBnJ1bl9pZBgFIAEoCRISCgppdGVyYXRpb25zGAYgASgFEhIKCnRvb2xfY2FsbHMYByABKAUSDgoGc3RhdHVzGAggASgJEiMKBXVzYWdlGAkgASgLMhQuZmxvZS52MS5Ub2tlbkNvdW50cxINCgVtb2RlbBgKIAEoCRIiCgVlcnJvchgLIAEoCzITLmZsb2UudjEuRXJyb3JFdmVudCJFCgpSdW5GYWlsdXJlEg4KBnJ1bl9pZBgBIAEoCRIXCg9jb252ZXJzYXRpb25faWQYAiABKAkSDgoGc3RhdHVzGAMgASgJIjoKFFN0cmVhbU1lc3NhZ2VSZXF1ZXN0EiIKBGNoYXQYASABKAsyFC5mbG9lLnYxLkNoYXRSZXF1ZXN0IjYKFVN0cmVhbU1lc3NhZ2VSZXNwb25zZRIdCgVldmVudBgBIAEoCzIOLmZsb2UudjEuRXZlbnQidgoQU3Vic2NyaWJlUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgDEhkKEWluY2x1ZGVfcmVhc29uaW5nGAMgASgIEhsKE2VuZF9hZnRlcl9saXZlX3J1bnMYBCABKAgiMgoRU3Vic2NyaWJlUmVzcG9uc2USHQoFZXZlbnQYASABKAsyDi5mbG9lLnYxLkV2ZW50IjsKEENhbmNlbFJ1blJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCSJGChFDYW5jZWxSdW5SZXNwb25zZRIOCgZydW5faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEhEKCWNhbmNlbGxlZBgDIAEoCDKzAgoLQ2hhdFNlcnZpY2USSAoLU2VuZE1lc3NhZ2USGy5mbG9lLnYxLlNlbmRNZXNzYWdlUmVxdWVzdBocLmZsb2UudjEuU2VuZE1lc3NhZ2VSZXNwb25zZRJQCg1TdHJlYW1NZXNzYWdlEh0uZmxvZS52MS5TdHJlYW1NZXNzYWdlUmVxdWVzdBoeLmZsb2UudjEuU3RyZWFtTWVzc2FnZVJlc3BvbnNlMAESRAoJU3Vic2NyaWJlEhkuZmxvZS52MS5TdWJzY3JpYmVSZXF1ZXN0GhouZmxvZS52MS5TdWJzY3JpYmVSZXNwb25zZTABEkIKCUNhbmNlbFJ1bhIZLmZsb2UudjEuQ2FuY2VsUnVuUmVxdWVzdBoaLmZsb2UudjEuQ2FuY2VsUnVuUmVzcG9uc2ViBnByb3RvMw", [file_floe_v1_common, file_floe_v1_events, file_google_protobuf_struct]);
+  fileDesc("ChJmbG9lL3YxL2NoYXQucHJvdG8SB2Zsb2UudjEi+QIKC0NoYXRSZXF1ZXN0EgwKBHRleHQYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhAKCGFnZW50X2lkGAMgASgJEigKB2NvbnRleHQYBCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWNvbnRleHRfZmlsZXMYBSADKAkSFgoJc3RyZWFtaW5nGAYgASgISACIAQESGwoObWF4X2l0ZXJhdGlvbnMYByABKAVIAYgBARISCgppbWFnZV9wYXRoGAggASgJEhkKEWluY2x1ZGVfcmVhc29uaW5nGAkgASgIEg0KBW1vZGVsGAogASgJEhIKCnJlcXVlc3RfaWQYCyABKAkSDQoFcXVldWUYDCABKAgSHAoUY2FuY2VsX29uX2Rpc2Nvbm5lY3QYDSABKAgSGwoTY3JlYXRlX2NvbnZlcnNhdGlvbhgOIAEoCEIMCgpfc3RyZWFtaW5nQhEKD19tYXhfaXRlcmF0aW9ucyI4ChJTZW5kTWVzc2FnZVJlcXVlc3QSIgoEY2hhdBgBIAEoCzIULmZsb2UudjEuQ2hhdFJlcXVlc3QiogIKE1NlbmRNZXNzYWdlUmVzcG9uc2USEAoIcmVzcG9uc2UYASABKAkSLQoOYWN0aW9uX3Jlc3VsdHMYAiADKAsyFS5mbG9lLnYxLkFjdGlvblJlc3VsdBIRCglyZWFzb25pbmcYAyABKAkSFwoPY29udmVyc2F0aW9uX2lkGAQgASgJEg4KBnJ1bl9pZBgFIAEoCRISCgppdGVyYXRpb25zGAYgASgFEhIKCnRvb2xfY2FsbHMYByABKAUSDgoGc3RhdHVzGAggASgJEiMKBXVzYWdlGAkgASgLMhQuZmxvZS52MS5Ub2tlbkNvdW50cxINCgVtb2RlbBgKIAEoCRIiCgVlcnJvchgLIAEoCzITLmZsb2UudjEuRXJyb3JFdmVudCJFCgpSdW5GYWlsdXJlEg4KBnJ1bl9pZBgBIAEoCRIXCg9jb252ZXJzYXRpb25faWQYAiABKAkSDgoGc3RhdHVzGAMgASgJIjoKFFN0cmVhbU1lc3NhZ2VSZXF1ZXN0EiIKBGNoYXQYASABKAsyFC5mbG9lLnYxLkNoYXRSZXF1ZXN0IjYKFVN0cmVhbU1lc3NhZ2VSZXNwb25zZRIdCgVldmVudBgBIAEoCzIOLmZsb2UudjEuRXZlbnQidgoQU3Vic2NyaWJlUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSEQoJYWZ0ZXJfc2VxGAIgASgDEhkKEWluY2x1ZGVfcmVhc29uaW5nGAMgASgIEhsKE2VuZF9hZnRlcl9saXZlX3J1bnMYBCABKAgiMgoRU3Vic2NyaWJlUmVzcG9uc2USHQoFZXZlbnQYASABKAsyDi5mbG9lLnYxLkV2ZW50IjsKEENhbmNlbFJ1blJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCSJGChFDYW5jZWxSdW5SZXNwb25zZRIOCgZydW5faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEhEKCWNhbmNlbGxlZBgDIAEoCCIfCg1HZXRSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCSLkAQoOR2V0UnVuUmVzcG9uc2USDgoGcnVuX2lkGAEgASgJEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCRIQCghhZ2VudF9pZBgDIAEoCRIOCgZzdGF0dXMYBCABKAkSLAoGcmVzdWx0GAUgASgLMhwuZmxvZS52MS5TZW5kTWVzc2FnZVJlc3BvbnNlEjMKEXBlbmRpbmdfYXBwcm92YWxzGAYgAygLMhguZmxvZS52MS5QZW5kaW5nQXBwcm92YWwSEgoKY3JlYXRlZF9hdBgHIAEoCRIQCghlbmRlZF9hdBgIIAEoCTLuAgoLQ2hhdFNlcnZpY2USSAoLU2VuZE1lc3NhZ2USGy5mbG9lLnYxLlNlbmRNZXNzYWdlUmVxdWVzdBocLmZsb2UudjEuU2VuZE1lc3NhZ2VSZXNwb25zZRJQCg1TdHJlYW1NZXNzYWdlEh0uZmxvZS52MS5TdHJlYW1NZXNzYWdlUmVxdWVzdBoeLmZsb2UudjEuU3RyZWFtTWVzc2FnZVJlc3BvbnNlMAESRAoJU3Vic2NyaWJlEhkuZmxvZS52MS5TdWJzY3JpYmVSZXF1ZXN0GhouZmxvZS52MS5TdWJzY3JpYmVSZXNwb25zZTABEkIKCUNhbmNlbFJ1bhIZLmZsb2UudjEuQ2FuY2VsUnVuUmVxdWVzdBoaLmZsb2UudjEuQ2FuY2VsUnVuUmVzcG9uc2USOQoGR2V0UnVuEhYuZmxvZS52MS5HZXRSdW5SZXF1ZXN0GhcuZmxvZS52MS5HZXRSdW5SZXNwb25zZWIGcHJvdG8z", [file_floe_v1_common, file_floe_v1_events, file_google_protobuf_struct]);
 
 /**
  * A user message for an agent (Penguin's chat body; Pawan's `message` maps to `text`).
@@ -453,6 +453,97 @@ export const CancelRunResponseSchema: GenMessage<CancelRunResponse> = /*@__PURE_
   messageDesc(file_floe_v1_chat, 9);
 
 /**
+ * Request of ChatService.GetRun.
+ *
+ * @generated from message floe.v1.GetRunRequest
+ */
+export type GetRunRequest = Message<"floe.v1.GetRunRequest"> & {
+  /**
+   * The run. Required.
+   *
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+};
+
+/**
+ * Describes the message floe.v1.GetRunRequest.
+ * Use `create(GetRunRequestSchema)` to create a new message.
+ */
+export const GetRunRequestSchema: GenMessage<GetRunRequest> = /*@__PURE__*/
+  messageDesc(file_floe_v1_chat, 10);
+
+/**
+ * Result of ChatService.GetRun.
+ *
+ * @generated from message floe.v1.GetRunResponse
+ */
+export type GetRunResponse = Message<"floe.v1.GetRunResponse"> & {
+  /**
+   * The run id.
+   *
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * The conversation the run belongs to.
+   *
+   * @generated from field: string conversation_id = 2;
+   */
+  conversationId: string;
+
+  /**
+   * The agent that runs it.
+   *
+   * @generated from field: string agent_id = 3;
+   */
+  agentId: string;
+
+  /**
+   * `queued`, `running`, `completed`, `max_iterations`, `error` or `cancelled`.
+   *
+   * @generated from field: string status = 4;
+   */
+  status: string;
+
+  /**
+   * The run's result, once it ended.
+   *
+   * @generated from field: floe.v1.SendMessageResponse result = 5;
+   */
+  result?: SendMessageResponse | undefined;
+
+  /**
+   * The tool calls of this run that wait for a human decision.
+   *
+   * @generated from field: repeated floe.v1.PendingApproval pending_approvals = 6;
+   */
+  pendingApprovals: PendingApproval[];
+
+  /**
+   * When the run was accepted (ISO 8601).
+   *
+   * @generated from field: string created_at = 7;
+   */
+  createdAt: string;
+
+  /**
+   * When the run ended (ISO 8601); empty while it is live.
+   *
+   * @generated from field: string ended_at = 8;
+   */
+  endedAt: string;
+};
+
+/**
+ * Describes the message floe.v1.GetRunResponse.
+ * Use `create(GetRunResponseSchema)` to create a new message.
+ */
+export const GetRunResponseSchema: GenMessage<GetRunResponse> = /*@__PURE__*/
+  messageDesc(file_floe_v1_chat, 11);
+
+/**
  * Chat with an agent: a unary form, a streamed form, resumable subscription
  * to a conversation's event log, and explicit cancellation.
  * Penguin: POST /api/v1/chat/message, WS /api/v1/chat/stream.
@@ -500,6 +591,16 @@ export const ChatService: GenService<{
     methodKind: "unary";
     input: typeof CancelRunRequestSchema;
     output: typeof CancelRunResponseSchema;
+  },
+  /**
+   * Reports one run: its state, its result once it ended, and the approvals it waits on.
+   *
+   * @generated from rpc floe.v1.ChatService.GetRun
+   */
+  getRun: {
+    methodKind: "unary";
+    input: typeof GetRunRequestSchema;
+    output: typeof GetRunResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_floe_v1_chat, 0);

@@ -13,17 +13,20 @@ export const delegateTool: Tool = {
   name: "delegate",
   description:
     "Delegate a task to another agent by id. With wait=true (the default) the call returns the agent's answer; " +
-    "with wait=false it returns once the agent has started.",
+    "with wait=false it returns once the agent has started. A remote A2A agent of the config is named a2a:<name> " +
+    "(it always waits).",
   parameters: {
     type: "object",
     properties: {
-      agent_id: { type: "string", description: "The agent that takes the task" },
+      agent_id: { type: "string", description: "The agent that takes the task: a local id, or a2a:<name>" },
       content: { type: "string", description: "The task, self-contained" },
       wait: { type: "boolean", description: "Wait for the agent's answer (default true)" },
     },
     required: ["agent_id", "content"],
   },
   operation: "agent.delegate",
+  // A remote agent is reached over the network: outside full mode it needs an approval or an allowing rule.
+  operationOf: (args) => (String(args.agent_id ?? "").startsWith("a2a:") ? "network.a2a" : "agent.delegate"),
   resource: (args) => String(args.agent_id ?? ""),
   async run(args, ctx) {
     const wait = args.wait === undefined ? true : args.wait;
@@ -32,6 +35,7 @@ export const delegateTool: Tool = {
       ctx.caller,
       { agentId: str(args, "agent_id"), content: str(args, "content"), wait },
       ctx.signal,
+      ctx.progress,
     );
   },
 };

@@ -19,6 +19,8 @@ export interface ToolContext {
   agents?: AgentOps;
   /** Hears of the file tools' writes, edits and deletes (checkpoints restore them). */
   files?: FileChangeRecorder;
+  /** Reports the call's progress on the run's event stream (a progress event with this message). */
+  progress?(message: string): void;
 }
 
 /** The run a tool call belongs to. */
@@ -36,11 +38,12 @@ export interface ToolCaller {
 
 /** The multi-agent operations tools reach; the services implement them. */
 export interface AgentOps {
-  /** Starts a run on another agent; with `wait`, resolves with its answer. */
+  /** Starts a run on another agent (or a remote A2A agent: `a2a:<name>`); with `wait`, resolves with its answer. */
   delegate(
     from: ToolCaller,
     a: { agentId: string; content: string; wait: boolean },
     signal: AbortSignal,
+    progress?: (message: string) => void,
   ): Promise<string>;
   /** Routes a message from the calling agent; resolves with a receipt. */
   sendMessage(

@@ -58,6 +58,32 @@ class ChatRequest(_message.Message):
     text: str
     def __init__(self, text: _Optional[str] = ..., conversation_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., context: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., context_files: _Optional[_Iterable[str]] = ..., streaming: bool = ..., max_iterations: _Optional[int] = ..., image_path: _Optional[str] = ..., include_reasoning: bool = ..., model: _Optional[str] = ..., request_id: _Optional[str] = ..., queue: bool = ..., cancel_on_disconnect: bool = ..., create_conversation: bool = ...) -> None: ...
 
+class GetRunRequest(_message.Message):
+    __slots__ = ["run_id"]
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    run_id: str
+    def __init__(self, run_id: _Optional[str] = ...) -> None: ...
+
+class GetRunResponse(_message.Message):
+    __slots__ = ["agent_id", "conversation_id", "created_at", "ended_at", "pending_approvals", "result", "run_id", "status"]
+    AGENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    ENDED_AT_FIELD_NUMBER: _ClassVar[int]
+    PENDING_APPROVALS_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    RUN_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    agent_id: str
+    conversation_id: str
+    created_at: str
+    ended_at: str
+    pending_approvals: _containers.RepeatedCompositeFieldContainer[_events_pb2.PendingApproval]
+    result: SendMessageResponse
+    run_id: str
+    status: str
+    def __init__(self, run_id: _Optional[str] = ..., conversation_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., status: _Optional[str] = ..., result: _Optional[_Union[SendMessageResponse, _Mapping]] = ..., pending_approvals: _Optional[_Iterable[_Union[_events_pb2.PendingApproval, _Mapping]]] = ..., created_at: _Optional[str] = ..., ended_at: _Optional[str] = ...) -> None: ...
+
 class RunFailure(_message.Message):
     __slots__ = ["conversation_id", "run_id", "status"]
     CONVERSATION_ID_FIELD_NUMBER: _ClassVar[int]

@@ -38,6 +38,11 @@ class ChatServiceStub(object):
                 request_serializer=floe_dot_v1_dot_chat__pb2.CancelRunRequest.SerializeToString,
                 response_deserializer=floe_dot_v1_dot_chat__pb2.CancelRunResponse.FromString,
                 )
+        self.GetRun = channel.unary_unary(
+                '/floe.v1.ChatService/GetRun',
+                request_serializer=floe_dot_v1_dot_chat__pb2.GetRunRequest.SerializeToString,
+                response_deserializer=floe_dot_v1_dot_chat__pb2.GetRunResponse.FromString,
+                )
 
 
 class ChatServiceServicer(object):
@@ -75,6 +80,13 @@ class ChatServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetRun(self, request, context):
+        """Reports one run: its state, its result once it ended, and the approvals it waits on.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ChatServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -97,6 +109,11 @@ def add_ChatServiceServicer_to_server(servicer, server):
                     servicer.CancelRun,
                     request_deserializer=floe_dot_v1_dot_chat__pb2.CancelRunRequest.FromString,
                     response_serializer=floe_dot_v1_dot_chat__pb2.CancelRunResponse.SerializeToString,
+            ),
+            'GetRun': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRun,
+                    request_deserializer=floe_dot_v1_dot_chat__pb2.GetRunRequest.FromString,
+                    response_serializer=floe_dot_v1_dot_chat__pb2.GetRunResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -177,5 +194,22 @@ class ChatService(object):
         return grpc.experimental.unary_unary(request, target, '/floe.v1.ChatService/CancelRun',
             floe_dot_v1_dot_chat__pb2.CancelRunRequest.SerializeToString,
             floe_dot_v1_dot_chat__pb2.CancelRunResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetRun(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/floe.v1.ChatService/GetRun',
+            floe_dot_v1_dot_chat__pb2.GetRunRequest.SerializeToString,
+            floe_dot_v1_dot_chat__pb2.GetRunResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -1,0 +1,160 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Client, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { afterEach, describe, expect, it } from "vitest";
+import { ChatService } from "../gen/floe/v1/chat_pb.js";
+import type { Event } from "../gen/floe/v1/events_pb.js";
+import type { FloeServer } from "../src/server/start-server.js";
+import { collect } from "./support/chat-env.js";
+import { type FakeOpenAI, type Reply, reply, startFakeOpenAI } from "./support/fake-openai.js";
+import { createTestEnv, type TestEnv } from "./support/test-server.js";
+
+const B_KEY = "b-secret-key";
+const QUESTION = "What is 2+2? Answer briefly.";
+
+interface Instance {
+  env: TestEnv;
+  fake: FakeOpenAI;
+  server: FloeServer;
+  chat: Client<typeof ChatService>;
+}
+
+/** One Floe instance on its own SQLite workspace and its own fake model; `yaml` is its floe.yaml. */
+async function instance(yaml: string[], env: Record<string, string> = {}): Promise<Instance> {
+  const fake = await startFakeOpenAI();
+  const t = await createTestEnv();
+  writeFileSync(join(t.workspace, "floe.yaml"), yaml.join("\n"));
+  const server = await t.start({
+    env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "k", FLOE_MODEL: "fake", FLOE_MODEL_MAX_RETRIES: "0", ...env },
+  });
+  const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "2" }));
+  return { env: t, fake, server, chat };
+}
+
+/** A's floe.yaml: B as a remote A2A agent, with B's key, and a rule that lets A's agents reach it. */
+function aConfig(b: Instance, allow = true): string[] {
+  return [
+    "a2a_agents:",
+    "  - name: b",
+    `    url: ${b.server.url}`,
+    `    api_key: ${B_KEY}`,
+    ...(allow
+      ? ["permissions:", "  rules:", "    - operation: network.a2a", '      pattern: "a2a:b"', "      result: allow"]
+      : []),
+  ];
+}
+
+/** A's model delegates QUESTION to a2a:b, then answers with what the tool returned. */
+function aDelegates(body: Record<string, any>): Reply {
+  const last = body.messages.at(-1);
+  if (last.role === "tool") return reply.text(`B answered: ${last.content}`);
+  return reply.toolCalls([{ name: "delegate", args: { agent_id: "a2a:b", content: QUESTION }, id: "call_b" }]);
+}
+
+const progressOf = (events: Event[]) =>
+  events.flatMap((e) => (e.kind.case === "progress" && e.kind.value.message ? [e.kind.value.message] : []));
+
+describe("A2A delegation between two Floe instances", () => {
+  const started: Instance[] = [];
+  afterEach(async () => {
+    for (const i of started.splice(0)) {
+      await i.env.cleanup();
+      await i.fake.close();
+    }
+  });
+
+  it("A's model delegates to B over A2A: B's answer is A's tool result, B's progress is on A's event stream", async () => {
+    const b = await instance([`api_keys: [${B_KEY}]`]);
+    started.push(b);
+    b.fake.enqueue(reply.text("Four."));
+    const a = await instance(aConfig(b));
+    started.push(a);
+    a.fake.respond(aDelegates);
+
+    const res = await a.chat.sendMessage({ chat: { text: "Ask B what 2+2 is." } });
+    expect(res.response).toBe("B answered: Four.");
+    // B ran the task as written, through its own model.
+    expect(b.fake.requests).toHaveLength(1);
+    expect(b.fake.requests[0]!.messages.at(-1).content).toBe(QUESTION);
+    // A's tool call was the delegate tool, and its result reached A's model.
+    const toolMsg = a.fake.requests[1]!.messages.at(-1);
+    expect(toolMsg).toMatchObject({ role: "tool", content: "Four." });
+
+    const events = await collect(a.chat.subscribe({ conversationId: res.conversationId, endAfterLiveRuns: true }));
+    const progress = progressOf(events);
+    expect(progress[0]).toMatch(/^a2a:b: task [0-9a-f-]{36} submitted$/);
+    expect(progress).toContain("a2a:b: working");
+    expect(progress.at(-1)).toBe("a2a:b: completed: Four.");
+    // The progress sits between the delegate call's start and its end.
+    const remote = (e: Event) => e.kind.case === "progress" && e.kind.value.message.startsWith("a2a:b");
+    const at = (k: string) => events.findIndex((e) => e.kind.case === k);
+    expect(at("toolStart")).toBeLessThan(events.findIndex(remote));
+    expect(events.findLastIndex(remote)).toBeLessThan(at("toolComplete"));
+
+    // B's task is B's run: B reports it completed, with the same answer.
+    const taskId = progress[0]!.split(" ")[2]!;
+    const bRun = await b.chat.getRun({ runId: taskId }, { headers: { authorization: `Bearer ${B_KEY}` } });
+    expect(bRun).toMatchObject({ status: "completed", result: { response: "Four." } });
+
+    // The permission engine decided the delegation, and the audit log holds it.
+    const audit = await a.server.app.audit.query({ limit: 50 });
+    expect(audit.rows.find((r) => r.operation === "network.a2a")).toMatchObject({
+      resource: "a2a:b",
+      result: "allow",
+      tool_name: "delegate",
+    });
+  });
+
+  it("cancelling A's run cancels B's task", async () => {
+    const b = await instance([`api_keys: [${B_KEY}]`]);
+    started.push(b);
+    b.fake.enqueue(reply.hang(30_000));
+    const a = await instance(aConfig(b));
+    started.push(a);
+    a.fake.respond(aDelegates);
+
+    const stream = a.chat.streamMessage({ chat: { text: "Ask B." } });
+    const seen: Event[] = [];
+    let runId = "";
+    for await (const r of stream) {
+      if (!r.event) continue;
+      seen.push(r.event);
+      runId ||= r.event.runId;
+      if (progressOf(seen).includes("a2a:b: working")) break;
+    }
+    const taskId = progressOf(seen)[0]!.split(" ")[2]!;
+    const cancelled = await a.chat.cancelRun({ runId });
+    expect(cancelled.status).toBe("cancelled");
+    const headers = { authorization: `Bearer ${B_KEY}` };
+    const end = Date.now() + 10_000;
+    let status = "";
+    while (Date.now() < end && status !== "cancelled") {
+      status = (await b.chat.getRun({ runId: taskId }, { headers })).status;
+      await new Promise((f) => setTimeout(f, 50));
+    }
+    expect(status).toBe("cancelled");
+  });
+
+  it("without a rule, the delegation waits for a human approval of network.a2a, and a denial reaches the model", async () => {
+    const b = await instance([]);
+    started.push(b);
+    const a = await instance(aConfig(b, false));
+    started.push(a);
+    a.fake.respond(aDelegates);
+    const stream = a.chat.streamMessage({ chat: { text: "Ask B." } });
+    const seen: Event[] = [];
+    for await (const r of stream) {
+      if (!r.event) continue;
+      seen.push(r.event);
+      const k = r.event.kind;
+      if (k.case === "approvalRequired") {
+        expect(k.value).toMatchObject({ operation: "network.a2a", resource: "a2a:b", toolName: "delegate" });
+        await a.server.app.approvals.deny(k.value.requestId, "not to B");
+      }
+    }
+    expect(seen.at(-1)!.kind).toMatchObject({ case: "complete" });
+    expect(a.fake.requests[1]!.messages.at(-1).content).toMatch(/^permission denied/);
+    expect(b.fake.requests).toHaveLength(0);
+  });
+});
