@@ -138,4 +138,47 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
     fake.enqueue(reply.text("on B now"));
     expect((await chatB.sendMessage({ chat: { text: "again", conversationId } })).response).toBe("on B now");
   }, 60_000);
+
+  it("an instance stalled past its lease (SIGSTOP) writes nothing more on waking; its queued run runs once, on B", async () => {
+    ws = mkdtempSync(join(tmpdir(), "floe-stall-"));
+    fake = await startFakeOpenAI();
+    pgdb = await createThrowawayDatabase();
+    const a = await start();
+    const b = await start();
+    const chatA = createClient(ChatService, createConnectTransport({ baseUrl: a.url, httpVersion: "1.1" }));
+    const chatB = createClient(ChatService, createConnectTransport({ baseUrl: b.url, httpVersion: "1.1" }));
+    fake.enqueue(reply.stall(["working "], 4000), reply.text("the queued one, answered"));
+    const it = chatA.streamMessage({ chat: { text: "a long job" } })[Symbol.asyncIterator]();
+    const first = (await it.next()).value!.event!;
+    const { conversationId, runId } = first;
+    // Queued behind it on A itself; its row holds its request.
+    const queued = chatA
+      .sendMessage({ chat: { text: "QUEUED ON A", conversationId, queue: true } })
+      .catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    // A stalls (a long GC pause, a frozen VM): B takes the conversation over, ends A's run and runs the queue.
+    a.child.kill("SIGSTOP");
+    const onB: Event[] = [];
+    for await (const r of chatB.subscribe({ conversationId, afterSeq: 0n })) {
+      if (!r.event || r.event.seq === 0n) continue;
+      onB.push(r.event);
+      if (r.event.kind.case === "complete" && r.event.runId !== runId) break;
+    }
+    a.child.kill("SIGCONT");
+    void queued;
+    // A wakes, finds its lease gone, and stops without writing: give it time to misbehave.
+    await new Promise((r) => setTimeout(r, 2500));
+    const rest: Event[] = [];
+    for await (const r of chatB.subscribe({ conversationId, afterSeq: onB.at(-1)!.seq, endAfterLiveRuns: true }))
+      if (r.event && r.event.seq > 0n) rest.push(r.event);
+    const all = [...onB, ...rest];
+    const terminals = all.filter((e) => TERMINAL.includes(e.kind.case ?? ""));
+    // One terminal event per run: A's run ended once (by B), the queued one completed once.
+    expect(terminals.map((e) => e.runId).sort()).toEqual([...new Set(terminals.map((e) => e.runId))].sort());
+    expect(terminals).toHaveLength(2);
+    expect(terminals.find((e) => e.runId === runId)!.kind.case).toBe("error");
+    expect(fake.requests.filter((q) => JSON.stringify(q.messages).includes("QUEUED ON A"))).toHaveLength(1);
+    const seqs = all.map((e) => Number(e.seq));
+    expect(new Set(seqs).size).toBe(seqs.length);
+  }, 60_000);
 });

@@ -9,7 +9,7 @@ import { encodeQueuedRequest } from "../src/services/queued-request.js";
 import { collect } from "./support/chat-env.js";
 import { type Chat, type ClusterEnv, clusterPerTest, TERMINAL } from "./support/cluster-env.js";
 import { reply } from "./support/fake-openai.js";
-import { until } from "./support/rest.js";
+import { restCall, until } from "./support/rest.js";
 
 const cluster = clusterPerTest();
 
@@ -160,5 +160,28 @@ describe("queued work across instances (Postgres)", () => {
     expect(lastUser(c.fake.requests.at(-1)!)).toBe("queued before the crash");
     const history = await app.conversations.all(conversationId);
     expect(history.map((m) => m.content)).toEqual(["queued before the crash", "done after all"]);
+  });
+
+  it("a forwarded run that cannot start where its conversation runs ends there with one error, and B answers it", async () => {
+    const c = await cluster.use(2);
+    const [, b] = c.chats as [Chat, Chat];
+    const [urlA] = c.servers.map((s) => s.url) as [string];
+    const busy = await busyOnA(c, 1200);
+    // Paused as A sees it; B has not heard, so it accepts the message and hands it to A.
+    expect((await restCall(urlA, "PATCH", "/api/v1/agents/default", { paused: true })).status).toBe(200);
+    const answer = await b
+      .sendMessage({ chat: { text: "while paused", conversationId: busy.conversationId, queue: true } })
+      .then(
+        (r) => r.status,
+        (e: unknown) => ConnectError.from(e).rawMessage,
+      );
+    expect(answer).toContain("paused");
+    const events = await c.servers[0]!.app.database.db.selectFrom("events")
+      .select(["run_id", "kind"])
+      .where("conversation_id", "=", busy.conversationId)
+      .execute();
+    const ends = events.filter((e) => TERMINAL.includes(e.kind));
+    expect(ends.filter((e) => e.run_id !== busy.runId).map((e) => e.kind)).toEqual(["error"]);
+    expect(c.fake.requests.filter((q) => JSON.stringify(q.messages).includes("while paused"))).toHaveLength(0);
   });
 });

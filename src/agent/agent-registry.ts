@@ -155,6 +155,11 @@ export class AgentRegistry {
   }
 
   /** The agent's main conversation, created on first use, and again if it was deleted. */
+  /** The main conversation as stored (setConversation wrote it): only this instance's memory changes. */
+  private rememberConversation(id: string, conversationId: string): void {
+    this.agents.set(id, { ...this.require(id), conversationId });
+  }
+
   mainConversation(id: string): Promise<string> {
     let p = this.creating.get(id);
     if (!p) {
@@ -163,14 +168,14 @@ export class AgentRegistry {
         const known = this.require(id).conversationId;
         const existing = known || (await this.repo.conversationOf(id));
         if (existing && (await this.conversations.get(existing))) {
-          if (!known) await this.update(id, (a) => (a.conversationId = existing));
+          if (!known) this.rememberConversation(id, existing);
           return existing;
         }
         const conv = await this.conversations.create(`agent ${id}`, id);
         // One main conversation even when two instances make one at once: the first stored wins.
         const stored = await this.repo.setConversation(id, conv.id, existing);
         if (stored !== conv.id) await this.conversations.delete(conv.id);
-        await this.update(id, (a) => (a.conversationId = stored));
+        this.rememberConversation(id, stored);
         return stored;
       })().finally(() => this.creating.delete(id));
       this.creating.set(id, p);

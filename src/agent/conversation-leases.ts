@@ -31,6 +31,9 @@ export interface ConversationLeases {
  * A queued start is then handed to that instance instead (see RunForwarding).
  */
 export class HeldElsewhere extends ConnectError {
+  /** connect-es makes `instanceof ConnectError` (and so of any subclass) true for every ConnectError: this tells them apart. */
+  readonly heldElsewhere = true;
+
   constructor(
     readonly conversationId: string,
     readonly heldBy: string,
@@ -41,4 +44,9 @@ export class HeldElsewhere extends ConnectError {
       Code.FailedPrecondition,
     );
   }
+}
+
+/** Whether `e` is the refusal of a claim because another instance holds the conversation. */
+export function isHeldElsewhere(e: unknown): e is HeldElsewhere {
+  return typeof e === "object" && e !== null && (e as { heldElsewhere?: unknown }).heldElsewhere === true;
 }

@@ -10,6 +10,8 @@ export interface RunAddress {
   agentId: string;
   /** The delegation path, for runs another agent started. */
   agentPath?: string[];
+  /** True once the run's conversation is numbered elsewhere (see Run.lost): nothing more is written. */
+  muted?: () => boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export class RunEventWriter {
   }
 
   private append(kind: EventKindInit): void {
+    if (this.at.muted?.()) return;
     this.log.append(this.at.conversationId, this.at.runId, this.at.agentId, kind, this.at.agentPath);
   }
 }

@@ -209,6 +209,8 @@ export class RunExecutor {
    * without one.
    */
   private async end(run: Run, ending: RunEnding, events = this.writer(run)): Promise<RunEnding["result"]> {
+    // Ended by the instance that took its conversation: its terminal event and result are written there.
+    if (run.lost) return ending.result;
     events.emit(ending.terminal);
     try {
       await this.deps.events.flush();
@@ -235,6 +237,7 @@ export class RunExecutor {
       runId: run.id,
       agentId: run.agentId,
       agentPath: path && path.length > 1 ? path : undefined,
+      muted: () => run.lost,
     });
   }
 }

@@ -1,10 +1,11 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { RunRepository, RunRow } from "../store/run-repository.js";
-import type { RunStart, RunStartStore } from "../store/run-start-store.js";
+import type { RunStartStore } from "../store/run-start-store.js";
 import type { ConversationLeases } from "./conversation-leases.js";
 import { Run, type RunHandle } from "./run.js";
 import type { FirstTurn, RunExecutor } from "./run-executor.js";
-import { type RunPlan, userMessageOf } from "./run-plan.js";
+import type { RunPlan } from "./run-plan.js";
+import { startRows } from "./run-start-rows.js";
 import { failed } from "./run-result.js";
 
 export interface RunRegistryDeps {
@@ -18,6 +19,8 @@ export interface RunRegistryDeps {
   leases?: ConversationLeases;
   /** Several instances: loads a conversation's numbering once its lease is claimed here. */
   prepare?: (conversationId: string) => Promise<void>;
+  /** Several instances: the result of a run that another instance executes now. */
+  followElsewhere?: (run: RunHandle) => Promise<Awaited<Run["done"]>>;
   /** Several instances: cancels a run executing on another instance, answering how it ended. */
   cancelElsewhere?: (row: RunRow, reason: string) => Promise<CancelOutcome>;
 }
@@ -180,14 +183,41 @@ export class RunRegistry {
       return this.launch(run);
     }
     const queue = this.queued.get(run.conversationId) ?? [];
-    queue.push(run);
+    // An adopted run was sent (to another instance) earlier than runs queued here since: it takes its place.
+    const at = run.plan.adopted ? queue.findIndex((q) => q.startedAt > run.startedAt) : -1;
+    if (at >= 0) queue.splice(at, 0, run);
+    else queue.push(run);
     this.queued.set(run.conversationId, queue);
-    this.deps.executor.announceQueued(run, queue.length);
+    this.deps.executor.announceQueued(run, at >= 0 ? at + 1 : queue.length);
   }
 
   private settleQueued(run: Run, result: Awaited<Run["done"]>): void {
     this.byId.delete(run.id);
     run.settle(result);
+  }
+
+  /**
+   * Several instances: the conversation's queued runs are another instance's
+   * to run now (their rows hold their requests): they leave here without an
+   * event, and their handles answer once they end there.
+   */
+  /** Several instances: another took the conversation and ended its run; it stops here unwritten, queue and all. */
+  relinquish(conversationId: string): void {
+    this.forgetQueued(conversationId);
+    const run = this.active.get(conversationId);
+    if (!run) return;
+    run.lost = true;
+    run.controller.abort(new ConnectError("another instance took this run's conversation", Code.Aborted));
+  }
+
+  forgetQueued(conversationId: string): void {
+    const queue = this.queued.get(conversationId) ?? [];
+    this.queued.delete(conversationId);
+    for (const run of queue) {
+      this.byId.delete(run.id);
+      const follow = this.deps.followElsewhere;
+      if (follow) void follow(run).then((r) => run.settle(r));
+    }
   }
 
   /** Cancels a run, or the active run of a conversation. Idempotent. */
@@ -265,30 +295,4 @@ export class RunRegistry {
       run.settle(result);
     });
   }
-}
-
-function startRows(run: Run, queued: boolean, owner: string): RunStart {
-  const { plan } = run;
-  return {
-    conversation: plan.newConversation
-      ? { id: run.conversationId, name: plan.text.slice(0, 60), agentId: run.agentId, model: plan.model.name }
-      : undefined,
-    message: queued ? undefined : userMessageOf(plan),
-    run: {
-      id: run.id,
-      conversation_id: run.conversationId,
-      agent_id: run.agentId,
-      request_id: plan.requestId,
-      request_hash: plan.requestHash,
-      status: queued ? "queued" : "running",
-      result: "",
-      created_at: run.startedAt,
-      ended_at: "",
-      // Acknowledged now, stored in the history when its turn comes: kept here so that a crash loses nothing.
-      message: queued ? JSON.stringify(userMessageOf(plan)) : "",
-      // Kept so that, should this instance die, the instance taking over can still execute it.
-      request: queued ? (plan.storedRequest ?? "") : "",
-      adopted_by: owner,
-    },
-  };
 }

@@ -24,6 +24,12 @@ export class Run implements RunHandle {
   readonly replayed = false;
   readonly controller = new AbortController();
   readonly done: Promise<SendMessageResponse>;
+  /**
+   * Several instances: another instance took the run's conversation (this
+   * one stalled past its lease) and ended the run there. It stops here
+   * writing nothing more: the conversation is numbered over there now.
+   */
+  lost = false;
   private resolveDone!: (r: SendMessageResponse) => void;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private settled = false;

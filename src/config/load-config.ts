@@ -142,14 +142,20 @@ function limits(
   };
 }
 
+/** The workspace, and the config file read from it (or named by `--config`), which may not exist. */
+export function configLocation(flags: ConfigFlags, env: NodeJS.ProcessEnv): { workspace: string; configFile: string } {
+  const envWorkspace = readEnv(env, "workspace")?.value;
+  const workspace = resolve(flags.workspace ?? envWorkspace ?? join(homedir(), "floe_workspace"));
+  const configFile = flags.config ? resolve(flags.config) : workspaceConfigFile(workspace, CONFIG_FILE_NAME);
+  return { workspace, configFile };
+}
+
 /**
  * Resolves the configuration. Precedence: flags beat env, env beats the file,
  * the file beats the defaults. Throws ConfigError naming the key and source.
  */
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): FloeConfig {
-  const envWorkspace = readEnv(env, "workspace")?.value;
-  const workspace = resolve(flags.workspace ?? envWorkspace ?? join(homedir(), "floe_workspace"));
-  const configFile = flags.config ? resolve(flags.config) : workspaceConfigFile(workspace, CONFIG_FILE_NAME);
+  const { workspace, configFile } = configLocation(flags, env);
   if (flags.config && !existsSync(configFile)) {
     throw new ConfigError("--config", configFile, "file does not exist");
   }

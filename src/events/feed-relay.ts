@@ -54,7 +54,9 @@ export class FeedRelay {
     this.pumping = true;
     void this.drain()
       .catch((err: unknown) => {
-        if (!this.closed) this.log.error({ err }, "could not read the feed; retrying on the next news");
+        if (this.closed) return;
+        this.log.error({ err }, "could not read the feed; retrying");
+        this.retryLater(1000);
       })
       .finally(() => {
         this.pumping = false;
@@ -87,9 +89,9 @@ export class FeedRelay {
     return now - this.holeSince >= HOLE_WAIT_MS;
   }
 
-  private retryLater(): void {
+  private retryLater(ms = RETRY_MS): void {
     clearTimeout(this.retry);
-    this.retry = setTimeout(() => this.pump(), RETRY_MS);
+    this.retry = setTimeout(() => this.pump(), ms);
     this.retry.unref();
   }
 

@@ -120,6 +120,8 @@ export class SeqAllocator {
         .updateTable("conversations")
         .set({ reserved_seq: s.next - 1 })
         .where("id", "=", conversationId)
+        // Never below another instance's reservation: one that took the conversation over reserved past this one's.
+        .where("reserved_seq", "<=", s.durable)
         .execute();
     })().finally(() => this.givingBackNow.delete(conversationId));
     this.givingBackNow.set(conversationId, write);

@@ -19,6 +19,8 @@ import type { Approvals } from "../security/index.js";
 import { RunLeases } from "../services/run-leases.js";
 import type { ChatRunStarter } from "../services/chat-run-starter.js";
 import { ClusterControl } from "../services/cluster-control.js";
+import { endQueuedHere } from "../services/end-queued-here.js";
+import { remoteResult } from "../services/remote-run.js";
 import { RunForwarding, type RunForwardingDeps } from "../services/run-forwarding.js";
 
 /** This process among the instances: host, pid and a random suffix (a restarted process is a new instance). */
@@ -72,7 +74,8 @@ export function clusteredEventLog(
     const db = database.db;
     const [runRecords, starts] = [new RunRepository(db), new RunStartStore(db)];
     const endRuns = (rows: readonly RunRow[], why: string) => executor.endInterrupted(rows, why);
-    forwardQueuedRuns({ bus: cluster, runs, runRecords, starts, events, log, chat, endRuns });
+    const endHere = endQueuedHere({ runs, events, endRuns });
+    forwardQueuedRuns({ bus: cluster, runs, runRecords, starts, events, log, chat, endHere });
   };
   return { cluster, events, feed, runsFor, forwardQueued };
 }
@@ -111,6 +114,7 @@ function clusteredRuns(deps: Omit<RunRegistryDeps, "onIdle" | "leases">, c: Clus
     leases,
     prepare: (id) => c.events.prepare(id),
     cancelElsewhere: (row, reason) => control.cancelElsewhere(row, reason),
+    followElsewhere: (run) => remoteResult(c.events, deps.runs, run.conversationId, run.id),
     onIdle: (id, runId) =>
       c.events
         .release(id, () => idle(id))

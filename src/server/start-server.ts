@@ -35,6 +35,7 @@ import { FloeMetrics, kSurface, rpcSurface } from "./metrics.js";
 import { registerMetrics } from "./metrics-route.js";
 import { OnePortServer } from "./one-port-server.js";
 import { defaultWebRoot, registerWebUi } from "./web-ui.js";
+import { watchMcpConfig } from "./mcp-config-watch.js";
 
 export interface StartOptions extends ConfigFlags {
   /** Environment to read instead of process.env (tests pass their own). */
@@ -110,6 +111,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
   await app.checkpoints.startRetention();
   app.runtime.subscribe((next, prev) => fastify.log.info({ next, prev }, "runtime config changed"));
   await app.mcp.start();
+  const stopWatching = watchMcpConfig(options, env, app.mcp, fastify.log);
   const { bindings, health } = createServiceBindings(app);
   const counters = new FastPathCounters();
   const metrics = new FloeMetrics(app);
@@ -137,6 +139,7 @@ export async function startServer(options: StartOptions = {}): Promise<FloeServe
         await app.tasks.shutdown();
         app.checkpoints.stop();
         await app.runs.shutdown();
+        stopWatching();
         await app.mcp.close();
         await app.runs.leases?.stop();
         // Every terminal event stored, then streams end cleanly: a client resumes on another instance.

@@ -3,7 +3,7 @@ import { create, fromJsonString } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type ChatRequest, SendMessageResponseSchema } from "../../gen/floe/v1/chat_pb.js";
 import type { ModelRegistry } from "../agent/model-registry.js";
-import { HeldElsewhere } from "../agent/conversation-leases.js";
+import { isHeldElsewhere } from "../agent/conversation-leases.js";
 import type { RunHandle } from "../agent/run.js";
 import type { ApprovalHook, RunPlan, RunSeams } from "../agent/run-plan.js";
 import type { RunRegistry } from "../agent/run-registry.js";
@@ -118,8 +118,19 @@ export class ChatRunStarter {
       return await this.deps.runs.start(plan);
     } catch (e) {
       // Another instance executes the conversation: a queued start is queued there.
-      if (e instanceof HeldElsewhere && plan.queue && this.forward) return this.forward(plan);
+      if (isHeldElsewhere(e) && plan.queue && this.forward) return this.forwardOrReplay(plan);
       const replayed = requestId ? await this.replay(requestId, hash) : undefined;
+      if (replayed) return replayed;
+      throw e;
+    }
+  }
+
+  /** Forwards a queued start; the same request id stored meanwhile (sent to two instances) answers as its replay. */
+  private async forwardOrReplay(plan: RunPlan): Promise<RunHandle> {
+    try {
+      return await this.forward!(plan);
+    } catch (e) {
+      const replayed = plan.requestId ? await this.replay(plan.requestId, plan.requestHash) : undefined;
       if (replayed) return replayed;
       throw e;
     }

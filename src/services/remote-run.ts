@@ -36,9 +36,7 @@ export async function watchRemoteRun(
 /** A handle on a run that another instance executes: `done` resolves with its stored result once it ends. */
 export function remoteRunHandle(events: EventLog, runs: RunRepository, plan: RunPlan): RunHandle {
   const { runId: id, conversationId } = plan;
-  const done = watchRemoteRun(events, conversationId, id)
-    .then((w) => w.ended)
-    .then(() => storedResult(runs, id, conversationId));
+  const done = remoteResult(events, runs, conversationId, id);
   return {
     id,
     conversationId,
@@ -48,6 +46,19 @@ export function remoteRunHandle(events: EventLog, runs: RunRepository, plan: Run
     afterSeq: plan.afterSeq,
     done,
   };
+}
+
+/** The result of a run another instance executes, once it has ended. */
+export async function remoteResult(
+  events: EventLog,
+  runs: RunRepository,
+  conversationId: string,
+  runId: string,
+): Promise<SendMessageResponse> {
+  await (
+    await watchRemoteRun(events, conversationId, runId)
+  ).ended;
+  return storedResult(runs, runId, conversationId);
 }
 
 /** The result its executor stored with the run's row, just after its terminal event. */

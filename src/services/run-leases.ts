@@ -31,10 +31,12 @@ const RESTARTED = "the run was interrupted by a server restart; send the message
 
 /** Runs queued runs that their instance left (RunForwarding). */
 export interface QueuedRunAdopter {
-  /** Adopts them here, in order. */
-  takeOver(rows: readonly RunRow[]): Promise<void>;
+  /** Adopts them here, in order: those nobody adopted, or `deadOwner` had. */
+  takeOver(rows: readonly RunRow[], deadOwner: string): Promise<void>;
   /** Hands on queued runs nobody adopted. */
   sweep(): Promise<void>;
+  /** Stops handing on (shutdown). */
+  stop(): void;
 }
 
 export const OWNER_STOPPED = "the instance running it stopped; send the message again";
@@ -132,7 +134,7 @@ export class RunLeases implements ConversationLeases {
       // Taken first, so that two instances starting together end each run once.
       const held = await this.d.repo.claim({ conversation_id: conversationId, run_id: rows[0]!.id, ...this.term() });
       if (held.owner !== this.d.owner) continue;
-      await this.endOrAdopt(conversationId, rows, RESTARTED, held.run_id);
+      await this.endOrAdopt(conversationId, rows, RESTARTED, held.run_id, "");
     }
     await this.sweep();
   }
@@ -146,6 +148,7 @@ export class RunLeases implements ConversationLeases {
   /** Stops the timer and frees what this instance holds (its runs have ended). */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.forwarding?.stop();
     await this.ticking;
     await this.d.repo.freeAll(this.d.owner).catch((err: unknown) => this.warn(err));
   }
@@ -173,8 +176,12 @@ export class RunLeases implements ConversationLeases {
       const run = this.registry!.activeRuns(conversationId)[0];
       if (!run) continue;
       await this.claim(conversationId, run.id).catch(() => {
-        this.d.log.warn({ conversationId, runId: run.id }, "lost the run's lease to another instance: cancelling it");
-        void this.registry!.cancel(run.id, "", "this instance lost the run to another instance").catch(() => {});
+        this.d.log.warn(
+          { conversationId, runId: run.id },
+          "lost the run's lease to another instance: stopping it here",
+        );
+        // That instance ended the run (one terminal event) and runs the queue: nothing more is written or run here.
+        this.registry!.relinquish(conversationId);
       });
     }
   }
@@ -195,23 +202,33 @@ export class RunLeases implements ConversationLeases {
 
   private async takeOver(lease: LeaseRow): Promise<void> {
     const open = (await this.d.runRecords.openRuns()).filter((r) => r.conversation_id === lease.conversation_id);
-    await this.endOrAdopt(lease.conversation_id, open, OWNER_STOPPED, lease.run_id);
+    await this.endOrAdopt(lease.conversation_id, open, OWNER_STOPPED, lease.run_id, lease.owner);
   }
 
   /**
    * Ends the runs nobody executes any more; queued runs stored with their
    * request are not lost but run here, in order, once the conversation is free.
    */
-  private async endOrAdopt(conversationId: string, open: RunRow[], why: string, heldRun: string): Promise<void> {
+  private async endOrAdopt(
+    conversationId: string,
+    open: RunRow[],
+    why: string,
+    heldRun: string,
+    deadOwner: string,
+  ): Promise<void> {
     const f = this.forwarding;
-    const queued = f ? open.filter((r) => r.status === "queued" && r.request !== "") : [];
+    const stored = (r: RunRow) => f !== undefined && r.status === "queued" && r.request !== "";
+    // Adopted by a live instance (not the dead one, not one that exited here): left to it.
+    const elsewhere = (r: RunRow) =>
+      stored(r) && r.adopted_by !== "" && r.adopted_by !== deadOwner && !deadHere(r.adopted_by);
+    const queued = open.filter((r) => stored(r) && !elsewhere(r));
     await this.end(
       conversationId,
-      open.filter((r) => !queued.includes(r)),
+      open.filter((r) => !stored(r)),
       why,
     );
     await this.free(conversationId, heldRun);
-    if (queued.length > 0) await f!.takeOver(queued);
+    if (queued.length > 0) await f!.takeOver(queued, deadOwner);
   }
 
   private async end(conversationId: string, rows: readonly RunRow[], why: string): Promise<void> {

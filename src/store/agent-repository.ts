@@ -32,8 +32,9 @@ export class AgentRepository {
     await insertRows(this.db, "agents", [toRow(a)]);
   }
 
+  /** Writes an agent's fields but its main conversation, which only setConversation writes (instances share it). */
   async update(a: AgentRecord): Promise<void> {
-    const { id, ...rest } = toRow(a);
+    const { id, conversation_id: _mainConversation, ...rest } = toRow(a);
     await this.db.updateTable("agents").set(rest).where("id", "=", id).execute();
   }
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RuntimeConfig, RuntimeConfigState } from "../../config/runtime-config.js";
 import type { Logger } from "../../domain/logger.js";
-import type { McpSettings } from "../../domain/mcp-server.js";
+import type { McpServerSpec, McpSettings } from "../../domain/mcp-server.js";
 import type { Sandbox } from "../tools/sandbox.js";
 import type { Tool } from "../tools/tool.js";
 import { McpConnection, type McpState } from "./mcp-connection.js";
@@ -40,22 +40,46 @@ export interface McpServerStatus {
  * tools its agent may use.
  */
 export class McpManager {
-  private readonly conns: McpConnection[];
+  private conns: McpConnection[];
+  private settings: McpSettings;
   private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly d: McpManagerDeps) {
-    const { restartBackoffMs: initialMs, maxBackoffMs: maxMs } = d.settings;
-    this.conns = d.settings.servers.map(
-      (spec) =>
-        new McpConnection({
-          spec,
-          root: () => d.runtime.activeRoot,
-          baseEnv: d.baseEnv,
-          sandbox: d.sandbox,
-          log: d.log,
-          backoff: { initialMs, maxMs },
-        }),
-    );
+    this.settings = d.settings;
+    this.conns = d.settings.servers.map((spec) => this.connection(spec));
+  }
+
+  private connection(spec: McpServerSpec): McpConnection {
+    const { restartBackoffMs: initialMs, maxBackoffMs: maxMs } = this.settings;
+    const { runtime, baseEnv, sandbox, log } = this.d;
+    return new McpConnection({
+      spec,
+      root: () => runtime.activeRoot,
+      baseEnv,
+      sandbox,
+      log,
+      backoff: { initialMs, maxMs },
+    });
+  }
+
+  /**
+   * A changed floe.yaml: servers it no longer lists, or lists differently,
+   * stop; new and changed ones start; the others keep running untouched.
+   */
+  async reconfigure(settings: McpSettings): Promise<{ started: string[]; stopped: string[] }> {
+    this.settings = settings;
+    const key = (s: McpServerSpec) => JSON.stringify(s);
+    const wanted = new Set(settings.servers.map(key));
+    const kept = this.conns.filter((c) => wanted.has(key(c.spec)));
+    const stopping = this.conns.filter((c) => !kept.includes(c));
+    const have = new Set(kept.map((c) => key(c.spec)));
+    const added = settings.servers.filter((s) => !have.has(key(s))).map((s) => this.connection(s));
+    // Order as the config lists them: a tool name two servers share goes to the first.
+    const all = [...kept, ...added];
+    this.conns = settings.servers.map((s) => all.find((c) => key(c.spec) === key(s))!);
+    await Promise.all(stopping.map((c) => c.stop()));
+    await Promise.race([Promise.all(added.map((c) => c.start())), sleep(STARTUP_WAIT_MS, undefined, { ref: false })]);
+    return { started: added.map((c) => c.name), stopped: stopping.map((c) => c.name) };
   }
 
   /** Connects every server; waits for them a bounded time (a failed one restarts on its own). */
