@@ -16,7 +16,7 @@ describe("MCP servers follow changes to floe.yaml, without a restart", () => {
   const toolNames = async () =>
     (await c.system.listTools({})).tools.filter((t) => t.source !== "builtin").map((t) => t.name);
 
-  it("connects a server the file gains, keeps serving through a file that no longer parses, and drops a removed one", async () => {
+  it("connects (initialize, tools/list) a server the file gains, keeps serving through a file that no longer parses, and drops a removed one", async () => {
     c = await createMcpEnv(["mcp_servers: {}"]);
     expect(await toolNames()).toEqual([]);
     web = await startMcpHttpServer();
