@@ -148,7 +148,7 @@ if (!only || only === "cluster") {
   console.log(`  one idle listening backend: ${n.listenerRssKiB ?? "n/a"} KiB resident`);
 }
 
-if (!only || only === "cluster" || only === "instances") {
+if (!only || only === "instances") {
   const streams = Number(process.env.BENCH_SOAK_STREAMS ?? 20);
   const secs = Number(process.env.BENCH_SOAK_SECONDS ?? 15);
   const counts = (process.env.BENCH_INSTANCES ?? "1,2,3").split(",").map(Number);
