@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
@@ -21,11 +22,12 @@ interface Instance {
 }
 
 /** One Floe instance on its own SQLite workspace and its own fake model; `yaml` is its floe.yaml. */
-async function instance(yaml: string[], env: Record<string, string> = {}): Promise<Instance> {
+async function instance(yaml: string[], env: Record<string, string> = {}, port = 0): Promise<Instance> {
   const fake = await startFakeOpenAI();
   const t = await createTestEnv();
   writeFileSync(join(t.workspace, "floe.yaml"), yaml.join("\n"));
   const server = await t.start({
+    port,
     env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "k", FLOE_MODEL: "fake", FLOE_MODEL_MAX_RETRIES: "0", ...env },
   });
   const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "2" }));
@@ -54,6 +56,37 @@ function aDelegates(body: Record<string, any>): Reply {
 
 const progressOf = (events: Event[]) =>
   events.flatMap((e) => (e.kind.case === "progress" && e.kind.value.message ? [e.kind.value.message] : []));
+
+/** A loopback port free now (each instance of the pair must know the other's URL before it starts). */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** A floe.yaml naming the other instance as a remote A2A agent `name`, allowed to be reached. */
+function peerConfig(name: string, url: string): string[] {
+  return [
+    "a2a_agents:",
+    `  - name: ${name}`,
+    `    url: ${url}`,
+    "permissions:",
+    "  rules:",
+    "    - operation: network.a2a",
+    `      pattern: "a2a:${name}"`,
+    "      result: allow",
+  ];
+}
+
+/** The model delegates `question` to a2a:<peer> when its user asks it to, answers a question put to it, and reports the tool's result. */
+const delegatesTo = (peer: string, question: string) => (body: Record<string, any>) => {
+  const last = body.messages.at(-1);
+  if (last.role === "tool") return reply.text(`${peer} said: ${last.content}`);
+  if (String(last.content).startsWith("question from")) return reply.text(`answer to ${last.content}`);
+  return reply.toolCalls([{ name: "delegate", args: { agent_id: `a2a:${peer}`, content: question } }]);
+};
 
 describe("A2A delegation between two Floe instances", () => {
   const started: Instance[] = [];
@@ -105,6 +138,46 @@ describe("A2A delegation between two Floe instances", () => {
       tool_name: "delegate",
     });
   });
+
+  it("two instances delegate to each other: A asks B, and B asks A", async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const urlOf = (port: number) => `http://127.0.0.1:${port}`;
+    const a = await instance(peerConfig("b", urlOf(portB)), {}, portA);
+    started.push(a);
+    const b = await instance(peerConfig("a", urlOf(portA)), {}, portB);
+    started.push(b);
+    a.fake.respond(delegatesTo("b", "question from A"));
+    b.fake.respond(delegatesTo("a", "question from B"));
+    const fromA = await a.chat.sendMessage({ chat: { text: "ask B" } });
+    expect(fromA.response).toBe("b said: answer to question from A");
+    const fromB = await b.chat.sendMessage({ chat: { text: "ask A" } });
+    expect(fromB.response).toBe("a said: answer to question from B");
+    // Each question was answered by the other instance's own model.
+    expect(b.fake.requests.some((r) => r.messages.at(-1).content === "question from A")).toBe(true);
+    expect(a.fake.requests.some((r) => r.messages.at(-1).content === "question from B")).toBe(true);
+  });
+
+  it("two servers whose agents keep delegating to each other stop after the hop limit", async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const urlOf = (port: number) => `http://127.0.0.1:${port}`;
+    const a = await instance(peerConfig("b", urlOf(portB)), {}, portA);
+    started.push(a);
+    const b = await instance(peerConfig("a", urlOf(portA)), {}, portB);
+    started.push(b);
+    // Both models hand every task to the other server, and pass on whatever comes back.
+    const always = (peer: string) => (body: Record<string, any>) => {
+      const last = body.messages.at(-1);
+      if (last.role === "tool") return reply.text(last.content);
+      return reply.toolCalls([{ name: "delegate", args: { agent_id: `a2a:${peer}`, content: "pass it on" } }]);
+    };
+    a.fake.respond(always("b"));
+    b.fake.respond(always("a"));
+    const res = await a.chat.sendMessage({ chat: { text: "pass it on" } });
+    expect(res.response).toMatch(/^not delegated to a2a:[ab]: 8 agent-to-agent hops led here \(at most 8\)/);
+    // Nine runs in all (hops 0 to 8), each one model call to delegate and one to answer.
+    const runs = [...a.fake.requests, ...b.fake.requests].filter((r) => r.messages.at(-1).role === "user");
+    expect(runs).toHaveLength(9);
+  }, 60_000);
 
   it("cancelling A's run cancels B's task", async () => {
     const b = await instance([`api_keys: [${B_KEY}]`]);

@@ -10,10 +10,13 @@ export function textPart(text: string): Part {
 }
 
 /** A message of `role` holding one text part. */
+/** Message metadata where one Floe server tells another how many agent-to-agent hops led to a delegation. */
+export const FLOE_HOPS = "floe.hops";
+
 export function textMessage(
   role: "user" | "agent",
   text: string,
-  at: { taskId?: string; contextId?: string } = {},
+  at: { taskId?: string; contextId?: string; metadata?: Message["metadata"] } = {},
 ): Message {
   return {
     messageId: randomUUID(),
@@ -21,7 +24,7 @@ export function textMessage(
     taskId: at.taskId ?? "",
     role: role === "user" ? Role.ROLE_USER : Role.ROLE_AGENT,
     parts: [textPart(text)],
-    metadata: undefined,
+    metadata: at.metadata,
     extensions: [],
     referenceTaskIds: [],
   };

@@ -8,7 +8,7 @@ import {
 } from "@a2a-js/sdk/client";
 import { ConnectError, Code } from "@connectrpc/connect";
 import type { RemoteA2aAgent } from "../config/floe-config.js";
-import { textMessage, textOf } from "../domain/a2a-parts.js";
+import { FLOE_HOPS, textMessage, textOf } from "../domain/a2a-parts.js";
 
 /** How the `delegate` tool names a remote A2A agent: `a2a:<name>`. */
 export const A2A_TARGET_PREFIX = "a2a:";
@@ -32,12 +32,19 @@ export class RemoteAgents {
     this.agents = new Map(agents.map((a) => [a.name, a]));
   }
 
-  async delegate(name: string, content: string, signal: AbortSignal, progress: (m: string) => void): Promise<string> {
+  /** `hops`: the agent-to-agent hops this delegation makes, told to the remote server (a Floe server counts on). */
+  async delegate(
+    name: string,
+    content: string,
+    signal: AbortSignal,
+    progress: (m: string) => void,
+    hops = 1,
+  ): Promise<string> {
     const client = await this.client(name);
     const label = `${A2A_TARGET_PREFIX}${name}`;
     const request = {
       tenant: "",
-      message: textMessage("user", content),
+      message: textMessage("user", content, { metadata: { [FLOE_HOPS]: hops } }),
       configuration: undefined,
       metadata: undefined,
     };

@@ -220,7 +220,11 @@ export class AgentWork implements AgentOps {
     const remote = remoteTarget(a.agentId);
     if (remote !== undefined) {
       if (!this.d.remote) return "remote A2A agents are not available on this server";
-      return this.d.remote.delegate(remote, a.content, signal, progress);
+      const hops = from.messageHops + 1;
+      // Servers whose agents delegate to each other: the count travels with the task, and the chain stops.
+      if (hops > MAX_MESSAGE_HOPS)
+        return `not delegated to ${a.agentId}: ${from.messageHops} agent-to-agent hops led here (at most ${MAX_MESSAGE_HOPS}); answer with what you have`;
+      return this.d.remote.delegate(remote, a.content, signal, progress, hops);
     }
     const handle = await this.delegateTask({
       childId: a.agentId,

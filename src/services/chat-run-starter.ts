@@ -103,7 +103,8 @@ export class ChatRunStarter {
       queue: chat.queue,
       afterSeq: d.events.latestSeq(conversationId),
       startedAt: new Date().toISOString(),
-      seams: { awaitDecision: d.approver, ...seams },
+      // Hops another server's agents made before this request count on here.
+      seams: { awaitDecision: d.approver, ...seams, messageHops: Math.max(seams.messageHops ?? 0, chat.messageHops) },
       storedRequest: chat.queue ? encodeQueuedRequest(chat, seams) : undefined,
     };
   }

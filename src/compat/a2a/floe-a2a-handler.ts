@@ -21,7 +21,7 @@ import {
 import type { A2ARequestHandler } from "@a2a-js/sdk/server";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ChatService, type GetRunResponse } from "../../../gen/floe/v1/chat_pb.js";
-import { textOf } from "../../domain/a2a-parts.js";
+import { textOf, FLOE_HOPS } from "../../domain/a2a-parts.js";
 import type { InProcessInvoker } from "../in-process-invoker.js";
 import { a2aError } from "./a2a-errors.js";
 import { RunToTask } from "./run-to-task.js";
@@ -167,6 +167,7 @@ export class FloeA2aHandler implements A2ARequestHandler {
       agentId: this.c.agentId,
       conversationId: message.contextId,
       createConversation: message.contextId !== "",
+      messageHops: hopsOf(message.metadata),
     };
     const events = this.c.invoker.stream(ChatService.method.streamMessage, { chat }, this.c.req, this.c.signal);
     return { events, follower: new RunToTask(message) };
@@ -185,4 +186,10 @@ function noPush(): Error {
   return new PushNotificationNotSupportedError(
     "Floe does not send push notifications: use message/stream or tasks/resubscribe",
   );
+}
+
+/** The agent-to-agent hops a Floe server that delegated this message counted (`floe.hops`); 0 from anyone else. */
+function hopsOf(metadata: { [k: string]: unknown } | undefined): number {
+  const hops = metadata?.[FLOE_HOPS];
+  return typeof hops === "number" && Number.isInteger(hops) && hops > 0 ? Math.min(hops, 1_000) : 0;
 }

@@ -16,7 +16,7 @@ from floe.v1 import events_pb2 as floe_dot_v1_dot_events__pb2
 from google.protobuf import struct_pb2 as google_dot_protobuf_dot_struct__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12\x66loe/v1/chat.proto\x12\x07\x66loe.v1\x1a\x14\x66loe/v1/common.proto\x1a\x14\x66loe/v1/events.proto\x1a\x1cgoogle/protobuf/struct.proto\"\xa7\x04\n\x0b\x43hatRequest\x12\x12\n\x04text\x18\x01 \x01(\tR\x04text\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\x12\x19\n\x08\x61gent_id\x18\x03 \x01(\tR\x07\x61gentId\x12\x31\n\x07\x63ontext\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x07\x63ontext\x12#\n\rcontext_files\x18\x05 \x03(\tR\x0c\x63ontextFiles\x12!\n\tstreaming\x18\x06 \x01(\x08H\x00R\tstreaming\x88\x01\x01\x12*\n\x0emax_iterations\x18\x07 \x01(\x05H\x01R\rmaxIterations\x88\x01\x01\x12\x1d\n\nimage_path\x18\x08 \x01(\tR\timagePath\x12+\n\x11include_reasoning\x18\t \x01(\x08R\x10includeReasoning\x12\x14\n\x05model\x18\n \x01(\tR\x05model\x12\x1d\n\nrequest_id\x18\x0b \x01(\tR\trequestId\x12\x14\n\x05queue\x18\x0c \x01(\x08R\x05queue\x12\x30\n\x14\x63\x61ncel_on_disconnect\x18\r \x01(\x08R\x12\x63\x61ncelOnDisconnect\x12/\n\x13\x63reate_conversation\x18\x0e \x01(\x08R\x12\x63reateConversationB\x0c\n\n_streamingB\x11\n\x0f_max_iterations\">\n\x12SendMessageRequest\x12(\n\x04\x63hat\x18\x01 \x01(\x0b\x32\x14.floe.v1.ChatRequestR\x04\x63hat\"\x91\x03\n\x13SendMessageResponse\x12\x1a\n\x08response\x18\x01 \x01(\tR\x08response\x12<\n\x0e\x61\x63tion_results\x18\x02 \x03(\x0b\x32\x15.floe.v1.ActionResultR\ractionResults\x12\x1c\n\treasoning\x18\x03 \x01(\tR\treasoning\x12\'\n\x0f\x63onversation_id\x18\x04 \x01(\tR\x0e\x63onversationId\x12\x15\n\x06run_id\x18\x05 \x01(\tR\x05runId\x12\x1e\n\niterations\x18\x06 \x01(\x05R\niterations\x12\x1d\n\ntool_calls\x18\x07 \x01(\x05R\ttoolCalls\x12\x16\n\x06status\x18\x08 \x01(\tR\x06status\x12*\n\x05usage\x18\t \x01(\x0b\x32\x14.floe.v1.TokenCountsR\x05usage\x12\x14\n\x05model\x18\n \x01(\tR\x05model\x12)\n\x05\x65rror\x18\x0b \x01(\x0b\x32\x13.floe.v1.ErrorEventR\x05\x65rror\"d\n\nRunFailure\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\x12\x16\n\x06status\x18\x03 \x01(\tR\x06status\"@\n\x14StreamMessageRequest\x12(\n\x04\x63hat\x18\x01 \x01(\x0b\x32\x14.floe.v1.ChatRequestR\x04\x63hat\"=\n\x15StreamMessageResponse\x12$\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x0e.floe.v1.EventR\x05\x65vent\"\xb4\x01\n\x10SubscribeRequest\x12\'\n\x0f\x63onversation_id\x18\x01 \x01(\tR\x0e\x63onversationId\x12\x1b\n\tafter_seq\x18\x02 \x01(\x03R\x08\x61\x66terSeq\x12+\n\x11include_reasoning\x18\x03 \x01(\x08R\x10includeReasoning\x12-\n\x13\x65nd_after_live_runs\x18\x04 \x01(\x08R\x10\x65ndAfterLiveRuns\"9\n\x11SubscribeResponse\x12$\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x0e.floe.v1.EventR\x05\x65vent\"R\n\x10\x43\x61ncelRunRequest\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\"`\n\x11\x43\x61ncelRunResponse\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x16\n\x06status\x18\x02 \x01(\tR\x06status\x12\x1c\n\tcancelled\x18\x03 \x01(\x08R\tcancelled\"&\n\rGetRunRequest\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\"\xba\x02\n\x0eGetRunResponse\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\x12\x19\n\x08\x61gent_id\x18\x03 \x01(\tR\x07\x61gentId\x12\x16\n\x06status\x18\x04 \x01(\tR\x06status\x12\x34\n\x06result\x18\x05 \x01(\x0b\x32\x1c.floe.v1.SendMessageResponseR\x06result\x12\x45\n\x11pending_approvals\x18\x06 \x03(\x0b\x32\x18.floe.v1.PendingApprovalR\x10pendingApprovals\x12\x1d\n\ncreated_at\x18\x07 \x01(\tR\tcreatedAt\x12\x19\n\x08\x65nded_at\x18\x08 \x01(\tR\x07\x65ndedAt2\xee\x02\n\x0b\x43hatService\x12H\n\x0bSendMessage\x12\x1b.floe.v1.SendMessageRequest\x1a\x1c.floe.v1.SendMessageResponse\x12P\n\rStreamMessage\x12\x1d.floe.v1.StreamMessageRequest\x1a\x1e.floe.v1.StreamMessageResponse0\x01\x12\x44\n\tSubscribe\x12\x19.floe.v1.SubscribeRequest\x1a\x1a.floe.v1.SubscribeResponse0\x01\x12\x42\n\tCancelRun\x12\x19.floe.v1.CancelRunRequest\x1a\x1a.floe.v1.CancelRunResponse\x12\x39\n\x06GetRun\x12\x16.floe.v1.GetRunRequest\x1a\x17.floe.v1.GetRunResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x12\x66loe/v1/chat.proto\x12\x07\x66loe.v1\x1a\x14\x66loe/v1/common.proto\x1a\x14\x66loe/v1/events.proto\x1a\x1cgoogle/protobuf/struct.proto\"\xca\x04\n\x0b\x43hatRequest\x12\x12\n\x04text\x18\x01 \x01(\tR\x04text\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\x12\x19\n\x08\x61gent_id\x18\x03 \x01(\tR\x07\x61gentId\x12\x31\n\x07\x63ontext\x18\x04 \x01(\x0b\x32\x17.google.protobuf.StructR\x07\x63ontext\x12#\n\rcontext_files\x18\x05 \x03(\tR\x0c\x63ontextFiles\x12!\n\tstreaming\x18\x06 \x01(\x08H\x00R\tstreaming\x88\x01\x01\x12*\n\x0emax_iterations\x18\x07 \x01(\x05H\x01R\rmaxIterations\x88\x01\x01\x12\x1d\n\nimage_path\x18\x08 \x01(\tR\timagePath\x12+\n\x11include_reasoning\x18\t \x01(\x08R\x10includeReasoning\x12\x14\n\x05model\x18\n \x01(\tR\x05model\x12\x1d\n\nrequest_id\x18\x0b \x01(\tR\trequestId\x12\x14\n\x05queue\x18\x0c \x01(\x08R\x05queue\x12\x30\n\x14\x63\x61ncel_on_disconnect\x18\r \x01(\x08R\x12\x63\x61ncelOnDisconnect\x12/\n\x13\x63reate_conversation\x18\x0e \x01(\x08R\x12\x63reateConversation\x12!\n\x0cmessage_hops\x18\x0f \x01(\rR\x0bmessageHopsB\x0c\n\n_streamingB\x11\n\x0f_max_iterations\">\n\x12SendMessageRequest\x12(\n\x04\x63hat\x18\x01 \x01(\x0b\x32\x14.floe.v1.ChatRequestR\x04\x63hat\"\x91\x03\n\x13SendMessageResponse\x12\x1a\n\x08response\x18\x01 \x01(\tR\x08response\x12<\n\x0e\x61\x63tion_results\x18\x02 \x03(\x0b\x32\x15.floe.v1.ActionResultR\ractionResults\x12\x1c\n\treasoning\x18\x03 \x01(\tR\treasoning\x12\'\n\x0f\x63onversation_id\x18\x04 \x01(\tR\x0e\x63onversationId\x12\x15\n\x06run_id\x18\x05 \x01(\tR\x05runId\x12\x1e\n\niterations\x18\x06 \x01(\x05R\niterations\x12\x1d\n\ntool_calls\x18\x07 \x01(\x05R\ttoolCalls\x12\x16\n\x06status\x18\x08 \x01(\tR\x06status\x12*\n\x05usage\x18\t \x01(\x0b\x32\x14.floe.v1.TokenCountsR\x05usage\x12\x14\n\x05model\x18\n \x01(\tR\x05model\x12)\n\x05\x65rror\x18\x0b \x01(\x0b\x32\x13.floe.v1.ErrorEventR\x05\x65rror\"d\n\nRunFailure\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\x12\x16\n\x06status\x18\x03 \x01(\tR\x06status\"@\n\x14StreamMessageRequest\x12(\n\x04\x63hat\x18\x01 \x01(\x0b\x32\x14.floe.v1.ChatRequestR\x04\x63hat\"=\n\x15StreamMessageResponse\x12$\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x0e.floe.v1.EventR\x05\x65vent\"\xb4\x01\n\x10SubscribeRequest\x12\'\n\x0f\x63onversation_id\x18\x01 \x01(\tR\x0e\x63onversationId\x12\x1b\n\tafter_seq\x18\x02 \x01(\x03R\x08\x61\x66terSeq\x12+\n\x11include_reasoning\x18\x03 \x01(\x08R\x10includeReasoning\x12-\n\x13\x65nd_after_live_runs\x18\x04 \x01(\x08R\x10\x65ndAfterLiveRuns\"9\n\x11SubscribeResponse\x12$\n\x05\x65vent\x18\x01 \x01(\x0b\x32\x0e.floe.v1.EventR\x05\x65vent\"R\n\x10\x43\x61ncelRunRequest\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\"`\n\x11\x43\x61ncelRunResponse\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\x12\x16\n\x06status\x18\x02 \x01(\tR\x06status\x12\x1c\n\tcancelled\x18\x03 \x01(\x08R\tcancelled\"&\n\rGetRunRequest\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\"\xba\x02\n\x0eGetRunResponse\x12\x15\n\x06run_id\x18\x01 \x01(\tR\x05runId\x12\'\n\x0f\x63onversation_id\x18\x02 \x01(\tR\x0e\x63onversationId\x12\x19\n\x08\x61gent_id\x18\x03 \x01(\tR\x07\x61gentId\x12\x16\n\x06status\x18\x04 \x01(\tR\x06status\x12\x34\n\x06result\x18\x05 \x01(\x0b\x32\x1c.floe.v1.SendMessageResponseR\x06result\x12\x45\n\x11pending_approvals\x18\x06 \x03(\x0b\x32\x18.floe.v1.PendingApprovalR\x10pendingApprovals\x12\x1d\n\ncreated_at\x18\x07 \x01(\tR\tcreatedAt\x12\x19\n\x08\x65nded_at\x18\x08 \x01(\tR\x07\x65ndedAt2\xee\x02\n\x0b\x43hatService\x12H\n\x0bSendMessage\x12\x1b.floe.v1.SendMessageRequest\x1a\x1c.floe.v1.SendMessageResponse\x12P\n\rStreamMessage\x12\x1d.floe.v1.StreamMessageRequest\x1a\x1e.floe.v1.StreamMessageResponse0\x01\x12\x44\n\tSubscribe\x12\x19.floe.v1.SubscribeRequest\x1a\x1a.floe.v1.SubscribeResponse0\x01\x12\x42\n\tCancelRun\x12\x19.floe.v1.CancelRunRequest\x1a\x1a.floe.v1.CancelRunResponse\x12\x39\n\x06GetRun\x12\x16.floe.v1.GetRunRequest\x1a\x17.floe.v1.GetRunResponseb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'floe.v1.chat_pb2', globals())
@@ -24,29 +24,29 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   _CHATREQUEST._serialized_start=106
-  _CHATREQUEST._serialized_end=657
-  _SENDMESSAGEREQUEST._serialized_start=659
-  _SENDMESSAGEREQUEST._serialized_end=721
-  _SENDMESSAGERESPONSE._serialized_start=724
-  _SENDMESSAGERESPONSE._serialized_end=1125
-  _RUNFAILURE._serialized_start=1127
-  _RUNFAILURE._serialized_end=1227
-  _STREAMMESSAGEREQUEST._serialized_start=1229
-  _STREAMMESSAGEREQUEST._serialized_end=1293
-  _STREAMMESSAGERESPONSE._serialized_start=1295
-  _STREAMMESSAGERESPONSE._serialized_end=1356
-  _SUBSCRIBEREQUEST._serialized_start=1359
-  _SUBSCRIBEREQUEST._serialized_end=1539
-  _SUBSCRIBERESPONSE._serialized_start=1541
-  _SUBSCRIBERESPONSE._serialized_end=1598
-  _CANCELRUNREQUEST._serialized_start=1600
-  _CANCELRUNREQUEST._serialized_end=1682
-  _CANCELRUNRESPONSE._serialized_start=1684
-  _CANCELRUNRESPONSE._serialized_end=1780
-  _GETRUNREQUEST._serialized_start=1782
-  _GETRUNREQUEST._serialized_end=1820
-  _GETRUNRESPONSE._serialized_start=1823
-  _GETRUNRESPONSE._serialized_end=2137
-  _CHATSERVICE._serialized_start=2140
-  _CHATSERVICE._serialized_end=2506
+  _CHATREQUEST._serialized_end=692
+  _SENDMESSAGEREQUEST._serialized_start=694
+  _SENDMESSAGEREQUEST._serialized_end=756
+  _SENDMESSAGERESPONSE._serialized_start=759
+  _SENDMESSAGERESPONSE._serialized_end=1160
+  _RUNFAILURE._serialized_start=1162
+  _RUNFAILURE._serialized_end=1262
+  _STREAMMESSAGEREQUEST._serialized_start=1264
+  _STREAMMESSAGEREQUEST._serialized_end=1328
+  _STREAMMESSAGERESPONSE._serialized_start=1330
+  _STREAMMESSAGERESPONSE._serialized_end=1391
+  _SUBSCRIBEREQUEST._serialized_start=1394
+  _SUBSCRIBEREQUEST._serialized_end=1574
+  _SUBSCRIBERESPONSE._serialized_start=1576
+  _SUBSCRIBERESPONSE._serialized_end=1633
+  _CANCELRUNREQUEST._serialized_start=1635
+  _CANCELRUNREQUEST._serialized_end=1717
+  _CANCELRUNRESPONSE._serialized_start=1719
+  _CANCELRUNRESPONSE._serialized_end=1815
+  _GETRUNREQUEST._serialized_start=1817
+  _GETRUNREQUEST._serialized_end=1855
+  _GETRUNRESPONSE._serialized_start=1858
+  _GETRUNRESPONSE._serialized_end=2172
+  _CHATSERVICE._serialized_start=2175
+  _CHATSERVICE._serialized_end=2541
 # @@protoc_insertion_point(module_scope)

@@ -27,7 +27,7 @@ class CancelRunResponse(_message.Message):
     def __init__(self, run_id: _Optional[str] = ..., status: _Optional[str] = ..., cancelled: bool = ...) -> None: ...
 
 class ChatRequest(_message.Message):
-    __slots__ = ["agent_id", "cancel_on_disconnect", "context", "context_files", "conversation_id", "create_conversation", "image_path", "include_reasoning", "max_iterations", "model", "queue", "request_id", "streaming", "text"]
+    __slots__ = ["agent_id", "cancel_on_disconnect", "context", "context_files", "conversation_id", "create_conversation", "image_path", "include_reasoning", "max_iterations", "message_hops", "model", "queue", "request_id", "streaming", "text"]
     AGENT_ID_FIELD_NUMBER: _ClassVar[int]
     CANCEL_ON_DISCONNECT_FIELD_NUMBER: _ClassVar[int]
     CONTEXT_FIELD_NUMBER: _ClassVar[int]
@@ -37,6 +37,7 @@ class ChatRequest(_message.Message):
     IMAGE_PATH_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_REASONING_FIELD_NUMBER: _ClassVar[int]
     MAX_ITERATIONS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_HOPS_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     QUEUE_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
@@ -51,12 +52,13 @@ class ChatRequest(_message.Message):
     image_path: str
     include_reasoning: bool
     max_iterations: int
+    message_hops: int
     model: str
     queue: bool
     request_id: str
     streaming: bool
     text: str
-    def __init__(self, text: _Optional[str] = ..., conversation_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., context: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., context_files: _Optional[_Iterable[str]] = ..., streaming: bool = ..., max_iterations: _Optional[int] = ..., image_path: _Optional[str] = ..., include_reasoning: bool = ..., model: _Optional[str] = ..., request_id: _Optional[str] = ..., queue: bool = ..., cancel_on_disconnect: bool = ..., create_conversation: bool = ...) -> None: ...
+    def __init__(self, text: _Optional[str] = ..., conversation_id: _Optional[str] = ..., agent_id: _Optional[str] = ..., context: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., context_files: _Optional[_Iterable[str]] = ..., streaming: bool = ..., max_iterations: _Optional[int] = ..., image_path: _Optional[str] = ..., include_reasoning: bool = ..., model: _Optional[str] = ..., request_id: _Optional[str] = ..., queue: bool = ..., cancel_on_disconnect: bool = ..., create_conversation: bool = ..., message_hops: _Optional[int] = ...) -> None: ...
 
 class GetRunRequest(_message.Message):
     __slots__ = ["run_id"]
