@@ -139,13 +139,19 @@ describe("A2A delegation between two Floe instances", () => {
     });
   });
 
-  it("two instances delegate to each other: A asks B, and B asks A", async () => {
+  /** Two instances, each naming the other as a remote A2A agent it may reach (`a2a:a`, `a2a:b`). */
+  async function mutualPair(): Promise<{ a: Instance; b: Instance }> {
     const [portA, portB] = [await freePort(), await freePort()];
     const urlOf = (port: number) => `http://127.0.0.1:${port}`;
     const a = await instance(peerConfig("b", urlOf(portB)), {}, portA);
     started.push(a);
     const b = await instance(peerConfig("a", urlOf(portA)), {}, portB);
     started.push(b);
+    return { a, b };
+  }
+
+  it("two instances delegate to each other: A asks B, and B asks A", async () => {
+    const { a, b } = await mutualPair();
     a.fake.respond(delegatesTo("b", "question from A"));
     b.fake.respond(delegatesTo("a", "question from B"));
     const fromA = await a.chat.sendMessage({ chat: { text: "ask B" } });
@@ -158,12 +164,7 @@ describe("A2A delegation between two Floe instances", () => {
   });
 
   it("two servers whose agents keep delegating to each other stop after the hop limit", async () => {
-    const [portA, portB] = [await freePort(), await freePort()];
-    const urlOf = (port: number) => `http://127.0.0.1:${port}`;
-    const a = await instance(peerConfig("b", urlOf(portB)), {}, portA);
-    started.push(a);
-    const b = await instance(peerConfig("a", urlOf(portA)), {}, portB);
-    started.push(b);
+    const { a, b } = await mutualPair();
     // Both models hand every task to the other server, and pass on whatever comes back.
     const always = (peer: string) => (body: Record<string, any>) => {
       const last = body.messages.at(-1);

@@ -45,14 +45,20 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
     return { child, url: await listening(child) };
   }
 
-  it("ends the dead instance's run with one terminal event, keeps seqs unique, and frees the conversation", async () => {
-    ws = mkdtempSync(join(tmpdir(), "floe-failover-"));
+  /** A fresh workspace, fake model and database, and two instances on them, with a chat client each. */
+  async function twoInstances(prefix: string) {
+    ws = mkdtempSync(join(tmpdir(), prefix));
     fake = await startFakeOpenAI();
     pgdb = await createThrowawayDatabase();
     const a = await start();
     const b = await start();
-    const chatA = createClient(ChatService, createConnectTransport({ baseUrl: a.url, httpVersion: "1.1" }));
-    const chatB = createClient(ChatService, createConnectTransport({ baseUrl: b.url, httpVersion: "1.1" }));
+    const client = (url: string) =>
+      createClient(ChatService, createConnectTransport({ baseUrl: url, httpVersion: "1.1" }));
+    return { a, b, chatA: client(a.url), chatB: client(b.url) };
+  }
+
+  it("ends the dead instance's run with one terminal event, keeps seqs unique, and frees the conversation", async () => {
+    const { a, chatA, chatB } = await twoInstances("floe-failover-");
     fake.enqueue(reply.stall(["one ", "two ", "three "], 120_000));
     const seen: Event[] = [];
     for await (const r of chatA.streamMessage({ chat: { text: "a long job" } })) {
@@ -93,13 +99,7 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
   }, 60_000);
 
   it("drains on SIGTERM: refuses new runs, lets the live one finish, ends streams; the client resumes on B", async () => {
-    ws = mkdtempSync(join(tmpdir(), "floe-drain-"));
-    fake = await startFakeOpenAI();
-    pgdb = await createThrowawayDatabase();
-    const a = await start();
-    const b = await start();
-    const chatA = createClient(ChatService, createConnectTransport({ baseUrl: a.url, httpVersion: "1.1" }));
-    const chatB = createClient(ChatService, createConnectTransport({ baseUrl: b.url, httpVersion: "1.1" }));
+    const { a, chatA, chatB } = await twoInstances("floe-drain-");
     fake.enqueue(reply.text("hello"));
     const { conversationId } = await chatA.sendMessage({ chat: { text: "hi" } });
     fake.enqueue(reply.stall(["one ", "two "], 3000));
@@ -140,13 +140,7 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
   }, 60_000);
 
   it("an instance stalled past its lease (SIGSTOP) writes nothing more on waking; its queued run runs once, on B", async () => {
-    ws = mkdtempSync(join(tmpdir(), "floe-stall-"));
-    fake = await startFakeOpenAI();
-    pgdb = await createThrowawayDatabase();
-    const a = await start();
-    const b = await start();
-    const chatA = createClient(ChatService, createConnectTransport({ baseUrl: a.url, httpVersion: "1.1" }));
-    const chatB = createClient(ChatService, createConnectTransport({ baseUrl: b.url, httpVersion: "1.1" }));
+    const { a, chatA, chatB } = await twoInstances("floe-stall-");
     fake.enqueue(reply.stall(["working "], 4000), reply.text("the queued one, answered"));
     const it = chatA.streamMessage({ chat: { text: "a long job" } })[Symbol.asyncIterator]();
     const first = (await it.next()).value!.event!;
