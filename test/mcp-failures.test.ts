@@ -110,6 +110,11 @@ describe("MCP servers that hang, die, fail to start or get cancelled (tools/call
   it("a stdio server with sandbox: true runs in bubblewrap: the active root writable, the rest not", async () => {
     const outside = join("/var/tmp", `floe-mcp-outside-${process.pid}-${Date.now()}`);
     c = await createMcpEnv(["mcp_servers:", ...testServerYaml("box", ["sandbox: true"]), ...testServerYaml("free")]);
+    // Floe's start waits a bounded time for its servers: on a loaded machine bubblewrap and tsx may take longer.
+    await eventually(async () => {
+      const servers = (await c.system.listTools({})).mcpServers;
+      return servers.length === 2 && servers.every((s) => s.state === "ready") ? true : undefined;
+    }, 60_000);
     try {
       const { results } = await c.runTools([
         { name: "box__write", args: { path: join(c.root, "inside.txt"), text: "in" } },
@@ -121,7 +126,7 @@ describe("MCP servers that hang, die, fail to start or get cancelled (tools/call
     } finally {
       rmSync(outside, { force: true });
     }
-  });
+  }, 90_000);
 
   it("a server that cannot start leaves Floe working, and is retried with back-off", async () => {
     c = await createMcpEnv([

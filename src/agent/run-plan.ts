@@ -5,10 +5,16 @@ import type { PermissionDecision, PermissionRequest } from "../security/permissi
 import type { NewMessage } from "../store/conversation-repository.js";
 import type { Tool } from "./tools/tool.js";
 
-/** Decides a tool call that the permission gate answered with `ask`; the call waits until it resolves. */
+/**
+ * Decides a tool call that the permission gate answered with `ask`; the call
+ * waits until it resolves. `stored` is called once the request can be
+ * answered (stored), before the wait: the `approval_required` event goes out
+ * then, so a client answering it at once finds the request.
+ */
 export type ApprovalHook = (
   request: PermissionRequest & { approvalId: string; reason: string; expiresAt?: string },
   signal: AbortSignal,
+  stored?: () => void,
 ) => Promise<PermissionDecision>;
 
 /**

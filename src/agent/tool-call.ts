@@ -92,15 +92,24 @@ async function decide(request: PermissionRequest, s: ToolCallScope): Promise<Per
   const approvalId = `apr_${randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const { toolName, operation, resource } = request;
   const expiresAt = decision.expiresAt ?? "";
-  s.events.emit({
-    case: "approvalRequired",
-    value: { requestId: approvalId, toolName, operation, resource, reason: decision.reason, expiresAt },
-  });
+  let announced = false;
+  const announce = () => {
+    if (announced) return;
+    announced = true;
+    s.events.emit({
+      case: "approvalRequired",
+      value: { requestId: approvalId, toolName, operation, resource, reason: decision.reason, expiresAt },
+    });
+  };
   // A cancel must not wait for a human who may never answer.
   const answer = await untilAborted(
-    hook({ ...request, approvalId, reason: decision.reason, expiresAt }, s.signal),
+    hook({ ...request, approvalId, reason: decision.reason, expiresAt }, s.signal, announce),
     s.signal,
-  );
+  ).then((a) => {
+    // A hook that never said it stored the request: the event still comes before its resolution.
+    announce();
+    return a;
+  });
   const status =
     answer.result === "allow" ? "approved" : answer.result === "deny" && answer.expired ? "expired" : "denied";
   const scope = answer.result === "allow" ? (answer.scope ?? "once") : "";

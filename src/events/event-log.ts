@@ -93,7 +93,10 @@ export class EventLog {
 
   /** Prepares a conversation for reading; one numbered by another instance is followed through the relay. */
   prepareToRead(conversationId: string): Promise<void> {
-    const here = !this.relay || this.seqs.has(conversationId) || this.seqs.givingBack(conversationId);
+    // Being given back: once written, another instance may number it, so it is followed, never loaded again here.
+    const released = this.relay && this.seqs.givingBack(conversationId);
+    if (released) return released.then(() => this.prepareToRead(conversationId));
+    const here = !this.relay || this.seqs.has(conversationId);
     return here ? this.prepare(conversationId) : this.relay!.observe(conversationId);
   }
 

@@ -80,6 +80,7 @@ export class Approvals {
   readonly hook = async (
     req: PermissionRequest & { approvalId: string; reason: string; expiresAt?: string },
     signal: AbortSignal,
+    stored?: () => void,
   ): Promise<PermissionDecision> => {
     const row: ApprovalsTable = {
       id: req.approvalId,
@@ -101,6 +102,8 @@ export class Approvals {
     return new Promise<PermissionDecision>((resolve) => {
       const timer = setTimeout(() => void this.expire(row.id), Math.max(0, Date.parse(row.expires_at) - Date.now()));
       this.waiting.set(row.id, { resolve, timer, request: row });
+      // Stored and waited for: an answer from now on finds it, on any instance.
+      stored?.();
       const why = () => ConnectError.from(signal.reason ?? "the run was cancelled").rawMessage;
       signal.addEventListener("abort", () => void this.settle(row.id, "expired", "", `expired: ${why()}`), {
         once: true,
