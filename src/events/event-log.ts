@@ -91,9 +91,8 @@ export class EventLog {
     return p;
   }
 
-  /** Prepares a conversation for reading; one numbered by another instance is followed through the relay. */
+  /** Prepares a conversation for reading; one numbered by another instance, or being given back, is followed through the relay. */
   prepareToRead(conversationId: string): Promise<void> {
-    // Being given back: once written, another instance may number it, so it is followed, never loaded again here.
     const released = this.relay && this.seqs.givingBack(conversationId);
     if (released) return released.then(() => this.prepareToRead(conversationId));
     const here = !this.relay || this.seqs.has(conversationId);
