@@ -1,7 +1,8 @@
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { resolve } from "node:path";
+import { realpathSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { quote } from "shell-quote";
 import { type McpServerSpec, ROOT_PLACEHOLDER } from "../../domain/mcp-server.js";
 import type { Sandbox } from "../tools/sandbox.js";
@@ -50,7 +51,9 @@ export function createTransport(spec: McpServerSpec, i: TransportInputs): Transp
     if (i.sandbox.kind !== "bwrap") throw new Error(`sandbox: true, but ${i.sandbox.reason}`);
     // `exec`: the server replaces the shell, so closing its stdin (and signals) reach it.
     const command = `exec ${quote([launch.file, ...launch.args])}`;
-    Object.assign(launch, i.sandbox.wrap(command, cwd, i.root, env.HOME, spec.sandboxNetwork));
+    // The server's own code stays readable where the sandbox empties its parent (a home, /tmp).
+    const readable = [...(spec.cwd ? [cwd] : []), ...commandDir(launch.file)];
+    Object.assign(launch, i.sandbox.wrap(command, cwd, i.root, env.HOME, spec.sandboxNetwork, readable));
   }
   const transport = new StdioClientTransport({ command: launch.file, args: launch.args, env, cwd, stderr: "pipe" });
   let partial = "";
@@ -60,4 +63,14 @@ export function createTransport(spec: McpServerSpec, i: TransportInputs): Transp
     for (const line of lines) if (line.trim()) i.onStderr(line.trimEnd());
   });
   return transport;
+}
+
+/** The directory of a command given as a path (its real file's), to keep it reachable in the sandbox. */
+function commandDir(file: string): string[] {
+  if (!isAbsolute(file)) return [];
+  try {
+    return [dirname(realpathSync(file))];
+  } catch {
+    return [];
+  }
 }

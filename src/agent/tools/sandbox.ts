@@ -19,6 +19,8 @@ export interface Sandbox {
     home: string | undefined,
     /** This call may use the network (the permission engine allowed it), besides the sandbox's default. */
     network?: boolean,
+    /** Paths kept readable even where the sandbox empties their parent (`/tmp`, a home): a server's own code. */
+    readable?: readonly string[],
   ): { file: string; args: string[] } | undefined;
 }
 
@@ -55,11 +57,13 @@ function bwrapArgs(
   homes: string[],
   network: boolean,
   paths: SandboxPaths,
+  readable: readonly string[] = [],
 ): string[] {
   const args = ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"];
   // Unix sockets (databases, docker) live here: a read-only bind would not stop connect().
   for (const dir of ["/run", "/var/run"]) if (isRealDir(dir)) args.push("--tmpfs", dir);
   for (const home of homes) args.push("--tmpfs", home);
+  for (const p of readable) if (existsSync(p)) args.push("--ro-bind", p, p);
   args.push("--bind", root, root);
   for (const p of protectedInRoot(root)) args.push("--ro-bind", p, p);
   for (const f of paths.hide) if (existsSync(f)) args.push("--ro-bind", "/dev/null", f);
@@ -110,9 +114,9 @@ export function createSandbox(
     return {
       kind: "bwrap",
       reason: `commands run in bubblewrap (${bwrapPath}): project root writable, the rest read-only, HOME empty, ${network ? "network on" : "no network"}`,
-      wrap: (command, cwd, root, home, allowNetwork) => ({
+      wrap: (command, cwd, root, home, allowNetwork, readable) => ({
         file: bwrapPath,
-        args: bwrapArgs(command, cwd, root, homesOf(home), network || allowNetwork === true, paths),
+        args: bwrapArgs(command, cwd, root, homesOf(home), network || allowNetwork === true, paths, readable),
       }),
     };
   }
