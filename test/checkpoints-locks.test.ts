@@ -11,6 +11,7 @@ import { lockInTransaction } from "../src/store/store-locks.js";
 import { type ChatEnv, createChatEnv } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
 import { until } from "./support/rest.js";
+import { holdJournalWrites } from "./support/journal-gate.js";
 
 describe("checkpoint locks hold across instances sharing one Postgres", () => {
   let c: ChatEnv;
@@ -42,17 +43,7 @@ describe("checkpoint locks hold across instances sharing one Postgres", () => {
       env: { OPENAI_BASE_URL: c.fake.url, OPENAI_API_KEY: "k", FLOE_MODEL: "fake-model" },
     });
 
-    const io = c.server.app.checkpoints.journal.io;
-    const realWrite = io.write.bind(io);
-    let reached!: () => void;
-    const atWrite = new Promise<void>((r) => (reached = r));
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    io.write = async (path, bytes) => {
-      reached();
-      await gate;
-      return realWrite(path, bytes);
-    };
+    const { atWrite, release } = holdJournalWrites(c.server);
     const first = ckptsOf(c.server).rollbackCheckpoint({ checkpointId });
     await atWrite;
     const err = await ckptsOf(other)

@@ -18,6 +18,7 @@ import { CheckpointService } from "../gen/floe/v1/checkpoint_pb.js";
 import { type ChatEnv, createChatEnv } from "./support/chat-env.js";
 import { reply } from "./support/fake-openai.js";
 import { restCall } from "./support/rest.js";
+import { holdJournalWrites } from "./support/journal-gate.js";
 
 type Call = { name: string; args: unknown };
 
@@ -201,17 +202,7 @@ describe("a rollback never follows a link, checks everything before writing, and
     c = await createChatEnv();
     writeFileSync(file("a.txt"), "a0\n");
     const { conv, id } = await checkpointThen([{ name: "write_file", args: { path: "a.txt", content: "a1\n" } }]);
-    const io = c.server.app.checkpoints.journal.io;
-    const realWrite = io.write.bind(io);
-    let reached!: () => void;
-    const atWrite = new Promise<void>((r) => (reached = r));
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    io.write = async (path, bytes) => {
-      reached();
-      await gate;
-      return realWrite(path, bytes);
-    };
+    const { atWrite, release } = holdJournalWrites(c.server);
     const rolling = ckpts().rollbackCheckpoint({ checkpointId: id });
     // The rollback is now past its safety checkpoint, in the middle of writing files.
     await atWrite;

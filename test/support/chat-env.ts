@@ -22,14 +22,7 @@ export async function createChatEnv(
   const env = await createTestEnv(opts.dialect ?? "sqlite");
   const server = await env.start({
     ...opts.start,
-    env: {
-      OPENAI_BASE_URL: fake.url,
-      OPENAI_API_KEY: "test-key",
-      FLOE_MODEL: "fake-model",
-      FLOE_MODEL_MAX_RETRIES: "0",
-      FLOE_HEARTBEAT_MS: "200",
-      ...opts.env,
-    },
+    env: { ...fakeModelEnv(fake), ...opts.env },
   });
   const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "2" }));
   return {
@@ -56,3 +49,14 @@ export async function collect(stream: AsyncIterable<{ event?: Event }>, keepHear
 }
 
 export const kinds = (events: Event[]) => events.map((e) => e.kind.case);
+
+/** The environment that points a server at the fake model, with no retries and quick heartbeats. */
+export function fakeModelEnv(fake: { url: string }): Record<string, string> {
+  return {
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: "test-key",
+    FLOE_MODEL: "fake-model",
+    FLOE_MODEL_MAX_RETRIES: "0",
+    FLOE_HEARTBEAT_MS: "200",
+  };
+}

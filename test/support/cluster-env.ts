@@ -3,6 +3,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach } from "vitest";
 import { ChatService } from "../../gen/floe/v1/chat_pb.js";
 import type { FloeServer, StartOptions } from "../../src/server/start-server.js";
+import { fakeModelEnv } from "./chat-env.js";
 import { type FakeOpenAI, startFakeOpenAI } from "./fake-openai.js";
 import { createTestEnv, type TestEnv } from "./test-server.js";
 
@@ -43,11 +44,7 @@ export async function createClusterEnv(n = 2, extra: StartOptions = {}): Promise
       await env.start({
         ...extra,
         env: {
-          OPENAI_BASE_URL: fake.url,
-          OPENAI_API_KEY: "test-key",
-          FLOE_MODEL: "fake-model",
-          FLOE_MODEL_MAX_RETRIES: "0",
-          FLOE_HEARTBEAT_MS: "200",
+          ...fakeModelEnv(fake),
           // Cleanup closes servers with live runs: no drain grace unless a test asks for one.
           FLOE_DRAIN_GRACE_MS: "0",
           ...extra.env,
