@@ -25,7 +25,8 @@ export interface RunRegistryDeps {
   cancelElsewhere?: (row: RunRow, reason: string) => Promise<CancelOutcome>;
 }
 
-type CancelOutcome = { runId: string; status: string; cancelled: boolean };
+/** What a cancel answers (ChatService.CancelRun). */
+export type CancelOutcome = { runId: string; status: string; cancelled: boolean };
 
 /**
  * Knows which run is live in each conversation: one active run per
@@ -67,6 +68,15 @@ export class RunRegistry {
   /** Several instances: the ownership of conversations (undefined with one instance). */
   get leases(): ConversationLeases | undefined {
     return this.deps.leases;
+  }
+
+  executesHere(conversationId: string): boolean {
+    return this.active.has(conversationId);
+  }
+
+  /** No run of the conversation is live here, active or queued. */
+  isIdle(conversationId: string): boolean {
+    return this.activeRuns(conversationId).length === 0;
   }
 
   /** The conversations whose run executes here now. */
@@ -141,7 +151,7 @@ export class RunRegistry {
       if (!plan.adopted) {
         // Nothing reaches the client before the commit: the stream opens with the start event.
         if (!busy) first = await this.deps.executor.sendFirstTurn(run);
-        await this.deps.starts.record(startRows(run, busy !== undefined, this.deps.leases?.owner ?? ""));
+        await this.deps.starts.record(startRows(plan, busy !== undefined, this.deps.leases?.owner ?? ""));
       }
     } catch (e) {
       // Not acknowledged: the request sent upstream, if any, is abandoned.
@@ -169,10 +179,7 @@ export class RunRegistry {
     void run.done.then(() => parent.signal.removeEventListener("abort", onAbort));
   }
 
-  /**
-   * A queued run joins the queue once its rows exist, so that it is never
-   * promoted before them; if the run it waited for ended meanwhile, it starts.
-   */
+  /** Queued once its rows exist (never promoted before them); starts if the run it waited for ended meanwhile. */
   private async enqueue(run: Run): Promise<void> {
     if (run.signal.aborted) {
       const reason = ConnectError.from(run.signal.reason).rawMessage;
@@ -196,11 +203,6 @@ export class RunRegistry {
     run.settle(result);
   }
 
-  /**
-   * Several instances: the conversation's queued runs are another instance's
-   * to run now (their rows hold their requests): they leave here without an
-   * event, and their handles answer once they end there.
-   */
   /** Several instances: another took the conversation and ended its run; it stops here unwritten, queue and all. */
   relinquish(conversationId: string): void {
     this.forgetQueued(conversationId);
@@ -210,7 +212,8 @@ export class RunRegistry {
     run.controller.abort(new ConnectError("another instance took this run's conversation", Code.Aborted));
   }
 
-  forgetQueued(conversationId: string): void {
+  /** Queued runs another instance runs now (their rows hold their requests): gone from here unwritten. */
+  private forgetQueued(conversationId: string): void {
     const queue = this.queued.get(conversationId) ?? [];
     this.queued.delete(conversationId);
     for (const run of queue) {
@@ -253,10 +256,7 @@ export class RunRegistry {
     return row && (row.status === "running" || row.status === "queued") ? row : undefined;
   }
 
-  /**
-   * Stops taking runs (SIGTERM with several instances), then waits up to
-   * `graceMs` for the live ones to end; what is left is cancelled by `shutdown`.
-   */
+  /** Stops taking runs (SIGTERM, several instances); waits up to `graceMs` for live ones (`shutdown` cancels the rest). */
   async drain(graceMs: number): Promise<void> {
     this.draining = true;
     let timer: NodeJS.Timeout | undefined;

@@ -4,6 +4,7 @@ import { type SendMessageResponse, SendMessageResponseSchema } from "../../gen/f
 import type { RunOutcome } from "./agent-loop.js";
 import type { Run } from "./run.js";
 import type { EventKindInit } from "./run-event-writer.js";
+import { codeName } from "../domain/code-name.js";
 
 /** A run's terminal event and the result it is stored and answered with. */
 export interface RunEnding {
@@ -65,6 +66,6 @@ function describeFailure(e: unknown): { message: string; code: string } {
   const err = ConnectError.from(e);
   return {
     message: err.rawMessage,
-    code: Code[err.code].replace(/[A-Z]/g, (c, i) => (i ? "_" : "") + c.toLowerCase()),
+    code: codeName(err.code),
   };
 }

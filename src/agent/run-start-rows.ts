@@ -1,24 +1,26 @@
 import type { RunStart } from "../store/run-start-store.js";
-import type { Run } from "./run.js";
-import { userMessageOf } from "./run-plan.js";
+import { type RunPlan, userMessageOf } from "./run-plan.js";
 
-/** The rows that record a run's start: a queued run keeps its message and request on its row until its turn. */
-export function startRows(run: Run, queued: boolean, owner: string): RunStart {
-  const { plan } = run;
+/**
+ * The rows that record a run's start: a queued run keeps its message and
+ * request on its row until its turn. `owner`: the instance that will execute
+ * it; empty for a run handed to the instance executing its conversation.
+ */
+export function startRows(plan: RunPlan, queued: boolean, owner: string): RunStart {
   return {
     conversation: plan.newConversation
-      ? { id: run.conversationId, name: plan.text.slice(0, 60), agentId: run.agentId, model: plan.model.name }
+      ? { id: plan.conversationId, name: plan.text.slice(0, 60), agentId: plan.profile.id, model: plan.model.name }
       : undefined,
     message: queued ? undefined : userMessageOf(plan),
     run: {
-      id: run.id,
-      conversation_id: run.conversationId,
-      agent_id: run.agentId,
+      id: plan.runId,
+      conversation_id: plan.conversationId,
+      agent_id: plan.profile.id,
       request_id: plan.requestId,
       request_hash: plan.requestHash,
       status: queued ? "queued" : "running",
       result: "",
-      created_at: run.startedAt,
+      created_at: plan.startedAt,
       ended_at: "",
       // Acknowledged now, stored in the history when its turn comes: kept here so that a crash loses nothing.
       message: queued ? JSON.stringify(userMessageOf(plan)) : "",

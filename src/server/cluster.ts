@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { RunExecutor } from "../agent/run-executor.js";
 import { RunRegistry, type RunRegistryDeps } from "../agent/run-registry.js";
-import { RunRepository, type RunRow } from "../store/run-repository.js";
-import { RunStartStore } from "../store/run-start-store.js";
+import type { RunRow } from "../store/run-repository.js";
 import type { FloeConfig } from "../config/floe-config.js";
 import type { Logger } from "../domain/logger.js";
 import type { ClusterBus } from "../events/cluster-bus.js";
@@ -54,8 +52,8 @@ export function clusteredEventLog(
   feed: EventFeed;
   /** The run registry over this log (built later: it needs the executor and the approvals). */
   runsFor: (deps: Omit<RunRegistryDeps, "onIdle" | "leases">, approvals: Approvals) => RunRegistry;
-  /** Hands queued starts to the instance executing their conversation (built once the chat starter is). */
-  forwardQueued: (runs: RunRegistry, chat: ChatRunStarter, executor: RunExecutor) => void;
+  /** Hands queued starts to the instance executing their conversation (built once the chat starter is, after `runsFor`). */
+  forwardQueued: (runs: RunRegistry, chat: ChatRunStarter) => void;
 } {
   const cluster = clusterBus(config, database, log);
   const events = new EventLog(database.db, log, {
@@ -68,11 +66,13 @@ export function clusteredEventLog(
   if (cluster.shared) events.attachRelay(new ClusterRelay(database.db, cluster, log));
   const feed = new EventFeed(new FeedRepository(database.db), log, config.eventRetention);
   feed.attachCluster(cluster);
-  const runsFor = (deps: Omit<RunRegistryDeps, "onIdle" | "leases">, approvals: Approvals) =>
-    clusteredRuns(deps, { cluster, events, approvals, config, database, log });
-  const forwardQueued = (runs: RunRegistry, chat: ChatRunStarter, executor: RunExecutor) => {
-    const db = database.db;
-    const [runRecords, starts] = [new RunRepository(db), new RunStartStore(db)];
+  let given: Omit<RunRegistryDeps, "onIdle" | "leases"> | undefined;
+  const runsFor = (deps: Omit<RunRegistryDeps, "onIdle" | "leases">, approvals: Approvals) => {
+    given = deps;
+    return clusteredRuns(deps, { cluster, events, approvals, config, database, log });
+  };
+  const forwardQueued = (runs: RunRegistry, chat: ChatRunStarter) => {
+    const { runs: runRecords, starts, executor } = given!;
     const endRuns = (rows: readonly RunRow[], why: string) => executor.endInterrupted(rows, why);
     const endHere = endQueuedHere({ runs, events, endRuns });
     forwardQueuedRuns({ bus: cluster, runs, runRecords, starts, events, log, chat, endHere });
@@ -97,7 +97,7 @@ interface ClusterRunDeps {
  */
 function clusteredRuns(deps: Omit<RunRegistryDeps, "onIdle" | "leases">, c: ClusterRunDeps): RunRegistry {
   if (!c.cluster.shared) return new RunRegistry(deps);
-  const idle = (id: string) => runs.activeRuns(id).length === 0;
+  const idle = (id: string) => runs.isIdle(id);
   const leases = new RunLeases({
     repo: new LeaseRepository(c.database.db),
     runRecords: deps.runs,
@@ -141,6 +141,6 @@ function forwardQueuedRuns(d: Omit<RunForwardingDeps, "sweepMs" | "adopt"> & { c
 }
 
 /** A committed batch's latest seqs as the news the bus carries. */
-export function newsOf(latest: ReadonlyMap<string, number>): { conversationId: string; seq: number }[] {
+function newsOf(latest: ReadonlyMap<string, number>): { conversationId: string; seq: number }[] {
   return [...latest].map(([conversationId, seq]) => ({ conversationId, seq }));
 }

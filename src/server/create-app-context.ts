@@ -83,7 +83,7 @@ export function createAppContext(
   // MCP servers start from the allow-list alone: none of Floe's keys, not even command_env's names.
   const mcp = new McpManager({ settings: config.mcp, runtime, baseEnv: commandEnvironment(env, []), sandbox, log });
   const chat = createChat({ runtime, models, conversations, events, runs, runRecords }, agents, approvals, mcp);
-  forwardQueued(runs, chat, executor);
+  forwardQueued(runs, chat);
   const checkpoints: Checkpoints = createCheckpoints(db, { conversations, events, runs, clock, log }, config);
   const work = new AgentWork({ agents, chat, bus: new BusRepository(db), feed, runs, remote: remoteAgents(config) });
   executor.attachAgentOps(work);

@@ -4,6 +4,7 @@ import type { Event } from "../../gen/floe/v1/events_pb.js";
 import { adaptStream, CANCELLED } from "../domain/push-stream.js";
 import { TOOL_NAMES } from "../domain/tool-names.js";
 import type { AppContext } from "../services/app-context.js";
+import { codeName } from "../domain/code-name.js";
 
 const KNOWN_TOOLS = new Set<string>(TOOL_NAMES);
 
@@ -179,10 +180,6 @@ export class FloeMetrics {
       return { ...res, message: adaptStream(res.message, (m) => m, onEnd) };
     };
   }
-}
-
-function codeName(code: Code): string {
-  return Code[code].replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase());
 }
 
 export function rpcSurface(contentType: string | string[] | undefined): Surface {

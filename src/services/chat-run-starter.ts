@@ -32,6 +32,8 @@ export interface ChatRunStarterDeps {
   toolsOf?: (profile: AgentProfile) => Tool[];
 }
 
+type Checked = ReturnType<typeof validateChat> & { profile: AgentProfile };
+
 /**
  * ChatService's rules for starting a run: the request is validated, a reused
  * request id answers with its run, and the conversation is chosen or
@@ -51,8 +53,7 @@ export class ChatRunStarter {
 
   async start(chat: ChatRequest, seams: RunSeams = {}): Promise<RunHandle> {
     // Bad input and an unknown agent are refused before a request id is looked up.
-    validateChat(chat);
-    agentFor(chat, this.deps.profiles);
+    const checked = this.check(chat);
     const requestId = chat.requestId.trim();
     // Only a request id is ever compared with its payload.
     const hash = requestId ? requestHash(chat) : "";
@@ -60,7 +61,7 @@ export class ChatRunStarter {
       const replayed = await this.replay(requestId, hash);
       if (replayed) return replayed;
     }
-    return this.startOrReplay(requestId, hash, await this.planFor(chat, seams, randomUUID(), hash));
+    return this.startOrReplay(requestId, hash, await this.planFor(chat, seams, randomUUID(), hash, checked));
   }
 
   /**
@@ -69,14 +70,23 @@ export class ChatRunStarter {
    */
   async adopt(row: RunRow): Promise<RunHandle> {
     const { chat, seams } = decodeQueuedRequest(row.request);
-    const plan = await this.planFor(chat, seams, row.id, row.request_hash);
+    const plan = await this.planFor(chat, seams, row.id, row.request_hash, this.check(chat));
     return this.deps.runs.start({ ...plan, adopted: true, startedAt: row.created_at });
   }
 
-  private async planFor(chat: ChatRequest, seams: RunSeams, runId: string, hash: string): Promise<RunPlan> {
+  /** The request's text and iteration limit, and its agent; bad input and an unknown or paused agent are refused. */
+  private check(chat: ChatRequest): Checked {
+    return { ...validateChat(chat), profile: agentFor(chat, this.deps.profiles) };
+  }
+
+  private async planFor(
+    chat: ChatRequest,
+    seams: RunSeams,
+    runId: string,
+    hash: string,
+    { text, maxIterations, profile }: Checked,
+  ): Promise<RunPlan> {
     const d = this.deps;
-    const { text, maxIterations } = validateChat(chat);
-    const profile = agentFor(chat, d.profiles);
     const requestId = chat.requestId.trim();
     const model = modelFor(chat, profile, d.models);
     const root = d.runtime.activeRoot;

@@ -11,8 +11,6 @@ import { notFound, requireField, validConversationId } from "./require.js";
 import { resultOrFailure } from "./run-failure.js";
 import { getRun, pendingApproval } from "./run-view.js";
 
-export { pendingApproval };
-
 function requireChat(chat: ChatRequest | undefined): ChatRequest {
   if (!chat) throw new ConnectError('chat is required: send {"chat": {"text": "…"}}', Code.InvalidArgument);
   return chat;

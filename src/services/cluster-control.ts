@@ -1,17 +1,10 @@
-import type { RunRegistry } from "../agent/run-registry.js";
+import type { CancelOutcome, RunRegistry } from "../agent/run-registry.js";
 import type { Logger } from "../domain/logger.js";
 import type { ClusterBus, ControlMessage } from "../events/cluster-bus.js";
 import type { EventLog } from "../events/event-log.js";
 import type { Approvals } from "../security/index.js";
 import type { RunRow } from "../store/run-repository.js";
 import { watchRemoteRun } from "./remote-run.js";
-
-/** What a cancel answers (ChatService.CancelRun). */
-export interface CancelOutcome {
-  runId: string;
-  status: string;
-  cancelled: boolean;
-}
 
 /**
  * Commands that must reach the instance executing a run, over the bus's

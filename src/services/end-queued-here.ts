@@ -20,7 +20,7 @@ export interface EndQueuedDeps {
 export function endQueuedHere(d: EndQueuedDeps): (row: RunRow, why: string) => Promise<boolean> {
   return async (row, why) => {
     const conversationId = row.conversation_id;
-    if (d.runs.activeConversations().includes(conversationId)) {
+    if (d.runs.executesHere(conversationId)) {
       await d.endRuns([row], why);
       return true;
     }
@@ -39,7 +39,7 @@ export function endQueuedHere(d: EndQueuedDeps): (row: RunRow, why: string) => P
         await d.events.prepare(conversationId);
         await d.endRuns([row], why);
       } finally {
-        await d.events.release(conversationId, () => d.runs.activeRuns(conversationId).length === 0);
+        await d.events.release(conversationId, () => d.runs.isIdle(conversationId));
         await leases.free(conversationId, row.id);
       }
       return true;

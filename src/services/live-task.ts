@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { ConnectError } from "@connectrpc/connect";
 import { ChatRequestSchema, type SendMessageResponse } from "../../gen/floe/v1/chat_pb.js";
 import { type ActionResult, ActionResultSchema } from "../../gen/floe/v1/common_pb.js";
 import type { Event } from "../../gen/floe/v1/events_pb.js";
@@ -14,6 +14,7 @@ import type { ChatRunStarter } from "./chat-run-starter.js";
 import { DEFAULT_MAX_ITERATIONS } from "./chat-request.js";
 import { completionOf, continuePrompt, firstPrompt, type ValidTask } from "./task-spec.js";
 import { actionsJson, errorJson, taskOf } from "./task-view.js";
+import { codeName } from "../domain/code-name.js";
 
 /** What a live task works with: the one run engine and the stores. */
 export interface TaskEngine {
@@ -271,9 +272,4 @@ function terminalOf(task: Task, ending: Ending): EventKindInit {
   const error = ending.error ?? { message: `the task ended with status ${ending.status}`, code: "unknown" };
   if (ending.status === "cancelled") return { case: "cancelled", value: { reason: error.message } };
   return { case: "error", value: error };
-}
-
-/** A Connect code as events name it (`deadline_exceeded`). */
-export function codeName(code: Code): string {
-  return Code[code].replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase());
 }

@@ -11,7 +11,7 @@ import type { FeedItem } from "../events/event-feed.js";
 import { type FeedOut, subscribeFeed } from "../events/feed-subscription.js";
 import type { AppContext } from "./app-context.js";
 import { type BusMessage, HUMAN, MESSAGE_TYPES } from "./agent-work.js";
-import { pendingApproval } from "./chat-service.js";
+import { pendingApproval } from "./run-view.js";
 import { invalidValue } from "./request-errors.js";
 import { requireField } from "./require.js";
 import { kCallerKey } from "../security/index.js";

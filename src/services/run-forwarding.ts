@@ -1,7 +1,8 @@
 import { ConnectError } from "@connectrpc/connect";
 import { isHeldElsewhere } from "../agent/conversation-leases.js";
 import type { RunHandle } from "../agent/run.js";
-import { type RunPlan, userMessageOf } from "../agent/run-plan.js";
+import type { RunPlan } from "../agent/run-plan.js";
+import { startRows } from "../agent/run-start-rows.js";
 import type { RunRegistry } from "../agent/run-registry.js";
 import type { Logger } from "../domain/logger.js";
 import type { ClusterBus, ControlMessage } from "../events/cluster-bus.js";
@@ -67,22 +68,7 @@ export class RunForwarding implements QueuedRunAdopter {
 
   /** Stores a queued run that another instance's conversation holds, and hands it over. */
   async forward(plan: RunPlan): Promise<RunHandle> {
-    await this.d.starts.record({
-      run: {
-        id: plan.runId,
-        conversation_id: plan.conversationId,
-        agent_id: plan.profile.id,
-        request_id: plan.requestId,
-        request_hash: plan.requestHash,
-        status: "queued",
-        result: "",
-        created_at: plan.startedAt,
-        ended_at: "",
-        message: JSON.stringify(userMessageOf(plan)),
-        request: plan.storedRequest ?? "",
-        adopted_by: "",
-      },
-    });
+    await this.d.starts.record({ run: startRows(plan, true, "").run });
     const handle = remoteRunHandle(this.d.events, this.d.runRecords, plan);
     await this.announce(plan.runId, plan.conversationId);
     const adopted = this.follow(plan.runId, plan.conversationId);
@@ -101,7 +87,7 @@ export class RunForwarding implements QueuedRunAdopter {
   private act(m: ControlMessage): Promise<unknown> {
     if (m.type !== "adopt") return Promise.resolve();
     const { runId = "", conversationId = "" } = m.fields;
-    if (!this.d.runs.activeConversations().includes(conversationId)) return Promise.resolve();
+    if (!this.d.runs.executesHere(conversationId)) return Promise.resolve();
     return this.inOrder(conversationId, () => this.adopt(runId));
   }
 

@@ -3,7 +3,7 @@ import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { AuditEntrySchema, type SecurityService } from "../../gen/floe/v1/security_pb.js";
 import type { AuditEntriesTable } from "../store/schema.js";
 import type { AppContext } from "./app-context.js";
-import { pendingApproval } from "./chat-service.js";
+import { pendingApproval } from "./run-view.js";
 import { invalidValue } from "./request-errors.js";
 import { requireField } from "./require.js";
 

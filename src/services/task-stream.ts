@@ -3,7 +3,7 @@ import type { StreamTaskResponseSchema, Task } from "../../gen/floe/v1/project_p
 import { isTerminal } from "../events/caught-up.js";
 import { subscribe } from "../events/subscription.js";
 import type { AppContext } from "./app-context.js";
-import { pendingApproval } from "./chat-service.js";
+import { pendingApproval } from "./run-view.js";
 
 /** Run events a task's stream shows besides the task's own: what a human must answer, and losses. */
 const SHOWN_RUN_EVENTS = new Set(["approvalRequired", "approvalResolved", "gap"]);

@@ -1,7 +1,8 @@
 import { type BaseEvent, EventType } from "@ag-ui/core";
 import { AGUI_MEDIA_TYPE, EventEncoder } from "@ag-ui/encoder";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { ConnectError } from "@connectrpc/connect";
 import type { FastifyReply } from "fastify";
+import { codeName } from "../../domain/code-name.js";
 
 /**
  * The response of an AG-UI run: SSE, or AG-UI's protobuf framing when the
@@ -58,8 +59,4 @@ export class AgUiEventWriter {
 export function runError(e: unknown): BaseEvent {
   const err = ConnectError.from(e);
   return { type: EventType.RUN_ERROR, message: err.rawMessage, code: codeName(err.code) };
-}
-
-function codeName(code: Code): string {
-  return Code[code].replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase());
 }
