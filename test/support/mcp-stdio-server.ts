@@ -56,6 +56,7 @@ server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
     // eslint-disable-next-line no-fallthrough
     case "slow": {
       const ms = Number(req.params.arguments?.ms ?? 0);
+      mark("slow-started", String(ms));
       return new Promise((resolve) => {
         const timer = setTimeout(() => resolve(text(`waited ${ms} ms`)), ms);
         extra.signal.addEventListener("abort", () => {
