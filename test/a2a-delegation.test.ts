@@ -1,5 +1,4 @@
 import { writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
@@ -8,6 +7,7 @@ import { ChatService } from "../gen/floe/v1/chat_pb.js";
 import type { Event } from "../gen/floe/v1/events_pb.js";
 import type { FloeServer } from "../src/server/start-server.js";
 import { collect } from "./support/chat-env.js";
+import { type CutProxy, startCutProxy } from "./support/cut-proxy.js";
 import { type FakeOpenAI, type Reply, reply, startFakeOpenAI } from "./support/fake-openai.js";
 import { createTestEnv, type TestEnv } from "./support/test-server.js";
 
@@ -22,12 +22,11 @@ interface Instance {
 }
 
 /** One Floe instance on its own SQLite workspace and its own fake model; `yaml` is its floe.yaml. */
-async function instance(yaml: string[], env: Record<string, string> = {}, port = 0): Promise<Instance> {
+async function instance(yaml: string[], env: Record<string, string> = {}): Promise<Instance> {
   const fake = await startFakeOpenAI();
   const t = await createTestEnv();
   writeFileSync(join(t.workspace, "floe.yaml"), yaml.join("\n"));
   const server = await t.start({
-    port,
     env: { OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: "k", FLOE_MODEL: "fake", FLOE_MODEL_MAX_RETRIES: "0", ...env },
   });
   const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "2" }));
@@ -57,15 +56,6 @@ function aDelegates(body: Record<string, any>): Reply {
 const progressOf = (events: Event[]) =>
   events.flatMap((e) => (e.kind.case === "progress" && e.kind.value.message ? [e.kind.value.message] : []));
 
-/** A loopback port free now (each instance of the pair must know the other's URL before it starts). */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 /** A floe.yaml naming the other instance as a remote A2A agent `name`, allowed to be reached. */
 function peerConfig(name: string, url: string): string[] {
   return [
@@ -90,7 +80,9 @@ const delegatesTo = (peer: string, question: string) => (body: Record<string, an
 
 describe("A2A delegation between two Floe instances", () => {
   const started: Instance[] = [];
+  const proxies: CutProxy[] = [];
   afterEach(async () => {
+    for (const p of proxies.splice(0)) await p.close();
     for (const i of started.splice(0)) {
       await i.env.cleanup();
       await i.fake.close();
@@ -139,14 +131,19 @@ describe("A2A delegation between two Floe instances", () => {
     });
   });
 
-  /** Two instances, each naming the other as a remote A2A agent it may reach (`a2a:a`, `a2a:b`). */
+  /**
+   * Two instances, each naming the other as a remote A2A agent it may reach (`a2a:a`, `a2a:b`).
+   * Each must know the other's URL before it starts, so A reaches B through a proxy that is
+   * pointed at B once B listens: no port is picked ahead and lost to another process meanwhile.
+   */
   async function mutualPair(): Promise<{ a: Instance; b: Instance }> {
-    const [portA, portB] = [await freePort(), await freePort()];
-    const urlOf = (port: number) => `http://127.0.0.1:${port}`;
-    const a = await instance(peerConfig("b", urlOf(portB)), {}, portA);
+    const toB = await startCutProxy("http://127.0.0.1:9");
+    proxies.push(toB);
+    const a = await instance(peerConfig("b", toB.url));
     started.push(a);
-    const b = await instance(peerConfig("a", urlOf(portA)), {}, portB);
+    const b = await instance(peerConfig("a", a.server.url));
     started.push(b);
+    toB.retarget(b.server.url);
     return { a, b };
   }
 

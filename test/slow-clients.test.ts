@@ -112,3 +112,22 @@ describe("slow and idle connections", () => {
     ws.ws.close();
   });
 });
+
+describe("shutdown", () => {
+  it("does not wait for a connection that has not said anything: close() cuts it at once, before its 3 s grace", async () => {
+    const env = await createTestEnv();
+    try {
+      const server = await env.start();
+      const sock = net.connect(server.port, "127.0.0.1");
+      await new Promise((r) => sock.once("connect", r));
+      const cut = new Promise<string>((r) => sock.once("close", () => r("cut")));
+      sock.on("error", () => undefined);
+      const shutdown = server.close();
+      // Left to the grace period, the connection would be cut at 3 s with the busy ones.
+      expect(await Promise.race([cut, sleep(2_000).then(() => "held until the grace period")])).toBe("cut");
+      await shutdown;
+    } finally {
+      await env.cleanup();
+    }
+  });
+});

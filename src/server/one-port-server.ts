@@ -41,6 +41,8 @@ export class OnePortServer extends net.Server {
   /** In-flight HTTP/1.1 requests per socket: a socket at zero is idle. */
   private readonly busy = new Map<net.Socket, number>();
   private closing = false;
+  /** Connections whose first bytes have not come yet (see route). */
+  private readonly unrouted = new Set<net.Socket>();
 
   constructor(
     handler: Handler,
@@ -126,9 +128,11 @@ export class OnePortServer extends net.Server {
     // Streams write small frames (one per event); Nagle's algorithm would hold them back.
     socket.setNoDelay(true);
     this.sockets.add(socket);
+    this.unrouted.add(socket);
     socket.once("close", () => {
       this.sockets.delete(socket);
       this.busy.delete(socket);
+      this.unrouted.delete(socket);
     });
     socket.on("error", () => socket.destroy());
     // A connection that says nothing, or not enough to tell HTTP/2 from HTTP/1.1, is closed.
@@ -143,6 +147,7 @@ export class OnePortServer extends net.Server {
       // Too few bytes to tell yet: wait for more.
       if (isH2 && n < H2_PREFACE.length) return;
       socket.removeListener("data", onData);
+      this.unrouted.delete(socket);
       clearTimeout(silent);
       socket.pause();
       socket.unshift(head);
@@ -158,10 +163,14 @@ export class OnePortServer extends net.Server {
     socket.on("data", onData);
   }
 
-  /** Ends HTTP/1.1 connections with no request in flight (http.Server only tracks servers it listened on itself). */
+  /**
+   * Ends HTTP/1.1 connections with no request in flight (http.Server only tracks servers it listened on itself),
+   * and cuts connections that have not said yet which protocol they speak: they hold no request.
+   */
   closeIdleConnections(): void {
     for (const socket of this.sockets) {
-      if (this.busy.has(socket) && this.busy.get(socket) === 0) socket.end();
+      if (this.busy.get(socket) === 0) socket.end();
+      else if (this.unrouted.has(socket)) socket.destroy();
     }
   }
 

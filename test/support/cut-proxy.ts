@@ -14,6 +14,8 @@ export interface CutProxy {
   controlUrl: string;
   /** Destroys every open connection; returns how many there were. */
   cut(): number;
+  /** Sends new connections to another server (one that could only start once this proxy's URL was known). */
+  retarget(target: string): void;
   /** Connections accepted so far. */
   accepted(): number;
   /** The network is down: every open connection is cut and new ones are dropped at once, until `up()`. */
@@ -23,7 +25,7 @@ export interface CutProxy {
 }
 
 export async function startCutProxy(target: string): Promise<CutProxy> {
-  const { hostname, port } = new URL(target);
+  let { hostname, port } = new URL(target);
   const open = new Set<net.Socket>();
   let accepted = 0;
   let isDown = false;
@@ -67,6 +69,9 @@ export async function startCutProxy(target: string): Promise<CutProxy> {
     },
     up: () => {
       isDown = false;
+    },
+    retarget: (to) => {
+      ({ hostname, port } = new URL(to));
     },
     close: async () => {
       cut();
