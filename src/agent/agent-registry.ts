@@ -9,13 +9,15 @@ export const DEFAULT_AGENT_ID = "default";
  * The registered agents: stored, and held in memory so that starting a run
  * looks its agent up without a query. `default` always exists; agents from
  * the config file are registered on first start and then managed like any
- * other.
+ * other. With several instances, each change is announced (`onChange`) and
+ * the others read the agent again (`refresh`).
  */
 export class AgentRegistry {
   private readonly agents = new Map<string, AgentRecord>();
   /** Main conversations being created, so two callers share one. */
   private readonly creating = new Map<string, Promise<string>>();
   private writes: Promise<unknown> = Promise.resolve();
+  private readonly changeListeners: ((id: string) => void)[] = [];
 
   constructor(
     private readonly repo: AgentRepository,
@@ -119,6 +121,7 @@ export class AgentRegistry {
         this.agents.delete(a.id);
         throw e;
       }
+      this.changed(a.id);
       return a;
     });
   }
@@ -131,6 +134,7 @@ export class AgentRegistry {
       next.updatedAt = new Date().toISOString();
       await this.repo.update(next);
       this.agents.set(id, next);
+      this.changed(id);
       return next;
     });
   }
@@ -150,16 +154,48 @@ export class AgentRegistry {
         this.agents.set(id, a);
         throw e;
       }
+      this.changed(id);
       return a;
     });
   }
 
-  /** The agent's main conversation, created on first use, and again if it was deleted. */
+  /** Hears every agent this instance registered, changed or removed (stored by then). */
+  onChange(listener: (id: string) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(id: string): void {
+    for (const l of this.changeListeners) l(id);
+  }
+
+  /**
+   * Reads an agent again as stored: another instance registered, changed or
+   * removed it. Takes its turn with this instance's writes, so it never
+   * undoes one of them.
+   */
+  refresh(id: string): Promise<void> {
+    return this.exclusive(async () => {
+      const stored = await this.repo.get(id);
+      if (stored) this.agents.set(id, stored);
+      else this.agents.delete(id);
+    });
+  }
+
+  /** Reads every agent again (after news from other instances may have been missed). */
+  refreshAll(): Promise<void> {
+    return this.exclusive(async () => {
+      const stored = await this.repo.all();
+      this.agents.clear();
+      for (const a of stored) this.agents.set(a.id, a);
+    });
+  }
+
   /** The main conversation as stored (setConversation wrote it): only this instance's memory changes. */
   private rememberConversation(id: string, conversationId: string): void {
     this.agents.set(id, { ...this.require(id), conversationId });
   }
 
+  /** The agent's main conversation, created on first use, and again if it was deleted. */
   mainConversation(id: string): Promise<string> {
     let p = this.creating.get(id);
     if (!p) {

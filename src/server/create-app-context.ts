@@ -19,6 +19,7 @@ import type { FloeConfig } from "../config/floe-config.js";
 import { RuntimeConfig } from "../config/runtime-config.js";
 import type { Logger } from "../domain/logger.js";
 import { clusteredEventLog } from "./cluster.js";
+import { shareAgentChanges } from "../services/shared-agents.js";
 import { Approvals, AuditLog, FloeGate, type PermissionGate, PermissionEngine } from "../security/index.js";
 import { ApprovalRepository } from "../store/approval-repository.js";
 import { AuditRepository } from "../store/audit-repository.js";
@@ -61,6 +62,7 @@ export function createAppContext(
   const { models, providers, catalogue } = createModels(config, db, clock);
   const providerFor = modelProviders(providers, env);
   const agents = new AgentRegistry(new AgentRepository(db), conversations);
+  shareAgentChanges(cluster, agents, log);
   const starts = new RunStartStore(db);
   const { audit, approvals, gate } = createSecurity(db, config, customGate);
   const { sandbox, network } = commandSandbox(config, log);

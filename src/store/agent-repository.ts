@@ -28,6 +28,11 @@ export class AgentRepository {
     return rows.map(toRecord);
   }
 
+  async get(id: string): Promise<AgentRecord | undefined> {
+    const row = await this.db.selectFrom("agents").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
   async insert(a: AgentRecord): Promise<void> {
     await insertRows(this.db, "agents", [toRow(a)]);
   }
