@@ -29,8 +29,9 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
     rmSync(ws, { recursive: true, force: true });
   });
 
-  async function start(): Promise<{ child: ChildProcess; url: string }> {
+  async function start(env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
     const child = floe(["serve", "--workspace", ws, "--port", "0"], {
+      ...env,
       OPENAI_BASE_URL: fake.url,
       OPENAI_API_KEY: "test-key",
       FLOE_MODEL: "fake-model",
@@ -46,11 +47,11 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
   }
 
   /** A fresh workspace, fake model and database, and two instances on them, with a chat client each. */
-  async function twoInstances(prefix: string) {
+  async function twoInstances(prefix: string, envA: Record<string, string> = {}) {
     ws = mkdtempSync(join(tmpdir(), prefix));
     fake = await startFakeOpenAI();
     pgdb = await createThrowawayDatabase();
-    const a = await start();
+    const a = await start(envA);
     const b = await start();
     const client = (url: string) =>
       createClient(ChatService, createConnectTransport({ baseUrl: url, httpVersion: "1.1" }));
@@ -174,5 +175,33 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
     expect(fake.requests.filter((q) => JSON.stringify(q.messages).includes("QUEUED ON A"))).toHaveLength(1);
     const seqs = all.map((e) => Number(e.seq));
     expect(new Set(seqs).size).toBe(seqs.length);
+  }, 60_000);
+
+  it("a drain whose grace ends with a run still queued leaves that run to B, which runs it once", async () => {
+    const { a, chatA, chatB } = await twoInstances("floe-drain-queued-", { FLOE_DRAIN_GRACE_MS: "300" });
+    fake.enqueue(reply.stall(["working "], 30_000), reply.text("the queued one, answered on B"));
+    const it = chatA.streamMessage({ chat: { text: "a long job" } })[Symbol.asyncIterator]();
+    const { conversationId, runId } = (await it.next()).value!.event!;
+    const queued = chatA.streamMessage({ chat: { text: "QUEUED ON A", conversationId, queue: true } });
+    const queuedRunId = (await queued[Symbol.asyncIterator]().next()).value!.event!.runId;
+    a.child.kill("SIGTERM");
+    await exited(a.child);
+    expect(a.child.exitCode).toBe(0);
+    // The active run was cancelled by the drain; the queued one ran after it, on B, once.
+    const all: Event[] = [];
+    for await (const r of chatB.subscribe({ conversationId, afterSeq: 0n })) {
+      if (!r.event || r.event.seq === 0n) continue;
+      all.push(r.event);
+      if (r.event.runId === queuedRunId && TERMINAL.includes(r.event.kind.case ?? "")) break;
+    }
+    const ends = all.filter((e) => TERMINAL.includes(e.kind.case ?? ""));
+    expect(ends.map((e) => [e.runId, e.kind.case])).toEqual([
+      [runId, "cancelled"],
+      [queuedRunId, "complete"],
+    ]);
+    const run = await chatB.getRun({ runId: queuedRunId });
+    expect(run).toMatchObject({ status: "completed", result: { response: "the queued one, answered on B" } });
+    const asked = fake.requests.map((r) => r.messages.at(-1).content);
+    expect(asked.filter((c) => c === "QUEUED ON A")).toHaveLength(1);
   }, 60_000);
 });

@@ -9,7 +9,7 @@ import { encodeQueuedRequest } from "../src/services/queued-request.js";
 import { collect } from "./support/chat-env.js";
 import { type Chat, type ClusterEnv, clusterPerTest, TERMINAL } from "./support/cluster-env.js";
 import { reply } from "./support/fake-openai.js";
-import { restCall, until } from "./support/rest.js";
+import { until } from "./support/rest.js";
 
 const cluster = clusterPerTest();
 
@@ -165,10 +165,13 @@ describe("queued work across instances (Postgres)", () => {
   it("a forwarded run that cannot start where its conversation runs ends there with one error, and B answers it", async () => {
     const c = await cluster.use(2);
     const [, b] = c.chats as [Chat, Chat];
-    const [urlA] = c.servers.map((s) => s.url) as [string];
     const busy = await busyOnA(c, 1200);
-    // Paused as A sees it; B has not heard, so it accepts the message and hands it to A.
-    expect((await restCall(urlA, "PATCH", "/api/v1/agents/default", { paused: true })).status).toBe(200);
+    // Paused as A sees it, and B has not heard yet (the pause is stored, and only A read it again), so B
+    // accepts the message and hands it to A.
+    const db = c.servers[0]!.app.database.db;
+    await db.updateTable("agents").set({ paused: 1 }).where("id", "=", "default").execute();
+    await c.servers[0]!.app.agents.refresh("default");
+    expect(c.servers[1]!.app.agents.get("default")?.paused).toBe(false);
     const answer = await b
       .sendMessage({ chat: { text: "while paused", conversationId: busy.conversationId, queue: true } })
       .then(

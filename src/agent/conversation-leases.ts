@@ -20,6 +20,12 @@ export interface ConversationLeases {
   liveConversations(): Promise<Set<string>>;
   /** The run that holds a conversation's lease, on any instance. */
   heldRun(conversationId: string): Promise<string | undefined>;
+  /**
+   * End of a drain: these runs, queued here, are left to the other instances
+   * (their rows hold their requests); one of them runs each once the
+   * conversation is free.
+   */
+  handOn(runIds: readonly string[]): Promise<void>;
   /** Starts renewing this instance's leases and sweeping for expired ones. */
   start(): void;
   /** Stops, and frees what this instance holds (its runs have ended). */

@@ -6,6 +6,7 @@ import { Run, type RunHandle } from "./run.js";
 import type { FirstTurn, RunExecutor } from "./run-executor.js";
 import type { RunPlan } from "./run-plan.js";
 import { startRows } from "./run-start-rows.js";
+import { refusals } from "./run-refusals.js";
 import { failed } from "./run-result.js";
 
 export interface RunRegistryDeps {
@@ -96,12 +97,7 @@ export class RunRegistry {
    */
   reserve(conversationId: string, what: string, verb: string): () => void {
     const live = this.activeRuns(conversationId)[0];
-    if (live)
-      throw new ConnectError(
-        `conversation ${conversationId} has a live run (${live.id}): cancel it with CancelRun, ` +
-          `or wait for it to end, then ${verb}`,
-        Code.FailedPrecondition,
-      );
+    if (live) throw refusals.liveRun(conversationId, live.id, verb);
     this.refuseIfReserved(conversationId);
     this.reserved.set(conversationId, what);
     return () => void this.reserved.delete(conversationId);
@@ -109,11 +105,7 @@ export class RunRegistry {
 
   private refuseIfReserved(conversationId: string): void {
     const holder = this.reserved.get(conversationId);
-    if (holder)
-      throw new ConnectError(
-        `conversation ${conversationId} is busy: ${holder} is in progress; try again when it has ended`,
-        Code.FailedPrecondition,
-      );
+    if (holder) throw refusals.held(conversationId, holder);
   }
 
   /**
@@ -121,20 +113,10 @@ export class RunRegistry {
    * when the plan allows. Resolves once the run's rows are committed.
    */
   async start(plan: RunPlan): Promise<RunHandle> {
-    if (this.draining)
-      throw new ConnectError(
-        "this instance is shutting down and takes no new run: send again (another instance takes it)",
-        Code.Unavailable,
-      );
+    if (this.draining) throw refusals.shuttingDown();
     this.refuseIfReserved(plan.conversationId);
     const busy = this.active.get(plan.conversationId);
-    if (busy && !plan.queue) {
-      throw new ConnectError(
-        `conversation ${plan.conversationId} already has an active run (${busy.id}): ` +
-          "wait for it to end, cancel it with CancelRun, or send with queue=true",
-        Code.FailedPrecondition,
-      );
-    }
+    if (busy && !plan.queue) throw refusals.activeRun(plan.conversationId, busy.id);
     const run = new Run(plan);
     this.byId.set(run.id, run);
     // Claim the conversation before any await, so two concurrent sends cannot both start.
@@ -213,7 +195,7 @@ export class RunRegistry {
   }
 
   /** Queued runs another instance runs now (their rows hold their requests): gone from here unwritten. */
-  private forgetQueued(conversationId: string): void {
+  private forgetQueued(conversationId: string): Run[] {
     const queue = this.queued.get(conversationId) ?? [];
     this.queued.delete(conversationId);
     for (const run of queue) {
@@ -221,6 +203,7 @@ export class RunRegistry {
       const follow = this.deps.followElsewhere;
       if (follow) void follow(run).then((r) => run.settle(r));
     }
+    return queue;
   }
 
   /** Cancels a run, or the active run of a conversation. Idempotent. */
@@ -256,13 +239,22 @@ export class RunRegistry {
     return row && (row.status === "running" || row.status === "queued") ? row : undefined;
   }
 
-  /** Stops taking runs (SIGTERM, several instances); waits up to `graceMs` for live ones (`shutdown` cancels the rest). */
+  /**
+   * Stops taking runs (SIGTERM, several instances); waits up to `graceMs` for
+   * live ones. Then runs still queued are left to the other instances, and
+   * `shutdown` cancels the active ones.
+   */
   async drain(graceMs: number): Promise<void> {
     this.draining = true;
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
     await Promise.race([Promise.all(this.all().map((r) => r.done)), grace]);
     clearTimeout(timer);
+    // Runs still queued here have not started: the other instances run them, rather than the shutdown cancel them.
+    const leases = this.deps.leases;
+    if (!leases) return;
+    const queued = [...this.queued.keys()].flatMap((id) => this.forgetQueued(id));
+    if (queued.length) await leases.handOn(queued.map((r) => r.id));
   }
 
   /** Cancels every run (server shutdown) and waits for their terminal events. */

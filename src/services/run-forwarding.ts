@@ -84,8 +84,24 @@ export class RunForwarding implements QueuedRunAdopter {
     }
   }
 
+  /**
+   * A drain's end: the runs queued here go back to "adopted by nobody", and
+   * this instance stops adopting (it is shutting down), so another instance's
+   * sweep adopts them once the conversation is free, in the order they were
+   * sent.
+   */
+  async handOn(runIds: readonly string[]): Promise<void> {
+    this.closed = true;
+    const owner = this.d.bus.instanceId;
+    for (const id of runIds) {
+      await this.d.runRecords
+        .adoptQueued(id, "", owner)
+        .catch((err: unknown) => this.d.log.warn({ err, runId: id }, "could not leave a queued run to the others"));
+    }
+  }
+
   private act(m: ControlMessage): Promise<unknown> {
-    if (m.type !== "adopt") return Promise.resolve();
+    if (m.type !== "adopt" || this.closed) return Promise.resolve();
     const { runId = "", conversationId = "" } = m.fields;
     if (!this.d.runs.executesHere(conversationId)) return Promise.resolve();
     return this.inOrder(conversationId, () => this.adopt(runId));

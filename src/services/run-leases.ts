@@ -35,6 +35,8 @@ export interface QueuedRunAdopter {
   takeOver(rows: readonly RunRow[], deadOwner: string): Promise<void>;
   /** Hands on queued runs nobody adopted. */
   sweep(): Promise<void>;
+  /** Gives back runs queued here, for the other instances to adopt (a drain's end). */
+  handOn(runIds: readonly string[]): Promise<void>;
   /** Stops handing on (shutdown). */
   stop(): void;
 }
@@ -78,6 +80,10 @@ export class RunLeases implements ConversationLeases {
   /** Queued runs of a dead instance are adopted here, and stray forwarded ones looked for (bound late). */
   attachForwarding(f: QueuedRunAdopter): void {
     this.forwarding = f;
+  }
+
+  async handOn(runIds: readonly string[]): Promise<void> {
+    await this.forwarding?.handOn(runIds);
   }
 
   /** The registry whose runs a lost lease cancels (bound late: it is built with these leases). */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { create, fromJsonString } from "@bufbuild/protobuf";
 import {
   type GetRunRequest,
@@ -5,6 +6,7 @@ import {
   GetRunResponseSchema,
   SendMessageResponseSchema,
 } from "../../gen/floe/v1/chat_pb.js";
+import type { RunRow } from "../store/run-repository.js";
 import type { ApprovalsTable } from "../store/schema.js";
 import type { AppContext } from "./app-context.js";
 import { notFound, requireField } from "./require.js";
@@ -16,8 +18,9 @@ import { notFound, requireField } from "./require.js";
  */
 export async function getRun(app: AppContext, req: GetRunRequest): Promise<GetRunResponse> {
   const runId = requireField(req.runId, "run_id");
-  const row = await app.runRecords.byId(runId);
-  if (!row) throw notFound("run", runId, "a run id comes from the start event of a run, or from SendMessage");
+  const found = await app.runRecords.byId(runId);
+  if (!found) throw notFound("run", runId, "a run id comes from the start event of a run, or from SendMessage");
+  const row = await settled(app, found);
   const waiting = row.ended_at ? [] : await app.approvals.pending(row.conversation_id);
   return create(GetRunResponseSchema, {
     runId: row.id,
@@ -29,6 +32,29 @@ export async function getRun(app: AppContext, req: GetRunRequest): Promise<GetRu
     createdAt: row.created_at,
     endedAt: row.ended_at,
   });
+}
+
+/** How long GetRun waits for the result of a run whose terminal event is stored. */
+const RESULT_WAIT_MS = 2_000;
+
+/**
+ * A run's terminal event is stored before its result (so a crash between the
+ * two leaves an open run that recovery ends, never a finished run without its
+ * event). A caller who saw the terminal event and asks at once would read the
+ * run as still open: the result, which follows within milliseconds, is waited for.
+ */
+async function settled(app: AppContext, row: RunRow): Promise<RunRow> {
+  if (row.ended_at) return row;
+  // Live subscribers get an event before its batch is written: the terminal event they saw is stored first.
+  await app.events.flush();
+  if (!(await app.events.storedTerminal(row.conversation_id, row.id))) return row;
+  const until = Date.now() + RESULT_WAIT_MS;
+  while (Date.now() < until) {
+    await sleep(20);
+    const again = await app.runRecords.byId(row.id);
+    if (!again || again.ended_at) return again ?? row;
+  }
+  return row;
 }
 
 /** A stored approval request as snapshots list it. */
