@@ -1,8 +1,8 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { newRecord } from "../src/agent/agent-registry.js";
+import { AgentRegistry, newRecord } from "../src/agent/agent-registry.js";
 import type { PgClusterBus } from "../src/events/pg-cluster-bus.js";
-import { AgentRepository } from "../src/store/agent-repository.js";
+import { type AgentRecord, AgentRepository } from "../src/store/agent-repository.js";
 import { reply } from "./support/fake-openai.js";
 import { clusterPerTest } from "./support/cluster-env.js";
 import { restCall, until } from "./support/rest.js";
@@ -60,5 +60,24 @@ describe("agents across instances on one Postgres", () => {
       "B to catch up",
     );
     expect(await bus.listenerPid()).not.toBe(pid);
+  });
+
+  it("an instance starting while another registers the default agent keeps the one stored, and starts", async () => {
+    const { servers } = await cluster.use(1);
+    const { database, conversations } = servers[0]!.app;
+    const stored = (
+      await database.db.selectFrom("agents").select("created_at").where("id", "=", "default").execute()
+    )[0]!;
+    // This instance read the agents before the other one stored `default`, as two processes starting together do.
+    class ReadBeforeTheOther extends AgentRepository {
+      override all(): Promise<AgentRecord[]> {
+        return Promise.resolve([]);
+      }
+    }
+    const registry = new AgentRegistry(new ReadBeforeTheOther(database.db), conversations);
+    await registry.load([]);
+    expect(registry.get("default")!.createdAt).toBe(stored.created_at);
+    const rows = await database.db.selectFrom("agents").select("id").where("id", "=", "default").execute();
+    expect(rows).toHaveLength(1);
   });
 });

@@ -44,14 +44,16 @@ export class AgentRegistry {
     const seeds = [{ id: DEFAULT_AGENT_ID, systemPrompt: DEFAULT_SYSTEM_PROMPT, defaultTools: [], modelId: "" }];
     for (const p of [...seeds, ...configured]) {
       if (this.agents.has(p.id)) continue;
-      await this.insert(
-        newRecord({
-          id: p.id,
-          systemPrompt: p.systemPrompt,
-          defaultTools: [...p.defaultTools],
-          modelConfigId: p.modelId,
-        }),
-      );
+      const fields = {
+        id: p.id,
+        systemPrompt: p.systemPrompt,
+        defaultTools: [...p.defaultTools],
+        modelConfigId: p.modelId,
+      };
+      // Several instances starting at once on a new database: the first one stored wins, and every one keeps it.
+      const stored = await this.repo.insertIfAbsent(newRecord(fields));
+      this.agents.set(stored.id, stored);
+      this.changed(stored.id);
     }
   }
 

@@ -33,6 +33,16 @@ export class AgentRepository {
     return row && toRecord(row);
   }
 
+  /** Inserts the agent unless one with its id is stored (another instance starting at once); answers the stored one. */
+  async insertIfAbsent(a: AgentRecord): Promise<AgentRecord> {
+    await this.db
+      .insertInto("agents")
+      .values(toRow(a))
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+    return (await this.get(a.id)) ?? a;
+  }
+
   async insert(a: AgentRecord): Promise<void> {
     await insertRows(this.db, "agents", [toRow(a)]);
   }
