@@ -204,4 +204,30 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
     const asked = fake.requests.map((r) => r.messages.at(-1).content);
     expect(asked.filter((c) => c === "QUEUED ON A")).toHaveLength(1);
   }, 60_000);
+
+  it("a draining instance adopts no queued run: one sent to B meanwhile runs on B once A has let go", async () => {
+    const { a, chatA, chatB } = await twoInstances("floe-drain-adopt-", { FLOE_DRAIN_GRACE_MS: "1500" });
+    fake.enqueue(reply.stall(["working "], 30_000), reply.text("sent to B during the drain"));
+    const it = chatA.streamMessage({ chat: { text: "a long job" } })[Symbol.asyncIterator]();
+    const { conversationId, runId } = (await it.next()).value!.event!;
+    a.child.kill("SIGTERM");
+    // Once A refuses new work it is draining; its run holds the conversation until the grace ends.
+    for (;;) {
+      const e = await chatA.sendMessage({ chat: { text: "probe", conversationId } }).then(
+        () => undefined,
+        (err: unknown) => ConnectError.from(err),
+      );
+      if (e?.code === Code.Unavailable) break;
+    }
+    const sent = await chatB.sendMessage({ chat: { text: "QUEUED ON B", conversationId, queue: true } });
+    expect(sent).toMatchObject({ status: "completed", response: "sent to B during the drain" });
+    await exited(a.child);
+    const ends: Event[] = [];
+    for await (const r of chatB.subscribe({ conversationId, afterSeq: 0n, endAfterLiveRuns: true }))
+      if (r.event && TERMINAL.includes(r.event.kind.case ?? "")) ends.push(r.event);
+    expect(ends.map((e) => [e.runId, e.kind.case])).toEqual([
+      [runId, "cancelled"],
+      [sent.runId, "complete"],
+    ]);
+  }, 60_000);
 });

@@ -13,7 +13,11 @@ describe("GetRun", () => {
 
   it("asked right after the terminal event, answers with the result rather than 'running'", async () => {
     c = await createChatEnv({ dialect: "postgres" });
-    c.fake.enqueue(reply.text("the answer", { delayMs: 300 }));
+    // The answer waits until the row is locked.
+    let locked!: () => void;
+    const answer = reply.text("the answer");
+    answer.steps.unshift({ until: new Promise<void>((r) => (locked = r)) });
+    c.fake.enqueue(answer);
     const it = c.chat.streamMessage({ chat: { text: "a question" } })[Symbol.asyncIterator]();
     const { runId } = (await it.next()).value!.event!;
     // Holds the run's row: the result is recorded only once this lets go, well after the terminal event.
@@ -22,6 +26,7 @@ describe("GetRun", () => {
     try {
       await admin.query("begin");
       await admin.query("select id from runs where id = $1 for update", [runId]);
+      locked();
       let last = "";
       for (let r = await it.next(); !r.done; r = await it.next()) last = r.value.event?.kind.case ?? last;
       expect(last).toBe("complete");

@@ -8,6 +8,7 @@ import type { RunPlan } from "./run-plan.js";
 import { startRows } from "./run-start-rows.js";
 import { refusals } from "./run-refusals.js";
 import { failed } from "./run-result.js";
+import { allWithin } from "../domain/within.js";
 
 export interface RunRegistryDeps {
   executor: RunExecutor;
@@ -41,7 +42,8 @@ export class RunRegistry {
   private readonly byId = new Map<string, Run>();
   /** Conversations held by something other than a run (a rollback): what holds each. */
   private readonly reserved = new Map<string, string>();
-  private draining = false;
+  /** Shutting down (SIGTERM, several instances): no run starts here any more. Set by `drain`. */
+  draining = false;
 
   constructor(private readonly deps: RunRegistryDeps) {}
 
@@ -194,16 +196,23 @@ export class RunRegistry {
     run.controller.abort(new ConnectError("another instance took this run's conversation", Code.Aborted));
   }
 
-  /** Queued runs another instance runs now (their rows hold their requests): gone from here unwritten. */
-  private forgetQueued(conversationId: string): Run[] {
+  /** Queued runs (those `which` picks) another instance runs now (their rows hold their requests): gone from here unwritten. */
+  private forgetQueued(conversationId: string, which: (r: Run) => boolean = () => true): Run[] {
     const queue = this.queued.get(conversationId) ?? [];
-    this.queued.delete(conversationId);
-    for (const run of queue) {
+    const gone = queue.filter(which);
+    const kept = queue.filter((r) => !which(r));
+    if (kept.length) this.queued.set(conversationId, kept);
+    else this.queued.delete(conversationId);
+    for (const run of gone) {
       this.byId.delete(run.id);
       const follow = this.deps.followElsewhere;
-      if (follow) void follow(run).then((r) => run.settle(r));
+      if (follow)
+        void follow(run).then(
+          (r) => run.settle(r),
+          (e: unknown) => run.settle(failed(run, e).result),
+        );
     }
-    return queue;
+    return gone;
   }
 
   /** Cancels a run, or the active run of a conversation. Idempotent. */
@@ -246,14 +255,14 @@ export class RunRegistry {
    */
   async drain(graceMs: number): Promise<void> {
     this.draining = true;
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
-    await Promise.race([Promise.all(this.all().map((r) => r.done)), grace]);
-    clearTimeout(timer);
-    // Runs still queued here have not started: the other instances run them, rather than the shutdown cancel them.
+    const live = this.all().map((r) => r.done);
+    await allWithin(live, graceMs);
     const leases = this.deps.leases;
     if (!leases) return;
-    const queued = [...this.queued.keys()].flatMap((id) => this.forgetQueued(id));
+    // Runs still queued have not started: the other instances run them, rather than the shutdown cancel them. A
+    // delegated one whose parent is cancelled here stays, to be cancelled with it rather than run orphaned.
+    const orphan = (r: Run) => this.byId.has(r.plan.seams.parentRunId ?? "");
+    const queued = [...this.queued.keys()].flatMap((id) => this.forgetQueued(id, (r) => !orphan(r)));
     if (queued.length) await leases.handOn(queued.map((r) => r.id));
   }
 

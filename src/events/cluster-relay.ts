@@ -65,10 +65,16 @@ export class ClusterRelay {
     });
   }
 
-  /** This instance stopped numbering the conversation after `seq`: later events come from elsewhere. */
+  /**
+   * This instance stopped numbering the conversation after `seq`: later events come from elsewhere. With
+   * nobody here listening, what was observed before this instance numbered it is stale: the next subscriber
+   * loads it afresh.
+   */
   adopt(conversationId: string, seq: number): void {
     if (this.target?.listening(conversationId)) {
       this.observed.set(conversationId, Math.max(seq, this.observed.get(conversationId) ?? 0));
+    } else {
+      this.observed.delete(conversationId);
     }
   }
 

@@ -101,7 +101,7 @@ export class RunForwarding implements QueuedRunAdopter {
   }
 
   private act(m: ControlMessage): Promise<unknown> {
-    if (m.type !== "adopt" || this.closed) return Promise.resolve();
+    if (m.type !== "adopt" || this.closed || this.d.runs.draining) return Promise.resolve();
     const { runId = "", conversationId = "" } = m.fields;
     if (!this.d.runs.executesHere(conversationId)) return Promise.resolve();
     return this.inOrder(conversationId, () => this.adopt(runId));
@@ -124,13 +124,19 @@ export class RunForwarding implements QueuedRunAdopter {
   /** Takes the run (one instance wins) and starts it here; false when it was not this instance's to take. */
   private async adopt(runId: string, from = ""): Promise<boolean> {
     const owner = this.d.bus.instanceId;
+    if (this.d.runs.draining) {
+      // Shutting down, this instance starts nothing: a run it took over from a dead one is left to the others.
+      if (from) await this.d.runRecords.adoptQueued(runId, "", from);
+      return false;
+    }
     if (!(await this.d.runRecords.adoptQueued(runId, owner, from))) return false;
     const row = (await this.d.runRecords.byId(runId))!;
     try {
       await this.d.adopt(row);
       return true;
     } catch (e) {
-      if (!isHeldElsewhere(e)) {
+      // Held by another instance, or this one began shutting down meanwhile: the run is someone else's to start.
+      if (!isHeldElsewhere(e) && !this.d.runs.draining) {
         const why = `the queued run could not start: ${ConnectError.from(e).rawMessage}`;
         this.d.log.warn({ runId, err: e }, why);
         if (await this.d.endHere(row, why)) return true;
@@ -161,10 +167,15 @@ export class RunForwarding implements QueuedRunAdopter {
   /** Hands on queued runs nobody adopted for a while (their sender died before it could). */
   async sweep(): Promise<void> {
     const before = new Date(Date.now() - this.d.sweepMs).toISOString();
+    // A conversation whose older run could not be adopted is left for this pass: a later one must not overtake it.
+    const blocked = new Set<string>();
     for (const row of await this.d.runRecords.unadopted(before)) {
       if (this.closed) return;
+      if (blocked.has(row.conversation_id)) continue;
       const adopted = await this.inOrder(row.conversation_id, () => this.adopt(row.id));
-      if (!adopted) await this.announce(row.id, row.conversation_id);
+      if (adopted) continue;
+      blocked.add(row.conversation_id);
+      await this.announce(row.id, row.conversation_id);
     }
   }
 

@@ -2,7 +2,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** One step of a scripted reply: a chunk, a pause, raw bytes, or a dropped connection. */
-export type Step = { chunk: Record<string, unknown> } | { delayMs: number } | { raw: string } | { disconnect: true };
+export type Step =
+  | { chunk: Record<string, unknown> }
+  | { delayMs: number }
+  | { raw: string }
+  | { disconnect: true }
+  /** Holds the reply until the test lets it go on. */
+  | { until: Promise<unknown> };
 
 /** A scripted reply: HTTP status and headers, then steps (streamed as SSE). */
 export interface Reply {
@@ -214,6 +220,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       for (const step of r.steps) {
         if (res.destroyed) return;
         if ("delayMs" in step) await new Promise((f) => setTimeout(f, step.delayMs));
+        else if ("until" in step) await step.until;
         else if ("raw" in step) res.write(step.raw);
         else if ("disconnect" in step) {
           res.socket?.destroy();
@@ -227,6 +234,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     let content = "";
     for (const step of r.steps) {
       if ("delayMs" in step) await new Promise((f) => setTimeout(f, step.delayMs));
+      if ("until" in step) await step.until;
       if ("chunk" in step) {
         const d = (step.chunk as any).choices?.[0]?.delta;
         if (d?.content) content += d.content;

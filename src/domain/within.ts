@@ -1,0 +1,7 @@
+/** Waits for every promise, or `ms` at most (whichever comes first); never rejects. */
+export async function allWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((r) => (timer = setTimeout(r, ms)));
+  await Promise.race([Promise.allSettled(promises), limit]);
+  clearTimeout(timer);
+}
