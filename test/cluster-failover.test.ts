@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatService } from "../gen/floe/v1/chat_pb.js";
@@ -12,6 +12,17 @@ import { exited, floe, listening } from "./support/floe-process.js";
 import { createThrowawayDatabase, type ThrowawayDatabase } from "./support/postgres.js";
 
 const TERMINAL = ["complete", "error", "cancelled"];
+
+/** The numbered events of a conversation, read on `chat` from the start until `runId`'s terminal event. */
+async function untilRunEnds(chat: Client<typeof ChatService>, conversationId: string, runId: string): Promise<Event[]> {
+  const out: Event[] = [];
+  for await (const r of chat.subscribe({ conversationId, afterSeq: 0n })) {
+    if (!r.event || r.event.seq === 0n) continue;
+    out.push(r.event);
+    if (r.event.runId === runId && TERMINAL.includes(r.event.kind.case ?? "")) break;
+  }
+  return out;
+}
 
 /** Two real `floe serve` processes on one Postgres; A is killed with SIGKILL in the middle of a run. */
 describe("failover when an instance dies (Postgres, real processes)", () => {
@@ -71,12 +82,7 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
     await exited(a.child);
 
     // B notices the expired lease and ends the run: its subscriber sees the one terminal event.
-    const onB: Event[] = [];
-    for await (const r of chatB.subscribe({ conversationId, afterSeq: 0n })) {
-      if (!r.event || r.event.seq === 0n) continue;
-      onB.push(r.event);
-      if (r.event.runId === runId && TERMINAL.includes(r.event.kind.case ?? "")) break;
-    }
+    const onB = await untilRunEnds(chatB, conversationId, runId);
     const ends = onB.filter((e) => TERMINAL.includes(e.kind.case ?? ""));
     expect(ends).toHaveLength(1);
     expect(ends[0]!.kind.case).toBe("error");
@@ -188,12 +194,7 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
     await exited(a.child);
     expect(a.child.exitCode).toBe(0);
     // The active run was cancelled by the drain; the queued one ran after it, on B, once.
-    const all: Event[] = [];
-    for await (const r of chatB.subscribe({ conversationId, afterSeq: 0n })) {
-      if (!r.event || r.event.seq === 0n) continue;
-      all.push(r.event);
-      if (r.event.runId === queuedRunId && TERMINAL.includes(r.event.kind.case ?? "")) break;
-    }
+    const all = await untilRunEnds(chatB, conversationId, queuedRunId);
     const ends = all.filter((e) => TERMINAL.includes(e.kind.case ?? ""));
     expect(ends.map((e) => [e.runId, e.kind.case])).toEqual([
       [runId, "cancelled"],
