@@ -10,6 +10,7 @@ import { agentCard } from "./agent-card.js";
 import { cardFor, sendCard } from "./card-route.js";
 import { FloeA2aHandler } from "./floe-a2a-handler.js";
 import { errorResponse, parseRequest, requestId, rpcError } from "./json-rpc-envelope.js";
+import { openEventStream } from "../open-event-stream.js";
 
 type IdParams = { Params: { id: string } };
 
@@ -101,10 +102,7 @@ async function streamSse(reply: FastifyReply, stream: AsyncGenerator<unknown>, e
   } catch (err) {
     return reply.send(errorOf(err));
   }
-  const headers: Record<string, string> = { ...SSE_HEADERS };
-  for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = String(v);
-  reply.hijack();
-  reply.raw.writeHead(200, headers);
+  openEventStream(reply, { ...SSE_HEADERS });
   try {
     for (let r = first; !r.done; r = await stream.next()) reply.raw.write(formatSSEEvent(r.value));
   } catch (err) {

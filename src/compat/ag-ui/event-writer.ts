@@ -3,6 +3,7 @@ import { AGUI_MEDIA_TYPE, EventEncoder } from "@ag-ui/encoder";
 import { ConnectError } from "@connectrpc/connect";
 import type { FastifyReply } from "fastify";
 import { codeName } from "../../domain/code-name.js";
+import { openEventStream } from "../open-event-stream.js";
 
 /**
  * The response of an AG-UI run: SSE, or AG-UI's protobuf framing when the
@@ -22,19 +23,9 @@ export class AgUiEventWriter {
     this.encoder = new EventEncoder(named ? { accept } : {});
   }
 
-  /** Starts the response on a hijacked reply, keeping the headers hooks set (CORS). */
+  /** Starts the response on a hijacked reply. */
   open(): void {
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.reply.getHeaders())) if (v !== undefined) headers[k] = String(v);
-    Object.assign(headers, {
-      "content-type": this.encoder.getContentType(),
-      "cache-control": "no-cache",
-      "x-accel-buffering": "no",
-    });
-    this.reply.hijack();
-    this.reply.raw.writeHead(200, headers);
-    // Send the headers now: a client waits for them before reading events.
-    (this.reply.raw as { flushHeaders?: () => void }).flushHeaders?.();
+    openEventStream(this.reply, { "content-type": this.encoder.getContentType() });
   }
 
   get closed(): boolean {

@@ -2,6 +2,7 @@ import { encode } from "eventsource-encoder";
 import type { FastifyReply } from "fastify";
 import type { Event } from "../../../gen/floe/v1/events_pb.js";
 import { approvalFrame, pendingApprovalsJson } from "../approval-frames.js";
+import { openEventStream } from "../open-event-stream.js";
 
 /** Pawan's SSE framing of one event; `undefined` for events Pawan does not show. */
 export function pawanSse(e: Event): string | undefined {
@@ -52,17 +53,8 @@ export function pawanSseError(message: string): string {
   return encode({ event: "error", data: JSON.stringify({ message }) });
 }
 
-/** Starts an SSE response on a hijacked reply (headers CORS hooks set are kept). */
+/** Starts an SSE response on a hijacked reply; answers the function that writes to it. */
 export function openSse(reply: FastifyReply): (chunk: string) => void {
-  const headers: Record<string, string> = {
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-cache",
-    "x-accel-buffering": "no",
-  };
-  for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = String(v);
-  reply.hijack();
-  reply.raw.writeHead(200, headers);
-  // Send the headers now: a client waits for them before reading events.
-  (reply.raw as { flushHeaders?: () => void }).flushHeaders?.();
+  openEventStream(reply, { "content-type": "text/event-stream; charset=utf-8" });
   return (chunk) => void reply.raw.write(chunk);
 }
