@@ -130,4 +130,23 @@ describe("shutdown", () => {
       await env.cleanup();
     }
   });
+
+  it("does not wait for an HTTP/2 client that reset a stream and keeps its connection: close() ends at once", async () => {
+    const env = await createTestEnv();
+    try {
+      const server = await env.start();
+      const chat = createClient(ChatService, createConnectTransport({ baseUrl: server.url, httpVersion: "2" }));
+      // The client stops reading a server stream: it resets the stream and keeps its session.
+      for await (const r of chat.subscribe({
+        conversationId: (await chat.sendMessage({ chat: { text: "hi" } })).conversationId,
+      })) {
+        if (r.event) break;
+      }
+      const shutdown = server.close().then(() => "closed");
+      // Left to the grace period, the connection would be cut at 3 s.
+      expect(await Promise.race([shutdown, sleep(2_000).then(() => "held until the grace period")])).toBe("closed");
+    } finally {
+      await env.cleanup();
+    }
+  });
 });

@@ -37,7 +37,10 @@ export class OnePortServer extends net.Server {
   readonly h1: http.Server;
   readonly h2: http2.Http2Server;
   private readonly sockets = new Set<net.Socket>();
-  private readonly sessions = new Set<http2.ServerHttp2Session>();
+  /** Each HTTP/2 session, with the connection it runs on. */
+  private readonly sessions = new Map<http2.ServerHttp2Session, net.Socket>();
+  /** The connection being handed to the http2 server, which makes its session synchronously. */
+  private handing: net.Socket | undefined;
   /** In-flight HTTP/1.1 requests per socket: a socket at zero is idle. */
   private readonly busy = new Map<net.Socket, number>();
   private closing = false;
@@ -85,7 +88,7 @@ export class OnePortServer extends net.Server {
 
   /** An HTTP/2 session: a first stream within the headers timeout, then closed when idle without streams. */
   private bound(session: http2.ServerHttp2Session): void {
-    this.sessions.add(session);
+    if (this.handing) this.sessions.set(session, this.handing);
     session.once("close", () => this.sessions.delete(session));
     let open = 0;
     let started = false;
@@ -154,7 +157,9 @@ export class OnePortServer extends net.Server {
       if (isH2) {
         // http2 drains the unshifted bytes from the socket's buffer itself and
         // then reads the handle natively; resuming here would race it.
+        this.handing = socket;
         this.h2.emit("connection", socket);
+        this.handing = undefined;
       } else {
         this.h1.emit("connection", socket);
         socket.resume();
@@ -176,13 +181,21 @@ export class OnePortServer extends net.Server {
 
   closeAllConnections(): void {
     this.h1.closeAllConnections();
-    for (const s of this.sessions) s.destroy();
+    for (const s of this.sessions.keys()) s.destroy();
     for (const s of this.sockets) s.destroy();
   }
 
   /** Sends GOAWAY to every HTTP/2 session: in-flight streams finish, no new ones start. */
   closeHttp2Sessions(): void {
-    for (const s of this.sessions) s.close();
+    for (const s of this.sessions.keys()) s.close();
+  }
+
+  /**
+   * A session done on the server's side (GOAWAY sent, its streams ended) waits for the client to close the
+   * connection; some clients never do (one that reset a stream keeps its session open), so shutdown cuts it.
+   */
+  private cutFinishedSessions(): void {
+    for (const [session, socket] of this.sessions) if (session.destroyed) socket.destroy();
   }
 
   override close(callback?: (err?: Error) => void): this {
@@ -193,6 +206,9 @@ export class OnePortServer extends net.Server {
     // Connections still busy after the grace period are cut so close() ends.
     const timer = setTimeout(() => this.closeAllConnections(), 3000);
     timer.unref();
+    const sweep = setInterval(() => this.cutFinishedSessions(), 50);
+    sweep.unref();
+    this.once("close", () => clearInterval(sweep));
     return this;
   }
 }
