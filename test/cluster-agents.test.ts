@@ -80,4 +80,22 @@ describe("agents across instances on one Postgres", () => {
     const rows = await database.db.selectFrom("agents").select("id").where("id", "=", "default").execute();
     expect(rows).toHaveLength(1);
   });
+
+  it("a change on B keeps what A stored that B has not heard of yet", async () => {
+    const { servers } = await cluster.use(2);
+    const [a, b] = servers as [(typeof servers)[0], (typeof servers)[0]];
+    expect((await restCall(a.url, "POST", "/api/v1/agents", { id: "reviewer", system_prompt: "v1" })).status).toBe(200);
+    await until(() => b.app.agents.get("reviewer") !== undefined, "B to know reviewer");
+    // A's pause is stored, and B has not heard of it yet (its announcement is in flight).
+    await a.app.database.db.updateTable("agents").set({ paused: 1 }).where("id", "=", "reviewer").execute();
+    expect(b.app.agents.get("reviewer")!.paused).toBe(false);
+    const patched = await restCall(b.url, "PATCH", "/api/v1/agents/reviewer", { system_prompt: "v2" });
+    expect(patched.body).toMatchObject({ system_prompt: "v2", paused: true });
+    const row = await a.app.database.db
+      .selectFrom("agents")
+      .selectAll()
+      .where("id", "=", "reviewer")
+      .executeTakeFirst();
+    expect(row).toMatchObject({ system_prompt: "v2", paused: 1 });
+  });
 });

@@ -128,10 +128,15 @@ export class AgentRegistry {
     });
   }
 
-  /** Applies `change` to a copy of the current record, stores it, then makes it current. */
+  /**
+   * Applies `change` to a copy of the stored record (another instance may have changed it since this one
+   * read it, and its change is kept), stores it, then makes it current.
+   */
   update(id: string, change: (a: AgentRecord) => void): Promise<AgentRecord> {
     return this.exclusive(async () => {
-      const next = { ...this.require(id) };
+      const stored = await this.repo.get(id);
+      if (!stored) this.agents.delete(id);
+      const next = { ...this.require(id), ...stored };
       change(next);
       next.updatedAt = new Date().toISOString();
       await this.repo.update(next);
