@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatService } from "../gen/floe/v1/chat_pb.js";
 import type { Event } from "../gen/floe/v1/events_pb.js";
@@ -230,5 +231,46 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
       [runId, "cancelled"],
       [sent.runId, "complete"],
     ]);
+  }, 60_000);
+
+  it("cancelling a queued run no instance has adopted yet cancels it once one does, and it never runs", async () => {
+    const { a, chatA, chatB } = await twoInstances("floe-drain-cancel-", { FLOE_DRAIN_GRACE_MS: "1500" });
+    fake.enqueue(reply.stall(["working "], 30_000), reply.text("should never be asked"));
+    const it = chatA.streamMessage({ chat: { text: "a long job" } })[Symbol.asyncIterator]();
+    const { conversationId } = (await it.next()).value!.event!;
+    a.child.kill("SIGTERM");
+    for (;;) {
+      const e = await chatA.sendMessage({ chat: { text: "probe", conversationId } }).then(
+        () => undefined,
+        (err: unknown) => ConnectError.from(err),
+      );
+      if (e?.code === Code.Unavailable) break;
+    }
+    // Sent to B while A drains: A adopts nothing, so the run waits, stored and adopted by nobody (its stream
+    // shows nothing until it starts: its id is read from the runs table).
+    const queued = chatB.sendMessage({ chat: { text: "QUEUED ON B", conversationId, queue: true } });
+    const db = new pg.Client({ connectionString: pgdb.url });
+    await db.connect();
+    let queuedRunId = "";
+    while (!queuedRunId) {
+      const q = "select id, adopted_by from runs where conversation_id = $1 and status = 'queued'";
+      const row = (await db.query(q, [conversationId])).rows[0];
+      if (row) queuedRunId = row.id;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await db.end();
+    const cancelled = await chatB.cancelRun({ runId: queuedRunId });
+    expect(cancelled).toMatchObject({ status: "cancelled", cancelled: true });
+    const answer = await queued.then(
+      () => undefined,
+      (e: unknown) => ConnectError.from(e),
+    );
+    expect(answer?.code).toBe(Code.Canceled);
+    await exited(a.child);
+    const ends = (await untilRunEnds(chatB, conversationId, queuedRunId)).filter((e) =>
+      TERMINAL.includes(e.kind.case ?? ""),
+    );
+    expect(ends.at(-1)).toMatchObject({ runId: queuedRunId, kind: { case: "cancelled" } });
+    expect(fake.requests.filter((q) => JSON.stringify(q.messages).includes("QUEUED ON B"))).toHaveLength(0);
   }, 60_000);
 });

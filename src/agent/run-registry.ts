@@ -6,6 +6,8 @@ import { Run, type RunHandle } from "./run.js";
 import type { FirstTurn, RunExecutor } from "./run-executor.js";
 import type { RunPlan } from "./run-plan.js";
 import { startRows } from "./run-start-rows.js";
+import { CancelRequests } from "./cancel-requests.js";
+import { ConversationHolds } from "./conversation-holds.js";
 import { refusals } from "./run-refusals.js";
 import { failed } from "./run-result.js";
 import { allWithin } from "../domain/within.js";
@@ -40,8 +42,9 @@ export class RunRegistry {
   private readonly active = new Map<string, Run>();
   private readonly queued = new Map<string, Run[]>();
   private readonly byId = new Map<string, Run>();
-  /** Conversations held by something other than a run (a rollback): what holds each. */
-  private readonly reserved = new Map<string, string>();
+  private readonly holds = new ConversationHolds();
+  /** Cancels of runs that may yet start here (several instances). */
+  readonly cancelRequests = new CancelRequests();
   /** Shutting down (SIGTERM, several instances): no run starts here any more. Set by `drain`. */
   draining = false;
 
@@ -87,10 +90,6 @@ export class RunRegistry {
     return [...this.active.keys()];
   }
 
-  get anyActive(): boolean {
-    return this.active.size > 0;
-  }
-
   /**
    * Holds a conversation for `what` (e.g. "a rollback to a checkpoint") until
    * the returned release is called: no run starts or queues in it meanwhile.
@@ -100,14 +99,7 @@ export class RunRegistry {
   reserve(conversationId: string, what: string, verb: string): () => void {
     const live = this.activeRuns(conversationId)[0];
     if (live) throw refusals.liveRun(conversationId, live.id, verb);
-    this.refuseIfReserved(conversationId);
-    this.reserved.set(conversationId, what);
-    return () => void this.reserved.delete(conversationId);
-  }
-
-  private refuseIfReserved(conversationId: string): void {
-    const holder = this.reserved.get(conversationId);
-    if (holder) throw refusals.held(conversationId, holder);
+    return this.holds.hold(conversationId, what);
   }
 
   /**
@@ -116,10 +108,12 @@ export class RunRegistry {
    */
   async start(plan: RunPlan): Promise<RunHandle> {
     if (this.draining) throw refusals.shuttingDown();
-    this.refuseIfReserved(plan.conversationId);
+    this.holds.refuseIfHeld(plan.conversationId);
     const busy = this.active.get(plan.conversationId);
     if (busy && !plan.queue) throw refusals.activeRun(plan.conversationId, busy.id);
     const run = new Run(plan);
+    const cancelled = this.cancelRequests.reasonFor(run.id);
+    if (cancelled) run.controller.abort(new ConnectError(cancelled, Code.Canceled));
     this.byId.set(run.id, run);
     // Claim the conversation before any await, so two concurrent sends cannot both start.
     if (!busy) this.active.set(run.conversationId, run);
@@ -143,6 +137,7 @@ export class RunRegistry {
       this.byId.delete(run.id);
       if (this.active.get(run.conversationId) === run) this.active.delete(run.conversationId);
       if (claimed) void this.deps.leases?.free(run.conversationId, run.id).catch(() => undefined);
+      run.abandoned = true;
       run.settle(failed(run, e).result);
       throw e;
     }
@@ -196,7 +191,7 @@ export class RunRegistry {
     run.controller.abort(new ConnectError("another instance took this run's conversation", Code.Aborted));
   }
 
-  /** Queued runs (those `which` picks) another instance runs now (their rows hold their requests): gone from here unwritten. */
+  /** Queued runs (`which`) another instance runs now (their rows hold their requests): gone from here unwritten. */
   private forgetQueued(conversationId: string, which: (r: Run) => boolean = () => true): Run[] {
     const queue = this.queued.get(conversationId) ?? [];
     const gone = queue.filter(which);
@@ -218,22 +213,24 @@ export class RunRegistry {
   /** Cancels a run, or the active run of a conversation. Idempotent. */
   async cancel(runId: string, conversationId: string, reason = "cancelled by request"): Promise<CancelOutcome> {
     const run = runId ? this.byId.get(runId) : this.active.get(conversationId);
-    if (!run && this.deps.cancelElsewhere) {
-      const remote = await this.runElsewhere(runId, conversationId);
-      if (remote) return this.deps.cancelElsewhere(remote, reason);
-    }
     if (run) {
       const queue = this.queued.get(run.conversationId);
       const i = queue?.indexOf(run) ?? -1;
+      let status = "cancelled";
       if (queue && i >= 0) {
         queue.splice(i, 1);
         this.settleQueued(run, await this.deps.executor.endQueued(run, reason));
       } else {
         run.controller.abort(new ConnectError(reason, Code.Canceled));
-        await run.done;
+        // A run about to end may end otherwise: the answer says how it ended.
+        status = (await run.done).status || status;
       }
-      return { runId: run.id, status: "cancelled", cancelled: true };
+      // A run whose start here failed because another instance holds its conversation is still to run there.
+      if (!run.abandoned || !this.deps.cancelElsewhere)
+        return { runId: run.id, status, cancelled: status === "cancelled" };
     }
+    const remote = this.deps.cancelElsewhere && (await this.runElsewhere(run?.id ?? runId, conversationId));
+    if (remote) return this.deps.cancelElsewhere!(remote, reason);
     if (!runId)
       throw new ConnectError(`conversation ${JSON.stringify(conversationId)} has no active run`, Code.NotFound);
     const row = await this.deps.runs.byId(runId);
@@ -280,7 +277,10 @@ export class RunRegistry {
   }
 
   private launch(run: Run, first?: FirstTurn): void {
-    void this.deps.executor.execute(run, first).then((result) => {
+    // A queued run cancelled before its turn came ends without a model call.
+    const reason = !first && run.signal.aborted ? ConnectError.from(run.signal.reason).rawMessage : undefined;
+    const ending = reason ? this.deps.executor.endQueued(run, reason) : this.deps.executor.execute(run, first);
+    void ending.then((result) => {
       this.byId.delete(run.id);
       if (this.active.get(run.conversationId) === run) {
         this.active.delete(run.conversationId);

@@ -30,6 +30,8 @@ export class Run implements RunHandle {
    * writing nothing more: the conversation is numbered over there now.
    */
   lost = false;
+  /** Its start failed here (another instance may hold its conversation): it never ran here. */
+  abandoned = false;
   private resolveDone!: (r: SendMessageResponse) => void;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private settled = false;

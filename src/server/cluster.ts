@@ -108,6 +108,7 @@ function clusteredRuns(deps: Omit<RunRegistryDeps, "onIdle" | "leases">, c: Clus
     endRuns: (rows, why) => deps.executor.endInterrupted(rows, why),
     release: (id) => c.events.release(id, () => idle(id)),
     expireApprovals: (keep, why) => c.approvals.recover(keep, why),
+    ended: async (row) => (await c.events.storedTerminal(row.conversation_id, row.id)) !== undefined,
   });
   const runs: RunRegistry = new RunRegistry({
     ...deps,

@@ -32,7 +32,10 @@ export class ClusterControl {
     if (m.type === "approval") return this.approvals.applyRemote(m.fields);
     if (m.type !== "cancel") return;
     const runId = m.fields.runId ?? "";
-    if (this.runs.find(runId)) await this.runs.cancel(runId, "", m.fields.reason || "cancelled by request");
+    const reason = m.fields.reason || "cancelled by request";
+    // Kept even when the run is here: one being adopted may fail to start and be adopted elsewhere.
+    this.runs.cancelRequests.add(runId, reason);
+    if (this.runs.find(runId)) await this.runs.cancel(runId, "", reason);
   }
 
   /**
@@ -43,6 +46,8 @@ export class ClusterControl {
   async cancelElsewhere(row: RunRow, reason: string): Promise<CancelOutcome> {
     const { id: runId, conversation_id: conversationId } = row;
     const { ended } = await watchRemoteRun(this.events, conversationId, runId);
+    // A queued run may not be adopted yet: whichever instance adopts it, this one included, ends it unrun.
+    this.runs.cancelRequests.add(runId, reason);
     await this.bus.sendControl({ type: "cancel", fields: { runId, reason } });
     const how = await ended;
     return { runId, status: how === "complete" ? "completed" : how, cancelled: how === "cancelled" };

@@ -56,6 +56,8 @@ export interface RunLeasesDeps {
   release: (conversationId: string) => Promise<void>;
   /** Expires pending approvals that `keep` does not spare. */
   expireApprovals: (keep: (row: ApprovalsTable) => boolean, why: string) => Promise<void>;
+  /** Whether a run's terminal event is stored (its row records the result a moment later). */
+  ended: (row: RunRow) => Promise<boolean>;
 }
 
 /**
@@ -103,7 +105,9 @@ export class RunLeases implements ConversationLeases {
 
   private async running(runId: string): Promise<boolean> {
     const row = await this.d.runRecords.byId(runId);
-    return row === undefined || row.status === "running" || row.status === "queued";
+    if (row === undefined) return true;
+    // A run whose terminal event is stored has ended, though its row may not say so yet.
+    return (row.status === "running" || row.status === "queued") && !(await this.d.ended(row));
   }
 
   private refuse(conversationId: string, held: LeaseRow): never {

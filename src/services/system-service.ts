@@ -136,7 +136,7 @@ function diagnosticHandlers(
     async getStatus() {
       const total = (await app.usage.breakdown()).total;
       const session = app.usage.session();
-      const busy = app.runs.anyActive;
+      const busy = app.runs.activeConversations().length > 0;
       return {
         status: "active",
         runmodeStatus: busy ? "RunMode active." : "RunMode idle.",
