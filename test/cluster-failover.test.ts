@@ -25,6 +25,18 @@ async function untilRunEnds(chat: Client<typeof ChatService>, conversationId: st
   return out;
 }
 
+/** Sends SIGTERM, and returns once the instance refuses new work: it drains, its run holding the conversation. */
+async function untilDraining(child: ChildProcess, chat: Client<typeof ChatService>, conversationId: string) {
+  child.kill("SIGTERM");
+  for (;;) {
+    const e = await chat.sendMessage({ chat: { text: "probe", conversationId } }).then(
+      () => undefined,
+      (err: unknown) => ConnectError.from(err),
+    );
+    if (e?.code === Code.Unavailable) return;
+  }
+}
+
 /** Two real `floe serve` processes on one Postgres; A is killed with SIGKILL in the middle of a run. */
 describe("failover when an instance dies (Postgres, real processes)", () => {
   let ws: string;
@@ -212,15 +224,7 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
     fake.enqueue(reply.stall(["working "], 30_000), reply.text("sent to B during the drain"));
     const it = chatA.streamMessage({ chat: { text: "a long job" } })[Symbol.asyncIterator]();
     const { conversationId, runId } = (await it.next()).value!.event!;
-    a.child.kill("SIGTERM");
-    // Once A refuses new work it is draining; its run holds the conversation until the grace ends.
-    for (;;) {
-      const e = await chatA.sendMessage({ chat: { text: "probe", conversationId } }).then(
-        () => undefined,
-        (err: unknown) => ConnectError.from(err),
-      );
-      if (e?.code === Code.Unavailable) break;
-    }
+    await untilDraining(a.child, chatA, conversationId);
     const sent = await chatB.sendMessage({ chat: { text: "QUEUED ON B", conversationId, queue: true } });
     expect(sent).toMatchObject({ status: "completed", response: "sent to B during the drain" });
     await exited(a.child);
@@ -238,14 +242,7 @@ describe("failover when an instance dies (Postgres, real processes)", () => {
     fake.enqueue(reply.stall(["working "], 30_000), reply.text("should never be asked"));
     const it = chatA.streamMessage({ chat: { text: "a long job" } })[Symbol.asyncIterator]();
     const { conversationId } = (await it.next()).value!.event!;
-    a.child.kill("SIGTERM");
-    for (;;) {
-      const e = await chatA.sendMessage({ chat: { text: "probe", conversationId } }).then(
-        () => undefined,
-        (err: unknown) => ConnectError.from(err),
-      );
-      if (e?.code === Code.Unavailable) break;
-    }
+    await untilDraining(a.child, chatA, conversationId);
     // Sent to B while A drains: A adopts nothing, so the run waits, stored and adopted by nobody (its stream
     // shows nothing until it starts: its id is read from the runs table).
     const queued = chatB.sendMessage({ chat: { text: "QUEUED ON B", conversationId, queue: true } });

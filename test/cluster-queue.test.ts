@@ -1,7 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
-import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { ChatRequestSchema } from "../gen/floe/v1/chat_pb.js";
 import type { Event } from "../gen/floe/v1/events_pb.js";
@@ -11,6 +10,7 @@ import { collect } from "./support/chat-env.js";
 import { type Chat, type ClusterEnv, clusterPerTest, TERMINAL } from "./support/cluster-env.js";
 import { reply } from "./support/fake-openai.js";
 import { until } from "./support/rest.js";
+import { heldReply, lockRunRow } from "./support/run-row-lock.js";
 
 const cluster = clusterPerTest();
 
@@ -192,26 +192,17 @@ describe("queued work across instances (Postgres)", () => {
   it("a chat sent to B just after A's run ended waits for A to let go, rather than being refused", async () => {
     const c = await cluster.use(2);
     const [a, b] = c.chats as [Chat, Chat];
-    let locked!: () => void;
-    const first = reply.text("first, on A");
-    first.steps.unshift({ until: new Promise<void>((r) => (locked = r)) });
-    c.fake.enqueue(first, reply.text("second, on B"));
+    const first = heldReply("first, on A");
+    c.fake.enqueue(first.reply, reply.text("second, on B"));
     const it = a.streamMessage({ chat: { text: "first" } })[Symbol.asyncIterator]();
     const { runId, conversationId } = (await it.next()).value!.event!;
-    // A cannot record its run's result while this holds the row: its terminal event is out, its lease still held.
-    const admin = new pg.Client({ connectionString: c.env.databaseUrl });
-    await admin.connect();
-    try {
-      await admin.query("begin");
-      await admin.query("select id from runs where id = $1 for update", [runId]);
-      locked();
-      for (let r = await it.next(); !r.done; r = await it.next());
-      const second = b.sendMessage({ chat: { text: "second", conversationId } });
-      await new Promise((r) => setTimeout(r, 300));
-      await admin.query("commit");
-      expect(await second).toMatchObject({ status: "completed", response: "second, on B" });
-    } finally {
-      await admin.end();
-    }
+    // A cannot record its run's result while the row is held: its terminal event is out, its lease still held.
+    const row = await lockRunRow(c.env.databaseUrl, runId);
+    first.go();
+    for (let r = await it.next(); !r.done; r = await it.next());
+    const second = b.sendMessage({ chat: { text: "second", conversationId } });
+    await new Promise((r) => setTimeout(r, 300));
+    await row.release();
+    expect(await second).toMatchObject({ status: "completed", response: "second, on B" });
   });
 });
