@@ -1,6 +1,7 @@
 import { create, fromJsonString } from "@bufbuild/protobuf";
 import { type SendMessageResponse, SendMessageResponseSchema } from "../../gen/floe/v1/chat_pb.js";
 import type { RunHandle } from "../agent/run.js";
+import { failed } from "../agent/run-result.js";
 import type { RunPlan } from "../agent/run-plan.js";
 import type { EventLog } from "../events/event-log.js";
 import type { RunRepository } from "../store/run-repository.js";
@@ -24,11 +25,15 @@ export async function watchRemoteRun(
       off();
       resolve(e.kind.case!);
     });
-    void events.storedTerminal(conversationId, runId).then((t) => {
-      if (!t) return;
-      off();
-      resolve(t.kind.case!);
-    });
+    // A failed read (a shutdown) leaves the live event to tell the end.
+    void events
+      .storedTerminal(conversationId, runId)
+      .then((t) => {
+        if (!t) return;
+        off();
+        resolve(t.kind.case!);
+      })
+      .catch(() => undefined);
   });
   return { ended };
 }
@@ -55,10 +60,15 @@ export async function remoteResult(
   conversationId: string,
   runId: string,
 ): Promise<SendMessageResponse> {
-  await (
-    await watchRemoteRun(events, conversationId, runId)
-  ).ended;
-  return storedResult(runs, runId, conversationId);
+  try {
+    await (
+      await watchRemoteRun(events, conversationId, runId)
+    ).ended;
+    return await storedResult(runs, runId, conversationId);
+  } catch (e) {
+    // Never rejects, as a local run's `done` never does: a failure to read it (a shutdown) is its result here.
+    return failed({ id: runId, conversationId }, e).result;
+  }
 }
 
 /** The result its executor stored with the run's row, just after its terminal event. */
