@@ -136,7 +136,7 @@ export class AgentRegistry {
     return this.exclusive(async () => {
       const stored = await this.repo.get(id);
       if (!stored) this.agents.delete(id);
-      const next = { ...this.require(id), ...stored };
+      const next = { ...(stored ?? this.require(id)) };
       change(next);
       next.updatedAt = new Date().toISOString();
       await this.repo.update(next);

@@ -225,11 +225,11 @@ export class RunRegistry {
         // A run about to end may end otherwise: the answer says how it ended.
         status = (await run.done).status || status;
       }
-      // A run whose start here failed because another instance holds its conversation is still to run there.
-      if (!run.abandoned || !this.deps.cancelElsewhere)
+      // A run whose start failed (another instance holds its conversation) runs there, unless this one shuts down.
+      if (!run.abandoned || !this.deps.cancelElsewhere || this.draining)
         return { runId: run.id, status, cancelled: status === "cancelled" };
     }
-    const remote = this.deps.cancelElsewhere && (await this.runElsewhere(run?.id ?? runId, conversationId));
+    const remote = this.deps.cancelElsewhere && (await this.runElsewhere(runId, conversationId));
     if (remote) return this.deps.cancelElsewhere!(remote, reason);
     if (!runId)
       throw new ConnectError(`conversation ${JSON.stringify(conversationId)} has no active run`, Code.NotFound);
@@ -278,7 +278,8 @@ export class RunRegistry {
 
   private launch(run: Run, first?: FirstTurn): void {
     // A queued run cancelled before its turn came ends without a model call.
-    const reason = !first && run.signal.aborted ? ConnectError.from(run.signal.reason).rawMessage : undefined;
+    const why = !first && run.signal.aborted ? ConnectError.from(run.signal.reason) : undefined;
+    const reason = why?.code === Code.Canceled ? why.rawMessage : undefined;
     const ending = reason ? this.deps.executor.endQueued(run, reason) : this.deps.executor.execute(run, first);
     void ending.then((result) => {
       this.byId.delete(run.id);

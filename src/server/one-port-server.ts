@@ -15,6 +15,9 @@ export interface PortTimeouts {
   idleMs: number;
 }
 
+/** How long a connection whose HTTP/2 session is done may stay open at shutdown (its last frames leave). */
+const FINISHED_SESSION_GRACE_MS = 500;
+
 /** The HTTP/2 client connection preface starts with these bytes. */
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0");
 
@@ -41,6 +44,8 @@ export class OnePortServer extends net.Server {
   private readonly sessions = new Map<http2.ServerHttp2Session, net.Socket>();
   /** The connection being handed to the http2 server, which makes its session synchronously. */
   private handing: net.Socket | undefined;
+  /** When shutdown first saw each session done on the server's side. */
+  private readonly doneAt = new WeakMap<http2.ServerHttp2Session, number>();
   /** In-flight HTTP/1.1 requests per socket: a socket at zero is idle. */
   private readonly busy = new Map<net.Socket, number>();
   private closing = false;
@@ -158,8 +163,11 @@ export class OnePortServer extends net.Server {
         // http2 drains the unshifted bytes from the socket's buffer itself and
         // then reads the handle natively; resuming here would race it.
         this.handing = socket;
-        this.h2.emit("connection", socket);
-        this.handing = undefined;
+        try {
+          this.h2.emit("connection", socket);
+        } finally {
+          this.handing = undefined;
+        }
       } else {
         this.h1.emit("connection", socket);
         socket.resume();
@@ -195,7 +203,14 @@ export class OnePortServer extends net.Server {
    * connection; some clients never do (one that reset a stream keeps its session open), so shutdown cuts it.
    */
   private cutFinishedSessions(): void {
-    for (const [session, socket] of this.sessions) if (session.destroyed) socket.destroy();
+    const now = Date.now();
+    for (const [session, socket] of this.sessions) {
+      if (!session.destroyed) continue;
+      // Its last frames may still be on their way out: cut only a connection that stayed open a while after.
+      const since = this.doneAt.get(session) ?? now;
+      this.doneAt.set(session, since);
+      if (now - since >= FINISHED_SESSION_GRACE_MS) socket.destroy();
+    }
   }
 
   override close(callback?: (err?: Error) => void): this {

@@ -25,17 +25,25 @@ export async function watchRemoteRun(
       off();
       resolve(e.kind.case!);
     });
-    // A failed read (a shutdown) leaves the live event to tell the end.
-    void events
-      .storedTerminal(conversationId, runId)
-      .then((t) => {
-        if (!t) return;
-        off();
-        resolve(t.kind.case!);
-      })
-      .catch(() => undefined);
+    void storedEnd(events, conversationId, runId).then((t) => {
+      if (!t) return;
+      off();
+      resolve(t);
+    });
   });
   return { ended };
+}
+
+/** The case of a run's stored terminal event; a failed read is tried again, and after three, left to the live event. */
+async function storedEnd(events: EventLog, conversationId: string, runId: string): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return (await events.storedTerminal(conversationId, runId))?.kind.case;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+    }
+  }
+  return undefined;
 }
 
 /** A handle on a run that another instance executes: `done` resolves with its stored result once it ends. */

@@ -107,7 +107,9 @@ export class RunLeases implements ConversationLeases {
     const row = await this.d.runRecords.byId(runId);
     if (row === undefined) return true;
     // A run whose terminal event is stored has ended, though its row may not say so yet.
-    return (row.status === "running" || row.status === "queued") && !(await this.d.ended(row));
+    if (row.status !== "running" && row.status !== "queued") return false;
+    // A failed read counts as "not ended": the claim is refused as before, rather than failing.
+    return !(await this.d.ended(row).catch(() => false));
   }
 
   private refuse(conversationId: string, held: LeaseRow): never {
