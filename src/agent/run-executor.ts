@@ -211,6 +211,7 @@ export class RunExecutor {
   private async end(run: Run, ending: RunEnding, events = this.writer(run)): Promise<RunEnding["result"]> {
     // Ended by the instance that took its conversation: its terminal event and result are written there.
     if (run.lost) return ending.result;
+    run.ending = true;
     events.emit(ending.terminal);
     try {
       await this.deps.events.flush();

@@ -17,6 +17,8 @@ export interface RunHandle {
   replayed: boolean;
   /** The conversation's latest seq before this run's first event: stream from here. */
   afterSeq: number;
+  /** Its terminal event is out and its result is being recorded (a run executing here). */
+  ending?: boolean;
 }
 
 /** A live run: its plan, the signal that stops it, and its result once it ends. */
@@ -32,6 +34,7 @@ export class Run implements RunHandle {
   lost = false;
   /** Its start failed here (another instance may hold its conversation): it never ran here. */
   abandoned = false;
+  ending = false;
   private resolveDone!: (r: SendMessageResponse) => void;
   private deadlineTimer: NodeJS.Timeout | undefined;
   private settled = false;

@@ -34,27 +34,29 @@ export async function getRun(app: AppContext, req: GetRunRequest): Promise<GetRu
   });
 }
 
-/** How long GetRun waits for the result of a run whose terminal event is stored. */
+/** How long GetRun waits for the result of a run another instance ended. */
 const RESULT_WAIT_MS = 2_000;
 
 /**
  * A run's terminal event is stored before its result (so a crash between the
  * two leaves an open run that recovery ends, never a finished run without its
  * event). A caller who saw the terminal event and asks at once would read the
- * run as still open: the result, which follows within milliseconds, is waited for.
+ * run as still open: the result, which follows within milliseconds, is waited
+ * for. A run executing here says so itself; one that ended elsewhere is known
+ * by its stored terminal event.
  */
 async function settled(app: AppContext, row: RunRow): Promise<RunRow> {
   if (row.ended_at) return row;
-  // Live subscribers get an event before its batch is written: the terminal event they saw is stored first.
-  await app.events.flush();
-  if (!(await app.events.storedTerminal(row.conversation_id, row.id))) return row;
+  const live = app.runs.find(row.id);
+  if (live && !live.ending) return row;
+  if (live) await live.done;
+  else if (!(await app.events.storedTerminal(row.conversation_id, row.id))) return row;
   const until = Date.now() + RESULT_WAIT_MS;
-  while (Date.now() < until) {
-    await sleep(20);
+  for (;;) {
     const again = await app.runRecords.byId(row.id);
-    if (!again || again.ended_at) return again ?? row;
+    if (!again || again.ended_at || Date.now() >= until) return again ?? row;
+    await sleep(20);
   }
-  return row;
 }
 
 /** A stored approval request as snapshots list it. */
