@@ -11,6 +11,7 @@ import type { RunRepository, RunRow } from "../store/run-repository.js";
 import type { RunStartStore } from "../store/run-start-store.js";
 import { remoteRunHandle } from "./remote-run.js";
 import type { QueuedRunAdopter } from "./run-leases.js";
+import { allWithin } from "../domain/within.js";
 
 /** How often the forwarding instance checks that its run was adopted, at most. */
 const CHECK_MS = [25, 50, 100, 200, 400, 800, 1000];
@@ -72,7 +73,7 @@ export class RunForwarding implements QueuedRunAdopter {
     const handle = remoteRunHandle(this.d.events, this.d.runRecords, plan);
     await this.announce(plan.runId, plan.conversationId);
     const adopted = this.follow(plan.runId, plan.conversationId);
-    await Promise.race([adopted, new Promise((r) => setTimeout(r, ACK_WAIT_MS).unref())]);
+    await allWithin([adopted], ACK_WAIT_MS);
     return handle;
   }
 

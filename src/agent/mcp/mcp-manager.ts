@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { RuntimeConfig, RuntimeConfigState } from "../../config/runtime-config.js";
 import type { Logger } from "../../domain/logger.js";
 import type { McpServerSpec, McpSettings } from "../../domain/mcp-server.js";
@@ -7,6 +6,7 @@ import type { Tool } from "../tools/tool.js";
 import { McpConnection, type McpState } from "./mcp-connection.js";
 import { mcpTool } from "./mcp-tool.js";
 import { launchKey } from "./mcp-transport.js";
+import { allWithin } from "../../domain/within.js";
 
 /** Longest Floe's start waits for its MCP servers; a slower one joins when it is ready. */
 const STARTUP_WAIT_MS = 10_000;
@@ -78,7 +78,10 @@ export class McpManager {
     const all = [...kept, ...added];
     this.conns = settings.servers.map((s) => all.find((c) => key(c.spec) === key(s))!);
     await Promise.all(stopping.map((c) => c.stop()));
-    await Promise.race([Promise.all(added.map((c) => c.start())), sleep(STARTUP_WAIT_MS, undefined, { ref: false })]);
+    await allWithin(
+      added.map((c) => c.start()),
+      STARTUP_WAIT_MS,
+    );
     return { started: added.map((c) => c.name), stopped: stopping.map((c) => c.name) };
   }
 
@@ -86,8 +89,10 @@ export class McpManager {
   async start(): Promise<void> {
     this.unsubscribe ??= this.d.runtime.subscribe((next, prev) => this.rootChanged(next, prev));
     if (this.conns.length === 0) return;
-    const all = Promise.all(this.conns.map((c) => c.start()));
-    await Promise.race([all, sleep(STARTUP_WAIT_MS, undefined, { ref: false })]);
+    await allWithin(
+      this.conns.map((c) => c.start()),
+      STARTUP_WAIT_MS,
+    );
   }
 
   /** The MCP tools an agent is offered: the global servers' and its own, while they are known. */
