@@ -1,13 +1,15 @@
 import { AgentCard } from "@a2a-js/sdk";
-import { ConnectError } from "@connectrpc/connect";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { AgentService } from "../../../gen/floe/v1/agent_pb.js";
 import { headersFromNode } from "../../domain/node-headers.js";
 import type { RequestGuards } from "../../security/index.js";
-import { codeToHttpStatus } from "@connectrpc/connect/protocol-connect";
 import type { InProcessInvoker } from "../in-process-invoker.js";
+import { type ErrorTable, sendTableError } from "../error-table.js";
 import { agentCard } from "./agent-card.js";
 import { legacyCard } from "./legacy-card.js";
+
+/** A card route's errors: Connect's status for the code, and the message. */
+const CARD_ERRORS: ErrorTable = { codes: {}, reasons: {}, body: (err) => ({ error: err.rawMessage }) };
 
 /** The full card of an agent, read through AgentService.GetAgent (which needs a key when keys are configured). */
 export async function cardFor(
@@ -45,7 +47,6 @@ export async function sendCard(
   try {
     return send(await cardFor(invoker, agentId, origin, keysRequired, req, reply));
   } catch (e) {
-    const err = ConnectError.from(e);
-    return reply.code(codeToHttpStatus(err.code)).send({ error: err.rawMessage });
+    return sendTableError(reply, CARD_ERRORS, e);
   }
 }
